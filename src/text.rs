@@ -1,0 +1,120 @@
+//! Small text utilities every layer needs: keeping terminal control characters out of
+//! anything we print, and measuring or cutting text by display width (a CJK character
+//! takes two columns).
+
+use std::borrow::Cow;
+
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
+
+/// Characters that must never reach a terminal from content: C0 controls other than tab and
+/// newline (ESC starts CSI/OSC sequences, BEL rings), DEL, C1 controls (U+0080..U+009F: 8-bit
+/// CSI/OSC on some terminals), and the bidi embeddings, overrides and isolates that can make
+/// text display in an order other than the one it is stored in (CVE-2021-42574).
+pub fn is_forbidden(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
+        | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Removes forbidden characters, keeping tabs and newlines. `\r` goes too, so CRLF text
+/// becomes LF text.
+pub fn strip_controls(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_forbidden) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.chars().filter(|&c| !is_forbidden(c)).collect())
+}
+
+/// For one-line fields (titles, tags, authors, error messages shown on one line): forbidden
+/// characters removed, and any run of whitespace, newlines included, folded to one space.
+pub fn sanitize_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending_space = false;
+    for c in s.chars().filter(|&c| !is_forbidden(c)) {
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+        } else {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Columns the text takes in a terminal.
+pub fn display_width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// Cuts `s` to at most `width` columns, ending with `…` when something was cut. Never splits
+/// a grapheme cluster, so a wide character or an emoji sequence is kept whole or dropped whole.
+pub fn truncate_to_width(s: &str, width: usize) -> Cow<'_, str> {
+    if display_width(s) <= width {
+        return Cow::Borrowed(s);
+    }
+    if width == 0 {
+        return Cow::Borrowed("");
+    }
+    let budget = width - 1; // room for the ellipsis
+    let mut used = 0;
+    let mut out = String::new();
+    for grapheme in s.graphemes(true) {
+        let w = display_width(grapheme);
+        if used + w > budget {
+            break;
+        }
+        used += w;
+        out.push_str(grapheme);
+    }
+    out.push('…');
+    Cow::Owned(out)
+}
+
+/// Pads `s` with spaces to exactly `width` columns, cutting it first if it is wider.
+pub fn fit_to_width(s: &str, width: usize) -> String {
+    let cut = truncate_to_width(s, width);
+    let pad = width.saturating_sub(display_width(&cut));
+    let mut out = cut.into_owned();
+    out.extend(std::iter::repeat_n(' ', pad));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_escape_sequences_bel_c1_and_bidi_overrides() {
+        let hostile = "a\u{1b}[2Jb\u{7}c\u{9b}31md\u{202e}e\u{2066}f\r\n\tg";
+        assert_eq!(strip_controls(hostile), "a[2Jbc31mdef\n\tg");
+    }
+
+    #[test]
+    fn clean_text_is_borrowed() {
+        assert!(matches!(strip_controls("状态机 MOSN"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn sanitize_line_folds_whitespace() {
+        assert_eq!(sanitize_line("  SOFA\n Weekly\u{1b}]52;c;x\u{7} "), "SOFA Weekly]52;c;x");
+    }
+
+    #[test]
+    fn truncation_counts_wide_characters_as_two_columns() {
+        assert_eq!(truncate_to_width("每周精选问答", 7), "每周精…");
+        assert_eq!(truncate_to_width("每周精选问答", 12), "每周精选问答");
+        assert_eq!(fit_to_width("每周", 6), "每周  ");
+        assert_eq!(fit_to_width("每周精选", 6), "每周… ");
+    }
+
+    #[test]
+    fn truncation_keeps_emoji_sequences_whole() {
+        let family = "👨‍👩‍👧x";
+        assert_eq!(truncate_to_width(family, 2), "…");
+        assert_eq!(truncate_to_width(family, 3), "👨‍👩‍👧x");
+    }
+}
