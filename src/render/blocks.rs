@@ -109,6 +109,7 @@ impl Walker<'_> {
             }
             Tag::BlockQuote(_) => {
                 self.flush();
+                self.out.settle_blank();
                 self.out.open("┃ ", Some("┃ "), self.theme.quote_bar);
                 self.quote_depth += 1;
                 self.inline.reset(self.base_style());

@@ -95,6 +95,7 @@ pub fn break_opportunities(text: &str, out: &mut Vec<Break>) {
     let mut uax = linebreaks(text).peekable();
     let chars = text.char_indices();
     let mut prev: Option<char> = None;
+    let mut before_prev: Option<char> = None;
     for (at, c) in chars {
         // UAX #14 reports a break *before* byte `at` as the pair (at, opportunity).
         let mut uax_here = None;
@@ -109,8 +110,12 @@ pub fn break_opportunities(text: &str, out: &mut Vec<Break>) {
         }
         if let Some(before) = prev {
             let mandatory = uax_here == Some(BreakOpportunity::Mandatory);
+            // Keep a URL's scheme with its host: no break right after "//".
+            let in_scheme = before == '/' && before_prev == Some('/');
             let allowed = if mandatory {
                 true
+            } else if in_scheme {
+                false
             } else {
                 tailor(before, c).unwrap_or(uax_here == Some(BreakOpportunity::Allowed))
             };
@@ -118,6 +123,7 @@ pub fn break_opportunities(text: &str, out: &mut Vec<Break>) {
                 out.push(Break { at, mandatory });
             }
         }
+        before_prev = prev;
         prev = Some(c);
     }
     out.push(Break {
@@ -175,6 +181,11 @@ mod tests {
         for piece in pieces(&format!("{family}字❤\u{FE0F}字")) {
             assert!(!piece.starts_with('\u{200D}') && !piece.starts_with('\u{FE0F}'));
         }
+    }
+
+    #[test]
+    fn urls_never_break_right_after_the_scheme() {
+        assert_eq!(pieces("见 https://a.io/b"), ["见 ", "https://a.io/", "b"]);
     }
 
     #[test]

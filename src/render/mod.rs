@@ -12,6 +12,7 @@
 
 mod ansi;
 mod blocks;
+pub mod check;
 pub mod breaks;
 mod code;
 mod find;

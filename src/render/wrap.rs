@@ -16,7 +16,7 @@ use std::ops::Range;
 use ratatui::style::Style;
 use ratatui::text::Span;
 use unicode_segmentation::UnicodeSegmentation;
-use unicode_width::UnicodeWidthStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::breaks::{Break, break_opportunities, is_no_start};
 
@@ -48,13 +48,27 @@ pub fn fragments(text: &str) -> Vec<Fragment> {
         out.push(Fragment {
             start,
             end: start + visible.len(),
-            width: visible.width(),
+            width: measure(visible),
             whitespace_width: without_newline.len() - visible.len(),
             hard_break: mandatory,
         });
         start = at;
     }
     out
+}
+
+/// Display width of `text` as the sum of its grapheme clusters' widths: what a line made
+/// of whole clusters takes, whichever spans it ends up split into. (A whole-string width
+/// can be smaller, e.g. for an Arabic lam-alef ligature; never larger.)
+pub fn measure(text: &str) -> usize {
+    if text.is_ascii() {
+        return text.len();
+    }
+    let mut chars = text.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        return UnicodeWidthChar::width(c).unwrap_or(0);
+    }
+    text.graphemes(true).map(UnicodeWidthStr::width).sum()
 }
 
 /// Wraps `text` to lines of at most `width` columns and returns each line as a byte range
@@ -121,26 +135,40 @@ fn split_long(
     let mut line_start = fragment.start;
     let mut used = 0;
     let mut previous: Option<(usize, usize)> = None; // start and width of the last grapheme
-    for (offset, grapheme) in text[fragment.start..fragment.end].grapheme_indices(true) {
-        let start = fragment.start + offset;
-        let grapheme_width = grapheme.width();
-        if used + grapheme_width > width && start > line_start {
-            let mut cut = start;
-            let starts_badly = grapheme.chars().next().is_some_and(is_no_start);
-            if let Some((previous_start, previous_width)) = previous {
-                if starts_badly
-                    && previous_start > line_start
-                    && previous_width + grapheme_width <= width
-                {
-                    cut = previous_start;
+    for (offset, cluster) in text[fragment.start..fragment.end].grapheme_indices(true) {
+        // A cluster wider than the whole line (a run of conjoining jamo, a wide character at
+        // width 1) is laid out by characters: better a split cluster than a line too wide.
+        let splittable = cluster.width() > width
+            && cluster.chars().all(|c| UnicodeWidthChar::width(c).unwrap_or(0) <= width);
+        let units: Vec<(usize, &str)> = if splittable {
+            cluster.char_indices().map(|(i, _)| (i, &cluster[i..])).map(|(i, rest)| {
+                let len = rest.chars().next().map_or(0, char::len_utf8);
+                (i, &rest[..len])
+            }).collect()
+        } else {
+            vec![(0, cluster)]
+        };
+        for (inner, grapheme) in units {
+            let start = fragment.start + offset + inner;
+            let grapheme_width = grapheme.width();
+            if used + grapheme_width > width && start > line_start {
+                let mut cut = start;
+                let starts_badly = grapheme.chars().next().is_some_and(is_no_start);
+                if let Some((previous_start, previous_width)) = previous {
+                    if starts_badly
+                        && previous_start > line_start
+                        && previous_width + grapheme_width <= width
+                    {
+                        cut = previous_start;
+                    }
                 }
+                lines.push(line_start..cut);
+                used = measure(&text[cut..start]);
+                line_start = cut;
             }
-            lines.push(line_start..cut);
-            used = text[cut..start].width();
-            line_start = cut;
+            used += grapheme_width;
+            previous = Some((start, grapheme_width));
         }
-        used += grapheme_width;
-        previous = Some((start, grapheme_width));
     }
     (line_start..fragment.end, used)
 }
@@ -175,10 +203,21 @@ impl StyledText {
         if text.is_empty() {
             return;
         }
+        let joined_at = self.text.len();
         self.text.push_str(text);
         let end = self.text.len();
+        // A style change inside a grapheme cluster (a ZWJ or a variation selector opening
+        // the new text) would split the cluster over two spans and change its width: the
+        // cluster stays whole in the earlier run.
+        let glued = self.cluster_end_after(joined_at);
         match self.runs.last_mut() {
             Some(last) if last.style == style && last.link == link => last.end = end,
+            Some(last) if glued > joined_at => {
+                last.end = glued;
+                if glued < end {
+                    self.runs.push(Run { end, style, link, source });
+                }
+            }
             _ => self.runs.push(Run {
                 end,
                 style,
@@ -186,6 +225,39 @@ impl StyledText {
                 source,
             }),
         }
+    }
+
+    /// When byte `at` falls inside a grapheme cluster, the end of that cluster; else `at`.
+    fn cluster_end_after(&self, at: usize) -> usize {
+        if at == 0 {
+            return 0;
+        }
+        let next_is_extender = self.text[at..]
+            .chars()
+            .next()
+            .is_some_and(|c| {
+                UnicodeWidthChar::width(c) == Some(0) || matches!(c, '\u{1F3FB}'..='\u{1F3FF}')
+            });
+        if !next_is_extender && !self.text[..at].ends_with('\u{200D}') {
+            return at;
+        }
+        let window_start = self.text[..at]
+            .char_indices()
+            .rev()
+            .nth(16)
+            .map_or(0, |(i, _)| i);
+        let mut boundary = at;
+        for (offset, cluster) in self.text[window_start..].grapheme_indices(true) {
+            let start = window_start + offset;
+            if start < at && start + cluster.len() > at {
+                boundary = start + cluster.len();
+                break;
+            }
+            if start >= at {
+                break;
+            }
+        }
+        boundary
     }
 
     pub fn is_empty(&self) -> bool {

@@ -82,7 +82,7 @@ fn long_urls_are_cut_at_grapheme_boundaries() {
     let text = format!("见 {url} 。");
     let lines = check(&text, 20);
     // UAX #14 allows breaks after the slashes; the unbreakable rest is cut to fit.
-    assert_eq!(lines[0], "见 https://");
+    assert_eq!(lines[0], "见");
     assert!(lines.len() >= 3 && lines.iter().all(|line| !line.is_empty()));
 }
 
