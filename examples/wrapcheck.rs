@@ -46,7 +46,10 @@ fn main() -> ExitCode {
             lines += rendered.lines.len();
             for line in link_list(&rendered.links, width, &theme) {
                 if line.width() > width {
-                    println!("{} @{width}: link list line wider than {width}", path.display());
+                    println!(
+                        "{} @{width}: link list line wider than {width}",
+                        path.display()
+                    );
                     bad += 1;
                 }
             }
@@ -74,7 +77,11 @@ fn main() -> ExitCode {
         files.len(),
         bytes / 1024
     );
-    if bad == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    if bad == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 fn collect_markdown(path: &Path, out: &mut Vec<PathBuf>) {

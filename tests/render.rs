@@ -10,7 +10,10 @@ use sofa_weekly::render::{Rendered, Theme, link_list, render};
 const FIXTURES: [&str; 4] = ["weekly", "elements", "japanese", "hostile"];
 
 fn fixture(name: &str) -> String {
-    let path = format!("{}/tests/fixtures/render/{name}.md", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/render/{name}.md",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -106,7 +109,13 @@ fn plain_and_colour_themes_lay_out_the_same_text() {
         let plain = render_checked(&markdown, 60, &Theme::plain());
         let dark = render_checked(&markdown, 60, &Theme::dark());
         assert_eq!(plain.plain_lines(), dark.plain_lines(), "{name}");
-        assert!(plain.lines.iter().flat_map(|l| &l.spans).all(|s| s.style == Style::new()));
+        assert!(
+            plain
+                .lines
+                .iter()
+                .flat_map(|l| &l.spans)
+                .all(|s| s.style == Style::new())
+        );
     }
 }
 
@@ -120,7 +129,14 @@ fn headings_are_listed_with_their_lines() {
         .collect();
     assert_eq!(
         titles,
-        [(1, "Every element"), (2, "Lists"), (2, "Quotes"), (2, "Code"), (2, "Table"), (2, "HTML")]
+        [
+            (1, "Every element"),
+            (2, "Lists"),
+            (2, "Quotes"),
+            (2, "Code"),
+            (2, "Table"),
+            (2, "HTML")
+        ]
     );
     for heading in &rendered.headings {
         assert_eq!(rendered.lines[heading.line].to_string(), heading.text);
@@ -140,26 +156,40 @@ fn links_are_numbered_in_order_with_images_marked() {
     assert_eq!(rendered.links[2].text, "部分代码");
     let text = rendered.plain_lines().join("\n");
     assert!(text.contains("[image: weekly][1]"));
-    assert!(text.contains("官网: **https://www.sofastack.tech[2]"), "{text}");
+    assert!(
+        text.contains("官网: **https://www.sofastack.tech[2]"),
+        "{text}"
+    );
 }
 
 #[test]
 fn html_breaks_images_entities_and_dropped_tags() {
     let rendered = render_checked(&fixture("elements"), 100, &Theme::plain());
     let text = rendered.plain_lines().join("\n");
-    assert!(text.contains("A hard break follows\nand a <br> too\nand an entity & © 中."), "{text}");
+    assert!(
+        text.contains("A hard break follows\nand a <br> too\nand an entity & © 中."),
+        "{text}"
+    );
     assert!(text.contains("[image: logo]"));
     assert!(text.contains("Centered text"));
     assert!(text.contains("Inline span text stays."));
     assert!(!text.contains("<span"));
-    assert!(rendered.links.iter().any(|l| l.is_image && l.url == "https://example.com/logo.png"));
+    assert!(
+        rendered
+            .links
+            .iter()
+            .any(|l| l.is_image && l.url == "https://example.com/logo.png")
+    );
 }
 
 #[test]
 fn soft_breaks_join_chinese_lines_without_a_space() {
     let rendered = render_checked(&fixture("weekly"), 200, &Theme::plain());
     let text = rendered.plain_lines().join("\n");
-    assert!(text.contains("留言提问或在群里与我们互动我们会筛选重点问题"), "{text}");
+    assert!(
+        text.contains("留言提问或在群里与我们互动我们会筛选重点问题"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -187,12 +217,22 @@ fn reading_position_survives_a_width_change() {
     assert!(wide.line_offsets.windows(2).all(|w| w[0] <= w[1]));
     assert!(narrow.line_offsets.windows(2).all(|w| w[0] <= w[1]));
     // The line showing "A：" at 80 columns maps to the line showing it at 40.
-    let line_at_80 = wide.plain_lines().iter().position(|l| l.starts_with("A：")).unwrap();
+    let line_at_80 = wide
+        .plain_lines()
+        .iter()
+        .position(|l| l.starts_with("A："))
+        .unwrap();
     let offset = wide.offset_for_line(line_at_80);
     let line_at_40 = narrow.line_for_offset(offset);
-    assert!(narrow.plain_lines()[line_at_40].starts_with("A："), "{offset}");
+    assert!(
+        narrow.plain_lines()[line_at_40].starts_with("A："),
+        "{offset}"
+    );
     assert_eq!(narrow.line_for_offset(0), 0);
-    assert_eq!(narrow.offset_for_line(usize::MAX), *narrow.line_offsets.last().unwrap());
+    assert_eq!(
+        narrow.offset_for_line(usize::MAX),
+        *narrow.line_offsets.last().unwrap()
+    );
 }
 
 #[test]
@@ -208,5 +248,9 @@ fn find_reports_lines_and_display_columns() {
 #[test]
 fn empty_and_whitespace_posts_render_nothing() {
     assert!(render_checked("", 40, &Theme::plain()).lines.is_empty());
-    assert!(render_checked("   \n\n  ", 40, &Theme::plain()).lines.is_empty());
+    assert!(
+        render_checked("   \n\n  ", 40, &Theme::plain())
+            .lines
+            .is_empty()
+    );
 }

@@ -143,13 +143,19 @@ mod tests {
 
     #[test]
     fn plain_output_has_no_escape_sequences() {
-        let line = Line::from(vec![Span::styled("粗", Style::new().bold()), Span::raw("体")]);
+        let line = Line::from(vec![
+            Span::styled("粗", Style::new().bold()),
+            Span::raw("体"),
+        ]);
         assert_eq!(written(&[line], false), "粗体\n");
     }
 
     #[test]
     fn colour_output_uses_sgr_and_resets() {
-        let line = Line::from(Span::styled("x", Style::new().bold().fg(Color::Rgb(1, 2, 3))));
+        let line = Line::from(Span::styled(
+            "x",
+            Style::new().bold().fg(Color::Rgb(1, 2, 3)),
+        ));
         assert_eq!(written(&[line], true), "\x1b[0;1;38;2;1;2;3mx\x1b[0m\n");
     }
 

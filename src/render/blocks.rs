@@ -105,7 +105,8 @@ impl Walker<'_> {
             Tag::Heading { level, .. } => {
                 self.flush();
                 self.heading = Some(level);
-                self.inline.push_style(self.theme.headings[level as usize - 1]);
+                self.inline
+                    .push_style(self.theme.headings[level as usize - 1]);
             }
             Tag::BlockQuote(_) => {
                 self.flush();
@@ -154,7 +155,8 @@ impl Walker<'_> {
                 self.flush();
                 let mut label = clean(&label);
                 label.truncate(label.char_indices().nth(8).map_or(label.len(), |(i, _)| i));
-                self.out.open(&format!("[^{label}] "), None, self.theme.footnote);
+                self.out
+                    .open(&format!("[^{label}] "), None, self.theme.footnote);
             }
             Tag::Table(alignments) => {
                 self.flush();
@@ -345,7 +347,8 @@ impl Walker<'_> {
             let rule = if level_number == 1 { "═" } else { "─" };
             let underline = rule.repeat(widest.clamp(1, width));
             let style = self.theme.headings[level_number - 1];
-            self.out.emit_spans(vec![Span::styled(underline, style)], source);
+            self.out
+                .emit_spans(vec![Span::styled(underline, style)], source);
         }
         self.out.blank_before_next();
     }

@@ -52,7 +52,10 @@ pub fn violations(markdown: &str, rendered: &Rendered, width: usize) -> Vec<Viol
     let mut shown = HashMap::new();
     for (index, line) in rendered.lines.iter().enumerate() {
         if line.width() > width {
-            found.push(Violation::TooWide { line: index, width: line.width() });
+            found.push(Violation::TooWide {
+                line: index,
+                width: line.width(),
+            });
         }
         let text = line.to_string();
         count(&mut shown, &text);
@@ -75,7 +78,9 @@ pub fn violations(markdown: &str, rendered: &Rendered, width: usize) -> Vec<Viol
     if !missing.is_empty() {
         missing.sort();
         let missing = missing.iter().map(|(c, n)| format!("{c:?}×{n}")).collect();
-        found.push(Violation::TextLost { missing: missing_list(missing) });
+        found.push(Violation::TextLost {
+            missing: missing_list(missing),
+        });
     }
     found
 }
@@ -87,7 +92,11 @@ fn missing_list(items: Vec<String>) -> String {
 /// Panics with the violations of a render at `width` (for tests and the fuzz target).
 pub fn assert_promises_kept(markdown: &str, rendered: &Rendered, width: usize) {
     let found = violations(markdown, rendered, width);
-    assert!(found.is_empty(), "{found:?} in {:#?}", rendered.plain_lines());
+    assert!(
+        found.is_empty(),
+        "{found:?} in {:#?}",
+        rendered.plain_lines()
+    );
 }
 
 /// Panics when some of the markdown's text is missing from the render.
@@ -96,5 +105,9 @@ pub fn assert_text_kept(markdown: &str, rendered: &Rendered) {
         .into_iter()
         .filter(|v| matches!(v, Violation::TextLost { .. }))
         .collect();
-    assert!(found.is_empty(), "{found:?} in {:#?}", rendered.plain_lines());
+    assert!(
+        found.is_empty(),
+        "{found:?} in {:#?}",
+        rendered.plain_lines()
+    );
 }

@@ -148,7 +148,11 @@ mod tests {
 
     #[test]
     fn long_lines_wrap_with_a_continuation_mark() {
-        let lines = plain(Some("java"), "<tomcat.version>9.0.31</tomcat.version>\n", 20);
+        let lines = plain(
+            Some("java"),
+            "<tomcat.version>9.0.31</tomcat.version>\n",
+            20,
+        );
         assert_eq!(lines[0], "╭─ java");
         assert!(lines[1].starts_with("│ "));
         assert!(lines[2].starts_with("↪ "));

@@ -62,11 +62,18 @@ mod tests {
         let rendered = render("SOFA Weekly 周报\n\n介绍 MOSN 和 mosn", 80, &Theme::plain());
         assert_eq!(
             rendered.find("周报"),
-            [TextMatch { line: 0, start_col: 12, end_col: 16 }]
+            [TextMatch {
+                line: 0,
+                start_col: 12,
+                end_col: 16
+            }]
         );
         let found = rendered.find("Mosn");
         assert_eq!(found.len(), 2);
-        assert_eq!((found[0].line, found[0].start_col, found[0].end_col), (2, 5, 9));
+        assert_eq!(
+            (found[0].line, found[0].start_col, found[0].end_col),
+            (2, 5, 9)
+        );
     }
 
     #[test]

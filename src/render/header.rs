@@ -65,7 +65,10 @@ mod tests {
         .map(|l| l.to_string())
         .collect();
         assert!(lines.iter().all(|l| l.width() <= 26), "{lines:#?}");
-        assert!(lines.contains(&"2020-02-28 · #SOFA Weekly".to_string()), "{lines:#?}");
+        assert!(
+            lines.contains(&"2020-02-28 · #SOFA Weekly".to_string()),
+            "{lines:#?}"
+        );
         assert_eq!(lines[lines.len() - 2], "─".repeat(26));
     }
 

@@ -22,8 +22,8 @@ pub fn tag_meaning(tag: &str) -> Option<HtmlPiece> {
             alt: attribute(tag, "alt").unwrap_or_default(),
         }),
         "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "ul" | "ol" | "tr"
-        | "table" | "blockquote" | "pre" | "hr" | "section" | "article" | "figure"
-        | "center" | "details" | "summary" => Some(HtmlPiece::ParagraphBreak),
+        | "table" | "blockquote" | "pre" | "hr" | "section" | "article" | "figure" | "center"
+        | "details" | "summary" => Some(HtmlPiece::ParagraphBreak),
         _ => None,
     }
 }
@@ -241,6 +241,9 @@ mod tests {
 
     #[test]
     fn entities_decode_numeric_and_named_and_keep_unknown() {
-        assert_eq!(decode_entities("&#x4E2D;&#25991;&hellip;&bogus; &"), "中文…&bogus; &");
+        assert_eq!(
+            decode_entities("&#x4E2D;&#25991;&hellip;&bogus; &"),
+            "中文…&bogus; &"
+        );
     }
 }

@@ -92,7 +92,8 @@ impl Inline {
     fn resolve_soft_break(&mut self, next: &str, source: usize) {
         let before = self.text.text.chars().next_back();
         let after = next.chars().next();
-        let joins = matches!((before, after), (Some(b), Some(a)) if is_unspaced(b) && is_unspaced(a));
+        let joins =
+            matches!((before, after), (Some(b), Some(a)) if is_unspaced(b) && is_unspaced(a));
         if !joins && !self.text.text.ends_with([' ', '\n']) {
             self.text.push(" ", self.style(), self.link, source);
         }
@@ -131,7 +132,10 @@ mod tests {
 
     #[test]
     fn soft_breaks_vanish_between_chinese_characters() {
-        assert_eq!(joined(&["欢迎大家向公众号留言提问", "我们会筛选重点问题"]), "欢迎大家向公众号留言提问我们会筛选重点问题");
+        assert_eq!(
+            joined(&["欢迎大家向公众号留言提问", "我们会筛选重点问题"]),
+            "欢迎大家向公众号留言提问我们会筛选重点问题"
+        );
         assert_eq!(joined(&["提问。", "我们"]), "提问。我们");
     }
 

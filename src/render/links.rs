@@ -31,15 +31,25 @@ pub fn link_list(links: &[LinkRef], width: usize, theme: &Theme) -> Vec<Line<'st
     if links.is_empty() {
         return lines;
     }
-    lines.push(Line::from(Span::styled("─".repeat(width.min(40)), theme.rule)));
+    lines.push(Line::from(Span::styled(
+        "─".repeat(width.min(40)),
+        theme.rule,
+    )));
     let label_width = format!("[{}] ", links.len()).width();
     for link in links {
         let label = format!("[{}] ", link.number);
-        let indent = if width >= label_width + 8 { label_width } else { 0 };
+        let indent = if width >= label_width + 8 {
+            label_width
+        } else {
+            0
+        };
         let url_width = width - indent;
         let ranges = wrap_ranges(&link.url, url_width);
         if indent == 0 {
-            lines.push(Line::from(Span::styled(label.trim_end().to_string(), theme.link_number)));
+            lines.push(Line::from(Span::styled(
+                label.trim_end().to_string(),
+                theme.link_number,
+            )));
         }
         for (i, range) in ranges.into_iter().enumerate() {
             let mut spans = Vec::new();
@@ -51,7 +61,11 @@ pub fn link_list(links: &[LinkRef], width: usize, theme: &Theme) -> Vec<Line<'st
                 };
                 spans.push(Span::styled(lead, theme.link_number));
             }
-            let style = if link.is_image { theme.image } else { theme.link };
+            let style = if link.is_image {
+                theme.image
+            } else {
+                theme.link
+            };
             spans.push(Span::styled(link.url[range].to_string(), style));
             lines.push(Line::from(spans));
         }
@@ -75,7 +89,11 @@ mod tests {
     #[test]
     fn link_list_wraps_long_urls_under_themselves() {
         let mut links = Vec::new();
-        register_link(&mut links, "https://github.com/sofastack/sofa-jraft/releases/tag/v1.3.0", false);
+        register_link(
+            &mut links,
+            "https://github.com/sofastack/sofa-jraft/releases/tag/v1.3.0",
+            false,
+        );
         let lines: Vec<String> = link_list(&links, 30, &Theme::plain())
             .iter()
             .map(|l| l.to_string())

@@ -12,8 +12,8 @@
 
 mod ansi;
 mod blocks;
-pub mod check;
 pub mod breaks;
+pub mod check;
 mod code;
 mod find;
 mod header;
@@ -123,7 +123,11 @@ impl Rendered {
         color: bool,
         hyperlinks: bool,
     ) -> std::io::Result<()> {
-        let spans = if hyperlinks { &self.link_spans[..] } else { &[] };
+        let spans = if hyperlinks {
+            &self.link_spans[..]
+        } else {
+            &[]
+        };
         ansi::write_lines(&self.lines, spans, &self.links, out, color)
     }
 }

@@ -47,10 +47,13 @@ impl Output {
     /// lines are indented by as many spaces (or start with `rest` when given).
     pub fn open(&mut self, first: &str, rest: Option<&str>, style: Style) {
         let width = first.width();
-        let rest = rest.map_or_else(|| " ".repeat(width), str::to_string);
+        let rest = match rest {
+            Some(rest) => Span::styled(rest.to_string(), style),
+            None => Span::raw(" ".repeat(width)),
+        };
         self.containers.push(Container {
             first: vec![Span::styled(first.to_string(), style)],
-            rest: vec![Span::styled(rest, style)],
+            rest: vec![rest],
             width,
             first_used: false,
         });
@@ -62,12 +65,12 @@ impl Output {
 
     /// Replaces the marker of the innermost container before its first line (task lists).
     pub fn replace_marker(&mut self, marker: &str, style: Style) {
-        if let Some(container) = self.containers.last_mut() {
-            if !container.first_used {
-                container.width = marker.width();
-                container.first = vec![Span::styled(marker.to_string(), style)];
-                container.rest = vec![Span::raw(" ".repeat(container.width))];
-            }
+        if let Some(container) = self.containers.last_mut()
+            && !container.first_used
+        {
+            container.width = marker.width();
+            container.first = vec![Span::styled(marker.to_string(), style)];
+            container.rest = vec![Span::raw(" ".repeat(container.width))];
         }
     }
 

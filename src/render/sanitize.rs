@@ -8,7 +8,10 @@ use crate::text::is_forbidden;
 /// Appends `text` to `out` with control characters made harmless. Tabs become a space
 /// (prose has no tab stops; code blocks expand tabs before calling this), newlines a space.
 pub fn push_clean(out: &mut String, text: &str) {
-    if !text.chars().any(|c| is_forbidden(c) || c == '\t' || c == '\n') {
+    if !text
+        .chars()
+        .any(|c| is_forbidden(c) || c == '\t' || c == '\n')
+    {
         out.push_str(text);
         return;
     }

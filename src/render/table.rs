@@ -134,9 +134,7 @@ fn grid(table: &TableData, widths: &[usize], theme: &Theme) -> Lines {
             .any(|(cell, &w)| cell.wrap(w).len() > 1)
     });
     for row in 0..table.rows.len() {
-        if row == 1 {
-            lines.push((border(widths, "├", "┼", "┤", theme), source));
-        } else if row > 1 && multi_line {
+        if row == 1 || (row > 1 && multi_line) {
             lines.push((border(widths, "├", "┼", "┤", theme), source));
         }
         let cells: Vec<&StyledText> = (0..widths.len())
@@ -157,7 +155,11 @@ fn grid(table: &TableData, widths: &[usize], theme: &Theme) -> Lines {
                 let range = wrapped[column].get(line).cloned();
                 let used = range.clone().map_or(0, |r| cell.text[r].width());
                 let pad = widths[column].saturating_sub(used);
-                let alignment = table.alignments.get(column).copied().unwrap_or(Alignment::None);
+                let alignment = table
+                    .alignments
+                    .get(column)
+                    .copied()
+                    .unwrap_or(Alignment::None);
                 let (before, after) = match alignment {
                     Alignment::Right => (pad, 0),
                     Alignment::Center => (pad / 2, pad - pad / 2),
@@ -248,16 +250,29 @@ mod tests {
 
     #[test]
     fn columns_are_sized_by_display_width() {
-        let lines = text(render_table(&table(&[&["项目", "版本"], &["MOSN", "v1.0"]]), 40, &Theme::plain()));
+        let lines = text(render_table(
+            &table(&[&["项目", "版本"], &["MOSN", "v1.0"]]),
+            40,
+            &Theme::plain(),
+        ));
         assert_eq!(
             lines,
-            ["┌──────┬──────┐", "│ 项目 │ 版本 │", "├──────┼──────┤", "│ MOSN │ v1.0 │", "└──────┴──────┘"]
+            [
+                "┌──────┬──────┐",
+                "│ 项目 │ 版本 │",
+                "├──────┼──────┤",
+                "│ MOSN │ v1.0 │",
+                "└──────┴──────┘"
+            ]
         );
     }
 
     #[test]
     fn cells_wrap_inside_narrow_columns() {
-        let data = table(&[&["名称", "说明"], &["SOFARPC", "高可扩展性、高性能、生产级的 Java RPC 框架"]]);
+        let data = table(&[
+            &["名称", "说明"],
+            &["SOFARPC", "高可扩展性、高性能、生产级的 Java RPC 框架"],
+        ]);
         let lines = text(render_table(&data, 30, &Theme::plain()));
         assert!(lines.len() > 5);
         assert!(lines.iter().all(|l| l.width() <= 30), "{lines:#?}");

@@ -42,7 +42,9 @@ impl Theme {
             headings: [
                 Style::new().fg(accent).add_modifier(Modifier::BOLD),
                 Style::new().fg(accent).add_modifier(Modifier::BOLD),
-                Style::new().fg(Color::Rgb(0x87, 0xd7, 0xaf)).add_modifier(Modifier::BOLD),
+                Style::new()
+                    .fg(Color::Rgb(0x87, 0xd7, 0xaf))
+                    .add_modifier(Modifier::BOLD),
                 Style::new().fg(Color::Rgb(0x87, 0xd7, 0xaf)),
                 Style::new().add_modifier(Modifier::BOLD),
                 Style::new().add_modifier(Modifier::BOLD | Modifier::ITALIC),
@@ -51,14 +53,18 @@ impl Theme {
             emphasis: Style::new().add_modifier(Modifier::ITALIC),
             strong: Style::new().add_modifier(Modifier::BOLD),
             strikethrough: Style::new().add_modifier(Modifier::CROSSED_OUT),
-            inline_code: Style::new().fg(Color::Rgb(0xff, 0xaf, 0x87)).bg(Color::Rgb(0x30, 0x30, 0x30)),
+            inline_code: Style::new()
+                .fg(Color::Rgb(0xff, 0xaf, 0x87))
+                .bg(Color::Rgb(0x30, 0x30, 0x30)),
             code_block: Style::new().fg(Color::Rgb(0xd0, 0xd0, 0xd0)),
             code_gutter: Style::new().fg(muted),
             link: Style::new().fg(accent).add_modifier(Modifier::UNDERLINED),
             link_number: Style::new().fg(muted),
             image: Style::new().fg(Color::Rgb(0xd7, 0xaf, 0xff)),
             quote_bar: Style::new().fg(muted),
-            quote_text: Style::new().fg(Color::Rgb(0xbc, 0xbc, 0xbc)).add_modifier(Modifier::ITALIC),
+            quote_text: Style::new()
+                .fg(Color::Rgb(0xbc, 0xbc, 0xbc))
+                .add_modifier(Modifier::ITALIC),
             bullet: Style::new().fg(accent),
             rule: Style::new().fg(muted),
             table_border: Style::new().fg(muted),
@@ -78,20 +84,26 @@ impl Theme {
             headings: [
                 Style::new().fg(accent).add_modifier(Modifier::BOLD),
                 Style::new().fg(accent).add_modifier(Modifier::BOLD),
-                Style::new().fg(Color::Rgb(0x00, 0x87, 0x5f)).add_modifier(Modifier::BOLD),
+                Style::new()
+                    .fg(Color::Rgb(0x00, 0x87, 0x5f))
+                    .add_modifier(Modifier::BOLD),
                 Style::new().fg(Color::Rgb(0x00, 0x87, 0x5f)),
                 Style::new().add_modifier(Modifier::BOLD),
                 Style::new().add_modifier(Modifier::BOLD | Modifier::ITALIC),
             ],
             heading_marker: Style::new().fg(muted),
-            inline_code: Style::new().fg(Color::Rgb(0xaf, 0x00, 0x00)).bg(Color::Rgb(0xee, 0xee, 0xee)),
+            inline_code: Style::new()
+                .fg(Color::Rgb(0xaf, 0x00, 0x00))
+                .bg(Color::Rgb(0xee, 0xee, 0xee)),
             code_block: Style::new().fg(Color::Rgb(0x30, 0x30, 0x30)),
             code_gutter: Style::new().fg(muted),
             link: Style::new().fg(accent).add_modifier(Modifier::UNDERLINED),
             link_number: Style::new().fg(muted),
             image: Style::new().fg(Color::Rgb(0x87, 0x00, 0xaf)),
             quote_bar: Style::new().fg(muted),
-            quote_text: Style::new().fg(Color::Rgb(0x44, 0x44, 0x44)).add_modifier(Modifier::ITALIC),
+            quote_text: Style::new()
+                .fg(Color::Rgb(0x44, 0x44, 0x44))
+                .add_modifier(Modifier::ITALIC),
             bullet: Style::new().fg(accent),
             rule: Style::new().fg(muted),
             table_border: Style::new().fg(muted),

@@ -139,12 +139,18 @@ fn split_long(
         // A cluster wider than the whole line (a run of conjoining jamo, a wide character at
         // width 1) is laid out by characters: better a split cluster than a line too wide.
         let splittable = cluster.width() > width
-            && cluster.chars().all(|c| UnicodeWidthChar::width(c).unwrap_or(0) <= width);
+            && cluster
+                .chars()
+                .all(|c| UnicodeWidthChar::width(c).unwrap_or(0) <= width);
         let units: Vec<(usize, &str)> = if splittable {
-            cluster.char_indices().map(|(i, _)| (i, &cluster[i..])).map(|(i, rest)| {
-                let len = rest.chars().next().map_or(0, char::len_utf8);
-                (i, &rest[..len])
-            }).collect()
+            cluster
+                .char_indices()
+                .map(|(i, _)| (i, &cluster[i..]))
+                .map(|(i, rest)| {
+                    let len = rest.chars().next().map_or(0, char::len_utf8);
+                    (i, &rest[..len])
+                })
+                .collect()
         } else {
             vec![(0, cluster)]
         };
@@ -154,13 +160,12 @@ fn split_long(
             if used + grapheme_width > width && start > line_start {
                 let mut cut = start;
                 let starts_badly = grapheme.chars().next().is_some_and(is_no_start);
-                if let Some((previous_start, previous_width)) = previous {
-                    if starts_badly
-                        && previous_start > line_start
-                        && previous_width + grapheme_width <= width
-                    {
-                        cut = previous_start;
-                    }
+                if let Some((previous_start, previous_width)) = previous
+                    && starts_badly
+                    && previous_start > line_start
+                    && previous_width + grapheme_width <= width
+                {
+                    cut = previous_start;
                 }
                 lines.push(line_start..cut);
                 used = measure(&text[cut..start]);
@@ -215,7 +220,12 @@ impl StyledText {
             Some(last) if glued > joined_at => {
                 last.end = glued;
                 if glued < end {
-                    self.runs.push(Run { end, style, link, source });
+                    self.runs.push(Run {
+                        end,
+                        style,
+                        link,
+                        source,
+                    });
                 }
             }
             _ => self.runs.push(Run {
@@ -232,12 +242,9 @@ impl StyledText {
         if at == 0 {
             return 0;
         }
-        let next_is_extender = self.text[at..]
-            .chars()
-            .next()
-            .is_some_and(|c| {
-                UnicodeWidthChar::width(c) == Some(0) || matches!(c, '\u{1F3FB}'..='\u{1F3FF}')
-            });
+        let next_is_extender = self.text[at..].chars().next().is_some_and(|c| {
+            UnicodeWidthChar::width(c) == Some(0) || matches!(c, '\u{1F3FB}'..='\u{1F3FF}')
+        });
         if !next_is_extender && !self.text[..at].ends_with('\u{200D}') {
             return at;
         }

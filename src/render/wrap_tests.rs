@@ -26,7 +26,11 @@ fn check(text: &str, width: usize) -> Vec<&str> {
         );
     }
     let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-    assert_eq!(squeeze(&lines.concat()), squeeze(text), "text lost at {width}");
+    assert_eq!(
+        squeeze(&lines.concat()),
+        squeeze(text),
+        "text lost at {width}"
+    );
     lines
 }
 
@@ -57,10 +61,7 @@ fn mixed_chinese_and_latin_leave_no_gap_before_a_chinese_run() {
 
 #[test]
 fn latin_words_break_at_spaces_and_spaces_vanish_at_breaks() {
-    assert_eq!(
-        check("the quick brown fox", 10),
-        ["the quick", "brown fox"]
-    );
+    assert_eq!(check("the quick brown fox", 10), ["the quick", "brown fox"]);
 }
 
 #[test]
@@ -166,9 +167,35 @@ fn source_offsets_follow_the_runs() {
 
 fn mixed_text() -> impl Strategy<Value = String> {
     let pieces = prop::sample::select(vec![
-        "周", "报", "，", "。", "「", "」", "《", "》", "“", "”", "ー", "っ", "a", "Weekly",
-        " ", " ", "\n", "👨\u{200D}👩\u{200D}👧", "❤\u{FE0F}", "🇨🇳", "e\u{301}", "…", "-",
-        "https://example.com/a/very/long/path", "MOSN", "(", ")", "1.0", "한국",
+        "周",
+        "报",
+        "，",
+        "。",
+        "「",
+        "」",
+        "《",
+        "》",
+        "“",
+        "”",
+        "ー",
+        "っ",
+        "a",
+        "Weekly",
+        " ",
+        " ",
+        "\n",
+        "👨\u{200D}👩\u{200D}👧",
+        "❤\u{FE0F}",
+        "🇨🇳",
+        "e\u{301}",
+        "…",
+        "-",
+        "https://example.com/a/very/long/path",
+        "MOSN",
+        "(",
+        ")",
+        "1.0",
+        "한국",
     ]);
     prop::collection::vec(pieces, 0..60).prop_map(|v| v.concat())
 }
