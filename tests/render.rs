@@ -229,6 +229,10 @@ fn reading_position_survives_a_width_change() {
         "{offset}"
     );
     assert_eq!(narrow.line_for_offset(0), 0);
+    for heading in &narrow.headings {
+        let offset = narrow.offset_for_line(heading.line);
+        assert_eq!(narrow.line_for_offset(offset), heading.line, "{heading:?}");
+    }
     assert_eq!(
         narrow.offset_for_line(usize::MAX),
         *narrow.line_offsets.last().unwrap()

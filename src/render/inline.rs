@@ -92,8 +92,9 @@ impl Inline {
     fn resolve_soft_break(&mut self, next: &str, source: usize) {
         let before = self.text.text.chars().next_back();
         let after = next.chars().next();
-        let joins =
-            matches!((before, after), (Some(b), Some(a)) if is_unspaced(b) && is_unspaced(a));
+        // Full-width punctuation carries its own spacing: no space after "。" even before Latin.
+        let joins = matches!((before, after), (Some(b), Some(a))
+            if is_unspaced(b) && (is_unspaced(a) || is_fullwidth_punctuation(b)));
         if !joins && !self.text.text.ends_with([' ', '\n']) {
             self.text.push(" ", self.style(), self.link, source);
         }
@@ -106,6 +107,11 @@ impl Inline {
             self.text.push("\n", style, None, source);
         }
     }
+}
+
+fn is_fullwidth_punctuation(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}'
+        | '\u{FF3B}'..='\u{FF40}' | '\u{FF5B}'..='\u{FF65}')
 }
 
 /// Characters of scripts written without spaces between words (not Hangul, which uses
@@ -137,6 +143,7 @@ mod tests {
             "欢迎大家向公众号留言提问我们会筛选重点问题"
         );
         assert_eq!(joined(&["提问。", "我们"]), "提问。我们");
+        assert_eq!(joined(&["使用的。", "Seata：x"]), "使用的。Seata：x");
     }
 
     #[test]

@@ -97,11 +97,14 @@ pub fn render(markdown: &str, width: usize, theme: &Theme) -> Rendered {
 }
 
 impl Rendered {
-    /// Line index showing the source byte `offset` (the last line starting at or before it).
+    /// Line index showing the source byte `offset`: the first of the lines that start at
+    /// the last line start at or before it (so a heading maps to its text, not its underline).
     pub fn line_for_offset(&self, offset: usize) -> usize {
-        self.line_offsets
-            .partition_point(|&start| start <= offset)
-            .saturating_sub(1)
+        let until = self.line_offsets.partition_point(|&start| start <= offset);
+        let Some(&start) = until.checked_sub(1).and_then(|i| self.line_offsets.get(i)) else {
+            return 0;
+        };
+        self.line_offsets.partition_point(|&other| other < start)
     }
 
     /// Source byte offset where line `line` starts (the last line's for lines past the end).
