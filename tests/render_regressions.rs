@@ -52,3 +52,34 @@ fn url_scheme_stays_with_its_host() {
             .all(|l| !l.ends_with("https://"))
     );
 }
+
+/// Inputs the fuzz target crashed on, kept as files (first byte: the width, as in
+/// fuzz/fuzz_targets/render.rs), replayed through the same checks.
+#[test]
+fn fuzz_crash_inputs_stay_fixed() {
+    let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/render/fuzz");
+    let mut replayed = 0;
+    for entry in std::fs::read_dir(folder).unwrap() {
+        let path = entry.unwrap().path();
+        let data = std::fs::read(&path).unwrap();
+        let Some((&first, rest)) = data.split_first() else {
+            continue;
+        };
+        let Ok(markdown) = std::str::from_utf8(rest) else {
+            continue;
+        };
+        let width = 1 + (first as usize * 300) / 256;
+        let theme = if first % 2 == 0 { Theme::plain() } else { Theme::dark() };
+        let rendered = render(markdown, width, &theme);
+        assert!(
+            rendered.lines.iter().all(|l| l.width() <= width),
+            "{}",
+            path.display()
+        );
+        if width >= 2 {
+            sofa_weekly::render::check::assert_text_kept(markdown, &rendered);
+        }
+        replayed += 1;
+    }
+    assert!(replayed > 0);
+}
