@@ -1,1 +1,271 @@
-//! (being written)
+//! The ratatui reader: browse, filter by tag, search and read offline.
+//!
+//! [`run`] sets up the terminal (raw mode, alternate screen, mouse), makes sure it is
+//! restored however we leave (quit, Ctrl-C, SIGTERM/SIGHUP, panic), and runs the event loop:
+//! draw, wait for the next [`event::Event`], let [`state::App`] turn it into
+//! [`state::Effect`]s, hand those to the [`worker::Worker`], repeat. Nothing is redrawn while
+//! idle, and the UI thread never touches the library.
+
+pub mod event;
+pub mod keymap;
+pub mod layout;
+pub mod state;
+pub mod store;
+pub mod theme;
+pub mod view;
+pub mod worker;
+
+use std::io::{self, Write};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Instant;
+
+use anyhow::Context;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture, KeyEventKind};
+use ratatui::crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::crossterm::{cursor, execute};
+
+use event::Event;
+use state::{App, Effect};
+use store::Store;
+use theme::ThemeKind;
+use worker::Worker;
+
+/// How the reader looks: from the config and the environment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// The widest the text is wrapped, in columns.
+    pub max_width: u16,
+    pub theme: ThemeKind,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_width: 100,
+            theme: ThemeKind::Dark,
+        }
+    }
+}
+
+/// Runs the reader on `store` until the user quits. `origin` names what is being read in the
+/// title bar.
+pub fn run_store(store: Box<dyn Store>, origin: &str, options: &Options) -> anyhow::Result<()> {
+    let mut app = App::new(origin, options.theme, options.max_width);
+    let (events, inbox) = mpsc::channel();
+    let worker = Worker::spawn(store, options.theme.render_theme(), events.clone());
+    let result = with_terminal(|terminal| {
+        event::spawn_input(events.clone());
+        let _signals = event::spawn_signals(events.clone()).context("watching for signals")?;
+        let start = app.start();
+        dispatch(&worker, start);
+        event_loop(terminal, &mut app, &worker, &inbox)
+    });
+    // Let the worker finish the writes already asked for (read marks, the session).
+    worker.finish();
+    result
+}
+
+/// Shows why the library could not be opened, until the user presses q.
+pub fn run_failed(origin: &str, reason: &str) -> anyhow::Result<()> {
+    let mut app = App::failed(origin, reason);
+    let (events, inbox) = mpsc::channel();
+    with_terminal(|terminal| {
+        event::spawn_input(events.clone());
+        let _signals = event::spawn_signals(events.clone()).context("watching for signals")?;
+        let idle = Worker::idle();
+        event_loop(terminal, &mut app, &idle, &inbox)
+    })
+}
+
+type Term = Terminal<CrosstermBackend<io::Stdout>>;
+
+/// Runs `body` on a terminal in raw mode and restores the terminal afterwards, also when
+/// `body` fails or panics.
+fn with_terminal<T>(body: impl FnOnce(&mut Term) -> anyhow::Result<T>) -> anyhow::Result<T> {
+    install_panic_hook();
+    enter_terminal().context("setting up the terminal")?;
+    let result = Terminal::new(CrosstermBackend::new(io::stdout()))
+        .context("setting up the terminal")
+        .and_then(|mut terminal| body(&mut terminal));
+    restore_terminal();
+    result
+}
+
+fn enter_terminal() -> io::Result<()> {
+    enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        cursor::Hide
+    )
+}
+
+/// Puts the terminal back as we found it. Safe to call more than once.
+pub fn restore_terminal() {
+    let _ = execute!(
+        io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
+    let _ = disable_raw_mode();
+}
+
+/// On a panic, restore the terminal first so that the message is readable and the shell
+/// usable, then report as usual.
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        previous(info);
+    }));
+}
+
+fn event_loop(
+    terminal: &mut Term,
+    app: &mut App,
+    worker: &Worker,
+    inbox: &mpsc::Receiver<Event>,
+) -> anyhow::Result<()> {
+    let size = terminal.size().context("reading the terminal size")?;
+    let effects = app.resize(size.width, size.height);
+    dispatch(worker, effects);
+    loop {
+        terminal
+            .draw(|frame| view::draw(frame, app))
+            .context("drawing the screen")?;
+        if app.quit {
+            return Ok(());
+        }
+        let first = match app.next_deadline() {
+            Some(deadline) => {
+                match inbox.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                    Ok(event) => Some(event),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => return Ok(()),
+                }
+            }
+            None => match inbox.recv() {
+                Ok(event) => Some(event),
+                Err(_) => return Ok(()),
+            },
+        };
+        // Take everything that is waiting before drawing again: a burst of keys or
+        // replies costs one frame.
+        let mut effects = app.tick(Instant::now());
+        for event in first.into_iter().chain(inbox.try_iter()) {
+            effects.extend(handle(app, event)?);
+            if app.quit {
+                break;
+            }
+        }
+        for effect in effects {
+            match effect {
+                Effect::OpenUrl(url) => {
+                    if let Err(e) = open_in_browser(&url) {
+                        app.on_worker(state::WorkerMsg::Failed(format!(
+                            "could not open {url}: {e}"
+                        )));
+                    }
+                }
+                Effect::Copy(text) => copy_osc52(&text),
+                other => worker.send(other),
+            }
+        }
+    }
+}
+
+fn handle(app: &mut App, event: Event) -> anyhow::Result<Vec<Effect>> {
+    use ratatui::crossterm::event::Event as Term;
+    Ok(match event {
+        Event::Term(Term::Key(key)) if key.kind != KeyEventKind::Release => app.on_key(key),
+        Event::Term(Term::Mouse(mouse)) => app.on_mouse(mouse),
+        Event::Term(Term::Resize(width, height)) => app.resize(width, height),
+        Event::Term(_) => Vec::new(),
+        Event::Worker(msg) => app.on_worker(msg),
+        Event::Signal(_) => app.update(keymap::Action::Quit),
+        Event::InputGone(e) => anyhow::bail!("reading the terminal: {e}"),
+    })
+}
+
+fn dispatch(worker: &Worker, effects: Vec<Effect>) {
+    for effect in effects {
+        worker.send(effect);
+    }
+}
+
+/// Hands `url` to the platform's opener as a single argument: no shell sees it. The state
+/// has already checked it is http, https or mailto.
+fn open_in_browser(url: &str) -> io::Result<()> {
+    debug_assert!(state::is_openable(url));
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    let mut child = std::process::Command::new(opener)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    // Reap it in the background so it leaves no zombie and the UI does not wait.
+    std::thread::spawn(move || child.wait());
+    Ok(())
+}
+
+/// Asks the terminal to put `text` on the clipboard (OSC 52), which also works over SSH.
+fn copy_osc52(text: &str) {
+    let mut out = io::stdout();
+    let _ = write!(out, "\x1b]52;c;{}\x07", base64(text.as_bytes()));
+    let _ = out.flush();
+}
+
+/// Standard base64 with padding: a dozen lines, not worth a dependency.
+pub fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_the_rfc_4648_examples() {
+        for (plain, encoded) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(plain.as_bytes()), encoded);
+        }
+    }
+}
