@@ -15,6 +15,9 @@ pub mod theme;
 pub mod view;
 pub mod worker;
 
+#[cfg(test)]
+mod testing;
+
 use std::io::{self, Write};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Instant;

@@ -212,6 +212,8 @@ pub struct App {
     /// Tag to put the cursor on when the tags arrive (restored session).
     tag_on_load: Option<String>,
     cache: HashMap<(PostId, u16, ThemeKind), Arc<Page>>,
+    /// Reading positions saved during this run; newer than those in cached pages.
+    positions: HashMap<PostId, usize>,
 }
 
 /// Scrolling the mouse wheel moves this many lines.
@@ -252,6 +254,7 @@ impl App {
             select_on_load: None,
             tag_on_load: None,
             cache: HashMap::new(),
+            positions: HashMap::new(),
         }
     }
 
@@ -717,11 +720,15 @@ impl App {
             return;
         };
         let first_time = reader.page.is_none();
-        let anchor = reader.pending_anchor.take().or_else(|| {
-            first_time
-                .then(|| page.position.map(|p| p.max(0) as usize))
-                .flatten()
-        });
+        let saved = self
+            .positions
+            .get(&id)
+            .copied()
+            .or(page.position.map(|p| p.max(0) as usize));
+        let anchor = reader
+            .pending_anchor
+            .take()
+            .or(if first_time { saved } else { None });
         if let Some(anchor) = anchor {
             reader.scroll = page.scroll_for(anchor);
         }
@@ -972,16 +979,18 @@ impl App {
         }]
     }
 
-    fn save_position(&self) -> Vec<Effect> {
+    fn save_position(&mut self) -> Vec<Effect> {
         let Some(reader) = &self.reader else {
             return Vec::new();
         };
         let Some(page) = &reader.page else {
             return Vec::new();
         };
+        let offset = page.anchor(reader.scroll);
+        self.positions.insert(reader.summary.id, offset);
         vec![Effect::SavePosition {
             id: reader.summary.id,
-            offset: page.anchor(reader.scroll) as i64,
+            offset: offset as i64,
         }]
     }
 
@@ -1356,3 +1365,6 @@ pub fn is_openable(url: &str) -> bool {
     (has_rest("https://") || has_rest("http://") || has_rest("mailto:"))
         && !url.chars().any(|c| c.is_control() || c.is_whitespace())
 }
+
+#[cfg(test)]
+mod tests;
