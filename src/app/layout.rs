@@ -61,8 +61,8 @@ pub fn panes(area: Rect, focus: Focus) -> Panes {
         ..area
     };
     if area.width >= WIDE {
-        let tags_width = (area.width / 5).clamp(18, 28);
-        let posts_width = (area.width * 3 / 10).clamp(30, 48);
+        let tags_width = (area.width * 18 / 100).clamp(18, 28);
+        let posts_width = (area.width * 32 / 100).clamp(32, 50);
         let tags = Rect {
             width: tags_width,
             ..body

@@ -22,6 +22,8 @@ use std::io::{self, Write};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Instant;
 
+use std::path::{Path, PathBuf};
+
 use anyhow::Context;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -31,6 +33,7 @@ use ratatui::crossterm::terminal::{
 };
 use ratatui::crossterm::{cursor, execute};
 
+use crate::library::Library;
 use event::Event;
 use state::{App, Effect};
 use store::Store;
@@ -45,6 +48,17 @@ pub struct Options {
     pub theme: ThemeKind,
 }
 
+impl Options {
+    /// The defaults, with `NO_COLOR` honoured.
+    pub fn from_env() -> Options {
+        let no_color = std::env::var("NO_COLOR").ok();
+        Options {
+            theme: ThemeKind::choose(None, no_color.as_deref()),
+            ..Options::default()
+        }
+    }
+}
+
 impl Default for Options {
     fn default() -> Self {
         Options {
@@ -52,6 +66,54 @@ impl Default for Options {
             theme: ThemeKind::Dark,
         }
     }
+}
+
+/// What the reader opens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AppSource {
+    /// The library in this folder; the bundled sample while it holds no post.
+    Library(PathBuf),
+    /// A folder or markdown file read directly, in memory, without importing it.
+    Path(PathBuf),
+    /// The bundled sample archive.
+    Sample,
+}
+
+/// Opens `source` and runs the reader until the user quits. A library or path that cannot
+/// be opened shows an error screen with the reason instead.
+pub fn run(source: AppSource, options: &Options) -> anyhow::Result<()> {
+    let opened = match &source {
+        AppSource::Library(dir) => open_library(dir),
+        AppSource::Path(path) => {
+            crate::cli::library_for_path(path).map(|library| (library, path.display().to_string()))
+        }
+        AppSource::Sample => {
+            crate::cli::sample_library().map(|library| (library, "sample archive".to_string()))
+        }
+    };
+    match opened {
+        Ok((library, origin)) => run_store(Box::new(library), &origin, options),
+        Err(e) => {
+            let origin = match &source {
+                AppSource::Library(p) | AppSource::Path(p) => p.display().to_string(),
+                AppSource::Sample => "sample archive".to_string(),
+            };
+            run_failed(&origin, &format!("{e:#}"))
+        }
+    }
+}
+
+/// The library in `dir`, or the sample archive while the library is empty.
+fn open_library(dir: &Path) -> anyhow::Result<(Library, String)> {
+    let library = Library::open(dir)?;
+    if library.post_count()? > 0 {
+        return Ok((library, dir.display().to_string()));
+    }
+    let sample = crate::cli::sample_library()?;
+    Ok((
+        sample,
+        "sample archive (the library is empty: sofa-weekly import PATH)".into(),
+    ))
 }
 
 /// Runs the reader on `store` until the user quits. `origin` names what is being read in the

@@ -164,3 +164,52 @@ impl Store for MemoryStore {
         Ok(())
     }
 }
+
+impl Store for crate::library::Library {
+    fn list(&self, query: &ListQuery) -> anyhow::Result<Vec<PostSummary>> {
+        let filter = crate::library::Filter {
+            tags: query.tags.clone(),
+            search: query.search.clone(),
+            unread_only: query.unread_only,
+            ..Default::default()
+        };
+        Ok(crate::library::Library::list(self, &filter)?)
+    }
+
+    fn tags(&self) -> anyhow::Result<Vec<TagCount>> {
+        Ok(crate::library::Library::tags(self)?)
+    }
+
+    fn post(&self, id: PostId) -> anyhow::Result<Option<PostText>> {
+        let Some(stored) = crate::library::Library::post(self, id)? else {
+            return Ok(None);
+        };
+        let position = self.reading_state(id)?.position;
+        Ok(Some(PostText {
+            summary: stored.summary,
+            web_url: stored.web_url,
+            body: stored.body,
+            position,
+        }))
+    }
+
+    fn set_read(&self, id: PostId, read: bool) -> anyhow::Result<()> {
+        Ok(crate::library::Library::set_read(self, id, read)?)
+    }
+
+    fn set_starred(&self, id: PostId, starred: bool) -> anyhow::Result<()> {
+        Ok(crate::library::Library::set_starred(self, id, starred)?)
+    }
+
+    fn set_position(&self, id: PostId, offset: i64) -> anyhow::Result<()> {
+        Ok(crate::library::Library::set_position(self, id, offset)?)
+    }
+
+    fn setting(&self, key: &str) -> anyhow::Result<Option<String>> {
+        Ok(crate::library::Library::setting(self, key)?)
+    }
+
+    fn set_setting(&self, key: &str, value: &str) -> anyhow::Result<()> {
+        Ok(crate::library::Library::set_setting(self, key, value)?)
+    }
+}

@@ -94,7 +94,14 @@ pub enum Command {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let global = &cli.global;
     match cli.command {
-        None => anyhow::bail!("the reader is not available in this build"),
+        None => {
+            let source = match cli.path {
+                Some(path) => crate::app::AppSource::Path(path),
+                None => crate::app::AppSource::Library(library_dir(global)?),
+            };
+            crate::app::run(source, &crate::app::Options::from_env())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Import { paths }) => run_import(global, &paths),
         Some(Command::List {
             tags,
@@ -183,7 +190,10 @@ fn run_import(global: &GlobalArgs, paths: &[PathBuf]) -> anyhow::Result<ExitCode
             Err(err) => {
                 out.flush()?;
                 failed = true;
-                eprintln!("sofa-weekly: {}", crate::text::sanitize_line(&format!("{err:#}")));
+                eprintln!(
+                    "sofa-weekly: {}",
+                    crate::text::sanitize_line(&format!("{err:#}"))
+                );
             }
         }
     }
