@@ -104,3 +104,6 @@ fn popup_area(frame: &mut Frame, area: Rect, width: u16, height: u16) -> Rect {
     frame.render_widget(Clear, rect);
     rect
 }
+
+#[cfg(test)]
+mod tests;
