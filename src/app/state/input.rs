@@ -1,4 +1,5 @@
 //! Text entry and popups: the `/` search line, help, the outline and the links list.
+
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;

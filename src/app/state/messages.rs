@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::super::store::{ListQuery, Session};
+use crate::app::store::{ListQuery, Session};
 use crate::post::{PostId, PostSummary, TagCount};
 use crate::render::{Rendered, TextMatch};
 

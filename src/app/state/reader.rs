@@ -1,4 +1,5 @@
 //! Opening posts, moving between them, search matches, read/star flags and links out.
+
 use std::time::Instant;
 
 use super::*;

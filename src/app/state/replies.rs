@@ -1,4 +1,5 @@
 //! Replies from the worker: tags, the restored session, lists and rendered pages.
+
 use std::sync::Arc;
 
 use super::*;

@@ -1,4 +1,5 @@
 //! The tag filter: stepping with `[`/`]`, pinning with Space, narrowing by typing after `t`.
+
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
