@@ -11,6 +11,7 @@ pub mod keymap;
 pub mod layout;
 pub mod state;
 pub mod store;
+pub mod sync_job;
 pub mod theme;
 pub mod view;
 pub mod worker;
@@ -37,6 +38,7 @@ use crate::library::Library;
 use event::Event;
 use state::{App, Effect};
 use store::Store;
+use sync_job::{SyncJob, SyncPlan};
 use theme::ThemeKind;
 use worker::Worker;
 
@@ -91,8 +93,16 @@ pub fn run(source: AppSource, options: &Options) -> anyhow::Result<()> {
             crate::cli::sample_library().map(|library| (library, "sample archive".to_string()))
         }
     };
+    let sync = match &source {
+        AppSource::Library(dir) => SyncPlan::Library(dir.clone()),
+        AppSource::Path(path) => SyncPlan::Nothing(format!(
+            "{} is read directly: nothing to sync (import it to keep it in the library)",
+            path.display()
+        )),
+        AppSource::Sample => SyncPlan::Nothing("no sources to sync".into()),
+    };
     match opened {
-        Ok((library, origin)) => run_store(Box::new(library), &origin, options),
+        Ok((library, origin)) => run_store(Box::new(library), &origin, options, sync),
         Err(e) => {
             let origin = match &source {
                 AppSource::Library(p) | AppSource::Path(p) => p.display().to_string(),
@@ -118,7 +128,12 @@ fn open_library(dir: &Path) -> anyhow::Result<(Library, String)> {
 
 /// Runs the reader on `store` until the user quits. `origin` names what is being read in the
 /// title bar.
-pub fn run_store(store: Box<dyn Store>, origin: &str, options: &Options) -> anyhow::Result<()> {
+pub fn run_store(
+    store: Box<dyn Store>,
+    origin: &str,
+    options: &Options,
+    sync: SyncPlan,
+) -> anyhow::Result<()> {
     let mut app = App::new(origin, options.theme, options.max_width);
     let (events, inbox) = mpsc::channel();
     let worker = Worker::spawn(store, options.theme.render_theme(), events.clone());
@@ -127,7 +142,17 @@ pub fn run_store(store: Box<dyn Store>, origin: &str, options: &Options) -> anyh
         let _signals = event::spawn_signals(events.clone()).context("watching for signals")?;
         let start = app.start();
         dispatch(&worker, start);
-        event_loop(terminal, &mut app, &worker, &inbox)
+        let mut context = Outlets {
+            worker: &worker,
+            events: &events,
+            sync_plan: &sync,
+            sync_job: None,
+        };
+        let result = event_loop(terminal, &mut app, &mut context, &inbox);
+        if let Some(job) = context.sync_job.take() {
+            job.cancel();
+        }
+        result
     });
     // Let the worker finish the writes already asked for (read marks, the session).
     worker.finish();
@@ -142,7 +167,14 @@ pub fn run_failed(origin: &str, reason: &str) -> anyhow::Result<()> {
         event::spawn_input(events.clone());
         let _signals = event::spawn_signals(events.clone()).context("watching for signals")?;
         let idle = Worker::idle();
-        event_loop(terminal, &mut app, &idle, &inbox)
+        let plan = SyncPlan::Nothing(String::new());
+        let mut context = Outlets {
+            worker: &idle,
+            events: &events,
+            sync_plan: &plan,
+            sync_job: None,
+        };
+        event_loop(terminal, &mut app, &mut context, &inbox)
     })
 }
 
@@ -191,12 +223,21 @@ fn install_panic_hook() {
     }));
 }
 
+/// What the event loop hands effects to.
+struct Outlets<'a> {
+    worker: &'a Worker,
+    events: &'a mpsc::Sender<Event>,
+    sync_plan: &'a SyncPlan,
+    sync_job: Option<SyncJob>,
+}
+
 fn event_loop(
     terminal: &mut Term,
     app: &mut App,
-    worker: &Worker,
+    context: &mut Outlets,
     inbox: &mpsc::Receiver<Event>,
 ) -> anyhow::Result<()> {
+    let worker = context.worker;
     let size = terminal.size().context("reading the terminal size")?;
     let effects = app.resize(size.width, size.height);
     dispatch(worker, effects);
@@ -239,6 +280,12 @@ fn event_loop(
                     }
                 }
                 Effect::Copy(text) => copy_osc52(&text),
+                Effect::Sync => {
+                    if !context.sync_job.as_ref().is_some_and(SyncJob::running) {
+                        context.sync_job =
+                            Some(SyncJob::start(context.sync_plan, context.events.clone()));
+                    }
+                }
                 other => worker.send(other),
             }
         }

@@ -22,7 +22,9 @@ mod reader;
 mod replies;
 mod tags;
 
-pub use messages::{Effect, Page, Popup, Reader, SearchInput, StatusNote, Ticket, WorkerMsg};
+pub use messages::{
+    Effect, Page, Popup, Reader, SearchInput, StatusNote, SyncStatus, Ticket, WorkerMsg,
+};
 
 /// How long a post stays open before it counts as read.
 pub const READ_AFTER: Duration = Duration::from_millis(1500);
@@ -58,7 +60,8 @@ pub struct App {
     pub reader: Option<Reader>,
     pub popup: Option<Popup>,
     pub note: Option<StatusNote>,
-    pub sync: Option<(usize, usize)>,
+    /// Set while a sync runs.
+    pub sync: Option<SyncStatus>,
     pub quit: bool,
     list_ticket: Ticket,
     post_ticket: Ticket,
@@ -345,7 +348,7 @@ impl App {
                     self.note("a sync is already running");
                     return Vec::new();
                 }
-                self.sync = Some((0, 0));
+                self.sync = Some(SyncStatus::default());
                 vec![Effect::Sync]
             }
             Action::Help => {

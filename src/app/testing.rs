@@ -103,7 +103,7 @@ impl Harness {
         let theme = self.app.theme.render_theme();
         let mut queue = std::collections::VecDeque::from(effects);
         while let Some(effect) = queue.pop_front() {
-            if matches!(effect, Effect::OpenUrl(_) | Effect::Copy(_)) {
+            if matches!(effect, Effect::OpenUrl(_) | Effect::Copy(_) | Effect::Sync) {
                 self.outside.push(effect);
                 continue;
             }

@@ -138,8 +138,7 @@ pub fn run(store: &dyn Store, theme: &render::Theme, effect: Effect) -> Option<W
                 .err()
                 .and_then(|e| failed("could not save the session", e))
         }
-        Effect::Sync => Some(WorkerMsg::SyncFinished("no sources to sync".into())),
-        Effect::OpenUrl(_) | Effect::Copy(_) => None,
+        Effect::Sync | Effect::OpenUrl(_) | Effect::Copy(_) => None,
     }
 }
 

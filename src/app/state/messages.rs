@@ -115,11 +115,17 @@ pub enum WorkerMsg {
     Failed(String),
     /// Something worth a line in the status bar.
     Note(String),
+    /// Sync is at file `done` of `total` of `source` (`total` 0: still checking).
     SyncProgress {
+        source: String,
         done: usize,
         total: usize,
     },
-    SyncFinished(String),
+    /// Sync ended; `summary` says what it did, `failed` whether a source failed.
+    SyncFinished {
+        summary: String,
+        failed: bool,
+    },
 }
 
 /// The post open in the reader.
@@ -157,4 +163,12 @@ pub struct SearchInput {
 pub struct StatusNote {
     pub text: String,
     pub error: bool,
+}
+
+/// Where a running sync is, for the status line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncStatus {
+    pub source: String,
+    pub done: usize,
+    pub total: usize,
 }

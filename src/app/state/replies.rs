@@ -79,13 +79,27 @@ impl App {
                 self.note(text);
                 Vec::new()
             }
-            WorkerMsg::SyncProgress { done, total } => {
-                self.sync = Some((done, total));
+            WorkerMsg::SyncProgress {
+                source,
+                done,
+                total,
+            } => {
+                self.sync = Some(SyncStatus {
+                    source,
+                    done,
+                    total,
+                });
                 Vec::new()
             }
-            WorkerMsg::SyncFinished(summary) => {
+            WorkerMsg::SyncFinished { summary, failed } => {
                 self.sync = None;
-                self.note(summary);
+                if failed {
+                    self.error(summary);
+                } else {
+                    self.note(summary);
+                }
+                // Posts may have changed under the cached pages.
+                self.cache.clear();
                 let mut effects = vec![Effect::LoadTags];
                 effects.extend(self.reload_list());
                 effects

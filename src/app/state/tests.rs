@@ -418,10 +418,30 @@ fn help_lists_the_keymap_and_closes_with_escape() {
 }
 
 #[test]
-fn sync_reports_when_there_is_nothing_to_sync() {
+fn sync_runs_once_at_a_time_reports_progress_and_reloads() {
     let mut h = Harness::new(100, 30);
     press(&mut h, "r");
+    assert_eq!(h.outside, [Effect::Sync]);
+    assert!(h.app.sync.is_some());
+    press(&mut h, "r");
+    assert_eq!(h.outside.len(), 1, "one sync at a time");
+    let progress = WorkerMsg::SyncProgress {
+        source: "weekly".into(),
+        done: 2,
+        total: 9,
+    };
+    assert!(h.app.on_worker(progress).is_empty());
+    assert_eq!(h.app.sync.as_ref().unwrap().done, 2);
+    let effects = h.app.on_worker(WorkerMsg::SyncFinished {
+        summary: "weekly: 2 added".into(),
+        failed: false,
+    });
+    assert!(
+        effects.contains(&Effect::LoadTags),
+        "tags and list are reloaded"
+    );
+    h.run(effects);
     assert_eq!(h.app.sync, None);
-    assert_eq!(h.app.note.as_ref().unwrap().text, "no sources to sync");
+    assert_eq!(h.app.note.as_ref().unwrap().text, "weekly: 2 added");
     assert_eq!(titles(&h.app).len(), 5);
 }

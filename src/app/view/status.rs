@@ -57,11 +57,12 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
             styles.status_bar
         };
         Line::from(Span::styled(fit(&sanitize_line(&note.text), width), style))
-    } else if let Some((done, total)) = app.sync {
-        let progress = if total == 0 {
-            " syncing…".to_string()
-        } else {
-            format!(" syncing {done}/{total}…")
+    } else if let Some(sync) = &app.sync {
+        let source = sanitize_line(&sync.source);
+        let progress = match (sync.total, source.is_empty()) {
+            (0, true) => " syncing…".to_string(),
+            (0, false) => format!(" syncing {source}…"),
+            (total, _) => format!(" syncing {source} {}/{total}…", sync.done),
         };
         Line::from(Span::raw(progress))
     } else if let Some(query) = app
