@@ -13,6 +13,7 @@ pub mod dates;
 pub mod folder;
 pub mod front_matter;
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
@@ -69,15 +70,11 @@ pub fn parse_post(rel_path: &str, bytes: &[u8]) -> ParsedPost {
         });
     };
 
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => std::borrow::Cow::Borrowed(text),
-        Err(error) => {
-            let line = line_of_offset(bytes, error.valid_up_to());
-            warn(
-                Some(line),
-                "not valid UTF-8; the bytes that are not were replaced with �".into(),
-            );
-            String::from_utf8_lossy(bytes)
+    let text = match decode_text(bytes) {
+        Ok(text) => text,
+        Err((text, problem)) => {
+            warn(problem.line, problem.reason);
+            text
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
@@ -234,9 +231,9 @@ const NAMED_ENTITIES: &[(&str, char)] = &[
 
 /// Decodes `&name;`, `&#NNN;` and `&#xHH;`. Anything else, a bare `&` included, is kept as
 /// written.
-fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
+fn decode_entities(text: &str) -> Cow<'_, str> {
     if !text.contains('&') {
-        return std::borrow::Cow::Borrowed(text);
+        return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -259,7 +256,7 @@ fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     out.push_str(rest);
-    std::borrow::Cow::Owned(out)
+    Cow::Owned(out)
 }
 
 fn entity_char(name: &str) -> Option<char> {
@@ -319,6 +316,57 @@ fn title_from_path(rel_path: &str) -> String {
         sanitize_line(rel_path)
     } else {
         name
+    }
+}
+
+/// Whether `bytes` start with a UTF-16 byte order mark (little or big endian). Such files are
+/// text despite their NUL bytes.
+pub(crate) fn has_utf16_bom(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff])
+}
+
+/// The text of a file: UTF-8, or UTF-16 when it starts with a UTF-16 byte order mark (as some
+/// Windows editors save). Undecodable bytes are replaced with U+FFFD and reported, with the
+/// line of the first one.
+fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, (Cow<'_, str>, front_matter::Problem)> {
+    if has_utf16_bom(bytes) {
+        let little_endian = bytes[0] == 0xff;
+        let units = bytes[2..]
+            .chunks(2)
+            .map(|pair| match (pair, little_endian) {
+                ([low, high], true) => u16::from_le_bytes([*low, *high]),
+                ([high, low], false) => u16::from_be_bytes([*high, *low]),
+                _ => 0xfffd, // an odd byte at the end
+            });
+        let mut text = String::with_capacity(bytes.len());
+        let mut first_bad_line = None;
+        for decoded in char::decode_utf16(units) {
+            let c = decoded.unwrap_or_else(|_| {
+                first_bad_line.get_or_insert(1 + text.matches('\n').count());
+                char::REPLACEMENT_CHARACTER
+            });
+            text.push(c);
+        }
+        return match first_bad_line {
+            None => Ok(Cow::Owned(text)),
+            Some(line) => Err((
+                Cow::Owned(text),
+                front_matter::Problem {
+                    line: Some(line),
+                    reason: "not valid UTF-16; the units that are not were replaced with �".into(),
+                },
+            )),
+        };
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(Cow::Borrowed(text)),
+        Err(error) => Err((
+            String::from_utf8_lossy(bytes),
+            front_matter::Problem {
+                line: Some(line_of_offset(bytes, error.valid_up_to())),
+                reason: "not valid UTF-8; the bytes that are not were replaced with �".into(),
+            },
+        )),
     }
 }
 
@@ -469,6 +517,39 @@ mod tests {
         assert!(warning.reason.contains("UTF-8"));
         assert_eq!(parsed.post.title, "Caf\u{fffd} cr\u{fffd}me");
         assert!(parsed.post.body.contains("na\u{fffd}ve"));
+    }
+
+    #[test]
+    fn utf16_with_byte_order_mark_is_decoded() {
+        let text = "---\ntitle: 宽字符\n---\nbody\n";
+        for little_endian in [true, false] {
+            let mut bytes = if little_endian {
+                vec![0xff, 0xfe]
+            } else {
+                vec![0xfe, 0xff]
+            };
+            for unit in text.encode_utf16() {
+                let pair = if little_endian {
+                    unit.to_le_bytes()
+                } else {
+                    unit.to_be_bytes()
+                };
+                bytes.extend(pair);
+            }
+            assert!(has_utf16_bom(&bytes));
+            let parsed = parse_post("wide.md", &bytes);
+            assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+            assert_eq!(parsed.post.title, "宽字符");
+            assert_eq!(parsed.post.body, "body\n");
+        }
+        // A lone surrogate on line 2.
+        let mut bytes = vec![0xff, 0xfe];
+        for unit in "a\nb".encode_utf16().chain([0xd800]) {
+            bytes.extend(unit.to_le_bytes());
+        }
+        let parsed = parse_post("bad.md", &bytes);
+        assert_eq!(parsed.warnings[0].line, Some(2));
+        assert_eq!(parsed.post.body, "a\nb\u{fffd}");
     }
 
     #[test]
