@@ -645,4 +645,40 @@ mod tests {
         let long = "1".repeat(25);
         assert!(natural_sort_key(&long) > natural_sort_key("99999"));
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            /// Whatever the bytes, a post comes out, with a title, and nothing in it that a
+            /// terminal would take for a control sequence.
+            #[test]
+            fn any_bytes_give_a_clean_post(
+                bytes in proptest::collection::vec(any::<u8>(), 0..400),
+                front in prop::sample::select(vec!["", "---\n", "+++\n", "Title: "]),
+            ) {
+                let mut input = front.as_bytes().to_vec();
+                input.extend(&bytes);
+                let post = parse_post("p/index.md", &input).post;
+                prop_assert!(!post.title.is_empty());
+                let meta = &post.meta;
+                let texts = [Some(&post.title), meta.title.as_ref(), meta.author.as_ref(),
+                    meta.description.as_ref(), Some(&post.body)];
+                for text in texts.into_iter().flatten().chain(&meta.tags).chain(&meta.aliases) {
+                    prop_assert!(!text.chars().any(crate::text::is_forbidden), "{:?}", text);
+                }
+            }
+
+            /// Paths differing only in a number sort like the numbers.
+            #[test]
+            fn natural_sort_matches_numeric_order(
+                prefix in "[a-z/-]{0,8}", suffix in "[a-z.]{0,5}",
+                a in 0u64..10_000_000_000, b in 0u64..10_000_000_000,
+            ) {
+                let key = |n: u64| natural_sort_key(&format!("{prefix}{n}{suffix}"));
+                prop_assert_eq!(key(a).cmp(&key(b)), a.cmp(&b));
+            }
+        }
+    }
 }
