@@ -84,42 +84,7 @@ pub fn parse_post(rel_path: &str, bytes: &[u8]) -> ParsedPost {
         warn(problem.line, problem.reason);
     }
     let body = strip_controls(front.body).into_owned();
-    let fields = front.fields;
-
-    let mut tags: Vec<String> = Vec::new();
-    for tag in fields.tags.iter().map(|tag| clean_line(tag)) {
-        let key = tag_key(&tag);
-        if !key.is_empty() && !tags.iter().any(|seen| tag_key(seen) == key) {
-            tags.push(tag);
-        }
-    }
-    let meta = PostMeta {
-        title: fields
-            .title
-            .as_deref()
-            .map(clean_line)
-            .filter(|t| !t.is_empty()),
-        date: fields.date.or_else(|| dates::date_from_path(rel_path)),
-        author: fields
-            .author
-            .as_deref()
-            .map(clean_line)
-            .filter(|a| !a.is_empty()),
-        description: fields
-            .description
-            .as_deref()
-            .map(clean_line)
-            .filter(|d| !d.is_empty()),
-        tags,
-        draft: fields.draft,
-        aliases: fields
-            .aliases
-            .iter()
-            .map(|alias| sanitize_line(alias))
-            .filter(|alias| !alias.is_empty())
-            .collect(),
-        web_url: None,
-    };
+    let meta = clean_meta(front.fields, rel_path);
     let title = meta
         .title
         .clone()
@@ -197,6 +162,41 @@ pub fn natural_sort_key(rel_path: &str) -> String {
     }
     flush(&mut digits, &mut key);
     key
+}
+
+/// The metadata as the library keeps it: strings cleaned ([`clean_line`]), empty ones dropped,
+/// tags without duplicates (by [`tag_key`], first spelling kept), the date from the path when
+/// the metadata has none.
+fn clean_meta(fields: front_matter::Fields, rel_path: &str) -> PostMeta {
+    let non_empty = |text: Option<String>| {
+        text.map(|text| clean_line(&text))
+            .filter(|text| !text.is_empty())
+    };
+    let mut tags: Vec<String> = Vec::new();
+    let mut keys: Vec<String> = Vec::new();
+    for tag in fields.tags.iter().map(|tag| clean_line(tag)) {
+        let key = tag_key(&tag);
+        if !key.is_empty() && !keys.contains(&key) {
+            keys.push(key);
+            tags.push(tag);
+        }
+    }
+    PostMeta {
+        title: non_empty(fields.title),
+        date: fields.date.or_else(|| dates::date_from_path(rel_path)),
+        author: non_empty(fields.author),
+        description: non_empty(fields.description),
+        tags,
+        draft: fields.draft,
+        // Paths, not prose: no entities to decode.
+        aliases: fields
+            .aliases
+            .iter()
+            .map(|alias| sanitize_line(alias))
+            .filter(|alias| !alias.is_empty())
+            .collect(),
+        web_url: None,
+    }
 }
 
 /// A one-line metadata string as users should see it: HTML entities decoded (SOFA Weekly
