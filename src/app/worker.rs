@@ -161,3 +161,89 @@ pub fn render_page(post: super::store::PostText, width: u16, theme: &render::The
         position: post.position,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::store::{ListQuery, MemoryStore};
+
+    fn list(ticket: u64) -> Effect {
+        Effect::LoadList {
+            ticket,
+            query: ListQuery::default(),
+        }
+    }
+
+    #[test]
+    fn only_the_newest_list_and_post_requests_of_a_batch_run() {
+        let batch = vec![
+            list(1),
+            Effect::LoadPost {
+                ticket: 2,
+                id: 7,
+                width: 80,
+            },
+            Effect::SetRead { id: 7, read: true },
+            list(3),
+            Effect::LoadPost {
+                ticket: 4,
+                id: 8,
+                width: 80,
+            },
+            list(5),
+        ];
+        let kept = newest_queries(batch);
+        assert_eq!(
+            kept,
+            [
+                Effect::SetRead { id: 7, read: true },
+                Effect::LoadPost {
+                    ticket: 4,
+                    id: 8,
+                    width: 80
+                },
+                list(5),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_missing_post_is_an_error_reply_not_a_panic() {
+        let store = MemoryStore::default();
+        let reply = run(
+            &store,
+            &render::Theme::plain(),
+            Effect::LoadPost {
+                ticket: 1,
+                id: 42,
+                width: 80,
+            },
+        );
+        match reply {
+            Some(WorkerMsg::Post { result: Err(e), .. }) => assert!(e.contains("42"), "{e}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_failed_write_is_reported() {
+        let store = MemoryStore::default();
+        let reply = run(
+            &store,
+            &render::Theme::plain(),
+            Effect::SetStarred {
+                id: 9,
+                starred: true,
+            },
+        );
+        assert!(matches!(reply, Some(WorkerMsg::Failed(e)) if e.contains("star")));
+    }
+
+    #[test]
+    fn a_corrupt_saved_session_is_ignored() {
+        let store = MemoryStore::default();
+        store.set_setting(SESSION_KEY, "{not json").unwrap();
+        let reply = run(&store, &render::Theme::plain(), Effect::LoadSession);
+        assert!(matches!(reply, Some(WorkerMsg::Session(s)) if s == Session::default()));
+    }
+}
