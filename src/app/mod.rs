@@ -51,14 +51,20 @@ pub struct Options {
 }
 
 impl Options {
-    /// The defaults, with `NO_COLOR` honoured.
+    /// The defaults, with `NO_COLOR` honoured and the theme following the terminal.
     pub fn from_env() -> Options {
-        let no_color = std::env::var("NO_COLOR").ok();
         Options {
-            theme: ThemeKind::choose(None, no_color.as_deref()),
+            theme: theme_from_env(None),
             ..Options::default()
         }
     }
+}
+
+/// The theme named `name` (None: auto) with `NO_COLOR` and `COLORFGBG` from the environment.
+fn theme_from_env(name: Option<&str>) -> ThemeKind {
+    let no_color = std::env::var("NO_COLOR").ok();
+    let colorfgbg = std::env::var("COLORFGBG").ok();
+    ThemeKind::choose(name, no_color.as_deref(), colorfgbg.as_deref())
 }
 
 impl Default for Options {

@@ -16,17 +16,37 @@ pub enum ThemeKind {
 }
 
 impl ThemeKind {
-    /// `name` from the config (`dark`, `light`; anything else means dark); `NO_COLOR` set to
-    /// a non-empty value wins, as <https://no-color.org> asks.
-    pub fn choose(name: Option<&str>, no_color: Option<&str>) -> ThemeKind {
+    /// `name` from the config: `dark`, `light`, `plain`, or `auto` (and anything else), which
+    /// follows the terminal's background as `COLORFGBG` tells it. `NO_COLOR` set to a
+    /// non-empty value wins, as <https://no-color.org> asks.
+    pub fn choose(
+        name: Option<&str>,
+        no_color: Option<&str>,
+        colorfgbg: Option<&str>,
+    ) -> ThemeKind {
         if no_color.is_some_and(|v| !v.is_empty()) {
             return ThemeKind::Plain;
         }
         match name.map(str::trim) {
             Some(n) if n.eq_ignore_ascii_case("light") => ThemeKind::Light,
+            Some(n) if n.eq_ignore_ascii_case("dark") => ThemeKind::Dark,
             Some(n) if n.eq_ignore_ascii_case("plain") || n.eq_ignore_ascii_case("none") => {
                 ThemeKind::Plain
             }
+            _ => ThemeKind::from_background(colorfgbg),
+        }
+    }
+
+    /// Dark or light for the background colour in `COLORFGBG` (`"15;0"`: white on black),
+    /// which rxvt, Konsole, iTerm2 and others set. Asking the terminal itself (OSC 11) would
+    /// need a reply read in raw mode before start-up; the variable is free. Unknown: dark.
+    pub fn from_background(colorfgbg: Option<&str>) -> ThemeKind {
+        let background = colorfgbg
+            .and_then(|v| v.rsplit(';').next())
+            .and_then(|bg| bg.trim().parse::<u8>().ok());
+        match background {
+            // The light entries of the 16-colour palette: white, light grey, bright colours.
+            Some(7) | Some(9..=15) => ThemeKind::Light,
             _ => ThemeKind::Dark,
         }
     }
@@ -135,12 +155,23 @@ mod tests {
 
     #[test]
     fn no_color_wins_over_the_config() {
+        let choose = ThemeKind::choose;
+        assert_eq!(choose(Some("light"), Some("1"), None), ThemeKind::Plain);
+        assert_eq!(choose(Some("light"), Some(""), None), ThemeKind::Light);
+        assert_eq!(choose(None, None, None), ThemeKind::Dark);
+    }
+
+    #[test]
+    fn auto_follows_the_terminal_background() {
+        let choose = ThemeKind::choose;
+        assert_eq!(choose(Some("auto"), None, Some("0;15")), ThemeKind::Light);
+        assert_eq!(choose(Some("auto"), None, Some("15;0")), ThemeKind::Dark);
         assert_eq!(
-            ThemeKind::choose(Some("light"), Some("1")),
-            ThemeKind::Plain
+            choose(Some("auto"), None, Some("15;default;0")),
+            ThemeKind::Dark
         );
-        assert_eq!(ThemeKind::choose(Some("light"), Some("")), ThemeKind::Light);
-        assert_eq!(ThemeKind::choose(None, None), ThemeKind::Dark);
+        assert_eq!(choose(Some("auto"), None, Some("garbage")), ThemeKind::Dark);
+        assert_eq!(choose(Some("dark"), None, Some("0;15")), ThemeKind::Dark);
     }
 
     #[test]
