@@ -327,19 +327,19 @@ impl App {
                 typed: String::new(),
             }),
             Action::OpenWebPage => match self.web_url() {
-                Some(url) => self.open_url(&url),
-                None => {
-                    self.note("this post has no web page");
+                Ok(url) => self.open_url(&url),
+                Err(why) => {
+                    self.note(why);
                     Vec::new()
                 }
             },
             Action::CopyLink => match self.web_url() {
-                Some(url) => {
+                Ok(url) => {
                     self.note(format!("copied {url}"));
                     vec![Effect::Copy(url)]
                 }
-                None => {
-                    self.note("this post has no link to copy");
+                Err(why) => {
+                    self.note(why);
                     Vec::new()
                 }
             },

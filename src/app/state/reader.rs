@@ -215,17 +215,20 @@ impl App {
         }
     }
 
-    pub(super) fn web_url(&self) -> Option<String> {
-        match (&self.reader, self.focus) {
-            (Some(reader), Focus::Reader) => reader.page.as_ref()?.web_url.clone(),
+    /// The web page of the post in the reader (or, in the lists, of the selected post once
+    /// it has been opened: the list rows do not carry it); else why not.
+    pub(super) fn web_url(&self) -> Result<String, &'static str> {
+        let page = match (&self.reader, self.focus) {
+            (Some(reader), Focus::Reader) => reader.page.clone(),
             _ => {
-                let selected = self.selected_post()?.id;
-                self.cache
-                    .values()
-                    .find(|p| p.id == selected)
-                    .and_then(|p| p.web_url.clone())
+                let selected = self.selected_post().ok_or("no post selected")?.id;
+                let open = self.reader.as_ref().and_then(|r| r.page.clone());
+                open.filter(|p| p.id == selected)
+                    .or_else(|| self.cache.values().find(|p| p.id == selected).cloned())
             }
-        }
+        };
+        let page = page.ok_or("open the post first")?;
+        page.web_url.clone().ok_or("this post has no web page")
     }
 
     pub(super) fn open_url(&mut self, url: &str) -> Vec<Effect> {
