@@ -145,7 +145,7 @@ pub fn run_store(
     let worker = Worker::spawn(store, options.theme.render_theme(), events.clone());
     let result = with_terminal(|terminal| {
         event::spawn_input(events.clone());
-        let _signals = event::spawn_signals(events.clone()).context("watching for signals")?;
+        let signals = event::spawn_signals(events.clone()).context("watching for signals")?;
         let start = app.start();
         dispatch(&worker, start);
         let mut context = Outlets {
@@ -158,6 +158,8 @@ pub fn run_store(
         if let Some(job) = context.sync_job.take() {
             job.cancel();
         }
+        // Signals behave as usual again once the reader is gone.
+        signals.close();
         result
     });
     // Let the worker finish the writes already asked for (read marks, the session).
@@ -171,7 +173,7 @@ pub fn run_failed(origin: &str, reason: &str) -> anyhow::Result<()> {
     let (events, inbox) = mpsc::channel();
     with_terminal(|terminal| {
         event::spawn_input(events.clone());
-        let _signals = event::spawn_signals(events.clone()).context("watching for signals")?;
+        let signals = event::spawn_signals(events.clone()).context("watching for signals")?;
         let idle = Worker::idle();
         let plan = SyncPlan::Nothing(String::new());
         let mut context = Outlets {
@@ -180,7 +182,9 @@ pub fn run_failed(origin: &str, reason: &str) -> anyhow::Result<()> {
             sync_plan: &plan,
             sync_job: None,
         };
-        event_loop(terminal, &mut app, &mut context, &inbox)
+        let result = event_loop(terminal, &mut app, &mut context, &inbox);
+        signals.close();
+        result
     })
 }
 
