@@ -3,6 +3,7 @@
 
 use std::io::{Read, Write};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -10,6 +11,8 @@ use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
 
 struct Session {
     screen: Arc<Mutex<vt100::Parser>>,
+    /// Set when the program's output has ended and all of it is on `screen`.
+    output_closed: Arc<AtomicBool>,
     keys: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
     // Kept open for the reader thread; closed when the session ends.
@@ -39,6 +42,8 @@ impl Session {
         )));
         let mut output = pty.master.try_clone_reader().expect("pty reader");
         let parser = Arc::clone(&screen);
+        let output_closed = Arc::new(AtomicBool::new(false));
+        let closed = Arc::clone(&output_closed);
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = output.read(&mut buf) {
@@ -47,10 +52,12 @@ impl Session {
                 }
                 parser.lock().unwrap().process(&buf[..n]);
             }
+            closed.store(true, Ordering::SeqCst);
         });
         let keys = pty.master.take_writer().expect("pty writer");
         Session {
             screen,
+            output_closed,
             keys,
             child,
             _master: pty.master,
@@ -82,10 +89,13 @@ impl Session {
         self.keys.flush().unwrap();
     }
 
+    /// Waits for the program to exit and for the last of its output to be on the screen.
     fn wait_exit(&mut self) -> portable_pty::ExitStatus {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
+            if let Some(status) = self.child.try_wait().unwrap()
+                && self.output_closed.load(Ordering::SeqCst)
+            {
                 return status;
             }
             assert!(Instant::now() < deadline, "sofa-weekly did not exit");

@@ -13,7 +13,11 @@ use crate::text::sanitize_line;
 
 pub fn draw_title(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
     // On a narrow screen the filter matters more than the program's name.
-    let name = if area.width >= 60 { "sofa-weekly · " } else { "" };
+    let name = if area.width >= 60 {
+        "sofa-weekly · "
+    } else {
+        ""
+    };
     let mut parts = vec![format!(" {name}{}", sanitize_line(&app.origin))];
     let tags = app.filter_tags();
     if !tags.is_empty() {
