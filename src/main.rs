@@ -7,7 +7,10 @@ fn main() -> ExitCode {
     match sofa_weekly::cli::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("sofa-weekly: {}", sofa_weekly::text::sanitize_line(&format!("{err:#}")));
+            eprintln!(
+                "sofa-weekly: {}",
+                sofa_weekly::text::sanitize_line(&format!("{err:#}"))
+            );
             ExitCode::FAILURE
         }
     }

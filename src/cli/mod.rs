@@ -5,7 +5,11 @@ use std::process::ExitCode;
 use clap::Parser;
 
 #[derive(Debug, Parser)]
-#[command(name = "sofa-weekly", version, about = "A terminal reader for newsletters, offline")]
+#[command(
+    name = "sofa-weekly",
+    version,
+    about = "A terminal reader for newsletters, offline"
+)]
 pub struct Cli {}
 
 pub fn run(_cli: Cli) -> anyhow::Result<ExitCode> {

@@ -1,1 +1,5 @@
 //! (being written)
+
+pub mod feed;
+pub mod github;
+pub mod http;
