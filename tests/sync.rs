@@ -216,3 +216,123 @@ fn http_reports_a_refused_connection_as_unreachable() {
     assert!(err.is_unreachable(), "{err}");
     assert!(err.to_string().contains(&url));
 }
+
+// ---------------------------------------------------------------- GitHub listing
+
+mod github_listing {
+    use super::*;
+    use sofa_weekly::loader::github::{
+        GithubEndpoints, GithubError, GithubLocation, Listing, download, list_tree,
+    };
+
+    const TREE: &str = "/repos/o/r/git/trees/main?recursive=1";
+
+    fn endpoints(server: &TestServer) -> GithubEndpoints {
+        GithubEndpoints {
+            api: server.base(),
+            raw: server.url("/raw"),
+            token: Some("t0ken".into()),
+        }
+    }
+
+    fn location() -> GithubLocation {
+        GithubLocation::parse("github:o/r@main:blog").unwrap()
+    }
+
+    fn tree_json(files: &[(&str, &str)]) -> String {
+        let entries: Vec<_> = files
+            .iter()
+            .map(|(path, sha)| {
+                serde_json::json!({"path": path, "mode": "100644", "type": "blob", "sha": sha, "size": 10})
+            })
+            .chain([serde_json::json!({"path": "blog", "mode": "040000", "type": "tree", "sha": "t"})])
+            .collect();
+        serde_json::json!({"sha": "root", "tree": entries, "truncated": false}).to_string()
+    }
+
+    #[test]
+    fn lists_with_etag_and_token_then_gets_304() {
+        let server = TestServer::start();
+        server.route(
+            TREE,
+            Reply::ok(tree_json(&[("blog/a.md", "1"), ("README.md", "2")])).with_etag("\"t1\""),
+        );
+        let client = fast_client();
+        let Listing::Listed(tree) =
+            list_tree(&client, &endpoints(&server), &location(), None).unwrap()
+        else {
+            panic!("expected a listing");
+        };
+        assert_eq!(tree.files.len(), 1);
+        assert_eq!(tree.files[0].rel_path, "a.md");
+        assert_eq!(tree.etag.as_deref(), Some("\"t1\""));
+        let again = list_tree(&client, &endpoints(&server), &location(), Some("\"t1\"")).unwrap();
+        assert_eq!(again, Listing::NotModified);
+        let requests = server.requests();
+        assert_eq!(requests[0].header("authorization"), Some("Bearer t0ken"));
+        assert_eq!(requests[1].header("if-none-match"), Some("\"t1\""));
+    }
+
+    #[test]
+    fn rate_limit_says_to_wait_or_set_a_token() {
+        let server = TestServer::start();
+        server.route(
+            TREE,
+            Reply::status(403, "{\"message\":\"API rate limit exceeded\"}")
+                .with_header("x-ratelimit-remaining", "0"),
+        );
+        let err = list_tree(&fast_client(), &endpoints(&server), &location(), None).unwrap_err();
+        assert!(matches!(err, GithubError::RateLimited { .. }), "{err}");
+        assert!(err.to_string().contains("GITHUB_TOKEN"));
+        assert_eq!(server.requests().len(), 1, "a rate limit is not retried");
+    }
+
+    #[test]
+    fn not_found_names_what_to_check() {
+        let server = TestServer::start();
+        let err = list_tree(&fast_client(), &endpoints(&server), &location(), None).unwrap_err();
+        assert!(matches!(err, GithubError::NotFound { .. }), "{err}");
+        let message = err.to_string();
+        assert!(
+            message.contains("github:o/r@main:blog") && message.contains("ref"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn truncated_tree_is_a_clear_error() {
+        let server = TestServer::start();
+        server.route(TREE, Reply::ok(r#"{"sha":"x","tree":[],"truncated":true}"#));
+        let err = list_tree(&fast_client(), &endpoints(&server), &location(), None).unwrap_err();
+        assert!(matches!(err, GithubError::Truncated { .. }), "{err}");
+        assert!(err.to_string().contains("PATH"));
+    }
+
+    #[test]
+    fn invalid_json_names_the_url() {
+        let server = TestServer::start();
+        server.route(TREE, Reply::ok("<html>oops</html>"));
+        let err = list_tree(&fast_client(), &endpoints(&server), &location(), None).unwrap_err();
+        assert!(matches!(err, GithubError::BadListing { .. }), "{err}");
+        assert!(err.to_string().contains(&server.url(TREE)));
+    }
+
+    #[test]
+    fn downloads_from_percent_encoded_raw_urls() {
+        let server = TestServer::start();
+        let path = "blog/周报 (1) & more|x.md";
+        server.route(
+            "/raw/o/r/main/blog/%E5%91%A8%E6%8A%A5%20%281%29%20%26%20more%7Cx.md",
+            Reply::ok("# hi"),
+        );
+        server.route(TREE, Reply::ok(tree_json(&[(path, "1")])));
+        let client = fast_client();
+        let Listing::Listed(tree) =
+            list_tree(&client, &endpoints(&server), &location(), None).unwrap()
+        else {
+            panic!("expected a listing");
+        };
+        let bytes = download(&client, &endpoints(&server), &location(), &tree.files[0]).unwrap();
+        assert_eq!(bytes, b"# hi");
+    }
+}
