@@ -25,5 +25,6 @@ pub mod loader;
 pub mod post;
 pub mod render;
 pub mod sample;
+pub mod sync;
 pub mod tags;
 pub mod text;

@@ -336,3 +336,428 @@ mod github_listing {
         assert_eq!(bytes, b"# hi");
     }
 }
+
+// ---------------------------------------------------------------- GitHub sync
+
+mod github_sync {
+    use super::*;
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicBool;
+
+    use sofa_weekly::library::{Filter, Library, SourceInfo, SourceKind, SourceSpec};
+    use sofa_weekly::loader::git_blob_sha1;
+    use sofa_weekly::loader::github::{GithubEndpoints, encode_segment};
+    use sofa_weekly::sync::{SyncError, SyncOptions, SyncProgress, SyncReport, sync_source};
+
+    pub const TREE: &str = "/repos/sofastack/weekly/git/trees/main?recursive=1";
+    pub const LOCATION: &str = "github:sofastack/weekly@main:content/blog";
+
+    /// A repository served by the test server: a tree listing and raw files.
+    pub struct FakeRepo {
+        pub server: TestServer,
+        pub files: BTreeMap<String, String>,
+    }
+
+    impl FakeRepo {
+        pub fn new(files: &[(&str, &str)]) -> FakeRepo {
+            let repo = FakeRepo {
+                server: TestServer::start(),
+                files: files
+                    .iter()
+                    .map(|(p, c)| (p.to_string(), c.to_string()))
+                    .collect(),
+            };
+            repo.publish();
+            repo
+        }
+
+        pub fn raw_target(path: &str) -> String {
+            let encoded: Vec<String> = path.split('/').map(encode_segment).collect();
+            format!("/raw/sofastack/weekly/main/{}", encoded.join("/"))
+        }
+
+        /// Serves the current files: tree (with an ETag that changes with it) and raw.
+        pub fn publish(&self) {
+            let mut entries = vec![
+                serde_json::json!({"path": "content", "mode": "040000", "type": "tree", "sha": "a"}),
+                serde_json::json!({"path": "content/blog", "mode": "040000", "type": "tree", "sha": "b"}),
+                serde_json::json!({"path": "README.md", "mode": "100644", "type": "blob", "sha": git_blob_sha1(b"readme"), "size": 6}),
+            ];
+            for (path, content) in &self.files {
+                entries.push(serde_json::json!({
+                    "path": path, "mode": "100644", "type": "blob",
+                    "sha": git_blob_sha1(content.as_bytes()), "size": content.len(),
+                }));
+                self.server
+                    .route(&Self::raw_target(path), Reply::ok(content.as_bytes()));
+            }
+            let body =
+                serde_json::json!({"sha": "root", "tree": entries, "truncated": false}).to_string();
+            let etag = format!("\"{}\"", &git_blob_sha1(body.as_bytes())[..12]);
+            self.server.route(TREE, Reply::ok(body).with_etag(&etag));
+        }
+
+        pub fn options(&self) -> SyncOptions {
+            SyncOptions {
+                http: fast_options(),
+                github: GithubEndpoints {
+                    api: self.server.base(),
+                    raw: self.server.url("/raw"),
+                    token: None,
+                },
+                parallel_downloads: 3,
+                cancel: Arc::new(AtomicBool::new(false)),
+            }
+        }
+
+        pub fn raw_requests(&self) -> usize {
+            self.server.requests_to("/raw/").len()
+        }
+    }
+
+    pub fn post(title: &str, text: &str) -> String {
+        format!("---\ntitle: {title}\ndate: 2024-01-05\ntags: [SOFA Weekly]\n---\n\n{text}\n")
+    }
+
+    pub fn library_with_source(location: &str) -> (Library, SourceInfo) {
+        let library = Library::open_in_memory().unwrap();
+        library
+            .ensure_source(&SourceSpec {
+                name: "blog".into(),
+                kind: sofa_weekly::sync::kind_of_location(location),
+                location: location.into(),
+            })
+            .unwrap();
+        let source = library.source("blog").unwrap().unwrap();
+        (library, source)
+    }
+
+    pub fn sync(library: &mut Library, options: &SyncOptions) -> Result<SyncReport, SyncError> {
+        let source = library.source("blog").unwrap().unwrap();
+        sync_source(library, &source, options, &mut |_| {})
+    }
+
+    fn titles(library: &Library) -> Vec<String> {
+        let mut titles: Vec<String> = library
+            .list(&Filter::default())
+            .unwrap()
+            .into_iter()
+            .map(|p| p.title)
+            .collect();
+        titles.sort();
+        titles
+    }
+
+    fn three_posts() -> FakeRepo {
+        FakeRepo::new(&[
+            (
+                "content/blog/weekly-1/index.md",
+                &post("Weekly 1", "MOSN news"),
+            ),
+            (
+                "content/blog/weekly-2/index.md",
+                &post("Weekly 2", "Seata news"),
+            ),
+            (
+                "content/blog/周报 (3) & more|x.md",
+                &post("周报 3", "中文内容"),
+            ),
+        ])
+    }
+
+    #[test]
+    fn first_sync_downloads_everything() {
+        let repo = three_posts();
+        let (mut library, source) = library_with_source(LOCATION);
+        assert_eq!(source.kind, SourceKind::GitHub);
+        let mut events = Vec::new();
+        let report = sync_source(&mut library, &source, &repo.options(), &mut |p| {
+            events.push(p)
+        })
+        .unwrap();
+        assert_eq!(
+            (report.added, report.failed, report.unchanged),
+            (3, 0, 0),
+            "{report:?}"
+        );
+        assert!(report.bytes > 0);
+        assert_eq!(titles(&library), ["Weekly 1", "Weekly 2", "周报 3"]);
+        assert_eq!(repo.raw_requests(), 3);
+        assert!(events.contains(&SyncProgress::Downloading {
+            source: "blog".into(),
+            total: 3
+        }));
+        assert_eq!(
+            events
+                .iter()
+                .filter(|e| matches!(e, SyncProgress::FileDone { .. }))
+                .count(),
+            3
+        );
+        let source = library.source("blog").unwrap().unwrap();
+        assert_eq!(source.last_status.as_deref(), Some("ok"));
+        assert!(source.last_sync.is_some());
+        assert!(source.etag.is_some());
+        // The post is readable, with its body.
+        let id = library
+            .list(&Filter::default())
+            .unwrap()
+            .into_iter()
+            .find(|p| p.title == "周报 3")
+            .unwrap()
+            .id;
+        assert!(library.post(id).unwrap().unwrap().body.contains("中文内容"));
+    }
+
+    #[test]
+    fn second_sync_makes_one_request_and_downloads_nothing() {
+        let repo = three_posts();
+        let (mut library, _) = library_with_source(LOCATION);
+        sync(&mut library, &repo.options()).unwrap();
+        repo.server.clear_requests();
+        let report = sync(&mut library, &repo.options()).unwrap();
+        assert!(report.not_modified);
+        assert_eq!((report.added, report.updated, report.unchanged), (0, 0, 3));
+        let requests = repo.server.requests();
+        assert_eq!(requests.len(), 1, "{requests:?}");
+        assert_eq!(requests[0].target, TREE);
+        assert!(requests[0].header("if-none-match").is_some());
+    }
+
+    #[test]
+    fn changing_one_blob_downloads_one_file_and_deleting_one_removes_one_post() {
+        let mut repo = three_posts();
+        let (mut library, _) = library_with_source(LOCATION);
+        sync(&mut library, &repo.options()).unwrap();
+
+        repo.files.insert(
+            "content/blog/weekly-2/index.md".into(),
+            post("Weekly 2, revised", "more"),
+        );
+        repo.publish();
+        repo.server.clear_requests();
+        let report = sync(&mut library, &repo.options()).unwrap();
+        assert_eq!(
+            (
+                report.added,
+                report.updated,
+                report.removed,
+                report.unchanged
+            ),
+            (0, 1, 0, 2)
+        );
+        assert_eq!(repo.raw_requests(), 1);
+        assert!(titles(&library).contains(&"Weekly 2, revised".to_string()));
+
+        repo.files.remove("content/blog/weekly-1/index.md");
+        repo.publish();
+        repo.server.clear_requests();
+        let report = sync(&mut library, &repo.options()).unwrap();
+        assert_eq!(
+            (
+                report.added,
+                report.updated,
+                report.removed,
+                report.unchanged
+            ),
+            (0, 0, 1, 2)
+        );
+        assert_eq!(repo.raw_requests(), 0);
+        assert_eq!(titles(&library), ["Weekly 2, revised", "周报 3"]);
+    }
+
+    #[test]
+    fn reading_state_survives_a_resync() {
+        let mut repo = three_posts();
+        let (mut library, _) = library_with_source(LOCATION);
+        sync(&mut library, &repo.options()).unwrap();
+        let id = library
+            .list(&Filter::default())
+            .unwrap()
+            .into_iter()
+            .find(|p| p.title == "Weekly 1")
+            .unwrap()
+            .id;
+        library.set_read(id, true).unwrap();
+        library.set_starred(id, true).unwrap();
+        library.set_position(id, 42).unwrap();
+        repo.files.insert(
+            "content/blog/weekly-1/index.md".into(),
+            post("Weekly 1", "edited text"),
+        );
+        repo.publish();
+        let report = sync(&mut library, &repo.options()).unwrap();
+        assert_eq!(report.updated, 1);
+        let post = library
+            .list(&Filter::default())
+            .unwrap()
+            .into_iter()
+            .find(|p| p.title == "Weekly 1")
+            .unwrap();
+        let state = library.reading_state(post.id).unwrap();
+        assert!(state.read && state.starred, "{state:?}");
+        assert_eq!(state.position, Some(42));
+    }
+
+    #[test]
+    fn failed_downloads_are_reported_keep_the_rest_and_are_finished_next_time() {
+        let repo = three_posts();
+        let broken = FakeRepo::raw_target("content/blog/weekly-2/index.md");
+        repo.server.route(&broken, Reply::status(500, "boom"));
+        let (mut library, _) = library_with_source(LOCATION);
+        let report = sync(&mut library, &repo.options()).unwrap();
+        assert_eq!((report.added, report.failed), (2, 1), "{report:?}");
+        assert!(
+            report.failures[0].location.contains("weekly-2"),
+            "{:?}",
+            report.failures
+        );
+        assert_eq!(
+            repo.server.requests_to(&broken).len(),
+            4,
+            "retried three times"
+        );
+        let source = library.source("blog").unwrap().unwrap();
+        assert_eq!(source.etag, None, "no ETag kept after a partial sync");
+        assert_eq!(source.last_status.as_deref(), Some("partial: 1 failed"));
+
+        // The server recovers: the next sync lists again (no 304) and fetches only the missing one.
+        repo.publish();
+        repo.server.clear_requests();
+        let report = sync(&mut library, &repo.options()).unwrap();
+        assert_eq!((report.added, report.unchanged, report.failed), (1, 2, 0));
+        assert_eq!(repo.raw_requests(), 1);
+        assert!(library.source("blog").unwrap().unwrap().etag.is_some());
+    }
+
+    #[test]
+    fn faults_lose_no_post() {
+        let mut repo = three_posts();
+        let (mut library, _) = library_with_source(LOCATION);
+        sync(&mut library, &repo.options()).unwrap();
+
+        // Every file changes; the server then misbehaves in every way on the raw host.
+        for (i, content) in repo.files.values_mut().enumerate() {
+            content.push_str(&format!("\nedit {i}\n"));
+        }
+        repo.publish();
+        let targets: Vec<String> = repo.files.keys().map(|p| FakeRepo::raw_target(p)).collect();
+        repo.server.route(&targets[0], Reply::Drop);
+        repo.server.route(
+            &targets[1],
+            Reply::Truncate {
+                body: b"---\ntitle: cut".to_vec(),
+                sent: 5,
+            },
+        );
+        repo.server.route(&targets[2], Reply::Huge { len: 1 << 30 });
+        let report = sync(&mut library, &repo.options()).unwrap();
+        assert_eq!((report.updated, report.failed), (0, 3), "{report:?}");
+        assert_eq!(
+            titles(&library),
+            ["Weekly 1", "Weekly 2", "周报 3"],
+            "nothing lost"
+        );
+
+        // A tree listing that is not JSON, or a stalled one: the sync fails, nothing is lost.
+        repo.server.route(TREE, Reply::ok("{\"tree\": [oops"));
+        let err = sync(&mut library, &repo.options()).unwrap_err();
+        assert!(err.to_string().contains(TREE), "{err}");
+        repo.server
+            .route(TREE, Reply::Stall(Duration::from_secs(2)));
+        let err = sync(&mut library, &repo.options()).unwrap_err();
+        assert!(err.to_string().contains("no answer"), "{err}");
+        assert_eq!(titles(&library), ["Weekly 1", "Weekly 2", "周报 3"]);
+        assert!(
+            library
+                .source("blog")
+                .unwrap()
+                .unwrap()
+                .last_status
+                .unwrap()
+                .starts_with("failed")
+        );
+    }
+
+    #[test]
+    fn no_network_fails_in_one_line_and_touches_no_post() {
+        let repo = three_posts();
+        let (mut library, _) = library_with_source(LOCATION);
+        sync(&mut library, &repo.options()).unwrap();
+        let mut options = repo.options();
+        let port = {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.local_addr().unwrap().port()
+        };
+        options.github.api = format!("http://127.0.0.1:{port}");
+        options.github.raw = format!("http://127.0.0.1:{port}/raw");
+        let err = sync(&mut library, &options).unwrap_err();
+        assert!(err.is_unreachable(), "{err}");
+        assert!(!err.to_string().contains('\n'));
+        assert_eq!(titles(&library).len(), 3);
+    }
+
+    #[test]
+    fn an_empty_library_ignores_the_stored_etag() {
+        let repo = three_posts();
+        let (mut library, source) = library_with_source(LOCATION);
+        library
+            .set_source_validators(source.id, Some("\"stale\""), None)
+            .unwrap();
+        sync(&mut library, &repo.options()).unwrap();
+        assert_eq!(repo.server.requests()[0].header("if-none-match"), None);
+    }
+
+    #[test]
+    fn cancelling_stops_between_files_and_keeps_what_finished() {
+        let repo = three_posts();
+        let (mut library, source) = library_with_source(LOCATION);
+        let mut options = repo.options();
+        options.parallel_downloads = 1;
+        let cancel = Arc::clone(&options.cancel);
+        let report = sync_source(&mut library, &source, &options, &mut |p| {
+            if matches!(p, SyncProgress::FileDone { .. }) {
+                cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        })
+        .unwrap();
+        assert!(report.cancelled, "{report:?}");
+        assert!(report.added >= 1 && report.added < 3, "{report:?}");
+        assert_eq!(library.post_count().unwrap() as usize, report.added);
+        assert_eq!(library.source("blog").unwrap().unwrap().etag, None);
+        // The next run finishes the work.
+        options
+            .cancel
+            .store(false, std::sync::atomic::Ordering::SeqCst);
+        let report = sync(&mut library, &options).unwrap();
+        assert_eq!(library.post_count().unwrap(), 3, "{report:?}");
+    }
+
+    #[test]
+    fn rate_limit_stops_the_downloads_with_advice() {
+        let repo = three_posts();
+        for path in repo.files.keys() {
+            repo.server.route(
+                &FakeRepo::raw_target(path),
+                Reply::status(429, "slow down").with_header("x-ratelimit-remaining", "0"),
+            );
+        }
+        let (mut library, _) = library_with_source(LOCATION);
+        let mut options = repo.options();
+        options.parallel_downloads = 1;
+        let report = sync(&mut library, &options).unwrap();
+        assert_eq!(report.failed, 3, "{report:?}");
+        assert_eq!(
+            repo.raw_requests(),
+            1,
+            "no more requests after a rate limit"
+        );
+        assert!(
+            report
+                .failures
+                .iter()
+                .any(|f| f.reason.contains("GITHUB_TOKEN"))
+        );
+    }
+}

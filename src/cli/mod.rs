@@ -183,7 +183,10 @@ fn run_import(global: &GlobalArgs, paths: &[PathBuf]) -> anyhow::Result<ExitCode
             Err(err) => {
                 out.flush()?;
                 failed = true;
-                eprintln!("sofa-weekly: {}", crate::text::sanitize_line(&format!("{err:#}")));
+                eprintln!(
+                    "sofa-weekly: {}",
+                    crate::text::sanitize_line(&format!("{err:#}"))
+                );
             }
         }
     }

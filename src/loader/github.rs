@@ -229,8 +229,9 @@ pub struct TreeFile {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tree {
     pub files: Vec<TreeFile>,
-    /// Files not taken, with the reason (too large).
-    pub skipped: Vec<(String, String)>,
+    /// Markdown files not taken, with the reason (too large). They still exist, so posts
+    /// already stored for them are kept.
+    pub skipped: Vec<(TreeFile, String)>,
     /// The listing's ETag, to store once every file is synced.
     pub etag: Option<String>,
 }
@@ -397,19 +398,18 @@ fn select_markdown(
             continue;
         }
         let size = entry.size.unwrap_or(0);
-        if size > MAX_FILE_BYTES {
-            tree.skipped.push((
-                entry.path.clone(),
-                format!("{size} bytes, larger than the 10 MiB a post may have"),
-            ));
-            continue;
-        }
-        tree.files.push(TreeFile {
+        let file = TreeFile {
             rel_path: rel_path.to_owned(),
             repo_path: entry.path,
             sha: entry.sha,
             size,
-        });
+        };
+        if size > MAX_FILE_BYTES {
+            let reason = format!("{size} bytes, larger than the 10 MiB a post may have");
+            tree.skipped.push((file, reason));
+        } else {
+            tree.files.push(file);
+        }
     }
     if !path_exists {
         return Err(GithubError::NoSuchPath {
@@ -556,7 +556,7 @@ mod tests {
         assert_eq!(rel, ["a/index.md", "b.MARKDOWN"]);
         assert_eq!(tree.files[0].repo_path, "content/zh/blog/a/index.md");
         assert_eq!(tree.skipped.len(), 1);
-        assert!(tree.skipped[0].0.ends_with("huge.md"));
+        assert_eq!(tree.skipped[0].0.rel_path, "huge.md");
     }
 
     #[test]
