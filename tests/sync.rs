@@ -761,3 +761,247 @@ mod github_sync {
         );
     }
 }
+
+// ---------------------------------------------------------------- feeds
+
+mod feed_sync {
+    use super::github_sync::{library_with_source, sync};
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicBool;
+
+    use sofa_weekly::library::{Filter, Library, SourceKind};
+    use sofa_weekly::loader::github::GithubEndpoints;
+    use sofa_weekly::sync::SyncOptions;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/feeds")
+            .join(name);
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    fn options() -> SyncOptions {
+        SyncOptions {
+            http: fast_options(),
+            github: GithubEndpoints::default(),
+            parallel_downloads: 2,
+            cancel: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// Serves `fixture` at /feed and syncs it into a fresh library.
+    fn synced(fixture_name: &str) -> (TestServer, Library) {
+        let server = TestServer::start();
+        server.route(
+            "/feed",
+            Reply::ok(fixture(fixture_name)).with_etag("\"f1\""),
+        );
+        let (mut library, source) = library_with_source(&server.url("/feed"));
+        assert_eq!(source.kind, SourceKind::Feed);
+        let report = sync(&mut library, &options()).unwrap();
+        assert_eq!(report.failed, 0, "{report:?}");
+        (server, library)
+    }
+
+    fn post_titled(library: &Library, title: &str) -> sofa_weekly::library::StoredPost {
+        let summary = library
+            .list(&Filter::default())
+            .unwrap()
+            .into_iter()
+            .find(|p| p.title == title)
+            .unwrap_or_else(|| panic!("no post titled {title:?}"));
+        library.post(summary.id).unwrap().unwrap()
+    }
+
+    #[test]
+    fn rss2_with_html_content_is_imported_and_readable() {
+        let (server, library) = synced("rss2-html.xml");
+        assert_eq!(library.post_count().unwrap(), 2);
+        let post = post_titled(&library, "SOFA Weekly | MOSN 发布 & Seata 社区会议");
+        assert_eq!(post.summary.date.as_deref(), Some("2024-01-05"));
+        assert!(
+            post.summary.tags.contains(&"SOFA Weekly".to_string()),
+            "{:?}",
+            post.summary.tags
+        );
+        assert!(post.summary.tags.contains(&"MOSN".to_string()));
+        assert_eq!(post.author.as_deref(), Some("SOFA 团队"));
+        assert_eq!(
+            post.web_url.as_deref(),
+            Some("https://example.org/weekly/2024-01-05/")
+        );
+        assert_eq!(post.summary.path, "sofa-weekly-2024-01-05");
+        let body = &post.body;
+        assert!(body.contains("## 本周推荐"), "{body}");
+        assert!(body.contains("**v1.6.0**"), "{body}");
+        // Relative links are resolved against the feed's URL.
+        let release = format!("[发布说明]({})", server.url("/releases/mosn-1.6.html"));
+        assert!(body.contains(&release), "{body}");
+        let image = format!("![MOSN 架构图]({})", server.url("/images/mosn.png"));
+        assert!(body.contains(&image), "{body}");
+        assert!(body.contains("> 社区会议时间"), "{body}");
+        assert!(body.contains("go install mosn.io/mosn@latest"), "{body}");
+        // The second item has no guid (known by its link) and only a description.
+        let second = post_titled(&library, "SOFA Weekly | Layotto 新特性");
+        assert_eq!(
+            second.summary.path,
+            "https://example.org/weekly/2024-01-12/"
+        );
+        assert!(second.body.contains("*WebAssembly*"), "{}", second.body);
+        // Searchable like any post.
+        assert_eq!(library.search("连接池", None).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn atom_is_imported_with_xml_base_links() {
+        let (_server, library) = synced("atom.xml");
+        let post = post_titled(&library, "Sidecars without tears");
+        assert_eq!(post.summary.date.as_deref(), Some("2024-01-30"));
+        assert_eq!(post.author.as_deref(), Some("Bob"));
+        assert_eq!(post.summary.tags, ["Service Mesh"]);
+        assert_eq!(
+            post.web_url.as_deref(),
+            Some("https://example.org/blog/posts/sidecars.html")
+        );
+        assert!(
+            post.body
+                .contains("![diagram](https://example.org/blog/posts/diagram.png)"),
+            "{}",
+            post.body
+        );
+        assert!(
+            post.body
+                .contains("[about](https://example.org/blog/about.html)"),
+            "{}",
+            post.body
+        );
+    }
+
+    #[test]
+    fn json_feed_is_imported() {
+        let (_server, library) = synced("feed.json");
+        let post = post_titled(&library, "Koupleless：模块化应用架构");
+        assert!(post.body.contains("**合并部署**"), "{}", post.body);
+        assert!(post.body.contains("1.  节省资源"), "{}", post.body);
+        assert_eq!(post.summary.tags[..2], ["Koupleless", "Serverless"]);
+        assert_eq!(post.author.as_deref(), Some("Carol"));
+        let plain = post_titled(&library, "Plain text item");
+        assert_eq!(plain.body, "Just text, no HTML.");
+    }
+
+    #[test]
+    fn resync_is_conditional_and_items_that_left_the_feed_stay() {
+        let (server, mut library) = synced("rss2-html.xml");
+        server.clear_requests();
+        let report = sync(&mut library, &options()).unwrap();
+        assert!(report.not_modified);
+        assert_eq!(server.requests()[0].header("if-none-match"), Some("\"f1\""));
+
+        // The feed moves on: the first item left, a new one arrived.
+        let text = String::from_utf8(fixture("rss2-html.xml")).unwrap();
+        let start = text.find("<item>").unwrap();
+        let end = text.find("</item>").unwrap() + "</item>".len();
+        let newer = text[..start].to_string()
+            + "<item><title>Newest</title><guid>n1</guid><description>new</description></item>"
+            + &text[end..];
+        server.route("/feed", Reply::ok(newer).with_etag("\"f2\""));
+        let report = sync(&mut library, &options()).unwrap();
+        assert_eq!(
+            (report.added, report.unchanged, report.removed),
+            (1, 1, 0),
+            "{report:?}"
+        );
+        assert_eq!(library.post_count().unwrap(), 3, "the item that left stays");
+        assert_eq!(
+            library.source("blog").unwrap().unwrap().etag.as_deref(),
+            Some("\"f2\"")
+        );
+    }
+
+    #[test]
+    fn reading_state_survives_a_feed_update() {
+        let (server, mut library) = synced("feed.json");
+        let id = post_titled(&library, "Plain text item").summary.id;
+        library.set_read(id, true).unwrap();
+        let text = String::from_utf8(fixture("feed.json"))
+            .unwrap()
+            .replace("Just text", "Edited text");
+        server.route("/feed", Reply::ok(text));
+        let report = sync(&mut library, &options()).unwrap();
+        assert_eq!(report.updated, 1, "{report:?}");
+        let post = post_titled(&library, "Plain text item");
+        assert!(post.body.starts_with("Edited"));
+        assert!(library.reading_state(post.summary.id).unwrap().read);
+    }
+
+    #[test]
+    fn a_malformed_feed_is_an_error_naming_the_url_and_keeps_the_posts() {
+        let (server, mut library) = synced("rss2-html.xml");
+        server.route("/feed", Reply::ok(fixture("malformed.xml")));
+        let err = sync(&mut library, &options()).unwrap_err();
+        assert!(err.to_string().starts_with(&server.url("/feed")), "{err}");
+        assert_eq!(library.post_count().unwrap(), 2);
+        let status = library
+            .source("blog")
+            .unwrap()
+            .unwrap()
+            .last_status
+            .unwrap();
+        assert!(
+            status.starts_with("failed:") && status.contains("/feed"),
+            "{status}"
+        );
+    }
+
+    #[test]
+    fn feed_faults_are_errors_naming_the_url() {
+        let server = TestServer::start();
+        let (mut library, _) = library_with_source(&server.url("/feed"));
+        for reply in [
+            Reply::status(500, "down"),
+            Reply::Drop,
+            Reply::Truncate {
+                body: fixture("rss2-html.xml"),
+                sent: 300,
+            },
+            Reply::Huge { len: 1 << 30 },
+            Reply::Stall(Duration::from_secs(2)),
+            Reply::ok("{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": [}"),
+            Reply::ok("<html><body>Just a web page</body></html>"),
+        ] {
+            server.route("/feed", reply.clone());
+            let err = sync(&mut library, &options()).unwrap_err();
+            assert!(
+                err.to_string().contains(&server.url("/feed")),
+                "{reply:?}: {err}"
+            );
+        }
+        assert_eq!(library.post_count().unwrap(), 0);
+    }
+
+    #[test]
+    fn undeclared_gb2312_feed_is_read() {
+        let server = TestServer::start();
+        let (bytes, _, _) = encoding_rs_free_gb2312();
+        server.route("/feed", Reply::ok(bytes));
+        let (mut library, _) = library_with_source(&server.url("/feed"));
+        let report = sync(&mut library, &options()).unwrap();
+        assert_eq!(report.added, 1);
+        assert!(!report.warnings.is_empty(), "the guess is reported");
+        post_titled(&library, "不归移民漫画系列：专业工作");
+    }
+
+    /// GB2312 bytes of a tiny versionless RSS document with no encoding declaration (the
+    /// bytes are written out so the test does not need an encoder).
+    fn encoding_rs_free_gb2312() -> (Vec<u8>, (), ()) {
+        let mut doc = b"<!-- no declaration -->\n<rss>\n<channel>\n<item>\n<title>".to_vec();
+        // 不归移民漫画系列：专业工作 in GB2312.
+        doc.extend_from_slice(&[
+            0xB2, 0xBB, 0xB9, 0xE9, 0xD2, 0xC6, 0xC3, 0xF1, 0xC2, 0xFE, 0xBB, 0xAD, 0xCF, 0xB5,
+            0xC1, 0xD0, 0xA3, 0xBA, 0xD7, 0xA8, 0xD2, 0xB5, 0xB9, 0xA4, 0xD7, 0xF7,
+        ]);
+        doc.extend_from_slice(b"</title>\n</item>\n</channel>\n</rss>\n");
+        (doc, (), ())
+    }
+}
