@@ -328,6 +328,14 @@ impl HttpClient {
                 url,
                 reason: "connection failed".to_owned(),
             },
+            // std reports a failed DNS lookup as an uncategorised error with this text
+            // (offline, or a wrong host name); retrying it only delays the message.
+            ureq::Error::Io(e) if e.to_string().starts_with("failed to lookup address") => {
+                HttpError::Connect {
+                    url,
+                    reason: HOST_NOT_FOUND.to_owned(),
+                }
+            }
             ureq::Error::Io(e) => match e.kind() {
                 std::io::ErrorKind::ConnectionRefused
                 | std::io::ErrorKind::NetworkUnreachable
