@@ -1,6 +1,7 @@
 //! Sync against an HTTP server started inside the test: the client's safety rules, GitHub
 //! trees and raw files, feeds, and the faults a real network produces.
 
+mod common;
 #[path = "support/test_server.rs"]
 mod test_server;
 
@@ -1003,5 +1004,219 @@ mod feed_sync {
         ]);
         doc.extend_from_slice(b"</title>\n</item>\n</channel>\n</rss>\n");
         (doc, (), ())
+    }
+}
+
+// ---------------------------------------------------------------- the binary
+
+mod cli_sync {
+    use super::github_sync::{FakeRepo, LOCATION, post};
+    use super::*;
+    use common::TestEnv;
+
+    fn sync_cmd(env: &TestEnv, repo: &FakeRepo) -> assert_cmd::Command {
+        let mut cmd = env.cmd();
+        cmd.env("SOFA_WEEKLY_GITHUB_API", repo.server.base())
+            .env("SOFA_WEEKLY_GITHUB_RAW", repo.server.url("/raw"))
+            .env("SOFA_WEEKLY_HTTP_TIMEOUT", "0.5")
+            .env("SOFA_WEEKLY_HTTP_RETRY_DELAY_MS", "10");
+        cmd
+    }
+
+    fn write_config(env: &TestEnv, text: &str) -> String {
+        let path = env.dir.path().join("config.toml");
+        std::fs::write(&path, text).unwrap();
+        path.to_string_lossy().into_owned()
+    }
+
+    fn repo() -> FakeRepo {
+        FakeRepo::new(&[
+            ("content/blog/weekly-1/index.md", &post("Weekly 1", "MOSN")),
+            ("content/blog/weekly-2/index.md", &post("Weekly 2", "Seata")),
+        ])
+    }
+
+    #[test]
+    fn source_add_sync_sources_and_remove() {
+        let env = TestEnv::new();
+        let repo = repo();
+        let config = write_config(&env, "sources = []\n");
+        let added = env.stdout(&[
+            "source", "add", "--config", &config, LOCATION, "--name", "blog",
+        ]);
+        assert!(added.contains("added github source blog"), "{added}");
+
+        let output = sync_cmd(&env, &repo)
+            .args(["sync", "--config", &config])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            stdout.starts_with("blog: 2 added, 0 updated, 0 removed, 0 unchanged, 0 failed, "),
+            "{stdout}"
+        );
+        // Not a terminal: plain progress lines, no bar drawing.
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(stderr.contains("blog: downloading 2 files"), "{stderr}");
+        assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+
+        let again = sync_cmd(&env, &repo)
+            .args(["sync", "--config", &config, "blog"])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(again.stdout).unwrap();
+        assert!(
+            stdout.contains("2 unchanged") && stdout.contains("(not modified)"),
+            "{stdout}"
+        );
+
+        let sources = env.json(&["sources", "--config", &config, "--json"]);
+        assert_eq!(sources[0]["name"], "blog");
+        assert_eq!(sources[0]["post_count"], 2);
+        assert_eq!(sources[0]["last_status"], "ok (not modified)");
+        assert!(sources[0]["last_sync"].is_string());
+
+        let list = env.json(&["list", "--json"]);
+        assert_eq!(list.as_array().unwrap().len(), 2);
+
+        let removed = env.stdout(&["source", "remove", "--config", &config, "blog"]);
+        assert_eq!(removed.trim(), "removed source blog and its 2 posts");
+    }
+
+    #[test]
+    fn configured_sources_are_synced_and_a_removed_one_stays_removed() {
+        let env = TestEnv::new();
+        let repo = repo();
+        let config = write_config(
+            &env,
+            &format!("[[sources]]\nname = \"weekly\"\nlocation = \"{LOCATION}\"\n"),
+        );
+        let output = sync_cmd(&env, &repo)
+            .args(["sync", "--config", &config])
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        assert!(String::from_utf8_lossy(&output.stdout).contains("weekly: 2 added"));
+        env.stdout(&["source", "remove", "--config", &config, "weekly"]);
+        let sources = env.json(&["sources", "--config", &config, "--json"]);
+        assert_eq!(sources.as_array().unwrap().len(), 0, "{sources}");
+    }
+
+    #[test]
+    fn a_fresh_install_has_the_sofastack_blog() {
+        let env = TestEnv::new();
+        let sources = env.json(&["sources", "--json"]);
+        assert_eq!(sources[0]["name"], "sofastack-blog");
+        assert_eq!(
+            sources[0]["location"],
+            "github:sofastack/sofastack.tech@master:content/zh/blog"
+        );
+    }
+
+    #[test]
+    fn no_network_says_so_in_one_line_per_source_and_exits_non_zero() {
+        let env = TestEnv::new();
+        let port = {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.local_addr().unwrap().port()
+        };
+        let config = write_config(
+            &env,
+            &format!(
+                "[[sources]]\nname = \"gh\"\nlocation = \"github:o/r\"\n\n[[sources]]\nname = \"feed\"\nlocation = \"http://127.0.0.1:{port}/feed.xml\"\n"
+            ),
+        );
+        let output = env
+            .cmd()
+            .env("SOFA_WEEKLY_GITHUB_API", format!("http://127.0.0.1:{port}"))
+            .env("SOFA_WEEKLY_HTTP_RETRY_DELAY_MS", "1")
+            .args(["sync", "--config", &config])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        let errors: Vec<&str> = stderr
+            .lines()
+            .filter(|l| l.starts_with("sofa-weekly: "))
+            .collect();
+        assert_eq!(errors.len(), 2, "{stderr}");
+        assert!(
+            errors.iter().all(|l| l.contains("cannot connect")),
+            "{stderr}"
+        );
+        assert!(output.stdout.is_empty());
+    }
+
+    #[test]
+    fn failed_files_are_named_and_make_the_exit_code_non_zero() {
+        let env = TestEnv::new();
+        let repo = repo();
+        repo.server.route(
+            &FakeRepo::raw_target("content/blog/weekly-2/index.md"),
+            Reply::status(503, "busy"),
+        );
+        let config = write_config(
+            &env,
+            &format!("[[sources]]\nname = \"blog\"\nlocation = \"{LOCATION}\"\n"),
+        );
+        let output = sync_cmd(&env, &repo)
+            .args(["sync", "--config", &config])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            stdout.contains("blog: 1 added") && stdout.contains("1 failed"),
+            "{stdout}"
+        );
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(
+            stderr.contains("content/blog/weekly-2/index.md") && stderr.contains("HTTP 503"),
+            "{stderr}"
+        );
+    }
+
+    #[test]
+    fn a_broken_config_is_reported_and_defaults_are_used() {
+        let env = TestEnv::new();
+        let config = write_config(&env, "[reader]\ntheme = \"pink\"\n");
+        let output = env
+            .cmd()
+            .args(["sources", "--config", &config])
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(
+            stderr.contains(&format!("{config}:2: reader.theme")),
+            "{stderr}"
+        );
+        assert!(String::from_utf8_lossy(&output.stdout).contains("sofastack-blog"));
+    }
+
+    #[test]
+    fn bad_locations_and_unknown_names_are_clear_errors() {
+        let env = TestEnv::new();
+        let output = env
+            .cmd()
+            .args(["source", "add", "github:nope"])
+            .output()
+            .unwrap();
+        assert!(!output.status.success());
+        assert!(String::from_utf8_lossy(&output.stderr).contains("github:OWNER/REPO"));
+        let output = env
+            .cmd()
+            .args(["source", "add", "ftp://example.com/feed"])
+            .output()
+            .unwrap();
+        assert!(!output.status.success());
+        let output = env.cmd().args(["sync", "nosuch"]).output().unwrap();
+        assert!(!output.status.success());
+        assert!(String::from_utf8_lossy(&output.stderr).contains("nosuch"));
     }
 }
