@@ -18,11 +18,13 @@
 
 pub mod app;
 pub mod cli;
+pub mod config;
 pub mod import;
 pub mod library;
 pub mod loader;
 pub mod post;
 pub mod render;
 pub mod sample;
+pub mod sync;
 pub mod tags;
 pub mod text;

@@ -2,6 +2,7 @@
 //! Printing lives in [`print`]; each command here only gathers what to print.
 
 mod print;
+pub mod sync;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -39,6 +40,9 @@ pub struct GlobalArgs {
     /// The library folder [default: the user's data folder, e.g. ~/.local/share/sofa-weekly].
     #[arg(long, global = true, env = "SOFA_WEEKLY_LIBRARY", value_name = "DIR")]
     pub library: Option<PathBuf>,
+    /// The config file [default: config.toml in the user's config folder, e.g. ~/.config/sofa-weekly].
+    #[arg(long, global = true, env = "SOFA_WEEKLY_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -83,11 +87,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// List sources with their post counts.
+    /// List sources with their post counts, last sync time and status.
     Sources {
         #[arg(long)]
         json: bool,
     },
+    /// Add or remove a source (GitHub repository path, feed URL, or local folder).
+    #[command(subcommand)]
+    Source(sync::SourceCommand),
+    /// Bring sources up to date: all, or those named.
+    Sync(sync::SyncArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -135,8 +144,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Sources { json }) => {
             let library = open_library(global)?;
-            print::sources(&mut stdout(), &library.sources()?, json)?;
-            Ok(ExitCode::SUCCESS)
+            let config = sync::load_config(global.config.as_deref());
+            sync::run_sources(&library, &config, json, &mut stdout())
+        }
+        Some(Command::Source(command)) => {
+            let mut library = open_library(global)?;
+            sync::run_source(&mut library, command, &mut stdout())
+        }
+        Some(Command::Sync(args)) => {
+            let mut library = open_library(global)?;
+            let config = sync::load_config(global.config.as_deref());
+            sync::run_sync(&mut library, &config, &args, &mut stdout())
         }
     }
 }

@@ -5,13 +5,17 @@
 //! - [`front_matter`] reads the metadata forms (YAML, TOML, `Key: value`, none).
 //! - [`dates`] knows the date formats and the dates hidden in file names.
 //! - [`folder`] walks a folder and reads its files (skipping hidden, binary and huge ones).
+//! - [`http`], [`github`] and [`feed`] fetch posts from GitHub repositories and feeds.
 //!
 //! Every string that leaves this module has had terminal control characters removed, so
 //! nothing downstream can be made to print an escape sequence.
 
 pub mod dates;
+pub mod feed;
 pub mod folder;
 pub mod front_matter;
+pub mod github;
+pub mod http;
 
 use std::borrow::Cow;
 use std::path::PathBuf;
