@@ -34,9 +34,10 @@ use ratatui::crossterm::terminal::{
 };
 use ratatui::crossterm::{cursor, execute};
 
+use crate::config::{Config, ThemeChoice};
 use crate::library::Library;
 use event::Event;
-use state::{App, Effect};
+use state::{App, Effect, WorkerMsg};
 use store::Store;
 use sync_job::{SyncJob, SyncPlan};
 use theme::ThemeKind;
@@ -51,11 +52,17 @@ pub struct Options {
 }
 
 impl Options {
-    /// The defaults, with `NO_COLOR` honoured and the theme following the terminal.
-    pub fn from_env() -> Options {
+    /// The reader settings of the config file; `NO_COLOR` and the terminal's background
+    /// decide what the config leaves to them.
+    pub fn from_config(config: &Config) -> Options {
+        let theme = match config.reader.theme {
+            ThemeChoice::Dark => Some("dark"),
+            ThemeChoice::Light => Some("light"),
+            ThemeChoice::Auto => None,
+        };
         Options {
-            theme: theme_from_env(None),
-            ..Options::default()
+            max_width: u16::try_from(config.reader.max_width.max(20)).unwrap_or(u16::MAX),
+            theme: theme_from_env(theme),
         }
     }
 }
@@ -87,20 +94,23 @@ pub enum AppSource {
     Sample,
 }
 
-/// Opens `source` and runs the reader until the user quits. A library or path that cannot
-/// be opened shows an error screen with the reason instead.
-pub fn run(source: AppSource, options: &Options) -> anyhow::Result<()> {
+/// Opens `source` and runs the reader until the user quits, with the reading width and
+/// theme of `config` (and `NO_COLOR`). A library or path that cannot be opened shows an
+/// error screen with the reason instead.
+pub fn run(source: AppSource, config: &Config) -> anyhow::Result<()> {
+    let options = Options::from_config(config);
     let opened = match &source {
         AppSource::Library(dir) => open_library(dir),
-        AppSource::Path(path) => {
-            crate::cli::library_for_path(path).map(|library| (library, path.display().to_string()))
-        }
-        AppSource::Sample => {
-            crate::cli::sample_library().map(|library| (library, "sample archive".to_string()))
-        }
+        AppSource::Path(path) => crate::cli::library_for_path(path)
+            .map(|library| (library, path.display().to_string(), false)),
+        AppSource::Sample => crate::cli::sample_library()
+            .map(|library| (library, "sample archive".to_string(), false)),
     };
     let sync = match &source {
-        AppSource::Library(dir) => SyncPlan::Library(dir.clone()),
+        AppSource::Library(dir) => SyncPlan::Library {
+            dir: dir.clone(),
+            configured: config.sources.clone(),
+        },
         AppSource::Path(path) => SyncPlan::Nothing(format!(
             "{} is read directly: nothing to sync (import it to keep it in the library)",
             path.display()
@@ -108,7 +118,15 @@ pub fn run(source: AppSource, options: &Options) -> anyhow::Result<()> {
         AppSource::Sample => SyncPlan::Nothing("no sources to sync".into()),
     };
     match opened {
-        Ok((library, origin)) => run_store(Box::new(library), &origin, options, sync),
+        Ok((library, origin, showing_sample)) => {
+            // Reading the sample because the library is empty: once a sync has brought
+            // posts in, switch to the library.
+            let switch_to = match (&source, showing_sample) {
+                (AppSource::Library(dir), true) => Some(dir.clone()),
+                _ => None,
+            };
+            run_store(Box::new(library), &origin, &options, sync, switch_to)
+        }
         Err(e) => {
             let origin = match &source {
                 AppSource::Library(p) | AppSource::Path(p) => p.display().to_string(),
@@ -119,17 +137,16 @@ pub fn run(source: AppSource, options: &Options) -> anyhow::Result<()> {
     }
 }
 
-/// The library in `dir`, or the sample archive while the library is empty.
-fn open_library(dir: &Path) -> anyhow::Result<(Library, String)> {
+/// The library in `dir`, or the sample archive while the library is empty (then `true`).
+fn open_library(dir: &Path) -> anyhow::Result<(Library, String, bool)> {
     let library = Library::open(dir)?;
     if library.post_count()? > 0 {
-        return Ok((library, dir.display().to_string()));
+        return Ok((library, dir.display().to_string(), false));
     }
     let sample = crate::cli::sample_library()?;
-    Ok((
-        sample,
-        "sample archive (the library is empty: sofa-weekly import PATH)".into(),
-    ))
+    let origin =
+        "sample archive (the library is empty: press r to sync, or sofa-weekly import PATH)";
+    Ok((sample, origin.into(), true))
 }
 
 /// Runs the reader on `store` until the user quits. `origin` names what is being read in the
@@ -139,6 +156,7 @@ pub fn run_store(
     origin: &str,
     options: &Options,
     sync: SyncPlan,
+    switch_to: Option<PathBuf>,
 ) -> anyhow::Result<()> {
     let mut app = App::new(origin, options.theme, options.max_width);
     let (events, inbox) = mpsc::channel();
@@ -153,6 +171,7 @@ pub fn run_store(
             events: &events,
             sync_plan: &sync,
             sync_job: None,
+            switch_to,
         };
         let result = event_loop(terminal, &mut app, &mut context, &inbox);
         if let Some(job) = context.sync_job.take() {
@@ -181,6 +200,7 @@ pub fn run_failed(origin: &str, reason: &str) -> anyhow::Result<()> {
             events: &events,
             sync_plan: &plan,
             sync_job: None,
+            switch_to: None,
         };
         let result = event_loop(terminal, &mut app, &mut context, &inbox);
         signals.close();
@@ -239,6 +259,8 @@ struct Outlets<'a> {
     events: &'a mpsc::Sender<Event>,
     sync_plan: &'a SyncPlan,
     sync_job: Option<SyncJob>,
+    /// The library folder to read from once a sync has filled it (while showing the sample).
+    switch_to: Option<PathBuf>,
 }
 
 fn event_loop(
@@ -275,6 +297,15 @@ fn event_loop(
         // replies costs one frame.
         let mut effects = app.tick(Instant::now());
         for event in first.into_iter().chain(inbox.try_iter()) {
+            if let (Event::Worker(WorkerMsg::SyncFinished { .. }), Some(dir)) =
+                (&event, &context.switch_to)
+            {
+                // Before the reloads the app asks for, so they read the library.
+                worker.send(Effect::SwitchLibrary(dir.clone()));
+            }
+            if let Event::Worker(WorkerMsg::Switched { .. }) = &event {
+                context.switch_to = None;
+            }
             effects.extend(handle(app, event)?);
             if app.quit {
                 break;

@@ -11,13 +11,18 @@ use std::thread;
 
 use super::event::Event;
 use super::state::WorkerMsg;
+use crate::config::SourceEntry;
 use crate::library::Library;
+use crate::sync::{self, SyncOptions, SyncProgress};
 
 /// What `r` can sync.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncPlan {
-    /// The sources of the library in this folder.
-    Library(PathBuf),
+    /// The sources of the library in `dir`, after registering those of the config file.
+    Library {
+        dir: PathBuf,
+        configured: Vec<SourceEntry>,
+    },
     /// Nothing: the reason, shown in the status line.
     Nothing(String),
 }
@@ -39,13 +44,15 @@ impl SyncJob {
                 }));
                 None
             }
-            SyncPlan::Library(dir) => {
+            SyncPlan::Library { dir, configured } => {
                 let dir = dir.clone();
+                let configured = configured.clone();
                 let stop = Arc::clone(&cancel);
                 thread::Builder::new()
                     .name("sync".into())
                     .spawn(move || {
-                        let (summary, failed) = match sync_library(&dir, &stop, &events) {
+                        let outcome = sync_library(&dir, &configured, stop, &events);
+                        let (summary, failed) = match outcome {
                             Ok(outcome) => outcome,
                             Err(e) => (format!("sync failed: {e:#}"), true),
                         };
@@ -72,27 +79,62 @@ impl SyncJob {
     }
 }
 
-/// Syncs every source of the library in `dir`; returns the summary line and whether
-/// something failed.
+/// Syncs every source of the library in `dir`, one after the other; returns the summary
+/// line and whether something failed.
 fn sync_library(
     dir: &std::path::Path,
-    cancel: &AtomicBool,
+    configured: &[SourceEntry],
+    cancel: Arc<AtomicBool>,
     events: &Sender<Event>,
 ) -> anyhow::Result<(String, bool)> {
-    let library = Library::open(dir)?;
-    let sources = library.sources()?;
-    let _ = (cancel, events);
-    if sources.is_empty() {
-        return Ok((
-            "no sources to sync (add one with `sofa-weekly import PATH`)".into(),
-            false,
-        ));
+    let mut library = Library::open(dir)?;
+    let mut lines = Vec::new();
+    let mut failed = false;
+    for problem in sync::register_configured_sources(&library, configured)? {
+        lines.push(format!("config: {problem}"));
+        failed = true;
     }
-    Ok((
-        format!(
-            "{} source(s) in the library, but this build cannot sync them yet",
-            sources.len()
-        ),
-        true,
-    ))
+    let sources = sync::select_sources(&library, &[])?;
+    if sources.is_empty() {
+        lines.push("no sources to sync; add one with `sofa-weekly source add LOCATION`".into());
+        return Ok((lines.join("; "), failed));
+    }
+    let options = SyncOptions {
+        cancel,
+        ..SyncOptions::from_env()
+    };
+    let send = |source: &str, done: usize, total: usize| {
+        let _ = events.send(Event::Worker(WorkerMsg::SyncProgress {
+            source: source.to_string(),
+            done,
+            total,
+        }));
+    };
+    for source in &sources {
+        if options.cancel.load(Ordering::Relaxed) {
+            lines.push("cancelled".into());
+            break;
+        }
+        let mut progress = |p: SyncProgress| match p {
+            SyncProgress::Checking { source } => send(&source, 0, 0),
+            SyncProgress::Downloading { source, total } => send(&source, 0, total),
+            SyncProgress::FileDone {
+                source,
+                done,
+                total,
+                ..
+            } => send(&source, done, total),
+        };
+        match sync::sync_source(&mut library, source, &options, &mut progress) {
+            Ok(report) => {
+                failed |= report.failed > 0;
+                lines.push(report.summary_line());
+            }
+            Err(e) => {
+                failed = true;
+                lines.push(format!("{}: {e}", source.name));
+            }
+        }
+    }
+    Ok((lines.join("; "), failed))
 }

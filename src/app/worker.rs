@@ -23,7 +23,7 @@ impl Worker {
         let (requests, queue) = mpsc::channel();
         let thread = thread::Builder::new()
             .name("worker".into())
-            .spawn(move || serve(store.as_ref(), &theme, queue, &events))
+            .spawn(move || serve(store, &theme, queue, &events))
             .expect("spawning the worker thread");
         Worker {
             requests: Some(requests),
@@ -57,7 +57,7 @@ impl Worker {
 }
 
 fn serve(
-    store: &dyn Store,
+    mut store: Box<dyn Store>,
     theme: &render::Theme,
     queue: Receiver<Effect>,
     events: &Sender<Event>,
@@ -66,13 +66,30 @@ fn serve(
         let mut batch = vec![first];
         batch.extend(queue.try_iter());
         for effect in newest_queries(batch) {
-            if let Some(reply) = run(store, theme, effect)
+            let reply = match effect {
+                Effect::SwitchLibrary(dir) => switch_library(&mut store, &dir),
+                other => run(store.as_ref(), theme, other),
+            };
+            if let Some(reply) = reply
                 && events.send(Event::Worker(reply)).is_err()
             {
                 return;
             }
         }
     }
+}
+
+/// Replaces the store by the library in `dir` if it holds posts now (after the first sync of
+/// an empty library, whose place the sample archive took).
+fn switch_library(store: &mut Box<dyn Store>, dir: &std::path::Path) -> Option<WorkerMsg> {
+    let library = crate::library::Library::open(dir).ok()?;
+    if library.post_count().ok()? == 0 {
+        return None;
+    }
+    *store = Box::new(library);
+    Some(WorkerMsg::Switched {
+        origin: dir.display().to_string(),
+    })
 }
 
 /// Drops every list and post request that a later one of the same kind supersedes.
@@ -138,7 +155,7 @@ pub fn run(store: &dyn Store, theme: &render::Theme, effect: Effect) -> Option<W
                 .err()
                 .and_then(|e| failed("could not save the session", e))
         }
-        Effect::Sync | Effect::OpenUrl(_) | Effect::Copy(_) => None,
+        Effect::Sync | Effect::OpenUrl(_) | Effect::Copy(_) | Effect::SwitchLibrary(_) => None,
     }
 }
 

@@ -107,7 +107,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Some(path) => crate::app::AppSource::Path(path),
                 None => crate::app::AppSource::Library(library_dir(global)?),
             };
-            crate::app::run(source, &crate::app::Options::from_env())?;
+            let config = sync::load_config(global.config.as_deref());
+            crate::app::run(source, &config)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Import { paths }) => run_import(global, &paths),

@@ -43,6 +43,9 @@ pub enum Effect {
     OpenUrl(String),
     /// Put text on the clipboard (OSC 52).
     Copy(String),
+    /// Read from the library in this folder from now on (the event loop asks for it when a
+    /// sync has filled the library the sample stood in for).
+    SwitchLibrary(std::path::PathBuf),
 }
 
 /// A post rendered at one width, ready to draw.
@@ -115,6 +118,10 @@ pub enum WorkerMsg {
     Failed(String),
     /// Something worth a line in the status bar.
     Note(String),
+    /// The worker now reads from another library (see [`Effect::SwitchLibrary`]).
+    Switched {
+        origin: String,
+    },
     /// Sync is at file `done` of `total` of `source` (`total` 0: still checking).
     SyncProgress {
         source: String,

@@ -75,6 +75,26 @@ impl App {
                 self.error(e);
                 Vec::new()
             }
+            WorkerMsg::Switched { origin } => {
+                // Another set of posts: ids, tags and places of the sample mean nothing there.
+                self.origin = origin;
+                self.cache.clear();
+                self.positions.clear();
+                self.posts.clear();
+                self.posts_loaded = false;
+                self.post_cursor = 0;
+                self.post_offset = 0;
+                self.tag_cursor = 0;
+                self.tag_offset = 0;
+                self.pinned_tags.clear();
+                self.reader = None;
+                if self.focus == Focus::Reader {
+                    self.focus = Focus::Posts;
+                }
+                let mut effects = vec![Effect::LoadTags];
+                effects.extend(self.reload_list());
+                effects
+            }
             WorkerMsg::Note(text) => {
                 self.note(text);
                 Vec::new()

@@ -445,3 +445,18 @@ fn sync_runs_once_at_a_time_reports_progress_and_reloads() {
     assert_eq!(h.app.note.as_ref().unwrap().text, "weekly: 2 added");
     assert_eq!(titles(&h.app).len(), 5);
 }
+
+#[test]
+fn switching_from_the_sample_to_the_synced_library_starts_afresh() {
+    let mut h = Harness::new(100, 30);
+    press(&mut h, "]]jj<Enter>");
+    let effects = h.app.on_worker(WorkerMsg::Switched {
+        origin: "/home/reader/library".into(),
+    });
+    assert!(h.app.reader.is_none());
+    assert_eq!(h.app.focus, Focus::Posts);
+    assert!(h.app.filter_tags().is_empty());
+    h.run(effects);
+    assert_eq!(h.app.post_cursor, 0);
+    assert_eq!(ids(&h.app).len(), 5);
+}
