@@ -128,8 +128,14 @@ const MATCHING_RULES_VERSION: &str = "topics-v1";
 impl Topics {
     /// The vocabulary shipped with sofa-weekly (`assets/topics.toml`).
     pub fn builtin() -> Topics {
-        Topics::from_toml(include_str!("../assets/topics.toml"))
-            .expect("assets/topics.toml is valid (checked by a unit test)")
+        // Parsed and compiled once per process; a clone shares nothing mutable.
+        static BUILTIN: std::sync::OnceLock<Topics> = std::sync::OnceLock::new();
+        BUILTIN
+            .get_or_init(|| {
+                Topics::from_toml(include_str!("../assets/topics.toml"))
+                    .expect("assets/topics.toml is valid (checked by a unit test)")
+            })
+            .clone()
     }
 
     /// An empty vocabulary: detects nothing.
@@ -193,7 +199,9 @@ impl Topics {
         &self.topics
     }
 
-    /// Names of the topics the title or the body mentions, in vocabulary order.
+    /// Names of the topics the title or the body mentions, in vocabulary order (a vocabulary
+    /// read by [`Topics::from_toml`] is ordered by name; topics added by [`Topics::extend`]
+    /// come after).
     pub fn detect(&self, title: &str, body: &str) -> Vec<String> {
         let Some(automaton) = &self.matcher.automaton else {
             return Vec::new();

@@ -100,7 +100,10 @@ mod tests {
 
     #[test]
     fn sanitize_line_folds_whitespace() {
-        assert_eq!(sanitize_line("  SOFA\n Weekly\u{1b}]52;c;x\u{7} "), "SOFA Weekly]52;c;x");
+        assert_eq!(
+            sanitize_line("  SOFA\n Weekly\u{1b}]52;c;x\u{7} "),
+            "SOFA Weekly]52;c;x"
+        );
     }
 
     #[test]

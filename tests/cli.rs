@@ -52,7 +52,12 @@ fn list_is_newest_first_with_every_metadata_form() {
             "Issue 98",
         ]
     );
-    let dates: Vec<Value> = list.as_array().unwrap().iter().map(|p| p["date"].clone()).collect();
+    let dates: Vec<Value> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["date"].clone())
+        .collect();
     assert_eq!(dates[0], "2021-03-05", "date from the folder name");
     assert_eq!(dates[1], "2020-11-20", "key-value metadata");
     assert_eq!(dates[3], "2020-03-01", "TOML front matter");
@@ -65,7 +70,9 @@ fn list_json_has_the_documented_shape() {
     let (env, _) = imported();
     let list = env.json(&["list", "--json", "--limit", "1", "--tag", "sofa weekly"]);
     let post = &list[0];
-    for key in ["id", "title", "date", "tags", "source", "path", "read", "starred"] {
+    for key in [
+        "id", "title", "date", "tags", "source", "path", "read", "starred",
+    ] {
         assert!(post.get(key).is_some(), "missing {key} in {post}");
     }
     assert!(post["id"].is_i64());
@@ -73,7 +80,12 @@ fn list_json_has_the_documented_shape() {
     assert_eq!(post["path"], "sofa-weekly-20200508/index.md");
     assert_eq!(post["read"], false);
     assert_eq!(post["starred"], false);
-    assert!(post["tags"].as_array().unwrap().contains(&Value::from("SOFA Weekly")));
+    assert!(
+        post["tags"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("SOFA Weekly"))
+    );
 }
 
 #[test]
@@ -87,17 +99,37 @@ fn tags_fold_spellings_and_count() {
             .map(|tag| tag["count"].as_u64().unwrap())
     };
     assert_eq!(count("SOFA Weekly"), Some(2));
-    assert_eq!(count("Service Mesh"), Some(2), "\"Service mesh\" and \"Service Mesh\" are one tag: {tags:?}");
+    assert_eq!(
+        count("Service Mesh"),
+        Some(2),
+        "\"Service mesh\" and \"Service Mesh\" are one tag: {tags:?}"
+    );
     assert_eq!(count("News"), Some(1), "categories become tags");
-    let counts: Vec<u64> = tags.iter().map(|tag| tag["count"].as_u64().unwrap()).collect();
-    assert!(counts.windows(2).all(|pair| pair[0] >= pair[1]), "most used first");
+    let counts: Vec<u64> = tags
+        .iter()
+        .map(|tag| tag["count"].as_u64().unwrap())
+        .collect();
+    assert!(
+        counts.windows(2).all(|pair| pair[0] >= pair[1]),
+        "most used first"
+    );
 }
 
 #[test]
 fn several_tags_mean_all_of_them() {
     let (env, _) = imported();
-    let list = env.json(&["list", "--json", "--tag", "SOFA Weekly", "--tag", "service MESH"]);
-    assert_eq!(titles(&list), ["SOFA Weekly | MOSN&SOFARPC 发布、社区活动报名"]);
+    let list = env.json(&[
+        "list",
+        "--json",
+        "--tag",
+        "SOFA Weekly",
+        "--tag",
+        "service MESH",
+    ]);
+    assert_eq!(
+        titles(&list),
+        ["SOFA Weekly | MOSN&SOFARPC 发布、社区活动报名"]
+    );
 }
 
 #[test]
@@ -128,7 +160,9 @@ fn reimport_is_incremental_and_keeps_reading_state() {
         .args(["import", path])
         .assert()
         .success()
-        .stdout(predicate::str::contains("0 added, 0 updated, 0 removed, 7 unchanged"));
+        .stdout(predicate::str::contains(
+            "0 added, 0 updated, 0 removed, 7 unchanged",
+        ));
 
     let changed = archive.join("notes-2021-03-05/index.md");
     std::fs::write(&changed, "# 周报：三月初\n\n本周发布了 MOSN 1.0。\n").unwrap();
@@ -136,21 +170,37 @@ fn reimport_is_incremental_and_keeps_reading_state() {
         .args(["import", path])
         .assert()
         .success()
-        .stdout(predicate::str::contains("0 added, 1 updated, 0 removed, 6 unchanged"));
+        .stdout(predicate::str::contains(
+            "0 added, 1 updated, 0 removed, 6 unchanged",
+        ));
 
     std::fs::remove_file(archive.join("issues/issue-98.md")).unwrap();
     env.cmd()
         .args(["import", path])
         .assert()
         .success()
-        .stdout(predicate::str::contains("0 added, 0 updated, 1 removed, 6 unchanged"));
+        .stdout(predicate::str::contains(
+            "0 added, 0 updated, 1 removed, 6 unchanged",
+        ));
 
     let list = env.json(&["list", "--json"]);
     assert_eq!(list[0]["title"], "周报：三月初");
     assert_eq!(list[0]["read"], true, "reading state survives the update");
     assert_eq!(list[0]["starred"], true);
-    assert_eq!(env.json(&["list", "--unread", "--json"]).as_array().unwrap().len(), 5);
-    assert_eq!(env.json(&["search", "1.0", "--json"]).as_array().unwrap().len(), 1);
+    assert_eq!(
+        env.json(&["list", "--unread", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
+    assert_eq!(
+        env.json(&["search", "1.0", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[test]
@@ -164,7 +214,9 @@ fn a_touched_but_unchanged_file_counts_as_unchanged() {
         .args(["import", archive.to_str().unwrap()])
         .assert()
         .success()
-        .stdout(predicate::str::contains("0 added, 0 updated, 0 removed, 7 unchanged"));
+        .stdout(predicate::str::contains(
+            "0 added, 0 updated, 0 removed, 7 unchanged",
+        ));
 }
 
 #[test]
@@ -172,25 +224,49 @@ fn bad_files_are_reported_and_the_rest_imported() {
     let env = TestEnv::new();
     let dir = env.dir.path().join("bad");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("broken.md"), "---\ntitle: [unclosed\ndate: 2020-01-01\n---\n# Fallback title\n\nBody.\n").unwrap();
+    std::fs::write(
+        dir.join("broken.md"),
+        "---\ntitle: [unclosed\ndate: 2020-01-01\n---\n# Fallback title\n\nBody.\n",
+    )
+    .unwrap();
     std::fs::write(dir.join("latin1.md"), b"# Caf\xe9 notes\n\nna\xefve\n").unwrap();
     std::fs::write(dir.join("binary.md"), b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR").unwrap();
-    std::fs::write(dir.join("hostile.md"), "---\ntitle: \"Evil\\e]52;c;cHduZWQ=\\a title\\e[2J\"\n---\nx\n").unwrap();
+    std::fs::write(
+        dir.join("hostile.md"),
+        "---\ntitle: \"Evil\\e]52;c;cHduZWQ=\\a title\\e[2J\"\n---\nx\n",
+    )
+    .unwrap();
     std::fs::write(dir.join("good.md"), "# Good\n\nFine.\n").unwrap();
 
-    let output = env.cmd().args(["import", dir.to_str().unwrap()]).output().unwrap();
+    let output = env
+        .cmd()
+        .args(["import", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert!(output.status.success());
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(stdout.contains("4 added"), "{stdout}");
     assert!(stdout.contains("1 skipped"), "{stdout}");
-    assert!(stdout.contains("binary.md"), "names the skipped file: {stdout}");
-    assert!(stdout.contains("broken.md:2"), "names the file and line: {stdout}");
-    assert!(stdout.contains("latin1.md"), "warns about non-UTF-8: {stdout}");
+    assert!(
+        stdout.contains("binary.md"),
+        "names the skipped file: {stdout}"
+    );
+    assert!(
+        stdout.contains("broken.md:2"),
+        "names the file and line: {stdout}"
+    );
+    assert!(
+        stdout.contains("latin1.md"),
+        "warns about non-UTF-8: {stdout}"
+    );
 
     let list = env.stdout(&["list"]);
     assert!(list.contains("Fallback title"), "{list}");
     assert!(list.contains("Caf\u{fffd} notes"), "{list}");
-    assert!(!list.contains('\u{1b}') && !list.contains('\u{7}'), "no control characters: {list:?}");
+    assert!(
+        !list.contains('\u{1b}') && !list.contains('\u{7}'),
+        "no control characters: {list:?}"
+    );
     assert!(list.contains("Evil]52;c;cHduZWQ= title[2J"), "{list}");
 }
 
@@ -253,5 +329,8 @@ fn human_list_is_aligned_by_display_width() {
         })
         .collect();
     assert_eq!(tag_columns.len(), 2, "{list}");
-    assert_eq!(tag_columns[0], tag_columns[1], "tags column aligned:\n{list}");
+    assert_eq!(
+        tag_columns[0], tag_columns[1],
+        "tags column aligned:\n{list}"
+    );
 }

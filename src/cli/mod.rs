@@ -21,8 +21,7 @@ use crate::library::{self, Filter, Library};
     long_about = "A terminal reader for newsletters, offline: SOFA Weekly and any archive of \
                   markdown posts. With no command, opens the reader on the library (or on the \
                   bundled sample archive while the library is empty); with a PATH, opens that \
-                  folder or file without importing it.",
-    args_conflicts_with_subcommands = true
+                  folder or file without importing it."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -183,7 +182,10 @@ fn run_import(global: &GlobalArgs, paths: &[PathBuf]) -> anyhow::Result<ExitCode
             Err(err) => {
                 out.flush()?;
                 failed = true;
-                eprintln!("sofa-weekly: {}", crate::text::sanitize_line(&format!("{err:#}")));
+                eprintln!(
+                    "sofa-weekly: {}",
+                    crate::text::sanitize_line(&format!("{err:#}"))
+                );
             }
         }
     }

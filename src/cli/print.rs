@@ -13,10 +13,10 @@ use crate::text::{display_width, fit_to_width, sanitize_line, truncate_to_width}
 
 /// The width human output is fitted to: the terminal's, else a generous default for pipes.
 fn output_width() -> usize {
-    if io::stdout().is_terminal() {
-        if let Ok((columns, _)) = ratatui::crossterm::terminal::size() {
-            return usize::from(columns).max(40);
-        }
+    if io::stdout().is_terminal()
+        && let Ok((columns, _)) = ratatui::crossterm::terminal::size()
+    {
+        return usize::from(columns).max(40);
     }
     120
 }
@@ -58,7 +58,11 @@ pub fn posts(out: &mut dyn Write, posts: &[PostSummary], as_json: bool) -> io::R
     // id, space, flags, space, date (10), two spaces
     let fixed = id_width + 1 + 2 + 1 + 10 + 2;
     let width = output_width();
-    let widest_title = rows.iter().map(|row| display_width(&row.1)).max().unwrap_or(0);
+    let widest_title = rows
+        .iter()
+        .map(|row| display_width(&row.1))
+        .max()
+        .unwrap_or(0);
     let title_width = widest_title.min(width.saturating_sub(fixed + 20).max(20));
     for (post, (id, title, tags)) in posts.iter().zip(&rows) {
         let date = post.date.as_deref().unwrap_or("");
@@ -76,14 +80,23 @@ pub fn tags(out: &mut dyn Write, tags: &[TagCount], as_json: bool) -> io::Result
     if as_json {
         return json(out, &tags);
     }
-    let count_width = tags.iter().map(|tag| tag.count.to_string().len()).max().unwrap_or(1);
+    let count_width = tags
+        .iter()
+        .map(|tag| tag.count.to_string().len())
+        .max()
+        .unwrap_or(1);
     for tag in tags {
         // Topic tags come from the vocabulary, not from the posts' own metadata.
         let marker = match tag.kind {
             TagKind::Meta => " ",
             TagKind::Topic => "#",
         };
-        writeln!(out, "{:>count_width$} {marker}{}", tag.count, sanitize_line(&tag.tag))?;
+        writeln!(
+            out,
+            "{:>count_width$} {marker}{}",
+            tag.count,
+            sanitize_line(&tag.tag)
+        )?;
     }
     Ok(())
 }
@@ -93,7 +106,11 @@ pub fn search_hits(out: &mut dyn Write, hits: &[SearchHit], as_json: bool) -> io
         return json(out, &hits);
     }
     let width = output_width();
-    let id_width = hits.iter().map(|hit| hit.post.id.to_string().len()).max().unwrap_or(1);
+    let id_width = hits
+        .iter()
+        .map(|hit| hit.post.id.to_string().len())
+        .max()
+        .unwrap_or(1);
     for hit in hits {
         let post = &hit.post;
         let heading = format!(
@@ -115,7 +132,11 @@ pub fn sources(out: &mut dyn Write, sources: &[SourceInfo], as_json: bool) -> io
     if as_json {
         return json(out, &sources);
     }
-    let name_width = sources.iter().map(|s| display_width(&s.name)).max().unwrap_or(4);
+    let name_width = sources
+        .iter()
+        .map(|s| display_width(&s.name))
+        .max()
+        .unwrap_or(4);
     let width = output_width();
     for source in sources {
         let synced = match (&source.last_sync, &source.last_status) {

@@ -150,7 +150,9 @@ fn upsert_post(
         None => (None, None),
     };
     let existing: Option<(PostId, String)> = tx
-        .prepare_cached("SELECT id, content_hash FROM posts WHERE source_id = ?1 AND rel_path = ?2")?
+        .prepare_cached(
+            "SELECT id, content_hash FROM posts WHERE source_id = ?1 AND rel_path = ?2",
+        )?
         .query_row(params![source, post.rel_path], |row| {
             Ok((row.get(0)?, row.get(1)?))
         })

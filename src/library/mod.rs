@@ -35,9 +35,15 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 #[derive(Debug, thiserror::Error)]
 pub enum LibraryError {
     #[error("cannot create the library folder {}: {source}", path.display())]
-    CreateDir { path: PathBuf, source: std::io::Error },
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot open the library {}: {source}", path.display())]
-    Open { path: PathBuf, source: rusqlite::Error },
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
     #[error(
         "the library {} is locked by another program; close it or try again",
         path.display()
@@ -47,7 +53,11 @@ pub enum LibraryError {
         "the library {} was written by a newer sofa-weekly (schema {found}, this one knows {known}); upgrade sofa-weekly",
         path.display()
     )]
-    TooNew { path: PathBuf, found: usize, known: usize },
+    TooNew {
+        path: PathBuf,
+        found: usize,
+        known: usize,
+    },
     #[error("the library is read-only or the disk is full ({source}); nothing was changed")]
     CannotWrite { source: rusqlite::Error },
     #[error("library query failed: {0}")]
@@ -101,12 +111,11 @@ impl Library {
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_URI;
-        let conn = Connection::open_with_flags(&path, flags).map_err(|source| {
-            LibraryError::Open {
+        let conn =
+            Connection::open_with_flags(&path, flags).map_err(|source| LibraryError::Open {
                 path: path.clone(),
                 source,
-            }
-        })?;
+            })?;
         Self::setup(conn, Some(path))
     }
 

@@ -175,9 +175,9 @@ impl Library {
     /// Every tag with the number of posts carrying it, most used first.
     pub fn tags(&self) -> Result<Vec<TagCount>, LibraryError> {
         let names = self.tag_names()?;
-        let mut stmt = self.conn.prepare(
-            "SELECT tag_key, COUNT(DISTINCT post_id) FROM post_tags GROUP BY tag_key",
-        )?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT tag_key, COUNT(DISTINCT post_id) FROM post_tags GROUP BY tag_key")?;
         let rows = stmt.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get(1)?)))?;
         let mut tags = Vec::new();
         for row in rows {
@@ -325,12 +325,19 @@ impl Library {
     }
 }
 
-fn summary_from_row(row: &Row<'_>, names: &HashMap<String, TagName>) -> rusqlite::Result<PostSummary> {
+fn summary_from_row(
+    row: &Row<'_>,
+    names: &HashMap<String, TagName>,
+) -> rusqlite::Result<PostSummary> {
     let keys: Option<String> = row.get(7)?;
     let tags = keys
         .iter()
         .flat_map(|keys| keys.split('\u{1f}'))
-        .map(|key| names.get(key).map_or_else(|| key.to_string(), |name| name.spelling.clone()))
+        .map(|key| {
+            names
+                .get(key)
+                .map_or_else(|| key.to_string(), |name| name.spelling.clone())
+        })
         .collect();
     Ok(PostSummary {
         id: row.get(0)?,
@@ -412,8 +419,11 @@ fn find_case_insensitive(haystack: &str, needle: &str) -> Option<usize> {
     if needle.is_empty() {
         return None;
     }
-    haystack.char_indices().map(|(index, _)| index).find(|&index| {
-        let mut rest = haystack[index..].chars().flat_map(char::to_lowercase);
-        needle.iter().all(|&n| rest.next() == Some(n))
-    })
+    haystack
+        .char_indices()
+        .map(|(index, _)| index)
+        .find(|&index| {
+            let mut rest = haystack[index..].chars().flat_map(char::to_lowercase);
+            needle.iter().all(|&n| rest.next() == Some(n))
+        })
 }

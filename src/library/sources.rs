@@ -118,9 +118,8 @@ impl Library {
         kind: SourceKind,
         location: &str,
     ) -> Result<Option<SourceInfo>, LibraryError> {
-        let sql = format!(
-            "SELECT {SOURCE_COLUMNS} FROM sources s WHERE s.kind = ?1 AND s.location = ?2"
-        );
+        let sql =
+            format!("SELECT {SOURCE_COLUMNS} FROM sources s WHERE s.kind = ?1 AND s.location = ?2");
         Ok(self
             .conn
             .query_row(&sql, [kind.as_str(), location], source_from_row)
@@ -132,7 +131,8 @@ impl Library {
         let source = self
             .source(name)?
             .ok_or_else(|| LibraryError::NoSuchSource(name.to_string()))?;
-        self.conn.execute("DELETE FROM sources WHERE id = ?1", [source.id])?;
+        self.conn
+            .execute("DELETE FROM sources WHERE id = ?1", [source.id])?;
         self.invalidate_caches();
         Ok(source.post_count as usize)
     }

@@ -9,7 +9,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-use super::{LoaderError, ParsedPost, parse_post};
+use super::{LoaderError, ParsedPost, has_utf16_bom, parse_post};
 use crate::post::LoadWarning;
 use crate::text::sanitize_line;
 
@@ -235,7 +235,9 @@ pub fn read_post(file: &FoundFile) -> Result<ParsedPost, LoadWarning> {
         return Err(too_large(&file.abs_path, size));
     }
     let sniffed = &bytes[..bytes.len().min(BINARY_SNIFF_LEN)];
-    if let Some(offset) = sniffed.iter().position(|&b| b == 0) {
+    if let Some(offset) = sniffed.iter().position(|&b| b == 0)
+        && !has_utf16_bom(&bytes)
+    {
         return Err(warning(
             &file.abs_path,
             format!("binary file (NUL byte at offset {offset}); skipped"),
@@ -431,6 +433,18 @@ mod tests {
         write(&dir.path().join("long.md"), &content);
         let walk = walk(dir.path()).unwrap();
         assert!(read_post(&walk.files[0]).is_ok());
+    }
+
+    #[test]
+    fn utf16_text_is_not_taken_for_binary() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut bytes = vec![0xff, 0xfe];
+        for unit in "# Notepad\n".encode_utf16() {
+            bytes.extend(unit.to_le_bytes());
+        }
+        write(&dir.path().join("wide.md"), &bytes);
+        let walk = walk(dir.path()).unwrap();
+        assert_eq!(read_post(&walk.files[0]).unwrap().post.title, "Notepad");
     }
 
     #[test]

@@ -88,22 +88,19 @@ pub fn read(text: &str) -> FrontMatter<'_> {
 /// YAML or TOML between fence lines. The opening fence is line 1, so the block's first line is
 /// line 2 of the file.
 fn read_fenced(text: &str, form: Form) -> FrontMatter<'_> {
-    let mut offset = 0;
-    let mut block_start = None;
-    for (index, line) in text.split_inclusive('\n').enumerate() {
+    let mut lines = text.split_inclusive('\n');
+    let block_start = lines.next().map_or(0, str::len);
+    let mut offset = block_start;
+    for line in lines {
         let line_start = offset;
         offset += line.len();
-        if index == 0 {
-            block_start = Some(offset);
-            continue;
-        }
         let closes = match form {
+            // YAML also ends a document with `...` (Pandoc writes it).
             Form::Yaml => matches!(line.trim_end(), "---" | "..."),
             _ => line.trim_end() == "+++",
         };
         if closes {
-            let block = &text[block_start.unwrap_or(0)..line_start];
-            let body = &text[offset..];
+            let block = &text[block_start..line_start];
             let (fields, problems) = match form {
                 Form::Yaml => fields_from_yaml(block),
                 _ => fields_from_toml(block),
@@ -111,7 +108,7 @@ fn read_fenced(text: &str, form: Form) -> FrontMatter<'_> {
             return FrontMatter {
                 form,
                 fields,
-                body,
+                body: &text[offset..],
                 problems,
             };
         }

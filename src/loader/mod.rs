@@ -13,6 +13,7 @@ pub mod dates;
 pub mod folder;
 pub mod front_matter;
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
@@ -69,15 +70,11 @@ pub fn parse_post(rel_path: &str, bytes: &[u8]) -> ParsedPost {
         });
     };
 
-    let text = match std::str::from_utf8(bytes) {
-        Ok(text) => std::borrow::Cow::Borrowed(text),
-        Err(error) => {
-            let line = line_of_offset(bytes, error.valid_up_to());
-            warn(
-                Some(line),
-                "not valid UTF-8; the bytes that are not were replaced with �".into(),
-            );
-            String::from_utf8_lossy(bytes)
+    let text = match decode_text(bytes) {
+        Ok(text) => text,
+        Err((text, problem)) => {
+            warn(problem.line, problem.reason);
+            text
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
@@ -87,42 +84,7 @@ pub fn parse_post(rel_path: &str, bytes: &[u8]) -> ParsedPost {
         warn(problem.line, problem.reason);
     }
     let body = strip_controls(front.body).into_owned();
-    let fields = front.fields;
-
-    let mut tags: Vec<String> = Vec::new();
-    for tag in fields.tags.iter().map(|tag| clean_line(tag)) {
-        let key = tag_key(&tag);
-        if !key.is_empty() && !tags.iter().any(|seen| tag_key(seen) == key) {
-            tags.push(tag);
-        }
-    }
-    let meta = PostMeta {
-        title: fields
-            .title
-            .as_deref()
-            .map(clean_line)
-            .filter(|t| !t.is_empty()),
-        date: fields.date.or_else(|| dates::date_from_path(rel_path)),
-        author: fields
-            .author
-            .as_deref()
-            .map(clean_line)
-            .filter(|a| !a.is_empty()),
-        description: fields
-            .description
-            .as_deref()
-            .map(clean_line)
-            .filter(|d| !d.is_empty()),
-        tags,
-        draft: fields.draft,
-        aliases: fields
-            .aliases
-            .iter()
-            .map(|alias| sanitize_line(alias))
-            .filter(|alias| !alias.is_empty())
-            .collect(),
-        web_url: None,
-    };
+    let meta = clean_meta(front.fields, rel_path);
     let title = meta
         .title
         .clone()
@@ -202,6 +164,41 @@ pub fn natural_sort_key(rel_path: &str) -> String {
     key
 }
 
+/// The metadata as the library keeps it: strings cleaned ([`clean_line`]), empty ones dropped,
+/// tags without duplicates (by [`tag_key`], first spelling kept), the date from the path when
+/// the metadata has none.
+fn clean_meta(fields: front_matter::Fields, rel_path: &str) -> PostMeta {
+    let non_empty = |text: Option<String>| {
+        text.map(|text| clean_line(&text))
+            .filter(|text| !text.is_empty())
+    };
+    let mut tags: Vec<String> = Vec::new();
+    let mut keys: Vec<String> = Vec::new();
+    for tag in fields.tags.iter().map(|tag| clean_line(tag)) {
+        let key = tag_key(&tag);
+        if !key.is_empty() && !keys.contains(&key) {
+            keys.push(key);
+            tags.push(tag);
+        }
+    }
+    PostMeta {
+        title: non_empty(fields.title),
+        date: fields.date.or_else(|| dates::date_from_path(rel_path)),
+        author: non_empty(fields.author),
+        description: non_empty(fields.description),
+        tags,
+        draft: fields.draft,
+        // Paths, not prose: no entities to decode.
+        aliases: fields
+            .aliases
+            .iter()
+            .map(|alias| sanitize_line(alias))
+            .filter(|alias| !alias.is_empty())
+            .collect(),
+        web_url: None,
+    }
+}
+
 /// A one-line metadata string as users should see it: HTML entities decoded (SOFA Weekly
 /// titles say `MOSN&amp;SOFARPC`), control characters removed, whitespace folded.
 fn clean_line(text: &str) -> String {
@@ -234,9 +231,9 @@ const NAMED_ENTITIES: &[(&str, char)] = &[
 
 /// Decodes `&name;`, `&#NNN;` and `&#xHH;`. Anything else, a bare `&` included, is kept as
 /// written.
-fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
+fn decode_entities(text: &str) -> Cow<'_, str> {
     if !text.contains('&') {
-        return std::borrow::Cow::Borrowed(text);
+        return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -259,7 +256,7 @@ fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     out.push_str(rest);
-    std::borrow::Cow::Owned(out)
+    Cow::Owned(out)
 }
 
 fn entity_char(name: &str) -> Option<char> {
@@ -319,6 +316,57 @@ fn title_from_path(rel_path: &str) -> String {
         sanitize_line(rel_path)
     } else {
         name
+    }
+}
+
+/// Whether `bytes` start with a UTF-16 byte order mark (little or big endian). Such files are
+/// text despite their NUL bytes.
+pub(crate) fn has_utf16_bom(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff])
+}
+
+/// The text of a file: UTF-8, or UTF-16 when it starts with a UTF-16 byte order mark (as some
+/// Windows editors save). Undecodable bytes are replaced with U+FFFD and reported, with the
+/// line of the first one.
+fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>, (Cow<'_, str>, front_matter::Problem)> {
+    if has_utf16_bom(bytes) {
+        let little_endian = bytes[0] == 0xff;
+        let units = bytes[2..]
+            .chunks(2)
+            .map(|pair| match (pair, little_endian) {
+                ([low, high], true) => u16::from_le_bytes([*low, *high]),
+                ([high, low], false) => u16::from_be_bytes([*high, *low]),
+                _ => 0xfffd, // an odd byte at the end
+            });
+        let mut text = String::with_capacity(bytes.len());
+        let mut first_bad_line = None;
+        for decoded in char::decode_utf16(units) {
+            let c = decoded.unwrap_or_else(|_| {
+                first_bad_line.get_or_insert(1 + text.matches('\n').count());
+                char::REPLACEMENT_CHARACTER
+            });
+            text.push(c);
+        }
+        return match first_bad_line {
+            None => Ok(Cow::Owned(text)),
+            Some(line) => Err((
+                Cow::Owned(text),
+                front_matter::Problem {
+                    line: Some(line),
+                    reason: "not valid UTF-16; the units that are not were replaced with �".into(),
+                },
+            )),
+        };
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(Cow::Borrowed(text)),
+        Err(error) => Err((
+            String::from_utf8_lossy(bytes),
+            front_matter::Problem {
+                line: Some(line_of_offset(bytes, error.valid_up_to())),
+                reason: "not valid UTF-8; the bytes that are not were replaced with �".into(),
+            },
+        )),
     }
 }
 
@@ -472,6 +520,39 @@ mod tests {
     }
 
     #[test]
+    fn utf16_with_byte_order_mark_is_decoded() {
+        let text = "---\ntitle: 宽字符\n---\nbody\n";
+        for little_endian in [true, false] {
+            let mut bytes = if little_endian {
+                vec![0xff, 0xfe]
+            } else {
+                vec![0xfe, 0xff]
+            };
+            for unit in text.encode_utf16() {
+                let pair = if little_endian {
+                    unit.to_le_bytes()
+                } else {
+                    unit.to_be_bytes()
+                };
+                bytes.extend(pair);
+            }
+            assert!(has_utf16_bom(&bytes));
+            let parsed = parse_post("wide.md", &bytes);
+            assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+            assert_eq!(parsed.post.title, "宽字符");
+            assert_eq!(parsed.post.body, "body\n");
+        }
+        // A lone surrogate on line 2.
+        let mut bytes = vec![0xff, 0xfe];
+        for unit in "a\nb".encode_utf16().chain([0xd800]) {
+            bytes.extend(unit.to_le_bytes());
+        }
+        let parsed = parse_post("bad.md", &bytes);
+        assert_eq!(parsed.warnings[0].line, Some(2));
+        assert_eq!(parsed.post.body, "a\nb\u{fffd}");
+    }
+
+    #[test]
     fn control_characters_are_stripped_from_metadata_and_body() {
         let parsed = parse_fixture("bad/controls.md");
         assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
@@ -563,5 +644,41 @@ mod tests {
         assert_eq!(natural_sort_key("v2"), format!("v{}2", "0".repeat(19)));
         let long = "1".repeat(25);
         assert!(natural_sort_key(&long) > natural_sort_key("99999"));
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            /// Whatever the bytes, a post comes out, with a title, and nothing in it that a
+            /// terminal would take for a control sequence.
+            #[test]
+            fn any_bytes_give_a_clean_post(
+                bytes in proptest::collection::vec(any::<u8>(), 0..400),
+                front in prop::sample::select(vec!["", "---\n", "+++\n", "Title: "]),
+            ) {
+                let mut input = front.as_bytes().to_vec();
+                input.extend(&bytes);
+                let post = parse_post("p/index.md", &input).post;
+                prop_assert!(!post.title.is_empty());
+                let meta = &post.meta;
+                let texts = [Some(&post.title), meta.title.as_ref(), meta.author.as_ref(),
+                    meta.description.as_ref(), Some(&post.body)];
+                for text in texts.into_iter().flatten().chain(&meta.tags).chain(&meta.aliases) {
+                    prop_assert!(!text.chars().any(crate::text::is_forbidden), "{:?}", text);
+                }
+            }
+
+            /// Paths differing only in a number sort like the numbers.
+            #[test]
+            fn natural_sort_matches_numeric_order(
+                prefix in "[a-z/-]{0,8}", suffix in "[a-z.]{0,5}",
+                a in 0u64..10_000_000_000, b in 0u64..10_000_000_000,
+            ) {
+                let key = |n: u64| natural_sort_key(&format!("{prefix}{n}{suffix}"));
+                prop_assert_eq!(key(a).cmp(&key(b)), a.cmp(&b));
+            }
+        }
     }
 }

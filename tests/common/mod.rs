@@ -38,7 +38,9 @@ impl TestEnv {
 
     /// Copies `tests/fixtures/<name>` into the temp dir and returns the copy's path.
     pub fn copy_fixture(&self, name: &str) -> PathBuf {
-        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
         let to = self.dir.path().join(name);
         copy_dir(&from, &to);
         to
