@@ -64,7 +64,7 @@ fn output_is_pinned() {
         fnv1a(fnv1a(hash, rel_path.as_bytes()), text.as_bytes())
     });
     assert_eq!(
-        hash, 0x2a00296a6d22173c,
+        hash, 0x1ff2a22f6e2b0ab3,
         "generator output changed: {hash:#018x}"
     );
 }
@@ -133,7 +133,12 @@ fn text_mixes_languages_blocks_and_projects() {
         "SOFARPC",
         "Koupleless",
     ];
-    assert!(share(&|t| t.contains("MOSN")) > 5);
+    // Posts keep to their subjects: one project is named by some posts, not by most.
+    let naming_mosn = share(&|t| t.contains("MOSN"));
+    assert!(
+        (5..60).contains(&naming_mosn),
+        "{naming_mosn} of 200 name MOSN"
+    );
     let without_project = share(&|t| !projects.iter().any(|p| t.contains(p)));
     assert!(
         without_project > 20,

@@ -185,6 +185,9 @@ struct PostPlan {
     slug: &'static str,
     author: &'static str,
     tags: Vec<String>,
+    /// Indices in `THEMES`: what the post mostly talks about, and what else. Keeping each
+    /// post to two subjects keeps topic tags as selective as in a real archive.
+    themes: [usize; 2],
     category: Option<&'static str>,
     target_bytes: usize,
 }
@@ -197,6 +200,8 @@ impl PostPlan {
             Language::English
         };
         let project = rng.percent(70).then(|| rng.pick(PROJECTS));
+        let main_theme = project.map_or_else(|| rng.below(THEMES.len()), |p| p.theme);
+        let side_theme = rng.below(THEMES.len());
         // 2015-01-01 plus up to eleven years of days: the whole of 2015–2025.
         let first_day = NaiveDate::from_ymd_opt(2015, 1, 1).expect("valid date");
         let date = first_day + Days::new(rng.below(4018) as u64);
@@ -213,6 +218,7 @@ impl PostPlan {
             slug,
             author: rng.pick::<&str>(AUTHORS),
             tags,
+            themes: [main_theme, side_theme],
             category: (weekly && rng.percent(50)).then_some("SOFA Weekly"),
             target_bytes: draw_size(rng),
         }
@@ -463,9 +469,14 @@ impl BlockWriter<'_> {
     /// A sentence from the pool for `language`, naming the post's project; posts without
     /// one only get sentences that name no project.
     fn sentence(&self, rng: &mut SplitMix64, language: Language) -> String {
+        let theme = match rng.below(100) {
+            0..=59 => &THEMES[self.plan.themes[0]],
+            60..=84 => &THEMES[self.plan.themes[1]],
+            _ => &GENERAL,
+        };
         let pool = match language {
-            Language::Chinese => ZH_SENTENCES,
-            Language::English => EN_SENTENCES,
+            Language::Chinese => theme.zh,
+            Language::English => theme.en,
         };
         self.pick_filled(rng, pool)
     }
@@ -571,8 +582,8 @@ impl BlockWriter<'_> {
                         "| {:02}:{:02} | {} | {} |",
                         rng.between(13, 18),
                         rng.below(4) * 15,
-                        rng.pick(TALKS),
-                        rng.pick(AUTHORS)
+                        self.pick_filled(rng, TALKS),
+                        rng.pick(SPEAKERS)
                     );
                 }
             }
@@ -581,11 +592,17 @@ impl BlockWriter<'_> {
     }
 
     fn code(&self, rng: &mut SplitMix64, out: &mut String) {
-        let (language, template) = *rng.pick(CODE_SNIPPETS);
-        let code = template
+        // Code that goes with what the post is about.
+        let fitting: Vec<&Snippet> = CODE_SNIPPETS
+            .iter()
+            .filter(|s| s.theme == ANY_THEME || self.plan.themes.contains(&s.theme))
+            .collect();
+        let snippet = rng.pick(&fitting);
+        let code = snippet
+            .code
             .replace("{port}", &rng.between(8000, 20000).to_string())
             .replace("{timeout}", &(rng.between(1, 30) * 100).to_string());
-        let _ = writeln!(out, "```{language}\n{code}```\n");
+        let _ = writeln!(out, "```{}\n{code}```\n", snippet.language);
     }
 
     fn question(&mut self, rng: &mut SplitMix64, out: &mut String) {

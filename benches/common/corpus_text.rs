@@ -7,55 +7,32 @@
 pub(super) struct Project {
     pub(super) name: &'static str,
     pub(super) url: &'static str,
+    /// Index in `THEMES` of what posts about the project mostly discuss.
+    pub(super) theme: usize,
+}
+
+const fn project(name: &'static str, url: &'static str, theme: usize) -> Project {
+    Project { name, url, theme }
 }
 
 /// Stands in for a project in posts about none in particular.
-pub(super) const SOFASTACK: Project = Project {
-    name: "SOFAStack",
-    url: "https://github.com/sofastack",
-};
+pub(super) const SOFASTACK: Project = project("SOFAStack", "https://github.com/sofastack", 6);
 
 pub(super) const PROJECTS: &[Project] = &[
-    Project {
-        name: "MOSN",
-        url: "https://github.com/mosn/mosn",
-    },
-    Project {
-        name: "SOFAJRaft",
-        url: "https://github.com/sofastack/sofa-jraft",
-    },
-    Project {
-        name: "Seata",
-        url: "https://github.com/apache/incubator-seata",
-    },
-    Project {
-        name: "Layotto",
-        url: "https://github.com/mosn/layotto",
-    },
-    Project {
-        name: "SOFARPC",
-        url: "https://github.com/sofastack/sofa-rpc",
-    },
-    Project {
-        name: "Koupleless",
-        url: "https://github.com/koupleless/koupleless",
-    },
-    Project {
-        name: "SOFARegistry",
-        url: "https://github.com/sofastack/sofa-registry",
-    },
-    Project {
-        name: "SOFABoot",
-        url: "https://github.com/sofastack/sofa-boot",
-    },
-    Project {
-        name: "SOFAArk",
-        url: "https://github.com/sofastack/sofa-ark",
-    },
-    Project {
-        name: "SOFATracer",
-        url: "https://github.com/sofastack/sofa-tracer",
-    },
+    project("MOSN", "https://github.com/mosn/mosn", 0),
+    project("SOFAJRaft", "https://github.com/sofastack/sofa-jraft", 1),
+    project("Seata", "https://github.com/apache/incubator-seata", 2),
+    project("Layotto", "https://github.com/mosn/layotto", 4),
+    project("SOFARPC", "https://github.com/sofastack/sofa-rpc", 3),
+    project("Koupleless", "https://github.com/koupleless/koupleless", 4),
+    project(
+        "SOFARegistry",
+        "https://github.com/sofastack/sofa-registry",
+        3,
+    ),
+    project("SOFABoot", "https://github.com/sofastack/sofa-boot", 4),
+    project("SOFAArk", "https://github.com/sofastack/sofa-ark", 4),
+    project("SOFATracer", "https://github.com/sofastack/sofa-tracer", 5),
 ];
 
 /// The tag vocabulary, most common first (see `pick_skewed`). Project names are added as
@@ -114,6 +91,18 @@ pub(super) const AUTHORS: &[&str] = &[
     "林晓",
     "Zhang Wei",
     "Alice Chen",
+];
+
+/// People giving talks (team names would mention projects in every events table).
+pub(super) const SPEAKERS: &[&str] = &[
+    "王磊",
+    "陈静",
+    "林晓",
+    "Li Hao",
+    "Zhang Wei",
+    "Alice Chen",
+    "赵一鸣",
+    "Bruno Costa",
 ];
 
 pub(super) const ASKERS: &[&str] = &[
@@ -207,111 +196,184 @@ pub(super) const EN_HEADINGS: &[&str] = &[
     "What's next",
 ];
 
-/// Written for this generator: sentences of the kind a community weekly is made of.
-/// `{p}` stands for the post's project.
-pub(super) const ZH_SENTENCES: &[&str] = &[
-    "{p} 的连接池在高并发下表现稳定，P99 延迟控制在 5 毫秒以内。",
-    "服务网格把流量治理从业务代码中剥离出来，交给 Sidecar 统一处理。",
-    "在灰度发布阶段，我们先把 5% 的流量切到新版本，观察一小时后再逐步放大。",
-    "Raft 协议通过任期和日志索引，保证同一时刻最多只有一个 Leader。",
-    "当 Follower 落后太多时，Leader 会直接发送快照，而不是逐条复制日志。",
-    "分布式事务的难点不在提交，而在于各种异常情况下如何正确回滚。",
-    "AT 模式依赖 undo log 记录数据的前后镜像，回滚时据此生成反向 SQL。",
-    "注册中心需要在可用性和一致性之间做取舍，多数场景下更看重可用性。",
-    "一次 RPC 调用要经过序列化、网络传输、反序列化和业务处理四个阶段。",
-    "超时时间应当从下游往上游逐层递增，否则重试会把故障放大。",
-    "熔断器在错误率超过阈值后打开，给下游留出恢复的时间。",
-    "{p} 社区本周合并了 17 个 PR，其中 6 个来自首次贡献者。",
-    "感谢每一位在 issue 里耐心描述复现步骤的同学，这让排查快了很多。",
-    "我们在压测中发现，瓶颈并不在网络，而在日志打印的锁竞争上。",
-    "开启 TLS 之后，CPU 使用率上升了约 8%，主要开销在握手阶段。",
-    "通过复用连接和批量发送，吞吐量提升了将近一倍。",
-    "可观测性包括指标、日志和链路追踪三个方面，缺一不可。",
-    "链路追踪的 TraceId 需要在每一次跨进程调用中透传下去。",
-    "Sidecar 模式的代价是多了一跳网络，但换来了与语言无关的治理能力。",
-    "{p} 的配置支持热更新，修改路由规则不需要重启进程。",
-    "在 Kubernetes 中，Sidecar 与业务容器共享同一个网络命名空间。",
-    "优雅退出要先摘除流量，再等待存量请求处理完毕，最后才关闭连接。",
-    "热升级时，新旧进程通过 Unix Domain Socket 交接监听的文件描述符。",
-    "模块化开发让大应用的启动时间从几分钟缩短到几十秒。",
-    "基座负责提供公共依赖，模块只携带自己的业务代码。",
-    "状态机的 onApply 必须是确定性的，否则各个副本会逐渐产生分歧。",
-    "快照间隔太短会浪费磁盘 IO，太长则会让重启后的日志回放变慢。",
-    "线性一致读可以通过 ReadIndex 实现，避免每次读取都写一条日志。",
-    "选举超时需要明显大于心跳间隔，通常取十倍左右。",
-    "全局锁的粒度越细，并发冲突越少，但管理成本也越高。",
-    "在 TCC 模式中，Try 阶段只做资源预留，真正的扣减发生在 Confirm 阶段。",
-    "Saga 模式适合长流程业务，每一步都要提供对应的补偿动作。",
-    "多运行时架构让应用通过统一的 API 访问配置、消息和状态存储。",
-    "{p} 把中间件之间的差异封装在组件里，业务代码只依赖标准接口。",
-    "这次发布修复了一个只有在极端网络分区下才会出现的数据不一致问题。",
-    "欢迎大家在公众号后台留言提问，我们会挑选典型问题在下一期回复。",
-    "本周的直播回放已经上传，感兴趣的同学可以在官网找到链接。",
-    "文档是新同学参与社区最好的起点，改一个错字也是贡献。",
-    "每个版本发布前，我们都会在测试集群上连续运行 72 小时的稳定性测试。",
-    "升级前请仔细阅读兼容性说明，尤其是配置项默认值的变化。",
-    "这个问题的根因是两个线程以不同的顺序获取了同一组锁。",
-    "我们用火焰图定位到了热点函数，优化后单核吞吐提升了 30%。",
-    "WebAssembly 扩展让用户可以用多种语言编写过滤器，并在运行时安全地加载。",
-    "协议解析层做了零拷贝优化，大包场景下的内存分配次数明显减少。",
-    "服务发现的推送延迟从秒级降到了百毫秒级。",
-    "为了兼容老版本客户端，服务端会根据请求头中的版本号选择编码方式。",
-    "泛化调用适合网关和测试平台这类没有接口定义的场景。",
-    "在生产环境中，建议把重试次数限制在两次以内，并配合退避策略。",
-    "限流的关键是选对维度：按接口、按调用方，还是按用户。",
-    "{p} 的新版本已经在多家公司的生产环境中运行了半年以上。",
-    "开源之夏的同学们已经完成了中期考核，各个项目进展顺利。",
-    "下次社区会议定在周三晚上七点，议题征集正在进行中。",
-    "本期 Meetup 的讲稿和录像都会在活动结束后一周内公开。",
-    "有读者问到如何在本地调试 Sidecar，我们整理了一份步骤说明。",
-    "一致性哈希负载均衡能让同一个用户的请求尽量落在同一个实例上。",
-    "健康检查失败的实例会被暂时摘除，恢复之后再自动加回。",
-    "跨机房部署时，优先调用同机房的服务实例可以显著降低延迟。",
-    "日志里的每一条错误，都应该带上足以定位问题的上下文。",
-    "从单体到微服务不是一蹴而就的，可以先拆出边界最清晰的模块。",
-    "性能优化之前先建立基准测试，否则很难证明改动真的有效。",
-    "{p} 的代码仓库里新增了中文贡献指南，欢迎大家阅读后参与。",
-    "「先让它跑起来，再让它跑得快」，这是社区里常被引用的一句话。",
-    "《分布式系统实践》读书会本周读到第三章：复制与一致性。",
-    "状态机在重放日志时不能依赖本地时钟，时间戳应当由 Leader 写入日志。",
-];
+/// Sentences of one subject, written for this generator, in both languages. `{p}` stands
+/// for the post's project.
+pub(super) struct Theme {
+    pub(super) zh: &'static [&'static str],
+    pub(super) en: &'static [&'static str],
+}
 
-pub(super) const EN_SENTENCES: &[&str] = &[
-    "{p} now reuses upstream connections across requests, which halves the number of TLS handshakes.",
-    "A sidecar adds one network hop, but every language gets the same routing and retries.",
-    "Raft guarantees that at most one leader exists in any given term.",
-    "When a follower falls too far behind, the leader sends a snapshot instead of replaying the log.",
-    "Timeouts should grow from the callee towards the caller, or retries will amplify an outage.",
-    "The circuit breaker opens when the error rate crosses its threshold and gives the downstream time to recover.",
-    "We found that the bottleneck was not the network but lock contention in the logger.",
-    "Thanks to everyone who described their reproduction steps so carefully in the issue tracker.",
-    "This release fixes a rare inconsistency that only showed up under a network partition.",
-    "Please read the compatibility notes before upgrading, especially the changed defaults.",
-    "Graceful shutdown drains traffic first, waits for in-flight requests, and only then closes connections.",
-    "Hot upgrades hand the listening sockets from the old process to the new one over a Unix domain socket.",
-    "The state machine must be deterministic, or the replicas will slowly drift apart.",
-    "Linearizable reads can use ReadIndex instead of writing a log entry for every read.",
-    "In AT mode the undo log keeps before and after images, so a rollback can be generated automatically.",
-    "Every Saga step needs a compensating action that undoes its effect.",
-    "{p} hides the differences between middleware products behind a small, stable API.",
-    "Observability means metrics, logs and traces, and the trace id must travel with every call.",
-    "Modular development brought the start-up time of a large application down from minutes to seconds.",
-    "Documentation is the best place to start contributing; fixing a typo counts.",
-    "The meeting notes and the recording will be published within a week.",
-    "We ran the release candidate on the test cluster for 72 hours before tagging it.",
-    "Consistent hashing keeps the requests of one user on the same instance whenever possible.",
-    "Prefer instances in the same data centre; crossing regions costs tens of milliseconds.",
-    "Measure before optimising: without a benchmark there is no proof that a change helped.",
-    "Generic invocation is handy for gateways and test platforms that have no interface jar.",
-    "Limit retries to two at most, and back off between them.",
-    "{p} has been running in production at several companies for more than six months.",
-    "Zero-copy parsing cut the number of allocations for large payloads by half.",
-    "Service discovery now pushes changes within a few hundred milliseconds.",
-    "The community call is on Wednesday at 19:00 (UTC+8), and everyone is welcome.",
-    "Questions from readers are collected every week and the most common ones are answered here.",
-    "WebAssembly filters can be written in several languages and loaded safely at run time.",
-    "Health checks remove failing instances and add them back once they recover.",
-    "Rate limits work best when they are set per caller rather than per process.",
+/// What any post may say: thanks, pointers to docs, calls for questions. No topic in here,
+/// so it does not spread topic tags over the whole archive.
+pub(super) const GENERAL: Theme = Theme {
+    zh: &[
+        "{p} 社区本周合并了 17 个 PR，其中 6 个来自首次贡献者。",
+        "感谢每一位在 issue 里耐心描述复现步骤的同学，这让排查快了很多。",
+        "欢迎大家在公众号后台留言提问，我们会挑选典型问题在下一期回复。",
+        "文档是新同学参与社区最好的起点，改一个错字也是贡献。",
+        "升级前请仔细阅读兼容性说明，尤其是配置项默认值的变化。",
+        "这次发布修复了一个只有在极端网络分区下才会出现的数据不一致问题。",
+        "{p} 的代码仓库里新增了中文贡献指南，欢迎大家阅读后参与。",
+        "「先让它跑起来，再让它跑得快」，这是社区里常被引用的一句话。",
+        "{p} 的新版本已经在多家公司的生产环境中运行了半年以上。",
+        "有问题的同学也可以直接在 GitHub 上提 issue，我们会尽快回复。",
+    ],
+    en: &[
+        "Thanks to everyone who described their reproduction steps so carefully in the issue tracker.",
+        "Please read the compatibility notes before upgrading, especially the changed defaults.",
+        "Documentation is the best place to start contributing; fixing a typo counts.",
+        "Questions from readers are collected every week and the most common ones are answered here.",
+        "{p} has been running in production at several companies for more than six months.",
+        "This release fixes a rare inconsistency that only showed up under a network partition.",
+    ],
+};
+
+/// The subjects a post is about: one main theme and one side theme per post.
+pub(super) const THEMES: &[Theme] = &[
+    // 0: service mesh and proxies
+    Theme {
+        zh: &[
+            "服务网格把流量治理从业务代码中剥离出来，交给 Sidecar 统一处理。",
+            "Sidecar 模式的代价是多了一跳网络，但换来了与语言无关的治理能力。",
+            "{p} 的配置支持热更新，修改路由规则不需要重启进程。",
+            "在 Kubernetes 中，Sidecar 与业务容器共享同一个网络命名空间。",
+            "优雅退出要先摘除流量，再等待存量请求处理完毕，最后才关闭连接。",
+            "热升级时，新旧进程通过 Unix Domain Socket 交接监听的文件描述符。",
+            "WebAssembly 扩展让用户可以用多种语言编写过滤器，并在运行时安全地加载。",
+            "开启 TLS 之后，CPU 使用率上升了约 8%，主要开销在握手阶段。",
+            "{p} 的连接池在高并发下表现稳定，P99 延迟控制在 5 毫秒以内。",
+            "有读者问到如何在本地调试 Sidecar，我们整理了一份步骤说明。",
+        ],
+        en: &[
+            "A sidecar adds one network hop, but every language gets the same routing and retries.",
+            "{p} now reuses upstream connections across requests, which halves the number of TLS handshakes.",
+            "Graceful shutdown drains traffic first, waits for in-flight requests, and only then closes connections.",
+            "Hot upgrades hand the listening sockets from the old process to the new one over a Unix domain socket.",
+            "WebAssembly filters can be written in several languages and loaded safely at run time.",
+            "In Kubernetes the sidecar shares the network namespace of the application container.",
+        ],
+    },
+    // 1: consensus and replication
+    Theme {
+        zh: &[
+            "Raft 协议通过任期和日志索引，保证同一时刻最多只有一个 Leader。",
+            "当 Follower 落后太多时，Leader 会直接发送快照，而不是逐条复制日志。",
+            "状态机的 onApply 必须是确定性的，否则各个副本会逐渐产生分歧。",
+            "快照间隔太短会浪费磁盘 IO，太长则会让重启后的日志回放变慢。",
+            "线性一致读可以通过 ReadIndex 实现，避免每次读取都写一条日志。",
+            "选举超时需要明显大于心跳间隔，通常取十倍左右。",
+            "状态机在重放日志时不能依赖本地时钟，时间戳应当由 Leader 写入日志。",
+            "{p} 的多 Raft Group 模式让一个进程可以承载上千个分片。",
+        ],
+        en: &[
+            "Raft guarantees that at most one leader exists in any given term.",
+            "When a follower falls too far behind, the leader sends a snapshot instead of replaying the log.",
+            "The state machine must be deterministic, or the replicas will slowly drift apart.",
+            "Linearizable reads can use ReadIndex instead of writing a log entry for every read.",
+            "The election timeout should be about ten times the heartbeat interval.",
+        ],
+    },
+    // 2: distributed transactions
+    Theme {
+        zh: &[
+            "分布式事务的难点不在提交，而在于各种异常情况下如何正确回滚。",
+            "AT 模式依赖 undo log 记录数据的前后镜像，回滚时据此生成反向 SQL。",
+            "全局锁的粒度越细，并发冲突越少，但管理成本也越高。",
+            "在 TCC 模式中，Try 阶段只做资源预留，真正的扣减发生在 Confirm 阶段。",
+            "Saga 模式适合长流程业务，每一步都要提供对应的补偿动作。",
+            "{p} 的 TC 集群支持使用数据库或 Raft 存储事务状态。",
+            "空回滚和悬挂是 TCC 模式里最容易被忽视的两种异常。",
+        ],
+        en: &[
+            "In AT mode the undo log keeps before and after images, so a rollback can be generated automatically.",
+            "Every Saga step needs a compensating action that undoes its effect.",
+            "The hard part of a distributed transaction is not the commit but the rollback after a failure.",
+            "A finer global lock means fewer conflicts, at the price of more bookkeeping.",
+        ],
+    },
+    // 3: RPC, discovery and traffic control
+    Theme {
+        zh: &[
+            "一次 RPC 调用要经过序列化、网络传输、反序列化和业务处理四个阶段。",
+            "超时时间应当从下游往上游逐层递增，否则重试会把故障放大。",
+            "熔断器在错误率超过阈值后打开，给下游留出恢复的时间。",
+            "注册中心需要在可用性和一致性之间做取舍，多数场景下更看重可用性。",
+            "服务发现的推送延迟从秒级降到了百毫秒级。",
+            "为了兼容老版本客户端，服务端会根据请求头中的版本号选择编码方式。",
+            "泛化调用适合网关和测试平台这类没有接口定义的场景。",
+            "在生产环境中，建议把重试次数限制在两次以内，并配合退避策略。",
+            "限流的关键是选对维度：按接口、按调用方，还是按用户。",
+            "一致性哈希负载均衡能让同一个用户的请求尽量落在同一个实例上。",
+            "健康检查失败的实例会被暂时摘除，恢复之后再自动加回。",
+            "跨机房部署时，优先调用同机房的服务实例可以显著降低延迟。",
+        ],
+        en: &[
+            "Timeouts should grow from the callee towards the caller, or retries will amplify an outage.",
+            "The circuit breaker opens when the error rate crosses its threshold and gives the downstream time to recover.",
+            "Consistent hashing keeps the requests of one user on the same instance whenever possible.",
+            "Prefer instances in the same data centre; crossing regions costs tens of milliseconds.",
+            "Generic invocation is handy for gateways and test platforms that have no interface jar.",
+            "Limit retries to two at most, and back off between them.",
+            "Service discovery now pushes changes within a few hundred milliseconds.",
+            "Health checks remove failing instances and add them back once they recover.",
+            "Rate limits work best when they are set per caller rather than per process.",
+        ],
+    },
+    // 4: modular applications and runtimes
+    Theme {
+        zh: &[
+            "模块化开发让大应用的启动时间从几分钟缩短到几十秒。",
+            "基座负责提供公共依赖，模块只携带自己的业务代码。",
+            "多运行时架构让应用通过统一的 API 访问配置、消息和状态存储。",
+            "{p} 把中间件之间的差异封装在组件里，业务代码只依赖标准接口。",
+            "从单体到微服务不是一蹴而就的，可以先拆出边界最清晰的模块。",
+            "模块之间的类隔离避免了依赖版本冲突，这是合并部署的前提。",
+        ],
+        en: &[
+            "Modular development brought the start-up time of a large application down from minutes to seconds.",
+            "{p} hides the differences between middleware products behind a small, stable API.",
+            "The base application provides the shared dependencies; a module carries only its own code.",
+            "Moving from a monolith to services is gradual: split off the module with the clearest boundary first.",
+        ],
+    },
+    // 5: performance and observability
+    Theme {
+        zh: &[
+            "我们在压测中发现，瓶颈并不在网络，而在日志打印的锁竞争上。",
+            "通过复用连接和批量发送，吞吐量提升了将近一倍。",
+            "可观测性包括指标、日志和链路追踪三个方面，缺一不可。",
+            "链路追踪的 TraceId 需要在每一次跨进程调用中透传下去。",
+            "我们用火焰图定位到了热点函数，优化后单核吞吐提升了 30%。",
+            "协议解析层做了零拷贝优化，大包场景下的内存分配次数明显减少。",
+            "日志里的每一条错误，都应该带上足以定位问题的上下文。",
+            "性能优化之前先建立基准测试，否则很难证明改动真的有效。",
+            "这个问题的根因是两个线程以不同的顺序获取了同一组锁。",
+            "每个版本发布前，我们都会在测试集群上连续运行 72 小时的稳定性测试。",
+            "在灰度发布阶段，我们先把 5% 的流量切到新版本，观察一小时后再逐步放大。",
+        ],
+        en: &[
+            "We found that the bottleneck was not the network but lock contention in the logger.",
+            "Observability means metrics, logs and traces, and the trace id must travel with every call.",
+            "Measure before optimising: without a benchmark there is no proof that a change helped.",
+            "Zero-copy parsing cut the number of allocations for large payloads by half.",
+            "We ran the release candidate on the test cluster for 72 hours before tagging it.",
+        ],
+    },
+    // 6: events
+    Theme {
+        zh: &[
+            "本周的直播回放已经上传，感兴趣的同学可以在官网找到链接。",
+            "开源之夏的同学们已经完成了中期考核，各个项目进展顺利。",
+            "下次社区会议定在周三晚上七点，议题征集正在进行中。",
+            "本期 Meetup 的讲稿和录像都会在活动结束后一周内公开。",
+            "《分布式系统实践》读书会本周读到第三章：复制与一致性。",
+        ],
+        en: &[
+            "The meeting notes and the recording will be published within a week.",
+            "The community call is on Wednesday at 19:00 (UTC+8), and everyone is welcome.",
+            "Students in the summer of open source have passed their mid-term reviews.",
+        ],
+    },
 ];
 
 pub(super) const ZH_QUESTIONS: &[&str] = &[
@@ -365,53 +427,86 @@ pub(super) const LIST_ITEMS_SHORT: &[&str] = &[
 ];
 
 pub(super) const BENCH_SCENARIOS: &[&str] = &[
-    "HTTP/1.1 短连接",
-    "HTTP/2 长连接",
-    "gRPC unary",
-    "Bolt 协议",
-    "TLS 1.3",
+    "短连接",
+    "长连接",
+    "单连接 100 并发",
+    "批量发送",
+    "开启 TLS",
     "1 KB payload",
     "64 KB payload",
 ];
 
+/// Talks at an event; `{p}` is the post's project.
 pub(super) const TALKS: &[&str] = &[
-    "Seata AT 模式的前世今生",
-    "用 Layotto 屏蔽中间件差异",
-    "MOSN 热升级的实现",
-    "SOFAJRaft 在配置中心的实践",
-    "Koupleless 模块化落地",
-    "圆桌：分布式事务还需要吗？",
-    "Service Mesh in small teams",
+    "{p} 的设计与实现",
+    "{p} 在生产环境的落地",
+    "{p} 源码导读",
+    "从 issue 到 PR：第一次贡献",
+    "圆桌：开源社区怎么参与？",
+    "A year of {p} in production",
+    "Lightning talks",
 ];
 
-/// `{port}` and `{timeout}` are filled in per post.
-pub(super) const CODE_SNIPPETS: &[(&str, &str)] = &[
-    (
-        "go",
-        "func (f *tagFilter) OnReceive(ctx context.Context, headers api.HeaderMap,\n\tbuf buffer.IoBuffer, trailers api.HeaderMap) api.StreamFilterStatus {\n\theaders.Set(\"x-mesh-tag\", f.tag)\n\treturn api.StreamFilterContinue\n}\n",
-    ),
-    (
-        "java",
-        "NodeOptions options = new NodeOptions();\n// 单位是秒；设为 0 或负数表示不自动打快照\noptions.setSnapshotIntervalSecs(600);\noptions.setElectionTimeoutMs({timeout});\noptions.setFsm(new CounterStateMachine());\n",
-    ),
-    (
-        "java",
-        "ConsumerConfig<OrderService> consumer = new ConsumerConfig<OrderService>()\n    .setInterfaceId(OrderService.class.getName())\n    .setProtocol(\"bolt\")\n    .setTimeout({timeout})\n    .setDirectUrl(\"bolt://127.0.0.1:{port}\");\nOrderService service = consumer.refer();\n",
-    ),
-    (
-        "yaml",
-        "cluster_manager:\n  clusters:\n    - name: \"order_service\"\n      lb_type: \"LB_ROUNDROBIN\"\n      connect_timeout: \"{timeout}ms\"\n      hosts:\n        - address: \"127.0.0.1:{port}\"\n",
-    ),
-    (
-        "shell",
-        "curl -s http://127.0.0.1:{port}/api/v1/stats | grep downstream_request_total\nkubectl -n demo get pods -o wide\n",
-    ),
-    (
-        "rust",
-        "fn relay(inbound: TcpStream) -> io::Result<()> {\n    let outbound = TcpStream::connect((\"127.0.0.1\", {port}))?;\n    outbound.set_read_timeout(Some(Duration::from_millis({timeout})))?;\n    let (mut from, mut to) = (inbound.try_clone()?, outbound.try_clone()?);\n    std::thread::spawn(move || io::copy(&mut from, &mut to));\n    io::copy(&mut &outbound, &mut &inbound).map(drop)\n}\n",
-    ),
-    (
-        "json",
-        "{\n  \"service\": \"order_service\",\n  \"timeout_ms\": {timeout},\n  \"retries\": 2,\n  \"port\": {port}\n}\n",
-    ),
+/// A code block: the theme it belongs to (an index in `THEMES`, or `ANY_THEME`), its
+/// language, and its text. `{port}` and `{timeout}` are filled in per post.
+pub(super) struct Snippet {
+    pub(super) theme: usize,
+    pub(super) language: &'static str,
+    pub(super) code: &'static str,
+}
+
+/// For snippets that fit a post about anything.
+pub(super) const ANY_THEME: usize = usize::MAX;
+
+pub(super) const CODE_SNIPPETS: &[Snippet] = &[
+    Snippet {
+        theme: 0,
+        language: "go",
+        code: "func (f *tagFilter) OnReceive(ctx context.Context, headers api.HeaderMap,\n\tbuf buffer.IoBuffer, trailers api.HeaderMap) api.StreamFilterStatus {\n\theaders.Set(\"x-mesh-tag\", f.tag)\n\treturn api.StreamFilterContinue\n}\n",
+    },
+    Snippet {
+        theme: 0,
+        language: "yaml",
+        code: "cluster_manager:\n  clusters:\n    - name: \"order_service\"\n      lb_type: \"LB_ROUNDROBIN\"\n      connect_timeout: \"{timeout}ms\"\n      hosts:\n        - address: \"127.0.0.1:{port}\"\n",
+    },
+    Snippet {
+        theme: 0,
+        language: "rust",
+        code: "fn relay(inbound: TcpStream) -> io::Result<()> {\n    let outbound = TcpStream::connect((\"127.0.0.1\", {port}))?;\n    outbound.set_read_timeout(Some(Duration::from_millis({timeout})))?;\n    let (mut from, mut to) = (inbound.try_clone()?, outbound.try_clone()?);\n    std::thread::spawn(move || io::copy(&mut from, &mut to));\n    io::copy(&mut &outbound, &mut &inbound).map(drop)\n}\n",
+    },
+    Snippet {
+        theme: 1,
+        language: "java",
+        code: "NodeOptions options = new NodeOptions();\n// 单位是秒；设为 0 或负数表示不自动打快照\noptions.setSnapshotIntervalSecs(600);\noptions.setElectionTimeoutMs({timeout});\noptions.setFsm(new CounterStateMachine());\n",
+    },
+    Snippet {
+        theme: 2,
+        language: "java",
+        code: "@GlobalTransactional(timeoutMills = {timeout}, name = \"create-order\")\npublic void createOrder(Order order) {\n    stockClient.deduct(order.getSku(), order.getCount());\n    orderMapper.insert(order);\n}\n",
+    },
+    Snippet {
+        theme: 3,
+        language: "java",
+        code: "ConsumerConfig<OrderService> consumer = new ConsumerConfig<OrderService>()\n    .setInterfaceId(OrderService.class.getName())\n    .setProtocol(\"bolt\")\n    .setTimeout({timeout})\n    .setDirectUrl(\"bolt://127.0.0.1:{port}\");\nOrderService service = consumer.refer();\n",
+    },
+    Snippet {
+        theme: 4,
+        language: "shell",
+        code: "mvn clean package -DskipTests\narkctl deploy ./biz/target/biz-0.0.1-ark-biz.jar --port {port}\n",
+    },
+    Snippet {
+        theme: 5,
+        language: "shell",
+        code: "wrk -t4 -c{timeout} -d60s http://127.0.0.1:{port}/orders\nperf record -g -p $(pgrep -f order-service) -- sleep 30\n",
+    },
+    Snippet {
+        theme: ANY_THEME,
+        language: "shell",
+        code: "curl -s http://127.0.0.1:{port}/health\n",
+    },
+    Snippet {
+        theme: ANY_THEME,
+        language: "json",
+        code: "{\n  \"service\": \"order_service\",\n  \"timeout_ms\": {timeout},\n  \"retries\": 2,\n  \"port\": {port}\n}\n",
+    },
 ];
