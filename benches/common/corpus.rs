@@ -549,13 +549,15 @@ impl BlockWriter<'_> {
             0 => {
                 out.push_str("| 版本 | 发布日期 | 主要变化 |\n|------|----------|----------|\n");
                 let (major, minor) = (rng.between(0, 2), rng.between(0, 9));
-                for patch in 0..rng.between(2, 6) {
+                // Releases the post can know about: up to three months before it, newest last.
+                let patches = rng.between(2, 6);
+                for patch in 0..patches {
+                    let days_before = (patches - patch) * rng.between(3, 15);
+                    let released = self.plan.date - Days::new(days_before as u64);
                     let _ = writeln!(
                         out,
-                        "| {name} v{major}.{minor}.{patch} | {}-{:02}-{:02} | {} |",
-                        self.plan.date.year(),
-                        rng.between(1, 12),
-                        rng.between(1, 28),
+                        "| {name} v{major}.{minor}.{patch} | {} | {} |",
+                        released.format("%Y-%m-%d"),
                         rng.pick(LIST_ITEMS_SHORT)
                     );
                 }
