@@ -284,8 +284,8 @@ impl PostPlan {
         for (label, url) in &writer.references {
             let _ = writeln!(out, "[{label}]: {url}");
         }
-        // Reached MIN_BYTES for sure: the drawn size is at least that, and below it every
-        // block fits under MAX_BYTES.
+        // The drawn size is at least MIN_BYTES, and below it every block fits.
+        debug_assert!((MIN_BYTES..=MAX_BYTES).contains(&out.len()));
     }
 
     fn references_len(&self, writer: &BlockWriter) -> usize {
