@@ -84,6 +84,22 @@ impl Session {
         }
     }
 
+    /// Waits until the screen passes `check`.
+    fn wait_for_screen(&self, check: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let contents = self.contents();
+            if check(&contents) {
+                return contents;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the screen never changed as expected:\n{contents}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     fn press(&mut self, keys: &str) {
         self.keys.write_all(keys.as_bytes()).unwrap();
         self.keys.flush().unwrap();
@@ -101,6 +117,22 @@ impl Session {
             assert!(Instant::now() < deadline, "sofa-weekly did not exit");
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// Resizes the terminal, as a window manager would.
+    fn resize(&mut self, cols: u16, rows: u16) {
+        self.screen.lock().unwrap().screen_mut().set_size(
+            std::num::NonZeroU16::new(rows).unwrap(),
+            std::num::NonZeroU16::new(cols).unwrap(),
+        );
+        self._master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
     }
 
     fn alternate_screen(&self) -> bool {
@@ -184,4 +216,24 @@ fn a_library_that_cannot_be_opened_shows_why() {
     app.press("q");
     assert!(app.wait_exit().success());
     assert!(!app.alternate_screen());
+}
+
+#[test]
+fn resizing_rewraps_the_open_post_at_once() {
+    let folder = fixtures();
+    let mut app = Session::start(&[&folder], 100, 30);
+    app.wait_for("3 posts");
+    app.press("j\r");
+    let wide = app.wait_for("Seata 的 Saga 模式");
+    assert!(wide.contains("Tags"), "three panes at 100 columns:\n{wide}");
+    app.resize(60, 20);
+    let narrow = app.wait_for_screen(|s| !s.contains("Tags") && s.contains("Seata 的 Saga"));
+    for line in narrow.lines() {
+        assert!(
+            unicode_width::UnicodeWidthStr::width(line) <= 60,
+            "past the screen: {line:?}"
+        );
+    }
+    app.press("q");
+    assert!(app.wait_exit().success());
 }
