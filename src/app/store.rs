@@ -101,9 +101,11 @@ impl Store for MemoryStore {
             })
             .filter(|p| !query.unread_only || !p.summary.read)
             .filter(|p| match &needle {
-                Some(n) => {
-                    p.summary.title.to_lowercase().contains(n) || p.body.to_lowercase().contains(n)
-                }
+                // Every term, in the title or the text, as the library's search does.
+                Some(n) => n.split_whitespace().all(|term| {
+                    p.summary.title.to_lowercase().contains(term)
+                        || p.body.to_lowercase().contains(term)
+                }),
                 None => true,
             })
             .map(|p| p.summary.clone())

@@ -51,7 +51,7 @@ impl App {
         if let Some(reader) = &mut self.reader {
             reader.current_match = None;
             reader.matches = match (&query, &reader.page) {
-                (Some(q), Some(page)) => page.rendered.find(q),
+                (Some(q), Some(page)) => page.find_terms(q),
                 _ => Vec::new(),
             };
         }

@@ -89,6 +89,18 @@ impl Page {
         }
     }
 
+    /// Where the text shows the words of a search: each whitespace-separated term on its
+    /// own, as the library matches them, in reading order.
+    pub fn find_terms(&self, query: &str) -> Vec<TextMatch> {
+        let mut matches: Vec<TextMatch> = query
+            .split_whitespace()
+            .flat_map(|term| self.rendered.find(term))
+            .collect();
+        matches.sort_by_key(|m| (m.line, m.start_col, m.end_col));
+        matches.dedup();
+        matches
+    }
+
     /// The scroll that shows the text at `offset` at the top (0 for the very start, so the
     /// header shows).
     pub fn scroll_for(&self, offset: usize) -> usize {

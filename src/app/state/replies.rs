@@ -159,7 +159,7 @@ impl App {
             reader.scroll = page.scroll_for(anchor);
         }
         reader.matches = match &query {
-            Some(q) => page.rendered.find(q),
+            Some(q) => page.find_terms(q),
             None => Vec::new(),
         };
         reader.page = Some(page);

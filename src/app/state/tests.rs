@@ -460,3 +460,15 @@ fn switching_from_the_sample_to_the_synced_library_starts_afresh() {
     assert_eq!(h.app.post_cursor, 0);
     assert_eq!(ids(&h.app).len(), 5);
 }
+
+#[test]
+fn every_term_of_a_search_is_highlighted_on_its_own() {
+    let mut h = Harness::new(100, 30);
+    press(&mut h, "/状态机 JSON<Enter>");
+    assert_eq!(ids(&h.app), [2]);
+    press(&mut h, "<Enter>");
+    let reader = h.app.reader.as_ref().unwrap();
+    assert_eq!(reader.matches.len(), 4, "three 状态机 and one JSON");
+    let lines: Vec<usize> = reader.matches.iter().map(|m| m.line).collect();
+    assert!(lines.is_sorted(), "{lines:?}");
+}
