@@ -460,8 +460,18 @@ fn download_and_store(
             match result {
                 Ok(bytes) => {
                     report.bytes += bytes.len() as u64;
-                    let parsed = loader::parse_post(&file.rel_path, &bytes);
+                    let mut parsed = loader::parse_post(&file.rel_path, &bytes);
                     report.warnings.extend(parsed.warnings);
+                    if parsed.post.content_hash != file.sha {
+                        report.warnings.push(LoadWarning {
+                            location: file.repo_path.clone(),
+                            line: None,
+                            reason: "the downloaded file differs from the listed one (did the branch move during the sync?)".to_owned(),
+                        });
+                    }
+                    // Stored under the listed sha so the next listing compares equal; if the
+                    // branch moved, the next listing has a new sha and fetches it again.
+                    parsed.post.content_hash = file.sha.clone();
                     let batch = ImportBatch {
                         upserts: vec![Upsert {
                             post: parsed.post,

@@ -1220,3 +1220,41 @@ mod cli_sync {
         assert!(String::from_utf8_lossy(&output.stderr).contains("nosuch"));
     }
 }
+
+mod github_consistency {
+    use super::github_sync::{FakeRepo, LOCATION, library_with_source, post, sync};
+    use super::*;
+
+    #[test]
+    fn a_raw_file_that_differs_from_its_listing_is_stored_once_not_fetched_forever() {
+        let repo = FakeRepo::new(&[("content/blog/a.md", &post("A", "listed"))]);
+        // The raw host serves other bytes than the tree lists (a branch that moved).
+        repo.server.route(
+            &FakeRepo::raw_target("content/blog/a.md"),
+            Reply::ok(post("A", "moved on")),
+        );
+        let (mut library, _) = library_with_source(LOCATION);
+        let report = sync(&mut library, &repo.options()).unwrap();
+        assert_eq!(report.added, 1);
+        assert!(
+            report.warnings.iter().any(|w| w.reason.contains("differs")),
+            "{report:?}"
+        );
+        repo.server.clear_requests();
+        // Same listing again (no ETag match forced): nothing to download.
+        repo.server.unroute(github_sync::TREE);
+        repo.publish();
+        let mut options = repo.options();
+        options.parallel_downloads = 1;
+        library
+            .set_source_validators(library.source("blog").unwrap().unwrap().id, None, None)
+            .unwrap();
+        let report = sync(&mut library, &options).unwrap();
+        assert_eq!(
+            (report.unchanged, report.added, report.updated),
+            (1, 0, 0),
+            "{report:?}"
+        );
+        assert_eq!(repo.raw_requests(), 0);
+    }
+}
