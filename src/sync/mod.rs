@@ -16,7 +16,7 @@
 //! here is synchronous and reports progress through a callback, so the app can run it on a
 //! background thread with its own [`Library`].
 //!
-//! [`github`] holds the GitHub sync, [`sources`] which sources exist (config and library).
+//! `github.rs` holds the GitHub sync, `sources.rs` which sources exist (config and library).
 
 use std::collections::HashSet;
 use std::sync::Arc;
