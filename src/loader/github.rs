@@ -167,12 +167,15 @@ impl GithubEndpoints {
 
     /// The tree listing URL for `location`.
     pub fn tree_url(&self, location: &GithubLocation) -> String {
+        // A ref with slashes (`release/v1`) is written as path segments, as GitHub's own
+        // links do; each segment is encoded on its own.
+        let git_ref: Vec<String> = location.git_ref.split('/').map(encode_segment).collect();
         format!(
             "{}/repos/{}/{}/git/trees/{}?recursive=1",
             self.api,
             encode_segment(&location.owner),
             encode_segment(&location.repo),
-            encode_segment(&location.git_ref),
+            git_ref.join("/"),
         )
     }
 
@@ -525,7 +528,7 @@ mod tests {
         );
         assert_eq!(
             endpoints.tree_url(&loc("github:o/r@feature/x")),
-            "https://api.example/repos/o/r/git/trees/feature%2Fx?recursive=1"
+            "https://api.example/repos/o/r/git/trees/feature/x?recursive=1"
         );
     }
 
