@@ -254,6 +254,38 @@ pub fn sync_source(
     }
 }
 
+/// How one source of [`sync_all`] went.
+#[derive(Debug)]
+pub struct SourceOutcome {
+    pub source: String,
+    pub result: Result<SyncReport, SyncError>,
+}
+
+/// Registers the configured sources, then syncs the named ones (all when `names` is empty)
+/// in turn, stopping before the next source once cancelled. What the app's background thread
+/// runs; one source failing never stops the others.
+pub fn sync_all(
+    library: &mut Library,
+    configured: &[crate::config::SourceEntry],
+    names: &[String],
+    options: &SyncOptions,
+    progress: &mut dyn FnMut(SyncProgress),
+) -> Result<Vec<SourceOutcome>, LibraryError> {
+    register_configured_sources(library, configured)?;
+    let mut outcomes = Vec::new();
+    for source in select_sources(library, names)? {
+        if options.cancelled() {
+            break;
+        }
+        let result = sync_source(library, &source, options, progress);
+        outcomes.push(SourceOutcome {
+            source: source.name,
+            result,
+        });
+    }
+    Ok(outcomes)
+}
+
 fn sync_local(library: &mut Library, source: &SourceInfo) -> Result<SyncReport, SyncError> {
     let walk = loader::walk(std::path::Path::new(&source.location))?;
     let outcome = import::sync_walk(library, source.id, walk)?;
@@ -325,6 +357,42 @@ fn sync_feed(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sync_all_goes_on_after_a_failing_source() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("posts");
+        std::fs::create_dir(&folder).unwrap();
+        std::fs::write(folder.join("a.md"), "# A\n\ntext\n").unwrap();
+        let mut library = Library::open_in_memory().unwrap();
+        let configured = [
+            crate::config::SourceEntry {
+                name: "gone".into(),
+                location: dir.path().join("missing").to_string_lossy().into_owned(),
+            },
+            crate::config::SourceEntry {
+                name: "posts".into(),
+                location: folder.to_string_lossy().into_owned(),
+            },
+        ];
+        let options = SyncOptions::from_env();
+        let outcomes = sync_all(&mut library, &configured, &[], &options, &mut |_| {}).unwrap();
+        assert_eq!(outcomes.len(), 2);
+        assert!(
+            outcomes[0]
+                .result
+                .as_ref()
+                .unwrap_err()
+                .to_string()
+                .contains("missing")
+        );
+        assert_eq!(outcomes[1].result.as_ref().unwrap().added, 1);
+        assert_eq!(library.post_count().unwrap(), 1);
+
+        options.cancel.store(true, Ordering::SeqCst);
+        let outcomes = sync_all(&mut library, &configured, &[], &options, &mut |_| {}).unwrap();
+        assert!(outcomes.is_empty());
+    }
 
     #[test]
     fn summary_line_has_every_count() {
