@@ -1266,3 +1266,33 @@ mod github_consistency {
         assert_eq!(repo.raw_requests(), 0);
     }
 }
+
+mod github_skips {
+    use super::github_sync::{FakeRepo, LOCATION, TREE, library_with_source, sync};
+    use super::*;
+    use sofa_weekly::loader::git_blob_sha1;
+
+    #[test]
+    fn a_file_too_large_is_reported_once_and_does_not_block_the_etag() {
+        let repo = FakeRepo::new(&[("content/blog/a.md", "# A\n")]);
+        let body = serde_json::json!({"sha": "r", "truncated": false, "tree": [
+            {"path": "content/blog", "mode": "040000", "type": "tree", "sha": "t"},
+            {"path": "content/blog/a.md", "mode": "100644", "type": "blob", "sha": git_blob_sha1(b"# A\n"), "size": 4},
+            {"path": "content/blog/huge.md", "mode": "100644", "type": "blob", "sha": "h", "size": 11 << 20},
+        ]})
+        .to_string();
+        repo.server.route(TREE, Reply::ok(body).with_etag("\"t1\""));
+        let (mut library, _) = library_with_source(LOCATION);
+        let report = sync(&mut library, &repo.options()).unwrap();
+        assert_eq!((report.added, report.failed), (1, 1), "{report:?}");
+        assert!(report.failures[0].location.ends_with("huge.md"));
+        assert!(report.failures[0].reason.contains("10 MiB"));
+        assert_eq!(
+            repo.server.requests_to("/raw/").len(),
+            1,
+            "the large file is not downloaded"
+        );
+        let report = sync(&mut library, &repo.options()).unwrap();
+        assert!(report.not_modified, "{report:?}");
+    }
+}

@@ -401,7 +401,7 @@ fn select_markdown(
             continue;
         }
         let size = entry.size.unwrap_or(0);
-        let file = TreeFile {
+        let mut file = TreeFile {
             rel_path: rel_path.to_owned(),
             repo_path: entry.path,
             sha: entry.sha,
@@ -409,6 +409,11 @@ fn select_markdown(
         };
         if size > MAX_FILE_BYTES {
             let reason = format!("{size} bytes, larger than the 10 MiB a post may have");
+            tree.skipped.push((file, reason));
+        } else if file.rel_path.chars().any(crate::text::is_forbidden) {
+            // A path is shown in lists and messages: it must not carry escape sequences.
+            let reason = "the path contains terminal control characters".to_owned();
+            file.repo_path = crate::text::sanitize_line(&file.repo_path);
             tree.skipped.push((file, reason));
         } else {
             tree.files.push(file);
@@ -553,13 +558,15 @@ mod tests {
             entry("content/zh/blogger/x.md", "blob", 10),
             entry("content/en/blog/y.md", "blob", 10),
             entry("content/zh/blog/huge.md", "blob", MAX_FILE_BYTES + 1),
+            entry("content/zh/blog/\u{1b}[31mred.md", "blob", 10),
         ];
         let tree = select_markdown(entries, &loc("github:o/r:content/zh/blog")).unwrap();
         let rel: Vec<_> = tree.files.iter().map(|f| f.rel_path.as_str()).collect();
         assert_eq!(rel, ["a/index.md", "b.MARKDOWN"]);
         assert_eq!(tree.files[0].repo_path, "content/zh/blog/a/index.md");
-        assert_eq!(tree.skipped.len(), 1);
+        assert_eq!(tree.skipped.len(), 2);
         assert_eq!(tree.skipped[0].0.rel_path, "huge.md");
+        assert!(!tree.skipped[1].0.repo_path.contains('\u{1b}'));
     }
 
     #[test]

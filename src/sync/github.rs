@@ -79,7 +79,9 @@ pub(super) fn sync_github(
     )?;
 
     // Only a sync that got every file may let the next one stop at a 304.
-    let complete = report.failed == 0 && !report.cancelled;
+    // Files skipped by the listing (too large, unsafe path) stay skipped until the tree
+    // changes, so they do not hold the ETag back: they are reported once, not on every sync.
+    let complete = report.failed == tree.skipped.len() && !report.cancelled;
     let etag = if complete { tree.etag.as_deref() } else { None };
     library.set_source_validators(source.id, etag, None)?;
     Ok(report)
