@@ -40,7 +40,10 @@ pub fn register_configured_sources(
             Ok(spec) => {
                 let known = library.source(&spec.name)?;
                 if known.is_none_or(|k| k.location != spec.location || k.kind != spec.kind) {
-                    library.ensure_source(&spec)?;
+                    let id = library.ensure_source(&spec)?;
+                    // Validators of the old location would make the new one answer 304
+                    // (same repository tree, other PATH) and never be read.
+                    library.set_source_validators(id, None, None)?;
                 }
             }
             Err(problem) => problems.push(problem),
@@ -155,6 +158,17 @@ mod tests {
         let problems = register_configured_sources(&library, &entries).unwrap();
         assert_eq!(problems.len(), 1);
         assert_eq!(library.sources().unwrap().len(), 1);
+
+        // A moved location forgets the old validators.
+        let id = library.source("blog").unwrap().unwrap().id;
+        library.set_source_validators(id, Some("\"e\""), None).unwrap();
+        register_configured_sources(&library, &entries).unwrap();
+        assert!(library.source("blog").unwrap().unwrap().etag.is_some());
+        let mut moved = entries.clone();
+        moved[0].location = "github:o/r@main:news".into();
+        register_configured_sources(&library, &moved).unwrap();
+        let blog = library.source("blog").unwrap().unwrap();
+        assert_eq!((blog.location.as_str(), blog.etag), ("github:o/r@main:news", None));
         library.remove_source("blog").unwrap();
         remember_removed_source(&library, "blog", true).unwrap();
         register_configured_sources(&library, &entries).unwrap();
