@@ -161,14 +161,19 @@ mod tests {
 
         // A moved location forgets the old validators.
         let id = library.source("blog").unwrap().unwrap().id;
-        library.set_source_validators(id, Some("\"e\""), None).unwrap();
+        library
+            .set_source_validators(id, Some("\"e\""), None)
+            .unwrap();
         register_configured_sources(&library, &entries).unwrap();
         assert!(library.source("blog").unwrap().unwrap().etag.is_some());
         let mut moved = entries.clone();
         moved[0].location = "github:o/r@main:news".into();
         register_configured_sources(&library, &moved).unwrap();
         let blog = library.source("blog").unwrap().unwrap();
-        assert_eq!((blog.location.as_str(), blog.etag), ("github:o/r@main:news", None));
+        assert_eq!(
+            (blog.location.as_str(), blog.etag),
+            ("github:o/r@main:news", None)
+        );
         library.remove_source("blog").unwrap();
         remember_removed_source(&library, "blog", true).unwrap();
         register_configured_sources(&library, &entries).unwrap();
