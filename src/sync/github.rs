@@ -51,6 +51,12 @@ pub(super) fn sync_github(
         report.fail(&file.repo_path, reason.clone());
     }
 
+    // From here the stored posts and the stored ETag may disagree until the end: forget the
+    // ETag first, so a sync killed half-way cannot be answered 304 next time.
+    if source.etag.is_some() {
+        library.set_source_validators(source.id, None, None)?;
+    }
+
     // Removals first: the listing is complete, and they cost no download.
     let removals: Vec<String> = stored
         .keys()
