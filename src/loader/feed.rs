@@ -728,3 +728,42 @@ mod tests {
         assert!(post.meta.tags.iter().all(|t| !t.contains('\u{9b}')));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    const RSS: &str = r#"<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title><item><guid>g</guid><title>A &amp; B</title><link>https://example.com/a</link><description><![CDATA[<p>Hi <a href="x">there</a></p>]]></description></item></channel></rss>"#;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Whatever the bytes, parsing returns (a feed or an error naming the URL); it never
+        /// panics.
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            if let Err(err) = parse_feed(URL_FOR_PROPS, &bytes, None) {
+                prop_assert!(err.to_string().starts_with(URL_FOR_PROPS));
+            }
+        }
+
+        /// A real feed cut anywhere or with one byte changed never panics either.
+        #[test]
+        fn damaged_feeds_never_panic(cut in 0..RSS.len(), at in 0..RSS.len(), byte in any::<u8>()) {
+            let _ = parse_feed(URL_FOR_PROPS, &RSS.as_bytes()[..cut], None);
+            let mut changed = RSS.as_bytes().to_vec();
+            changed[at] = byte;
+            let _ = parse_feed(URL_FOR_PROPS, &changed, Some("text/xml; charset=utf-8"));
+        }
+
+        /// Any HTML converts without panicking and without control characters in titles.
+        #[test]
+        fn any_html_converts(html in "\\PC{0,200}") {
+            let _ = html_to_markdown(&html, Url::parse(URL_FOR_PROPS).ok().as_ref());
+            prop_assert!(!clean_line(&html_to_text(&html)).chars().any(crate::text::is_forbidden));
+        }
+    }
+
+    const URL_FOR_PROPS: &str = "https://example.com/feed.xml";
+}

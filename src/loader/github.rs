@@ -597,3 +597,27 @@ mod tests {
         assert!(!format!("{endpoints:?}").contains("secret"));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Parsing never panics, and what parses prints back to a location that parses the
+        /// same.
+        #[test]
+        fn parse_display_round_trips(text in "github:\\PC{0,40}") {
+            if let Ok(location) = GithubLocation::parse(&text) {
+                prop_assert_eq!(GithubLocation::parse(&location.to_string()).unwrap(), location);
+            }
+        }
+
+        /// Encoded segments hold only unreserved characters and `%XX`.
+        #[test]
+        fn encoded_segments_are_safe(segment in "\\PC{0,30}") {
+            let encoded = encode_segment(&segment);
+            prop_assert!(encoded.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b)));
+        }
+    }
+}
