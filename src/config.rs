@@ -28,6 +28,8 @@ use std::path::{Path, PathBuf};
 
 use toml::de::{DeTable, DeValue};
 
+use crate::tags::{Topics, TopicsError};
+
 /// The source a fresh install syncs: the SOFAStack blog, home of SOFA Weekly.
 pub const DEFAULT_SOURCE_NAME: &str = "sofastack-blog";
 pub const DEFAULT_SOURCE_LOCATION: &str = "github:sofastack/sofastack.tech@master:content/zh/blog";
@@ -95,6 +97,32 @@ impl Default for Config {
             reader: ReaderConfig::default(),
             topics: Vec::new(),
         }
+    }
+}
+
+impl Config {
+    /// The built-in topic vocabulary with this config's `[topics]` added (a known topic
+    /// gains the spellings). A topic given no spellings is matched by its own name.
+    pub fn topics_vocabulary(&self) -> Result<Topics, TopicsError> {
+        let mut topics = Topics::builtin();
+        if self.topics.is_empty() {
+            return Ok(topics);
+        }
+        let mut table = toml::Table::new();
+        for (name, spellings) in &self.topics {
+            let spellings = if spellings.is_empty() {
+                vec![name.clone()]
+            } else {
+                spellings.clone()
+            };
+            table.insert(
+                name.clone(),
+                toml::Value::Array(spellings.into_iter().map(toml::Value::String).collect()),
+            );
+        }
+        let text = toml::to_string(&table).unwrap_or_default();
+        topics.extend(Topics::from_toml(&text)?);
+        Ok(topics)
     }
 }
 
@@ -484,6 +512,19 @@ Layotto = "layotto"
         assert_eq!(warnings.len(), 1);
         assert_eq!(warnings[0].line, Some(2));
         assert!(warnings[0].message.contains("not valid TOML"));
+    }
+
+    #[test]
+    fn topic_additions_extend_the_builtin_vocabulary() {
+        let (config, _) =
+            parse("[topics]\nDubbo = [\"dubbo\", \"Apache Dubbo\"]\nMOSN = [\"摩森\"]\n");
+        let topics = config.topics_vocabulary().unwrap();
+        assert_eq!(topics.detect("Apache Dubbo 3.0", ""), ["Dubbo"]);
+        assert_eq!(topics.detect("摩森 新版本", ""), ["MOSN"]);
+        assert_eq!(
+            Config::default().topics_vocabulary().unwrap().fingerprint(),
+            Topics::builtin().fingerprint()
+        );
     }
 
     #[test]

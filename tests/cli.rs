@@ -334,3 +334,88 @@ fn human_list_is_aligned_by_display_width() {
         "tags column aligned:\n{list}"
     );
 }
+
+/// Closing punctuation that must never start a line.
+const NO_LINE_START: &[char] = &[
+    '，', '。', '、', '；', '：', '？', '！', '）', '」', '』', '】', '》',
+];
+
+#[test]
+fn show_renders_a_file_within_the_width_without_opening_a_library() {
+    let env = TestEnv::new();
+    let file = env
+        .copy_fixture("archive")
+        .join("sofa-weekly-20191206/index.md");
+    for width in [20, 40, 60, 80] {
+        let output = env.stdout(&[
+            "show",
+            file.to_str().unwrap(),
+            "--width",
+            &width.to_string(),
+            "--plain",
+        ]);
+        assert!(
+            output
+                .replace('\n', "")
+                .starts_with("SOFA Weekly | 每周精选"),
+            "header first: {output}"
+        );
+        assert!(
+            !output.contains("title:"),
+            "front matter is a header, not YAML"
+        );
+        for line in output.lines() {
+            assert!(
+                unicode_width::UnicodeWidthStr::width(line) <= width,
+                "{line:?} wider than {width}"
+            );
+            assert!(
+                !line.starts_with(NO_LINE_START),
+                "{line:?} starts with closing punctuation"
+            );
+        }
+        let joined: String = output.lines().collect::<Vec<_>>().join("").replace(' ', "");
+        assert!(
+            joined.contains("我理解是你可以新启动一个状态机实例，把之前生成的id传进上下文。"),
+            "{joined}"
+        );
+        if width >= 40 {
+            assert!(
+                output.contains("[1] https://github.com/seata/seata"),
+                "link list: {output}"
+            );
+        }
+    }
+    assert!(
+        !env.library_dir().exists(),
+        "show FILE must not create a library"
+    );
+}
+
+#[test]
+fn show_by_id_uses_the_library() {
+    let (env, _) = imported();
+    let list = env.json(&["list", "--json", "--search", "状态机"]);
+    let id = list[0]["id"].to_string();
+    let output = env.stdout(&["show", &id, "--width", "50"]);
+    assert!(output.contains("状态机"), "{output}");
+    assert!(
+        !output.contains('\u{1b}'),
+        "a pipe gets no escape sequences"
+    );
+}
+
+#[test]
+fn show_reports_a_missing_file_or_unknown_id() {
+    let (env, _) = imported();
+    env.cmd()
+        .args(["show", "/no/such/post.md"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("/no/such/post.md"));
+    env.cmd()
+        .args(["show", "999999"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no post with id 999999"));
+}

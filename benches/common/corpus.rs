@@ -264,6 +264,7 @@ impl PostPlan {
             plan: self,
             last: Block::Paragraph,
             questions: 0,
+            asked: Vec::new(),
             references: Vec::new(),
         };
         // Blocks are added whole until the post reaches its drawn size; one that would push
@@ -416,6 +417,7 @@ struct BlockWriter<'p> {
     plan: &'p PostPlan,
     last: Block,
     questions: usize,
+    asked: Vec<String>,
     references: Vec<(String, String)>,
 }
 
@@ -469,16 +471,25 @@ impl BlockWriter<'_> {
     /// A sentence from the pool for `language`, naming the post's project; posts without
     /// one only get sentences that name no project.
     fn sentence(&self, rng: &mut SplitMix64, language: Language) -> String {
-        let theme = match rng.below(100) {
-            0..=59 => &THEMES[self.plan.themes[0]],
-            60..=84 => &THEMES[self.plan.themes[1]],
-            _ => &GENERAL,
+        let (theme, own_subject) = match rng.below(100) {
+            0..=59 => (&THEMES[self.plan.themes[0]], true),
+            60..=84 => (&THEMES[self.plan.themes[1]], false),
+            _ => (&GENERAL, true),
         };
         let pool = match language {
             Language::Chinese => theme.zh,
             Language::English => theme.en,
         };
-        self.pick_filled(rng, pool)
+        loop {
+            let sentence = *rng.pick(pool);
+            // A side theme's sentences about "{p}" describe another kind of project
+            // (a Raft library has no transaction coordinator): only its general ones fit.
+            if (own_subject || !sentence.contains("{p}"))
+                && let Some(sentence) = self.fill_project(sentence)
+            {
+                return sentence;
+            }
+        }
     }
 
     fn paragraph(&self, rng: &mut SplitMix64, language: Language, out: &mut String) {
@@ -620,7 +631,15 @@ impl BlockWriter<'_> {
                 (EN_QUESTIONS, "A: ")
             }
         };
-        let question = self.pick_filled(rng, questions);
+        let mut question = self.pick_filled(rng, questions);
+        // Readers do not ask the same thing twice in one issue.
+        for _ in 0..8 {
+            if !self.asked.contains(&question) {
+                break;
+            }
+            question = self.pick_filled(rng, questions);
+        }
+        self.asked.push(question.clone());
         let _ = writeln!(out, "> {question}\n");
         let first = self.sentence(rng, self.plan.language);
         let second = self.sentence(rng, self.plan.language);

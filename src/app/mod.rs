@@ -23,7 +23,7 @@ use std::io::{self, Write};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Instant;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context;
 use ratatui::Terminal;
@@ -99,17 +99,11 @@ pub enum AppSource {
 /// error screen with the reason instead.
 pub fn run(source: AppSource, config: &Config) -> anyhow::Result<()> {
     let options = Options::from_config(config);
-    let opened = match &source {
-        AppSource::Library(dir) => open_library(dir),
-        AppSource::Path(path) => crate::cli::library_for_path(path)
-            .map(|library| (library, path.display().to_string(), false)),
-        AppSource::Sample => crate::cli::sample_library()
-            .map(|library| (library, "sample archive".to_string(), false)),
-    };
+    let opened = open_source(&source, config);
     let sync = match &source {
         AppSource::Library(dir) => SyncPlan::Library {
             dir: dir.clone(),
-            configured: config.sources.clone(),
+            config: Box::new(config.clone()),
         },
         AppSource::Path(path) => SyncPlan::Nothing(format!(
             "{} is read directly: nothing to sync (import it to keep it in the library)",
@@ -137,16 +131,40 @@ pub fn run(source: AppSource, config: &Config) -> anyhow::Result<()> {
     }
 }
 
-/// The library in `dir`, or the sample archive while the library is empty (then `true`).
-fn open_library(dir: &Path) -> anyhow::Result<(Library, String, bool)> {
-    let library = Library::open(dir)?;
-    if library.post_count()? > 0 {
-        return Ok((library, dir.display().to_string(), false));
+/// The library to read for `source`, what the title bar calls it, and whether it is the
+/// sample standing in for an empty library. Every library gets the config's topics, so tags
+/// match what the CLI shows.
+fn open_source(source: &AppSource, config: &Config) -> anyhow::Result<(Library, String, bool)> {
+    let topics = config
+        .topics_vocabulary()
+        .context("the topic vocabulary is invalid")?;
+    let in_memory = || -> anyhow::Result<Library> {
+        let mut library = Library::open_in_memory()?;
+        library.set_topics(topics.clone())?;
+        Ok(library)
+    };
+    let sample = || -> anyhow::Result<Library> {
+        let mut library = in_memory()?;
+        crate::import::import_sample(&mut library).context("cannot load the sample archive")?;
+        Ok(library)
+    };
+    match source {
+        AppSource::Library(dir) => {
+            let mut library = Library::open(dir)?;
+            library.set_topics(topics.clone())?;
+            if library.post_count()? > 0 {
+                return Ok((library, dir.display().to_string(), false));
+            }
+            let origin = "sample archive (the library is empty: press r to sync, or sofa-weekly import PATH)";
+            Ok((sample()?, origin.into(), true))
+        }
+        AppSource::Path(path) => {
+            let mut library = in_memory()?;
+            crate::import::import_path(&mut library, path)?;
+            Ok((library, path.display().to_string(), false))
+        }
+        AppSource::Sample => Ok((sample()?, "sample archive".into(), false)),
     }
-    let sample = crate::cli::sample_library()?;
-    let origin =
-        "sample archive (the library is empty: press r to sync, or sofa-weekly import PATH)";
-    Ok((sample, origin.into(), true))
 }
 
 /// Runs the reader on `store` until the user quits. `origin` names what is being read in the

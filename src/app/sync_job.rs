@@ -11,18 +11,16 @@ use std::thread;
 
 use super::event::Event;
 use super::state::WorkerMsg;
-use crate::config::SourceEntry;
+use crate::config::Config;
 use crate::library::Library;
 use crate::sync::{self, SyncOptions, SyncProgress};
 
 /// What `r` can sync.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncPlan {
-    /// The sources of the library in `dir`, after registering those of the config file.
-    Library {
-        dir: PathBuf,
-        configured: Vec<SourceEntry>,
-    },
+    /// The sources of the library in `dir`, after registering those of the config file;
+    /// new posts get the config's topics.
+    Library { dir: PathBuf, config: Box<Config> },
     /// Nothing: the reason, shown in the status line.
     Nothing(String),
 }
@@ -44,14 +42,14 @@ impl SyncJob {
                 }));
                 None
             }
-            SyncPlan::Library { dir, configured } => {
+            SyncPlan::Library { dir, config } => {
                 let dir = dir.clone();
-                let configured = configured.clone();
+                let config = config.clone();
                 let stop = Arc::clone(&cancel);
                 thread::Builder::new()
                     .name("sync".into())
                     .spawn(move || {
-                        let outcome = sync_library(&dir, &configured, stop, &events);
+                        let outcome = sync_library(&dir, &config, stop, &events);
                         let (summary, failed) = match outcome {
                             Ok(outcome) => outcome,
                             Err(e) => (format!("sync failed: {e:#}"), true),
@@ -83,14 +81,15 @@ impl SyncJob {
 /// line and whether something failed.
 fn sync_library(
     dir: &std::path::Path,
-    configured: &[SourceEntry],
+    config: &Config,
     cancel: Arc<AtomicBool>,
     events: &Sender<Event>,
 ) -> anyhow::Result<(String, bool)> {
     let mut library = Library::open(dir)?;
+    library.set_topics(config.topics_vocabulary()?)?;
     let mut lines = Vec::new();
     let mut failed = false;
-    for problem in sync::register_configured_sources(&library, configured)? {
+    for problem in sync::register_configured_sources(&library, &config.sources)? {
         lines.push(format!("config: {problem}"));
         failed = true;
     }

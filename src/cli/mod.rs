@@ -2,8 +2,10 @@
 //! Printing lives in [`print`]; each command here only gathers what to print.
 
 mod print;
+mod show;
 pub mod sync;
 
+use std::cell::OnceCell;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -11,6 +13,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
+use crate::config::Config;
 use crate::import;
 use crate::library::{self, Filter, Library};
 
@@ -87,6 +90,17 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print one post, rendered: a post id from `list`, or a markdown file.
+    Show {
+        #[arg(value_name = "ID|PATH")]
+        target: String,
+        /// Wrap to this many columns [default: the terminal's width, else 80].
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        width: Option<u16>,
+        /// Plain text: no colours, styles or hyperlinks (also what a pipe gets).
+        #[arg(long)]
+        plain: bool,
+    },
     /// List sources with their post counts, last sync time and status.
     Sources {
         #[arg(long)]
@@ -100,18 +114,17 @@ pub enum Command {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let global = &cli.global;
+    let session = Session::new(&cli.global);
     match cli.command {
         None => {
             let source = match cli.path {
                 Some(path) => crate::app::AppSource::Path(path),
-                None => crate::app::AppSource::Library(library_dir(global)?),
+                None => crate::app::AppSource::Library(session.library_dir()?),
             };
-            let config = sync::load_config(global.config.as_deref());
-            crate::app::run(source, &config)?;
+            crate::app::run(source, session.config())?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Import { paths }) => run_import(global, &paths),
+        Some(Command::Import { paths }) => run_import(&session, &paths),
         Some(Command::List {
             tags,
             search,
@@ -127,35 +140,45 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 starred_only: starred,
                 limit,
             };
-            let library = open_for_reading(global)?;
+            let library = session.open_for_reading()?;
             let posts = library.list(&filter)?;
             print::posts(&mut stdout(), &posts, json)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Tags { json }) => {
-            let library = open_for_reading(global)?;
+            let library = session.open_for_reading()?;
             print::tags(&mut stdout(), &library.tags()?, json)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Search { query, limit, json }) => {
-            let library = open_for_reading(global)?;
+            let library = session.open_for_reading()?;
             let hits = library.search(&query.join(" "), limit)?;
             print::search_hits(&mut stdout(), &hits, json)?;
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Show {
+            target,
+            width,
+            plain,
+        }) => show::run_show(
+            &session,
+            &show::ShowArgs {
+                target: &target,
+                width: width.map(usize::from),
+                plain,
+            },
+        ),
         Some(Command::Sources { json }) => {
-            let library = open_library(global)?;
-            let config = sync::load_config(global.config.as_deref());
-            sync::run_sources(&library, &config, json, &mut stdout())
+            let library = session.open_library()?;
+            sync::run_sources(&library, session.config(), json, &mut stdout())
         }
         Some(Command::Source(command)) => {
-            let mut library = open_library(global)?;
+            let mut library = session.open_library()?;
             sync::run_source(&mut library, command, &mut stdout())
         }
         Some(Command::Sync(args)) => {
-            let mut library = open_library(global)?;
-            let config = sync::load_config(global.config.as_deref());
-            sync::run_sync(&mut library, &config, &args, &mut stdout())
+            let mut library = session.open_library()?;
+            sync::run_sync(&mut library, session.config(), &args, &mut stdout())
         }
     }
 }
@@ -164,42 +187,79 @@ fn stdout() -> impl Write {
     std::io::BufWriter::new(std::io::stdout().lock())
 }
 
-fn library_dir(global: &GlobalArgs) -> anyhow::Result<PathBuf> {
-    match &global.library {
-        Some(dir) => Ok(dir.clone()),
-        None => library::default_dir()
-            .context("cannot find a data folder for the library; pass --library DIR"),
+/// What every command may need, loaded only when it does: the config file (read once, its
+/// warnings printed once) and the library, opened with the config's topic vocabulary so that
+/// every command tags posts the same way.
+pub struct Session<'a> {
+    global: &'a GlobalArgs,
+    config: OnceCell<Config>,
+}
+
+impl<'a> Session<'a> {
+    pub fn new(global: &'a GlobalArgs) -> Session<'a> {
+        Session {
+            global,
+            config: OnceCell::new(),
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        self.config
+            .get_or_init(|| sync::load_config(self.global.config.as_deref()))
+    }
+
+    pub fn library_dir(&self) -> anyhow::Result<PathBuf> {
+        match &self.global.library {
+            Some(dir) => Ok(dir.clone()),
+            None => library::default_dir()
+                .context("cannot find a data folder for the library; pass --library DIR"),
+        }
+    }
+
+    /// The user's library.
+    pub fn open_library(&self) -> anyhow::Result<Library> {
+        let mut library = Library::open(&self.library_dir()?)?;
+        self.apply_topics(&mut library)?;
+        Ok(library)
+    }
+
+    /// The user's library, or the bundled sample archive while the library is empty, so that
+    /// a first run shows something.
+    pub fn open_for_reading(&self) -> anyhow::Result<Library> {
+        let library = self.open_library()?;
+        if library.post_count()? > 0 {
+            return Ok(library);
+        }
+        eprintln!(
+            "sofa-weekly: the library is empty; showing the bundled sample archive \
+             (add your own with `sofa-weekly import PATH`)"
+        );
+        let mut sample = Library::open_in_memory()?;
+        self.apply_topics(&mut sample)?;
+        import::import_sample(&mut sample).context("cannot load the sample archive")?;
+        Ok(sample)
+    }
+
+    /// A folder or file read into an in-memory library, leaving the user's library alone.
+    pub fn open_path(&self, path: &Path) -> anyhow::Result<Library> {
+        let mut library = Library::open_in_memory()?;
+        self.apply_topics(&mut library)?;
+        import::import_path(&mut library, path)?;
+        Ok(library)
+    }
+
+    fn apply_topics(&self, library: &mut Library) -> anyhow::Result<()> {
+        let topics = self
+            .config()
+            .topics_vocabulary()
+            .context("the topic vocabulary is invalid")?;
+        library.set_topics(topics)?;
+        Ok(())
     }
 }
 
-/// The user's library.
-fn open_library(global: &GlobalArgs) -> anyhow::Result<Library> {
-    Ok(Library::open(&library_dir(global)?)?)
-}
-
-/// The user's library, or the bundled sample archive while the library is empty, so that a
-/// first run shows something.
-fn open_for_reading(global: &GlobalArgs) -> anyhow::Result<Library> {
-    let library = open_library(global)?;
-    if library.post_count()? > 0 {
-        return Ok(library);
-    }
-    eprintln!(
-        "sofa-weekly: the library is empty; showing the bundled sample archive \
-         (add your own with `sofa-weekly import PATH`)"
-    );
-    sample_library()
-}
-
-/// An in-memory library holding the sample archive.
-pub fn sample_library() -> anyhow::Result<Library> {
-    let mut library = Library::open_in_memory()?;
-    import::import_sample(&mut library).context("cannot load the sample archive")?;
-    Ok(library)
-}
-
-fn run_import(global: &GlobalArgs, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
-    let mut library = open_library(global)?;
+fn run_import(session: &Session<'_>, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let mut library = session.open_library()?;
     let mut failed = false;
     let mut out = stdout();
     for path in paths {
@@ -208,10 +268,8 @@ fn run_import(global: &GlobalArgs, paths: &[PathBuf]) -> anyhow::Result<ExitCode
             Err(err) => {
                 out.flush()?;
                 failed = true;
-                eprintln!(
-                    "sofa-weekly: {}",
-                    crate::text::sanitize_line(&format!("{err:#}"))
-                );
+                let message = format!("{err:#}");
+                eprintln!("sofa-weekly: {}", crate::text::sanitize_line(&message));
             }
         }
     }
@@ -221,11 +279,4 @@ fn run_import(global: &GlobalArgs, paths: &[PathBuf]) -> anyhow::Result<ExitCode
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// Opens the post list of a folder or file in memory, without touching the library.
-pub fn library_for_path(path: &Path) -> anyhow::Result<Library> {
-    let mut library = Library::open_in_memory()?;
-    import::import_path(&mut library, path)?;
-    Ok(library)
 }

@@ -26,7 +26,10 @@ use crate::text::sanitize_line;
 /// `sofa-weekly source …`
 #[derive(Debug, Subcommand)]
 pub enum SourceCommand {
-    /// Add a source: github:OWNER/REPO[@REF][:PATH], an http(s) feed URL, or a local path.
+    // An attribute, not a doc comment: rustdoc would read `[:PATH]` as a link.
+    #[command(
+        about = "Add a source: github:OWNER/REPO[@REF][:PATH], an http(s) feed URL, or a local path"
+    )]
     Add {
         #[arg(value_name = "LOCATION")]
         location: String,

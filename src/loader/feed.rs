@@ -349,6 +349,11 @@ fn is_html_text(text: &Text) -> bool {
     essence.contains("html")
 }
 
+/// Deeper HTML than this is reduced to its text: htmd converts recursively, and a feed with
+/// thousands of nested elements would otherwise overflow the stack (measured: a debug build
+/// overflows 2 MiB at about 1,000 nested `<div>`s). Real articles nest a few dozen deep.
+const MAX_HTML_DEPTH: usize = 100;
+
 /// HTML → markdown, with `href`/`src` resolved against `base` and scripts and styles dropped.
 pub fn html_to_markdown(html: &str, base: Option<&Url>) -> String {
     let converter = htmd::HtmlToMarkdown::builder()
@@ -356,7 +361,13 @@ pub fn html_to_markdown(html: &str, base: Option<&Url>) -> String {
             "script", "style", "noscript", "iframe", "object", "embed",
         ])
         .build();
+    // html5ever takes quadratic time on absurd nesting (minutes for 50,000 levels), so
+    // such input never reaches it.
+    if estimated_depth(html) > MAX_HTML_DEPTH {
+        return strip_tags(html).trim().to_owned();
+    }
     let markdown = match converter.html_to_tree(html) {
+        Ok(tree) if max_depth(&tree) > MAX_HTML_DEPTH => text_of(&tree),
         Ok(tree) => {
             rewrite_links(&tree, base);
             converter.tree_to_markdown(&tree)
@@ -369,26 +380,134 @@ pub fn html_to_markdown(html: &str, base: Option<&Url>) -> String {
 
 /// The text of an HTML fragment, without markup (for titles).
 fn html_to_text(html: &str) -> String {
-    fn collect(node: &Rc<Node>, out: &mut String) {
-        if let NodeData::Text { contents } = &node.data {
-            out.push_str(&contents.borrow());
-        }
-        for child in node.children.borrow().iter() {
-            collect(child, out);
+    match htmd::HtmlToMarkdown::new().html_to_tree(html) {
+        Ok(tree) => text_of(&tree),
+        Err(_) => html.to_owned(),
+    }
+}
+
+/// Elements that never hold others open: void ones, and those HTML closes implicitly.
+fn never_nests(tag: &str) -> bool {
+    matches!(
+        tag,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "source"
+            | "track"
+            | "wbr"
+            | "p"
+            | "li"
+            | "dt"
+            | "dd"
+            | "option"
+            | "tr"
+            | "td"
+            | "th"
+    )
+}
+
+/// The deepest element nesting a plain scan of the tags suggests (an over-estimate for
+/// sloppy HTML, which only costs formatting). Linear time.
+fn estimated_depth(html: &str) -> usize {
+    let bytes = html.as_bytes();
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut at = 0;
+    while let Some(offset) = bytes[at..].iter().position(|b| *b == b'<') {
+        let start = at + offset + 1;
+        let end = bytes[start..]
+            .iter()
+            .position(|b| *b == b'>')
+            .map_or(bytes.len(), |e| start + e);
+        let tag = &html[start..end];
+        at = end.min(bytes.len());
+        if let Some(closing) = tag.strip_prefix('/') {
+            let name = closing.trim().to_ascii_lowercase();
+            if !never_nests(&name) {
+                depth = depth.saturating_sub(1);
+            }
+        } else if tag.starts_with(|c: char| c.is_ascii_alphabetic()) && !tag.ends_with('/') {
+            let name: String = tag
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if !never_nests(&name) {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
         }
     }
-    let converter = htmd::HtmlToMarkdown::new();
+    deepest
+}
+
+/// Text without tags, for HTML too absurd to parse.
+fn strip_tags(html: &str) -> String {
+    let mut text = String::with_capacity(html.len() / 2);
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// Every node with its depth, parents before children, without recursion.
+fn for_each_node(root: &Rc<Node>, mut visit: impl FnMut(&Rc<Node>, usize)) {
+    let mut stack = vec![(Rc::clone(root), 0)];
+    while let Some((node, depth)) = stack.pop() {
+        visit(&node, depth);
+        let children = node.children.borrow();
+        stack.extend(children.iter().rev().map(|c| (Rc::clone(c), depth + 1)));
+    }
+}
+
+fn max_depth(root: &Rc<Node>) -> usize {
+    let mut deepest = 0;
+    for_each_node(root, |_, depth| deepest = deepest.max(depth));
+    deepest
+}
+
+/// The text of a tree, in document order, skipping scripts and styles.
+fn text_of(root: &Rc<Node>) -> String {
     let mut text = String::new();
-    match converter.html_to_tree(html) {
-        Ok(tree) => collect(&tree, &mut text),
-        Err(_) => text.push_str(html),
-    }
+    let mut skip_below: Option<usize> = None;
+    for_each_node(root, |node, depth| {
+        if skip_below.is_some_and(|d| depth > d) {
+            return;
+        }
+        skip_below = None;
+        match &node.data {
+            NodeData::Element { name, .. }
+                if matches!(&*name.local, "script" | "style" | "noscript") =>
+            {
+                skip_below = Some(depth);
+            }
+            NodeData::Text { contents } => text.push_str(&contents.borrow()),
+            _ => {}
+        }
+    });
     text
 }
 
 /// Resolves relative `href` and `src` attributes; drops those with schemes a reader should
 /// never follow (`javascript:`, `data:`, `file:`, …).
-fn rewrite_links(node: &Rc<Node>, base: Option<&Url>) {
+fn rewrite_links(root: &Rc<Node>, base: Option<&Url>) {
+    for_each_node(root, |node, _| rewrite_node_links(node, base));
+}
+
+fn rewrite_node_links(node: &Rc<Node>, base: Option<&Url>) {
     if let NodeData::Element { attrs, .. } = &node.data {
         let mut attrs = attrs.borrow_mut();
         attrs.retain_mut(|attr| {
@@ -405,9 +524,6 @@ fn rewrite_links(node: &Rc<Node>, base: Option<&Url>) {
             }
             keep
         });
-    }
-    for child in node.children.borrow().iter() {
-        rewrite_links(child, base);
     }
 }
 
@@ -582,6 +698,27 @@ mod tests {
     }
 
     #[test]
+    fn absurdly_deep_html_becomes_text_instead_of_overflowing_the_stack() {
+        let html = "<div>".repeat(50_000) + "deep <b>text</b>" + &"</div>".repeat(50_000);
+        // The size of a background thread's stack in the app.
+        let handle = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || html_to_markdown(&html, None))
+            .unwrap();
+        assert_eq!(handle.join().unwrap(), "deep text");
+        assert_eq!(
+            estimated_depth("<p>a<p>b<br><img src=x><div><b>c</b></div>"),
+            2
+        );
+        // Nesting left unclosed counts too.
+        let implicit = "<ul>".repeat(150) + "x";
+        assert_eq!(html_to_markdown(&implicit, None), "x");
+        // Ordinary nesting is converted as usual.
+        let nested = "<div>".repeat(30) + "<p>a <b>b</b></p>" + &"</div>".repeat(30);
+        assert_eq!(html_to_markdown(&nested, None), "a **b**");
+    }
+
+    #[test]
     fn control_characters_never_reach_metadata() {
         let feed = parse(
             "<rss version=\"2.0\"><channel><title>t</title><item><guid>g</guid><title>Evil &#x1b;[31mred</title><category>a&#x9b;b</category></item></channel></rss>",
@@ -590,4 +727,43 @@ mod tests {
         assert!(!post.title.contains('\u{1b}'), "{:?}", post.title);
         assert!(post.meta.tags.iter().all(|t| !t.contains('\u{9b}')));
     }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    const RSS: &str = r#"<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title><item><guid>g</guid><title>A &amp; B</title><link>https://example.com/a</link><description><![CDATA[<p>Hi <a href="x">there</a></p>]]></description></item></channel></rss>"#;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Whatever the bytes, parsing returns (a feed or an error naming the URL); it never
+        /// panics.
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            if let Err(err) = parse_feed(URL_FOR_PROPS, &bytes, None) {
+                prop_assert!(err.to_string().starts_with(URL_FOR_PROPS));
+            }
+        }
+
+        /// A real feed cut anywhere or with one byte changed never panics either.
+        #[test]
+        fn damaged_feeds_never_panic(cut in 0..RSS.len(), at in 0..RSS.len(), byte in any::<u8>()) {
+            let _ = parse_feed(URL_FOR_PROPS, &RSS.as_bytes()[..cut], None);
+            let mut changed = RSS.as_bytes().to_vec();
+            changed[at] = byte;
+            let _ = parse_feed(URL_FOR_PROPS, &changed, Some("text/xml; charset=utf-8"));
+        }
+
+        /// Any HTML converts without panicking and without control characters in titles.
+        #[test]
+        fn any_html_converts(html in "\\PC{0,200}") {
+            let _ = html_to_markdown(&html, Url::parse(URL_FOR_PROPS).ok().as_ref());
+            prop_assert!(!clean_line(&html_to_text(&html)).chars().any(crate::text::is_forbidden));
+        }
+    }
+
+    const URL_FOR_PROPS: &str = "https://example.com/feed.xml";
 }

@@ -167,12 +167,15 @@ impl GithubEndpoints {
 
     /// The tree listing URL for `location`.
     pub fn tree_url(&self, location: &GithubLocation) -> String {
+        // A ref with slashes (`release/v1`) is written as path segments, as GitHub's own
+        // links do; each segment is encoded on its own.
+        let git_ref: Vec<String> = location.git_ref.split('/').map(encode_segment).collect();
         format!(
             "{}/repos/{}/{}/git/trees/{}?recursive=1",
             self.api,
             encode_segment(&location.owner),
             encode_segment(&location.repo),
-            encode_segment(&location.git_ref),
+            git_ref.join("/"),
         )
     }
 
@@ -398,7 +401,7 @@ fn select_markdown(
             continue;
         }
         let size = entry.size.unwrap_or(0);
-        let file = TreeFile {
+        let mut file = TreeFile {
             rel_path: rel_path.to_owned(),
             repo_path: entry.path,
             sha: entry.sha,
@@ -406,6 +409,11 @@ fn select_markdown(
         };
         if size > MAX_FILE_BYTES {
             let reason = format!("{size} bytes, larger than the 10 MiB a post may have");
+            tree.skipped.push((file, reason));
+        } else if file.rel_path.chars().any(crate::text::is_forbidden) {
+            // A path is shown in lists and messages: it must not carry escape sequences.
+            let reason = "the path contains terminal control characters".to_owned();
+            file.repo_path = crate::text::sanitize_line(&file.repo_path);
             tree.skipped.push((file, reason));
         } else {
             tree.files.push(file);
@@ -525,7 +533,7 @@ mod tests {
         );
         assert_eq!(
             endpoints.tree_url(&loc("github:o/r@feature/x")),
-            "https://api.example/repos/o/r/git/trees/feature%2Fx?recursive=1"
+            "https://api.example/repos/o/r/git/trees/feature/x?recursive=1"
         );
     }
 
@@ -550,13 +558,15 @@ mod tests {
             entry("content/zh/blogger/x.md", "blob", 10),
             entry("content/en/blog/y.md", "blob", 10),
             entry("content/zh/blog/huge.md", "blob", MAX_FILE_BYTES + 1),
+            entry("content/zh/blog/\u{1b}[31mred.md", "blob", 10),
         ];
         let tree = select_markdown(entries, &loc("github:o/r:content/zh/blog")).unwrap();
         let rel: Vec<_> = tree.files.iter().map(|f| f.rel_path.as_str()).collect();
         assert_eq!(rel, ["a/index.md", "b.MARKDOWN"]);
         assert_eq!(tree.files[0].repo_path, "content/zh/blog/a/index.md");
-        assert_eq!(tree.skipped.len(), 1);
+        assert_eq!(tree.skipped.len(), 2);
         assert_eq!(tree.skipped[0].0.rel_path, "huge.md");
+        assert!(!tree.skipped[1].0.repo_path.contains('\u{1b}'));
     }
 
     #[test]
@@ -585,5 +595,29 @@ mod tests {
             ..GithubEndpoints::default()
         };
         assert!(!format!("{endpoints:?}").contains("secret"));
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Parsing never panics, and what parses prints back to a location that parses the
+        /// same.
+        #[test]
+        fn parse_display_round_trips(text in "github:\\PC{0,40}") {
+            if let Ok(location) = GithubLocation::parse(&text) {
+                prop_assert_eq!(GithubLocation::parse(&location.to_string()).unwrap(), location);
+            }
+        }
+
+        /// Encoded segments hold only unreserved characters and `%XX`.
+        #[test]
+        fn encoded_segments_are_safe(segment in "\\PC{0,30}") {
+            let encoded = encode_segment(&segment);
+            prop_assert!(encoded.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b)));
+        }
     }
 }

@@ -1,137 +1,136 @@
-//! (being written) Minimal stand-in with the agreed interface, replaced by the renderer.
+//! Markdown to styled, wrapped lines for the reader and `sofa-weekly show`. Pure: no IO.
+//!
+//! [`render`] walks pulldown-cmark events ([`blocks`], one function per construct, tables in
+//! [`table`], code in [`code`]) and wraps every paragraph's styled runs as a whole with the
+//! CJK-aware wrapper in [`wrap`] (break rules in [`breaks`]). Besides the lines it returns
+//! what the reader navigates by: headings with their line numbers, the numbered links, and a
+//! source offset per line so a reading position survives a change of width.
+//!
+//! The width is a promise: no line of a [`Rendered`] is wider than the width asked for, for
+//! any width of at least 1 (indentation gives way first when it would eat the line; a
+//! character wider than the whole line is shown as `�`).
+
+mod ansi;
+mod blocks;
+pub mod breaks;
+pub mod check;
+mod code;
+mod find;
+mod header;
+mod html;
+mod inline;
+mod links;
+mod output;
+mod sanitize;
+mod table;
+mod theme;
+pub mod wrap;
 
 use ratatui::text::Line;
 
-#[derive(Debug, Clone)]
-pub struct Theme;
-impl Theme {
-    pub fn dark() -> Theme {
-        Theme
-    }
-    pub fn light() -> Theme {
-        Theme
-    }
-    pub fn plain() -> Theme {
-        Theme
-    }
-}
-#[derive(Debug, Clone)]
+pub use ansi::write_ansi;
+pub use header::header;
+pub use links::link_list;
+pub use theme::Theme;
+
+/// A heading of the post, for an outline.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Heading {
     pub level: u8,
     pub text: String,
+    /// Index in [`Rendered::lines`] of its first line.
     pub line: usize,
 }
-#[derive(Debug, Clone)]
+
+/// A link (or image) of the post, numbered in order of first appearance. The same URL
+/// appearing twice keeps its first number.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LinkRef {
     pub number: usize,
     pub url: String,
     pub text: String,
     pub is_image: bool,
 }
+
+/// Where a span of a rendered line belongs to a link: lets `write_ansi` emit OSC 8
+/// hyperlinks and the reader highlight the link under the cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LinkSpan {
+    pub line: usize,
+    /// Index of the span in `lines[line].spans`.
+    pub span: usize,
+    /// Index into [`Rendered::links`].
+    pub link: usize,
+}
+
+/// A match of [`Rendered::find`], in display columns of its line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TextMatch {
     pub line: usize,
     pub start_col: usize,
     pub end_col: usize,
 }
-#[derive(Debug, Clone, Default)]
+
+/// A post rendered at one width.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rendered {
     pub lines: Vec<Line<'static>>,
     pub headings: Vec<Heading>,
     pub links: Vec<LinkRef>,
+    pub link_spans: Vec<LinkSpan>,
+    /// For each line, the byte offset in the markdown source where its text starts
+    /// (non-decreasing): lets a reading position survive a change of width.
     pub line_offsets: Vec<usize>,
 }
-pub fn render(markdown: &str, width: usize, _theme: &Theme) -> Rendered {
-    let mut r = Rendered::default();
-    let mut offset = 0;
-    for src in markdown.split_inclusive('\n') {
-        let text = src.trim_end();
-        if let Some(h) = text.strip_prefix("# ").or(text.strip_prefix("## ")) {
-            r.headings.push(Heading {
-                level: 1,
-                text: h.to_string(),
-                line: r.lines.len(),
-            });
-        }
-        if let Some(i) = text.find("https://") {
-            let url: String = text[i..]
-                .split(|c: char| c.is_whitespace() || c == ')')
-                .next()
-                .unwrap()
-                .to_string();
-            r.links.push(LinkRef {
-                number: r.links.len() + 1,
-                url: url.clone(),
-                text: url,
-                is_image: false,
-            });
-        }
-        let mut cur = String::new();
-        let mut start = offset;
-        let mut pos = offset;
-        for c in text.chars() {
-            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-            if crate::text::display_width(&cur) + w > width.max(1) {
-                r.lines.push(Line::from(std::mem::take(&mut cur)));
-                r.line_offsets.push(start);
-                start = pos;
-            }
-            cur.push(c);
-            pos += c.len_utf8();
-        }
-        r.lines.push(Line::from(cur));
-        r.line_offsets.push(start);
-        offset += src.len();
-    }
-    r
+
+/// Renders `markdown` to lines at most `width` columns wide.
+///
+/// ```
+/// use sofa_weekly::render::{render, Theme};
+/// let rendered = render("# 周报\n\nSOFA Weekly 每周精选，筛选每周精华问答。", 12, &Theme::plain());
+/// let text: Vec<String> = rendered.lines.iter().map(|l| l.to_string()).collect();
+/// assert_eq!(text, ["周报", "════", "", "SOFA Weekly", "每周精选，筛", "选每周精华问", "答。"]);
+/// assert_eq!(rendered.headings[0].line, 0);
+/// ```
+pub fn render(markdown: &str, width: usize, theme: &Theme) -> Rendered {
+    blocks::render_blocks(markdown, width.max(1), theme)
 }
+
 impl Rendered {
-    pub fn find(&self, query: &str) -> Vec<TextMatch> {
-        let q = query.to_lowercase();
-        let mut out = Vec::new();
-        if q.is_empty() {
-            return out;
-        }
-        for (i, l) in self.lines.iter().enumerate() {
-            let s: String = l
-                .spans
-                .iter()
-                .map(|s| s.content.as_ref())
-                .collect::<String>()
-                .to_lowercase();
-            let mut from = 0;
-            while let Some(p) = s[from..].find(&q) {
-                let st = crate::text::display_width(&s[..from + p]);
-                out.push(TextMatch {
-                    line: i,
-                    start_col: st,
-                    end_col: st + crate::text::display_width(&q),
-                });
-                from += p + q.len();
-            }
-        }
-        out
-    }
+    /// Line index showing the source byte `offset`: the first of the lines that start at
+    /// the last line start at or before it (so a heading maps to its text, not its underline).
     pub fn line_for_offset(&self, offset: usize) -> usize {
-        self.line_offsets
-            .iter()
-            .rposition(|&o| o <= offset)
-            .unwrap_or(0)
+        let until = self.line_offsets.partition_point(|&start| start <= offset);
+        let Some(&start) = until.checked_sub(1).and_then(|i| self.line_offsets.get(i)) else {
+            return 0;
+        };
+        self.line_offsets.partition_point(|&other| other < start)
     }
+
+    /// Source byte offset where line `line` starts (the last line's for lines past the end).
     pub fn offset_for_line(&self, line: usize) -> usize {
-        self.line_offsets.get(line).copied().unwrap_or(0)
+        let last = self.line_offsets.len().saturating_sub(1);
+        self.line_offsets.get(line.min(last)).copied().unwrap_or(0)
     }
-}
-pub fn header(
-    title: &str,
-    date: Option<&str>,
-    tags: &[String],
-    _width: usize,
-    _theme: &Theme,
-) -> Vec<Line<'static>> {
-    vec![
-        Line::from(title.to_string()),
-        Line::from(format!("{} {}", date.unwrap_or(""), tags.join(", "))),
-        Line::from(""),
-    ]
+
+    /// The text of every line, without styles (what `--plain` prints).
+    pub fn plain_lines(&self) -> Vec<String> {
+        self.lines.iter().map(|line| line.to_string()).collect()
+    }
+
+    /// Writes the lines to a terminal or a pipe: SGR styles when `color`, and OSC 8
+    /// hyperlinks on link text when `hyperlinks`.
+    pub fn write_ansi(
+        &self,
+        out: &mut dyn std::io::Write,
+        color: bool,
+        hyperlinks: bool,
+    ) -> std::io::Result<()> {
+        let spans = if hyperlinks {
+            &self.link_spans[..]
+        } else {
+            &[]
+        };
+        ansi::write_lines(&self.lines, spans, &self.links, out, color)
+    }
 }

@@ -53,6 +53,8 @@ pub enum Reply {
     Huge { len: u64 },
     /// Say nothing for this long, then close.
     Stall(Duration),
+    /// Wait this long, then answer normally.
+    Delayed(Duration, Box<Reply>),
 }
 
 impl Reply {
@@ -208,7 +210,15 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>) {
             None => Reply::status(404, "not found"),
         }
     };
+    let reply = match reply {
+        Reply::Delayed(wait, reply) => {
+            std::thread::sleep(wait);
+            *reply
+        }
+        reply => reply,
+    };
     match reply {
+        Reply::Delayed(..) => {}
         Reply::Ok {
             status,
             headers,

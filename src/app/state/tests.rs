@@ -239,18 +239,17 @@ fn resizing_rewraps_at_the_new_width_at_the_same_place_in_the_text() {
     let after = h.app.reader.as_ref().unwrap();
     let page = after.page.as_ref().unwrap();
     assert_eq!(page.width, h.app.reader_width());
+    // The top line is the first line of the block holding the old top line's text.
     let line = after.scroll - page.header_len();
-    let start = page.rendered.line_offsets[line];
-    let end = page
-        .rendered
-        .line_offsets
-        .get(line + 1)
-        .copied()
-        .unwrap_or(usize::MAX);
+    let offsets = &page.rendered.line_offsets;
+    assert!(offsets[line] <= offset, "{} <= {offset}", offsets[line]);
     assert!(
-        start <= offset && offset < end.max(start + 1),
-        "{start} <= {offset} < {end}"
+        offsets
+            .get(line + 1)
+            .is_none_or(|&next| next <= offset || next > offsets[line])
     );
+    assert_eq!(line, page.rendered.line_for_offset(offset));
+    assert!(page.rendered.lines[line].width() > 0, "not a blank line");
     // Back to the old size: served from the cache, no query.
     assert!(h.app.resize(100, 30).is_empty());
 }

@@ -1,0 +1,410 @@
+//! The pulldown-cmark walker: one method per markdown construct, turning events into lines
+//! through [`Output`]. Paragraph text is collected by [`Inline`] and wrapped as a whole;
+//! tables go to [`super::table`], code blocks to [`super::code`], HTML to [`super::html`].
+
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use ratatui::style::Style;
+use ratatui::text::Span;
+use unicode_width::UnicodeWidthStr;
+
+use super::html::{self, HtmlPiece};
+use super::inline::Inline;
+use super::links::register_link;
+use super::output::Output;
+use super::sanitize::clean;
+use super::table::{self, TableData};
+use super::wrap::StyledText;
+use super::{Heading, Rendered, Theme, code};
+
+const BULLETS: [&str; 3] = ["• ", "◦ ", "▪ "];
+
+pub fn render_blocks(markdown: &str, width: usize, theme: &Theme) -> Rendered {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS;
+    let mut walker = Walker {
+        out: Output::new(width),
+        theme,
+        inline: Inline::default(),
+        lists: Vec::new(),
+        quote_depth: 0,
+        heading: None,
+        code: None,
+        image: None,
+        html: None,
+        table: None,
+    };
+    walker.inline.reset(theme.text);
+    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+        walker.event(event, range);
+    }
+    walker.flush();
+    walker.out.finish()
+}
+
+struct CodeBlock {
+    language: Option<String>,
+    text: String,
+    source: usize,
+}
+
+struct Image {
+    url: String,
+    alt: String,
+    source: usize,
+}
+
+struct Walker<'t> {
+    out: Output,
+    theme: &'t Theme,
+    inline: Inline,
+    /// Next number of each open list (`None`: a bullet list).
+    lists: Vec<Option<u64>>,
+    quote_depth: usize,
+    heading: Option<HeadingLevel>,
+    code: Option<CodeBlock>,
+    image: Option<Image>,
+    html: Option<(String, usize)>,
+    table: Option<TableData>,
+}
+
+impl Walker<'_> {
+    fn event(&mut self, event: Event<'_>, range: Range<usize>) {
+        let at = range.start;
+        match event {
+            Event::Start(tag) => self.start(tag, at),
+            Event::End(tag) => self.end(tag, at),
+            Event::Text(text) => self.text(&text, at),
+            Event::Code(code) => self.inline.push_with(&code, self.theme.inline_code, at),
+            Event::InlineHtml(tag) => self.inline_html(&tag, at),
+            Event::Html(block) => match &mut self.html {
+                Some((collected, _)) => collected.push_str(&block),
+                None => self.html_pieces(html::parse_block(&block), at),
+            },
+            Event::FootnoteReference(label) => {
+                let marker = format!("[^{}]", clean(&label));
+                self.inline.push_with(&marker, self.theme.footnote, at);
+            }
+            Event::SoftBreak => self.inline.soft_break(),
+            Event::HardBreak => self.inline.hard_break(at),
+            Event::Rule => self.rule(at),
+            Event::TaskListMarker(done) => {
+                let marker = if done { "[x] " } else { "[ ] " };
+                self.out.replace_marker(marker, self.theme.bullet);
+            }
+            Event::InlineMath(text) | Event::DisplayMath(text) => self.text(&text, at),
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, at: usize) {
+        match tag {
+            Tag::Paragraph => self.flush(),
+            Tag::Heading { level, .. } => {
+                self.flush();
+                self.heading = Some(level);
+                self.inline
+                    .push_style(self.theme.headings[level as usize - 1]);
+            }
+            Tag::BlockQuote(_) => {
+                self.flush();
+                self.out.settle_blank();
+                self.out.open("┃ ", Some("┃ "), self.theme.quote_bar);
+                self.quote_depth += 1;
+                self.inline.reset(self.base_style());
+            }
+            Tag::CodeBlock(kind) => {
+                self.flush();
+                let language = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split([' ', ',', '{'])
+                        .next()
+                        .filter(|lang| !lang.is_empty())
+                        .map(clean),
+                    CodeBlockKind::Indented => None,
+                };
+                self.code = Some(CodeBlock {
+                    language,
+                    text: String::new(),
+                    source: at,
+                });
+            }
+            Tag::HtmlBlock => {
+                self.flush();
+                self.html = Some((String::new(), at));
+            }
+            Tag::List(start) => {
+                self.flush();
+                self.lists.push(start);
+            }
+            Tag::Item => {
+                self.flush();
+                let depth = self.lists.len().saturating_sub(1);
+                let marker = match self.lists.last_mut() {
+                    Some(Some(number)) => {
+                        *number += 1;
+                        format!("{}. ", *number - 1)
+                    }
+                    _ => BULLETS[depth % BULLETS.len()].to_string(),
+                };
+                self.out.open(&marker, None, self.theme.bullet);
+            }
+            Tag::FootnoteDefinition(label) => {
+                self.flush();
+                let mut label = clean(&label);
+                label.truncate(label.char_indices().nth(8).map_or(label.len(), |(i, _)| i));
+                self.out
+                    .open(&format!("[^{label}] "), None, self.theme.footnote);
+            }
+            Tag::Table(alignments) => {
+                self.flush();
+                self.table = Some(TableData::new(alignments, at));
+            }
+            Tag::TableHead | Tag::TableRow | Tag::TableCell => {
+                self.inline.reset(self.theme.text);
+            }
+            Tag::Emphasis => self.inline.push_style(self.theme.emphasis),
+            Tag::Strong => self.inline.push_style(self.theme.strong),
+            Tag::Strikethrough => self.inline.push_style(self.theme.strikethrough),
+            Tag::Link { dest_url, .. } => {
+                let index = register_link(&mut self.out.rendered.links, &dest_url, false);
+                self.inline.link = Some(index);
+                self.inline.link_text.clear();
+                self.inline.push_style(self.theme.link);
+            }
+            Tag::Image { dest_url, .. } => {
+                self.image = Some(Image {
+                    url: dest_url.into_string(),
+                    alt: String::new(),
+                    source: at,
+                });
+            }
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd, at: usize) {
+        match tag {
+            TagEnd::Paragraph => {
+                self.flush();
+                self.out.blank_before_next();
+            }
+            TagEnd::Heading(level) => self.end_heading(level),
+            TagEnd::BlockQuote(_) => {
+                self.flush();
+                self.out.close();
+                self.quote_depth -= 1;
+                self.inline.reset(self.base_style());
+                self.out.blank_before_next();
+            }
+            TagEnd::CodeBlock => {
+                if let Some(block) = self.code.take() {
+                    let lines = code::render_block(
+                        block.language.as_deref(),
+                        &block.text,
+                        self.out.content_width(),
+                        self.theme,
+                    );
+                    for (spans, offset) in lines {
+                        self.out.emit_spans(spans, block.source + offset);
+                    }
+                }
+                self.out.blank_before_next();
+            }
+            TagEnd::HtmlBlock => {
+                if let Some((block, source)) = self.html.take() {
+                    self.html_pieces(html::parse_block(&block), source);
+                }
+                self.flush();
+                self.out.blank_before_next();
+            }
+            TagEnd::List(_) => {
+                self.flush();
+                self.lists.pop();
+                if self.lists.is_empty() {
+                    self.out.blank_before_next();
+                }
+            }
+            TagEnd::Item | TagEnd::FootnoteDefinition => {
+                self.flush();
+                self.out.close();
+                if tag == TagEnd::FootnoteDefinition {
+                    self.out.blank_before_next();
+                }
+            }
+            TagEnd::TableCell => {
+                let cell = self.take_inline();
+                if let Some(table) = &mut self.table {
+                    table.push_cell(cell);
+                }
+            }
+            TagEnd::TableHead | TagEnd::TableRow => {
+                if let Some(table) = &mut self.table {
+                    table.end_row();
+                }
+            }
+            TagEnd::Table => {
+                if let Some(data) = self.table.take() {
+                    let width = self.out.content_width();
+                    for (spans, source) in table::render_table(&data, width, self.theme) {
+                        self.out.emit(spans, source);
+                    }
+                }
+                self.inline.reset(self.base_style());
+                self.out.blank_before_next();
+            }
+            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => self.inline.pop_style(),
+            TagEnd::Link => {
+                self.inline.pop_style();
+                if let Some(index) = self.inline.link.take() {
+                    let link = &mut self.out.rendered.links[index];
+                    if link.text.is_empty() {
+                        link.text = clean(&self.inline.link_text);
+                    }
+                    let marker = format!("[{}]", link.number);
+                    self.inline.push_with(&marker, self.theme.link_number, at);
+                }
+            }
+            TagEnd::Image => {
+                if let Some(image) = self.image.take() {
+                    self.push_image(&image.url, &image.alt, image.source);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn text(&mut self, text: &str, at: usize) {
+        if let Some(code) = &mut self.code {
+            code.text.push_str(text);
+        } else if let Some(image) = &mut self.image {
+            image.alt.push_str(text);
+        } else {
+            self.inline.push_text(text, at);
+        }
+    }
+
+    fn base_style(&self) -> Style {
+        if self.quote_depth > 0 {
+            self.theme.text.patch(self.theme.quote_text)
+        } else {
+            self.theme.text
+        }
+    }
+
+    fn take_inline(&mut self) -> StyledText {
+        let text = self.inline.take();
+        self.inline.reset(self.base_style());
+        text
+    }
+
+    /// Wraps and emits the paragraph collected so far.
+    fn flush(&mut self) {
+        if self.table.is_some() {
+            return; // cells are collected by the table
+        }
+        let mut text = self.take_inline();
+        text.trim_end();
+        if text.is_empty() {
+            return;
+        }
+        let width = self.out.content_width();
+        for range in text.wrap(width) {
+            let source = text.source_offset(range.start);
+            self.out.emit(text.spans(range), source);
+        }
+    }
+
+    fn end_heading(&mut self, level: HeadingLevel) {
+        self.heading = None;
+        let mut text = self.take_inline();
+        text.trim_end();
+        let level_number = level as usize;
+        let source = text.runs.first().map_or(0, |run| run.source);
+        self.out.settle_blank();
+        let first_line = self.out.rendered.lines.len();
+        self.out.rendered.headings.push(Heading {
+            level: level_number as u8,
+            text: text.text.replace('\n', " "),
+            line: first_line,
+        });
+        if level_number >= 3 {
+            let marker = format!("{} ", "#".repeat(level_number));
+            self.out.open(&marker, None, self.theme.heading_marker);
+        }
+        let width = self.out.content_width();
+        let mut widest = 0;
+        for range in text.wrap(width) {
+            widest = widest.max(text.text[range.clone()].width());
+            let at = text.source_offset(range.start);
+            self.out.emit(text.spans(range), at);
+        }
+        if level_number >= 3 {
+            self.out.close();
+        } else {
+            let rule = if level_number == 1 { "═" } else { "─" };
+            let underline = rule.repeat(widest.clamp(1, width));
+            let style = self.theme.headings[level_number - 1];
+            self.out
+                .emit_spans(vec![Span::styled(underline, style)], source);
+        }
+        self.out.blank_before_next();
+    }
+
+    fn rule(&mut self, at: usize) {
+        self.flush();
+        let width = self.out.content_width();
+        self.out
+            .emit_spans(vec![Span::styled("─".repeat(width), self.theme.rule)], at);
+        self.out.blank_before_next();
+    }
+
+    fn inline_html(&mut self, tag: &str, at: usize) {
+        match html::tag_meaning(tag) {
+            Some(HtmlPiece::LineBreak) => self.inline.hard_break(at),
+            Some(HtmlPiece::Image { src, alt }) => self.push_image(&src, &alt, at),
+            Some(HtmlPiece::Text(text)) => self.inline.push_text(&text, at),
+            Some(HtmlPiece::ParagraphBreak) | None => {}
+        }
+    }
+
+    fn html_pieces(&mut self, pieces: Vec<HtmlPiece>, at: usize) {
+        for piece in pieces {
+            match piece {
+                HtmlPiece::Text(text) => self.inline.push_text(&text, at),
+                HtmlPiece::LineBreak => self.inline.hard_break(at),
+                HtmlPiece::ParagraphBreak => {
+                    if !self.inline.text.is_empty() {
+                        self.flush();
+                        self.out.blank_before_next();
+                    }
+                }
+                HtmlPiece::Image { src, alt } => self.push_image(&src, &alt, at),
+            }
+        }
+    }
+
+    /// `[image: alt][n]`, with the URL in the link list.
+    fn push_image(&mut self, url: &str, alt: &str, at: usize) {
+        let index = register_link(&mut self.out.rendered.links, url, true);
+        let alt = clean(alt.trim());
+        let link = &mut self.out.rendered.links[index];
+        if link.text.is_empty() {
+            link.text.clone_from(&alt);
+        }
+        let number = link.number;
+        let label = if alt.is_empty() {
+            "[image]".to_string()
+        } else {
+            format!("[image: {alt}]")
+        };
+        let outer_link = self.inline.link;
+        self.inline.link = Some(index);
+        self.inline.push_with(&label, self.theme.image, at);
+        self.inline.link = outer_link;
+        self.inline
+            .push_with(&format!("[{number}]"), self.theme.link_number, at);
+    }
+}

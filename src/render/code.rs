@@ -1,0 +1,176 @@
+//! Code blocks: highlighted by language with syntect (loaded lazily, the first time a code
+//! block with a known language is shown under a colour theme), tabs expanded, control
+//! characters made visible, and long lines soft-wrapped with a `↪` continuation mark.
+//!
+//! ```text
+//! ╭─ java
+//! │ <properties>
+//! │     <tomcat.version>9.0.31</
+//! ↪ tomcat.version>
+//! ╰─
+//! ```
+
+use std::sync::OnceLock;
+
+use ratatui::style::{Color, Style};
+use ratatui::text::Span;
+use syntect::easy::HighlightLines;
+use syntect::highlighting::ThemeSet;
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+use super::Theme;
+use super::sanitize::visible;
+use super::wrap::StyledText;
+
+/// Highlighting stops after this many bytes of one block: beyond it the code is shown
+/// unhighlighted (syntect's regexes make huge or hostile blocks slow).
+const HIGHLIGHT_LIMIT: usize = 64 * 1024;
+const TAB_WIDTH: usize = 4;
+
+fn syntaxes() -> &'static SyntaxSet {
+    static SYNTAXES: OnceLock<SyntaxSet> = OnceLock::new();
+    SYNTAXES.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+fn themes() -> &'static ThemeSet {
+    static THEMES: OnceLock<ThemeSet> = OnceLock::new();
+    THEMES.get_or_init(ThemeSet::load_defaults)
+}
+
+/// The lines of a code block with their byte offsets in `code`: a label line, each code
+/// line (continuations marked), and a closing line. Every line fits `width`.
+pub fn render_block(
+    language: Option<&str>,
+    code: &str,
+    width: usize,
+    theme: &Theme,
+) -> Vec<(Vec<Span<'static>>, usize)> {
+    let gutter = theme.code_gutter;
+    let mut out = Vec::new();
+    let label = match language {
+        Some(lang) => format!("╭─ {lang}"),
+        None => "╭─".to_string(),
+    };
+    out.push((vec![Span::styled(fit(&label, width), gutter)], 0));
+    let text_width = width.saturating_sub(2).max(1);
+    let with_gutter = width >= 3;
+    for (offset, line) in styled_lines(language, code, theme) {
+        for (i, range) in line.wrap(text_width).into_iter().enumerate() {
+            let mut spans = Vec::new();
+            if with_gutter {
+                let mark = if i == 0 { "│ " } else { "↪ " };
+                spans.push(Span::styled(mark, gutter));
+            }
+            spans.extend(line.spans(range).into_iter().map(|piece| piece.span));
+            out.push((spans, offset));
+        }
+    }
+    out.push((vec![Span::styled(fit("╰─", width), gutter)], code.len()));
+    out
+}
+
+fn fit(text: &str, width: usize) -> String {
+    crate::text::truncate_to_width(text, width).into_owned()
+}
+
+/// Each line of the block as styled text, with its byte offset in `code`.
+fn styled_lines(language: Option<&str>, code: &str, theme: &Theme) -> Vec<(usize, StyledText)> {
+    let base = theme.code_block;
+    let mut highlighter = match (language, theme.code_theme) {
+        (Some(lang), Some(theme_name)) if code.len() <= HIGHLIGHT_LIMIT => {
+            let syntaxes = syntaxes();
+            syntaxes
+                .find_syntax_by_token(lang)
+                .zip(themes().themes.get(theme_name))
+                .map(|(syntax, theme)| HighlightLines::new(syntax, theme))
+        }
+        _ => None,
+    };
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in LinesWithEndings::from(code) {
+        let mut styled = StyledText::default();
+        let mut column = 0;
+        let pieces = highlighter
+            .as_mut()
+            .and_then(|h| h.highlight_line(line, syntaxes()).ok());
+        match pieces {
+            Some(pieces) => {
+                for (style, piece) in pieces {
+                    let fg = style.foreground;
+                    let style = base.fg(Color::Rgb(fg.r, fg.g, fg.b));
+                    push_code(&mut styled, piece, style, &mut column);
+                }
+            }
+            None => push_code(&mut styled, line, base, &mut column),
+        }
+        out.push((offset, styled));
+        offset += line.len();
+    }
+    out
+}
+
+/// Appends code text: tabs expanded to the next tab stop, newlines dropped, control
+/// characters shown as pictures.
+fn push_code(text: &mut StyledText, piece: &str, style: Style, column: &mut usize) {
+    let mut clean = String::with_capacity(piece.len());
+    for c in piece.chars() {
+        match c {
+            '\n' | '\r' => {}
+            '\t' => {
+                let spaces = TAB_WIDTH - *column % TAB_WIDTH;
+                clean.extend(std::iter::repeat_n(' ', spaces));
+                *column += spaces;
+            }
+            c => {
+                if let Some(shown) = visible(c) {
+                    clean.push(shown);
+                    *column += unicode_width::UnicodeWidthChar::width(shown).unwrap_or(0);
+                }
+            }
+        }
+    }
+    text.push(&clean, style, None, 0);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unicode_width::UnicodeWidthStr;
+
+    fn plain(language: Option<&str>, code: &str, width: usize) -> Vec<String> {
+        render_block(language, code, width, &Theme::plain())
+            .into_iter()
+            .map(|(spans, _)| spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn long_lines_wrap_with_a_continuation_mark() {
+        let lines = plain(
+            Some("java"),
+            "<tomcat.version>9.0.31</tomcat.version>\n",
+            20,
+        );
+        assert_eq!(lines[0], "╭─ java");
+        assert!(lines[1].starts_with("│ "));
+        assert!(lines[2].starts_with("↪ "));
+        assert_eq!(lines.last().unwrap(), "╰─");
+        assert!(lines.iter().all(|l| l.width() <= 20));
+    }
+
+    #[test]
+    fn escape_sequences_in_code_are_shown_not_sent() {
+        let lines = plain(None, "echo \u{1b}[2J\n", 40);
+        assert_eq!(lines[1], "│ echo ␛[2J");
+    }
+
+    #[test]
+    fn highlighting_colours_known_languages() {
+        let lines = render_block(Some("rust"), "fn main() {}\n", 40, &Theme::dark());
+        let colours: std::collections::HashSet<_> =
+            lines[1].0.iter().filter_map(|s| s.style.fg).collect();
+        assert!(colours.len() > 1, "{lines:?}");
+    }
+}

@@ -1,0 +1,80 @@
+//! The header `show` prints above a post: its title wrapped like the text, then the date
+//! and tags on one line (wrapped too), then a rule.
+
+use ratatui::text::{Line, Span};
+
+use super::Theme;
+use super::sanitize::clean;
+use super::wrap::StyledText;
+
+/// A post's title, date and tags as lines above its text, each at most `width` columns.
+pub fn header(
+    title: &str,
+    date: Option<&str>,
+    tags: &[String],
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut title_text = StyledText::default();
+    title_text.push(clean(title).trim(), theme.title, None, 0);
+    push_wrapped(&mut lines, &title_text, width);
+
+    let mut meta = StyledText::default();
+    if let Some(date) = date {
+        meta.push(&clean(date), theme.meta, None, 0);
+    }
+    for tag in tags {
+        if !meta.is_empty() {
+            meta.push(" · ", theme.meta, None, 0);
+        }
+        meta.push(&format!("#{}", clean(tag)), theme.tag, None, 0);
+    }
+    push_wrapped(&mut lines, &meta, width);
+    lines.push(Line::from(Span::styled("─".repeat(width), theme.rule)));
+    lines.push(Line::default());
+    lines
+}
+
+fn push_wrapped(lines: &mut Vec<Line<'static>>, text: &StyledText, width: usize) {
+    if text.is_empty() {
+        return;
+    }
+    for range in text.wrap(width) {
+        let spans: Vec<Span<'static>> = text.spans(range).into_iter().map(|s| s.span).collect();
+        lines.push(Line::from(spans));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn header_wraps_the_title_and_lists_date_and_tags() {
+        let lines: Vec<String> = header(
+            "SOFA Weekly | MOSN 发布、直播系列整理、0312直播预告",
+            Some("2020-02-28"),
+            &["SOFA Weekly".into(), "MOSN".into()],
+            26,
+            &Theme::plain(),
+        )
+        .iter()
+        .map(|l| l.to_string())
+        .collect();
+        assert!(lines.iter().all(|l| l.width() <= 26), "{lines:#?}");
+        assert!(
+            lines.contains(&"2020-02-28 · #SOFA Weekly".to_string()),
+            "{lines:#?}"
+        );
+        assert_eq!(lines[lines.len() - 2], "─".repeat(26));
+    }
+
+    #[test]
+    fn control_characters_in_titles_are_made_visible() {
+        let lines = header("a\u{1b}[2Jb", None, &[], 40, &Theme::plain());
+        assert_eq!(lines[0].to_string(), "a␛[2Jb");
+    }
+}

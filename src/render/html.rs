@@ -1,0 +1,249 @@
+//! The little HTML that markdown posts carry: `<br>` breaks a line, `<img>` becomes an image,
+//! block tags (`<p>`, `<div>`, …) separate paragraphs, entities are decoded, every other tag
+//! is dropped with its text kept, and `<script>`/`<style>` bodies and comments vanish.
+
+/// What a piece of HTML means to the renderer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HtmlPiece {
+    Text(String),
+    LineBreak,
+    ParagraphBreak,
+    Image { src: String, alt: String },
+}
+
+/// Interprets one tag (`<br/>`, `<img src=…>`, `</span>`); `None` for tags that are dropped.
+pub fn tag_meaning(tag: &str) -> Option<HtmlPiece> {
+    let name = tag_name(tag)?;
+    let closing = tag.trim_start_matches('<').starts_with('/');
+    match name.as_str() {
+        "br" => Some(HtmlPiece::LineBreak),
+        "img" if !closing => Some(HtmlPiece::Image {
+            src: attribute(tag, "src").unwrap_or_default(),
+            alt: attribute(tag, "alt").unwrap_or_default(),
+        }),
+        "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" | "ul" | "ol" | "tr"
+        | "table" | "blockquote" | "pre" | "hr" | "section" | "article" | "figure" | "center"
+        | "details" | "summary" => Some(HtmlPiece::ParagraphBreak),
+        _ => None,
+    }
+}
+
+/// Splits a block of HTML into text, breaks and images.
+pub fn parse_block(html: &str) -> Vec<HtmlPiece> {
+    let mut out = Vec::new();
+    let mut text = String::new();
+    let mut rest = html;
+    let mut skip_until: Option<&str> = None;
+    while let Some(open) = rest.find('<') {
+        let after = &rest[open + 1..];
+        let is_tag = after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!');
+        if !is_tag {
+            if skip_until.is_none() {
+                text.push_str(&rest[..=open]);
+            }
+            rest = after;
+            continue;
+        }
+        if skip_until.is_none() {
+            text.push_str(&rest[..open]);
+        }
+        if after.starts_with("!--") {
+            rest = after.find("-->").map_or("", |end| &after[end + 3..]);
+            continue;
+        }
+        let end = tag_end(after).unwrap_or(after.len());
+        let tag = &rest[open..open + 1 + end];
+        rest = after.get(end + 1..).unwrap_or("");
+        let name = tag_name(tag).unwrap_or_default();
+        if let Some(closer) = skip_until {
+            if tag.starts_with("</") && name == closer {
+                skip_until = None;
+            }
+            continue;
+        }
+        if !tag.starts_with("</") && (name == "script" || name == "style") {
+            skip_until = Some(if name == "script" { "script" } else { "style" });
+            continue;
+        }
+        if let Some(piece) = tag_meaning(tag) {
+            flush_text(&mut text, &mut out);
+            out.push(piece);
+        }
+    }
+    if skip_until.is_none() {
+        text.push_str(rest);
+    }
+    flush_text(&mut text, &mut out);
+    out
+}
+
+fn flush_text(text: &mut String, out: &mut Vec<HtmlPiece>) {
+    if !text.trim().is_empty() {
+        out.push(HtmlPiece::Text(decode_entities(text)));
+    }
+    text.clear();
+}
+
+/// Byte index of the `>` closing a tag whose text (after `<`) is `after`, skipping quoted
+/// attribute values.
+fn tag_end(after: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    for (i, c) in after.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '>') => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn tag_name(tag: &str) -> Option<String> {
+    let inner = tag.trim_start_matches('<').trim_start_matches('/');
+    let name: String = inner
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    (!name.is_empty()).then(|| name.to_ascii_lowercase())
+}
+
+/// The value of attribute `name` in a tag, entities decoded.
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let lower = tag.to_ascii_lowercase();
+    let mut search = 0;
+    while let Some(found) = lower[search..].find(name) {
+        let at = search + found;
+        search = at + name.len();
+        let preceded_by_space = lower[..at].ends_with(|c: char| c.is_ascii_whitespace());
+        let rest = lower[search..].trim_start();
+        if !preceded_by_space || !rest.starts_with('=') {
+            continue;
+        }
+        let value_start = tag.len() - rest.len() + 1;
+        let value = tag[value_start..].trim_start();
+        let raw = match value.chars().next() {
+            Some(q @ ('"' | '\'')) => value[1..].split(q).next().unwrap_or(""),
+            _ => value
+                .split(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+                .next()
+                .unwrap_or(""),
+        };
+        return Some(decode_entities(raw));
+    }
+    None
+}
+
+/// Decodes `&name;`, `&#123;` and `&#x1F600;` entities; unknown ones are kept as written.
+pub fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        let decoded = after
+            .find(';')
+            .filter(|&semi| semi <= 10)
+            .and_then(|semi| entity(&after[..semi]).map(|c| (c, semi)));
+        match decoded {
+            Some((c, semi)) => {
+                out.push(c);
+                rest = &after[semi + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn entity(name: &str) -> Option<char> {
+    if let Some(number) = name.strip_prefix('#') {
+        let code = match number.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => number.parse().ok()?,
+        };
+        return char::from_u32(code).filter(|&c| c != '\0');
+    }
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{a0}',
+        "copy" => '©',
+        "reg" => '®',
+        "trade" => '™',
+        "mdash" => '—',
+        "ndash" => '–',
+        "hellip" => '…',
+        "laquo" => '«',
+        "raquo" => '»',
+        "ldquo" => '“',
+        "rdquo" => '”',
+        "lsquo" => '‘',
+        "rsquo" => '’',
+        "middot" => '·',
+        "times" => '×',
+        "bull" => '•',
+        "emsp" => '\u{2003}',
+        "ensp" => '\u{2002}',
+        "yen" => '¥',
+        "euro" => '€',
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn br_breaks_and_img_becomes_an_image() {
+        assert_eq!(tag_meaning("<br/>"), Some(HtmlPiece::LineBreak));
+        assert_eq!(
+            tag_meaning(r#"<img src="a.png" alt='架构 &amp; 图' width=300>"#),
+            Some(HtmlPiece::Image {
+                src: "a.png".into(),
+                alt: "架构 & 图".into()
+            })
+        );
+        assert_eq!(tag_meaning("<span class=x>"), None);
+    }
+
+    #[test]
+    fn block_html_keeps_text_drops_tags_scripts_and_comments() {
+        let pieces = parse_block(
+            "<div align=center><b>粗</b> &lt;tag&gt;<!-- hidden --><script>x()</script>尾</div>",
+        );
+        assert_eq!(
+            pieces,
+            [
+                HtmlPiece::ParagraphBreak,
+                HtmlPiece::Text("粗 <tag>尾".into()),
+                HtmlPiece::ParagraphBreak
+            ]
+        );
+    }
+
+    #[test]
+    fn a_lone_less_than_sign_is_text() {
+        assert_eq!(parse_block("1 < 2"), [HtmlPiece::Text("1 < 2".into())]);
+    }
+
+    #[test]
+    fn entities_decode_numeric_and_named_and_keep_unknown() {
+        assert_eq!(
+            decode_entities("&#x4E2D;&#25991;&hellip;&bogus; &"),
+            "中文…&bogus; &"
+        );
+    }
+}

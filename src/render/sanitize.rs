@@ -1,0 +1,68 @@
+//! Keeps terminal control characters out of rendered text: C0 controls become their visible
+//! Control Pictures (U+2400 block), DEL becomes ␡, and C1 controls and bidi overrides are
+//! dropped (see [`crate::text::is_forbidden`]). Everything the renderer shows from content
+//! goes through here once, so neither the view nor `write_ansi` has to think about it.
+
+use crate::text::is_forbidden;
+
+/// Appends `text` to `out` with control characters made harmless. Tabs become a space
+/// (prose has no tab stops; code blocks expand tabs before calling this), newlines a space.
+pub fn push_clean(out: &mut String, text: &str) {
+    if !text
+        .chars()
+        .any(|c| is_forbidden(c) || c == '\t' || c == '\n')
+    {
+        out.push_str(text);
+        return;
+    }
+    for c in text.chars() {
+        match c {
+            '\t' | '\n' => out.push(' '),
+            '\r' => {}
+            c => {
+                if let Some(shown) = visible(c) {
+                    out.push(shown);
+                }
+            }
+        }
+    }
+}
+
+/// `text` made harmless, for single-line fields (link targets, heading text).
+pub fn clean(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    push_clean(&mut out, text);
+    out
+}
+
+/// How a character is shown: itself, a control picture, or nothing.
+pub fn visible(c: char) -> Option<char> {
+    if !is_forbidden(c) {
+        return Some(c);
+    }
+    match c {
+        '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32),
+        '\u{7f}' => Some('\u{2421}'),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_become_visible_pictures() {
+        assert_eq!(clean("a\u{1b}[2Jb\u{7}"), "a␛[2Jb␇");
+    }
+
+    #[test]
+    fn c1_controls_and_bidi_overrides_are_dropped() {
+        assert_eq!(clean("x\u{9b}31my\u{202e}z\u{2066}"), "x31myz");
+    }
+
+    #[test]
+    fn tabs_and_newlines_become_spaces_and_cr_goes() {
+        assert_eq!(clean("a\tb\r\nc"), "a b c");
+    }
+}

@@ -1,0 +1,148 @@
+//! The looks of rendered text: one [`Style`] per markdown element, and the syntect theme
+//! used for code blocks. `Theme::plain()` has no colours and no styles at all, for pipes,
+//! `--plain` and `NO_COLOR`.
+
+use ratatui::style::{Color, Modifier, Style};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Theme {
+    pub text: Style,
+    /// Levels 1 to 6.
+    pub headings: [Style; 6],
+    pub heading_marker: Style,
+    pub emphasis: Style,
+    pub strong: Style,
+    pub strikethrough: Style,
+    pub inline_code: Style,
+    pub code_block: Style,
+    pub code_gutter: Style,
+    pub link: Style,
+    pub link_number: Style,
+    pub image: Style,
+    pub quote_bar: Style,
+    pub quote_text: Style,
+    pub bullet: Style,
+    pub rule: Style,
+    pub table_border: Style,
+    pub table_header: Style,
+    pub footnote: Style,
+    pub title: Style,
+    pub meta: Style,
+    pub tag: Style,
+    /// Name of the syntect theme for code blocks; `None` turns highlighting off.
+    pub code_theme: Option<&'static str>,
+}
+
+impl Theme {
+    pub fn dark() -> Theme {
+        let accent = Color::Rgb(0x5f, 0xaf, 0xff);
+        let muted = Color::Rgb(0x80, 0x80, 0x80);
+        Theme {
+            text: Style::new(),
+            headings: [
+                Style::new().fg(accent).add_modifier(Modifier::BOLD),
+                Style::new().fg(accent).add_modifier(Modifier::BOLD),
+                Style::new()
+                    .fg(Color::Rgb(0x87, 0xd7, 0xaf))
+                    .add_modifier(Modifier::BOLD),
+                Style::new().fg(Color::Rgb(0x87, 0xd7, 0xaf)),
+                Style::new().add_modifier(Modifier::BOLD),
+                Style::new().add_modifier(Modifier::BOLD | Modifier::ITALIC),
+            ],
+            heading_marker: Style::new().fg(muted),
+            emphasis: Style::new().add_modifier(Modifier::ITALIC),
+            strong: Style::new().add_modifier(Modifier::BOLD),
+            strikethrough: Style::new().add_modifier(Modifier::CROSSED_OUT),
+            inline_code: Style::new()
+                .fg(Color::Rgb(0xff, 0xaf, 0x87))
+                .bg(Color::Rgb(0x30, 0x30, 0x30)),
+            code_block: Style::new().fg(Color::Rgb(0xd0, 0xd0, 0xd0)),
+            code_gutter: Style::new().fg(muted),
+            link: Style::new().fg(accent).add_modifier(Modifier::UNDERLINED),
+            link_number: Style::new().fg(muted),
+            image: Style::new().fg(Color::Rgb(0xd7, 0xaf, 0xff)),
+            quote_bar: Style::new().fg(muted),
+            quote_text: Style::new()
+                .fg(Color::Rgb(0xbc, 0xbc, 0xbc))
+                .add_modifier(Modifier::ITALIC),
+            bullet: Style::new().fg(accent),
+            rule: Style::new().fg(muted),
+            table_border: Style::new().fg(muted),
+            table_header: Style::new().add_modifier(Modifier::BOLD),
+            footnote: Style::new().fg(Color::Rgb(0xd7, 0xaf, 0xff)),
+            title: Style::new().fg(accent).add_modifier(Modifier::BOLD),
+            meta: Style::new().fg(muted),
+            tag: Style::new().fg(Color::Rgb(0x87, 0xd7, 0xaf)),
+            code_theme: Some("base16-ocean.dark"),
+        }
+    }
+
+    pub fn light() -> Theme {
+        let accent = Color::Rgb(0x00, 0x5f, 0xaf);
+        let muted = Color::Rgb(0x6c, 0x6c, 0x6c);
+        Theme {
+            headings: [
+                Style::new().fg(accent).add_modifier(Modifier::BOLD),
+                Style::new().fg(accent).add_modifier(Modifier::BOLD),
+                Style::new()
+                    .fg(Color::Rgb(0x00, 0x87, 0x5f))
+                    .add_modifier(Modifier::BOLD),
+                Style::new().fg(Color::Rgb(0x00, 0x87, 0x5f)),
+                Style::new().add_modifier(Modifier::BOLD),
+                Style::new().add_modifier(Modifier::BOLD | Modifier::ITALIC),
+            ],
+            heading_marker: Style::new().fg(muted),
+            inline_code: Style::new()
+                .fg(Color::Rgb(0xaf, 0x00, 0x00))
+                .bg(Color::Rgb(0xee, 0xee, 0xee)),
+            code_block: Style::new().fg(Color::Rgb(0x30, 0x30, 0x30)),
+            code_gutter: Style::new().fg(muted),
+            link: Style::new().fg(accent).add_modifier(Modifier::UNDERLINED),
+            link_number: Style::new().fg(muted),
+            image: Style::new().fg(Color::Rgb(0x87, 0x00, 0xaf)),
+            quote_bar: Style::new().fg(muted),
+            quote_text: Style::new()
+                .fg(Color::Rgb(0x44, 0x44, 0x44))
+                .add_modifier(Modifier::ITALIC),
+            bullet: Style::new().fg(accent),
+            rule: Style::new().fg(muted),
+            table_border: Style::new().fg(muted),
+            footnote: Style::new().fg(Color::Rgb(0x87, 0x00, 0xaf)),
+            title: Style::new().fg(accent).add_modifier(Modifier::BOLD),
+            meta: Style::new().fg(muted),
+            tag: Style::new().fg(Color::Rgb(0x00, 0x87, 0x5f)),
+            code_theme: Some("InspiredGitHub"),
+            ..Theme::dark()
+        }
+    }
+
+    /// No colours, no styles, no highlighting: the layout alone.
+    pub fn plain() -> Theme {
+        let none = Style::new();
+        Theme {
+            text: none,
+            headings: [none; 6],
+            heading_marker: none,
+            emphasis: none,
+            strong: none,
+            strikethrough: none,
+            inline_code: none,
+            code_block: none,
+            code_gutter: none,
+            link: none,
+            link_number: none,
+            image: none,
+            quote_bar: none,
+            quote_text: none,
+            bullet: none,
+            rule: none,
+            table_border: none,
+            table_header: none,
+            footnote: none,
+            title: none,
+            meta: none,
+            tag: none,
+            code_theme: None,
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! Unit and property tests for the wrapping rules, one test per rule.
+
+use proptest::prelude::*;
+use ratatui::style::{Modifier, Style};
+use unicode_width::UnicodeWidthStr;
+
+use super::*;
+use crate::render::breaks::is_no_start;
+
+fn wrap(text: &str, width: usize) -> Vec<&str> {
+    wrap_ranges(text, width)
+        .into_iter()
+        .map(|range| &text[range])
+        .collect()
+}
+
+/// The oracle every wrapping test goes through: no line wider than `width` (unless it is a
+/// single grapheme wider than the whole line), and no text lost or duplicated.
+fn check(text: &str, width: usize) -> Vec<&str> {
+    let lines = wrap(text, width);
+    for line in &lines {
+        let lone_wide = line.graphemes(true).count() == 1;
+        assert!(
+            line.width() <= width || lone_wide,
+            "{line:?} wider than {width}"
+        );
+    }
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    assert_eq!(
+        squeeze(&lines.concat()),
+        squeeze(text),
+        "text lost at {width}"
+    );
+    lines
+}
+
+#[test]
+fn chinese_fills_every_line_to_the_width() {
+    assert_eq!(
+        check("每周精选筛选每周精华问答同步开源进展", 10),
+        ["每周精选筛", "选每周精华", "问答同步开", "源进展"]
+    );
+}
+
+#[test]
+fn japanese_small_kana_and_long_vowel_marks_do_not_start_lines() {
+    let lines = check("データベースのチューニングをしょっちゅうやっている", 8);
+    for line in &lines[1..] {
+        assert!(!line.starts_with(is_no_start), "{lines:?}");
+    }
+}
+
+#[test]
+fn mixed_chinese_and_latin_leave_no_gap_before_a_chinese_run() {
+    // "MOSN" fits, and the Chinese run after it starts on the same line.
+    assert_eq!(
+        check("MOSN 是一个云原生网络代理平台", 12),
+        ["MOSN 是一个", "云原生网络代", "理平台"]
+    );
+}
+
+#[test]
+fn latin_words_break_at_spaces_and_spaces_vanish_at_breaks() {
+    assert_eq!(check("the quick brown fox", 10), ["the quick", "brown fox"]);
+}
+
+#[test]
+fn closing_punctuation_pulls_the_previous_character_down() {
+    // "，" would start line 2: the character before it moves with it.
+    assert_eq!(check("一二三四，五六", 8), ["一二三", "四，五六"]);
+    assert_eq!(check("一二三四。」五", 8), ["一二三", "四。」五"]);
+}
+
+#[test]
+fn opening_brackets_never_end_a_line() {
+    assert_eq!(check("一二三《四五》", 8), ["一二三", "《四五》"]);
+    assert_eq!(check("一二三“四五”", 8), ["一二三", "“四五”"]);
+}
+
+#[test]
+fn long_urls_are_cut_at_grapheme_boundaries() {
+    let url = "https://github.com/sofastack/sofa-rpc/issues/1234567890";
+    let text = format!("见 {url} 。");
+    let lines = check(&text, 20);
+    // UAX #14 allows breaks after the slashes; the unbreakable rest is cut to fit.
+    assert_eq!(lines[0], "见");
+    assert!(lines.len() >= 3 && lines.iter().all(|line| !line.is_empty()));
+}
+
+#[test]
+fn long_cut_avoids_starting_a_line_with_closing_punctuation() {
+    // An unbreakable run (no break before "，" nor inside "abc...") still obeys kinsoku.
+    let lines = check("abcdefgh，ij", 8);
+    assert_eq!(lines, ["abcdefg", "h，ij"]);
+}
+
+#[test]
+fn emoji_with_zwj_and_variation_selectors_stay_whole() {
+    let family = "👨\u{200D}👩\u{200D}👧";
+    let heart = "❤\u{FE0F}";
+    let text = format!("{family}{family}{heart}{heart}字字");
+    for width in 1..8 {
+        for line in check(&text, width) {
+            assert!(!line.starts_with(['\u{200D}', '\u{FE0F}']));
+        }
+    }
+}
+
+#[test]
+fn width_one_puts_each_wide_character_alone() {
+    assert_eq!(check("周报", 1), ["周", "报"]);
+    assert_eq!(check("ab", 1), ["a", "b"]);
+}
+
+#[test]
+fn hard_breaks_end_lines_and_keep_empty_lines() {
+    assert_eq!(check("一\n\n二", 10), ["一", "", "二"]);
+}
+
+#[test]
+fn styled_spans_keep_their_style_across_a_break() {
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    let mut text = StyledText::default();
+    text.push("普通", Style::new(), None, 0);
+    text.push("加粗的文字", bold, Some(0), 6);
+    text.push("尾", Style::new(), None, 30);
+    let lines = text.wrap(6);
+    let rendered: Vec<Vec<(String, Style)>> = lines
+        .into_iter()
+        .map(|range| {
+            text.spans(range)
+                .into_iter()
+                .map(|s| (s.span.content.into_owned(), s.span.style))
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        rendered,
+        vec![
+            vec![("普通".into(), Style::new()), ("加".into(), bold)],
+            vec![("粗的文".into(), bold)],
+            vec![("字".into(), bold), ("尾".into(), Style::new())],
+        ]
+    );
+}
+
+#[test]
+fn trim_end_drops_trailing_breaks_and_empty_runs() {
+    let mut text = StyledText::default();
+    text.push("字", Style::new(), None, 0);
+    text.push("\n", Style::new().italic(), None, 3);
+    text.trim_end();
+    assert_eq!(text.text, "字");
+    assert_eq!(text.runs.len(), 1);
+    assert_eq!(text.runs[0].end, 3);
+}
+
+#[test]
+fn source_offsets_follow_the_runs() {
+    let mut text = StyledText::default();
+    text.push("ab", Style::new(), None, 10);
+    text.push("cd", Style::new().bold(), None, 20);
+    assert_eq!(text.source_offset(0), 10);
+    assert_eq!(text.source_offset(1), 11);
+    assert_eq!(text.source_offset(3), 21);
+}
+
+fn mixed_text() -> impl Strategy<Value = String> {
+    let pieces = prop::sample::select(vec![
+        "周",
+        "报",
+        "，",
+        "。",
+        "「",
+        "」",
+        "《",
+        "》",
+        "“",
+        "”",
+        "ー",
+        "っ",
+        "a",
+        "Weekly",
+        " ",
+        " ",
+        "\n",
+        "👨\u{200D}👩\u{200D}👧",
+        "❤\u{FE0F}",
+        "🇨🇳",
+        "e\u{301}",
+        "…",
+        "-",
+        "https://example.com/a/very/long/path",
+        "MOSN",
+        "(",
+        ")",
+        "1.0",
+        "한국",
+    ]);
+    prop::collection::vec(pieces, 0..60).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #[test]
+    fn no_line_exceeds_the_width_and_no_text_is_lost(text in mixed_text(), width in 1usize..300) {
+        check(&text, width);
+    }
+
+    #[test]
+    fn arbitrary_strings_never_panic(text in "\\PC{0,80}", width in 1usize..40) {
+        check(&text, width);
+    }
+}
