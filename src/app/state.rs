@@ -73,6 +73,8 @@ pub struct App {
     cache: HashMap<(PostId, u16, ThemeKind), Arc<Page>>,
     /// Reading positions saved during this run; newer than those in cached pages.
     positions: HashMap<PostId, usize>,
+    /// A key has been handled (the saved session must not undo what it did).
+    keys_pressed: bool,
 }
 
 /// Scrolling the mouse wheel moves this many lines.
@@ -114,6 +116,7 @@ impl App {
             tag_on_load: None,
             cache: HashMap::new(),
             positions: HashMap::new(),
+            keys_pressed: false,
         }
     }
 
@@ -250,6 +253,7 @@ impl App {
             return Vec::new();
         }
         self.note = None;
+        self.keys_pressed = true;
         if self.search_input.is_some() {
             return self.on_search_key(key);
         }

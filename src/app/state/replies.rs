@@ -25,6 +25,8 @@ impl App {
                 self.error(format!("could not read the tags: {e}"));
                 Vec::new()
             }
+            // Keys typed before the saved session arrived win over it: the user has started.
+            WorkerMsg::Session(_) if self.keys_pressed => self.reload_list(),
             WorkerMsg::Session(session) => {
                 self.pinned_tags = session.pinned_tags;
                 self.unread_only = session.unread_only;

@@ -471,3 +471,20 @@ fn every_term_of_a_search_is_highlighted_on_its_own() {
     let lines: Vec<usize> = reader.matches.iter().map(|m| m.line).collect();
     assert!(lines.is_sorted(), "{lines:?}");
 }
+
+#[test]
+fn keys_typed_before_the_saved_session_arrives_are_not_undone_by_it() {
+    let mut h = Harness::new(100, 30);
+    press(&mut h, "]]q");
+    let settings = h.store.settings.lock().unwrap().clone();
+    let posts = h.store.posts.lock().unwrap().clone();
+    let mut next = Harness::with_posts(posts, 100, 30);
+    *next.store.settings.lock().unwrap() = settings;
+    // The session is asked for, but `T` is handled before its reply.
+    let start = next.app.start();
+    let effects = next.app.on_key(crate::app::testing::parse_keys("T")[0]);
+    next.run(start);
+    next.run(effects);
+    assert!(next.app.filter_tags().is_empty());
+    assert_eq!(ids(&next.app).len(), 5);
+}
