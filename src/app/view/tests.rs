@@ -55,6 +55,11 @@ fn wide_search_kept_and_opened() {
 }
 
 #[test]
+fn narrow_list_with_a_kept_search() {
+    insta::assert_snapshot!(snapshot_after(60, 20, "/mosn<Enter>"));
+}
+
+#[test]
 fn wide_search_being_typed() {
     insta::assert_snapshot!(snapshot_after(100, 30, "/mosn"));
 }
