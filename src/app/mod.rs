@@ -233,8 +233,6 @@ type Term = Terminal<CrosstermBackend<io::Stdout>>;
 fn with_terminal<T>(body: impl FnOnce(&mut Term) -> anyhow::Result<T>) -> anyhow::Result<T> {
     install_panic_hook();
     if let Err(e) = enter_terminal() {
-        // Half set up (raw mode on, alternate screen refused) is worse than not at all.
-        restore_terminal();
         return Err(e).context(
             "setting up the terminal (the reader needs one; `sofa-weekly list` and `show` \
              print to pipes)",
@@ -249,12 +247,17 @@ fn with_terminal<T>(body: impl FnOnce(&mut Term) -> anyhow::Result<T>) -> anyhow
 
 fn enter_terminal() -> io::Result<()> {
     enable_raw_mode()?;
-    execute!(
+    let entered = execute!(
         io::stdout(),
         EnterAlternateScreen,
         EnableMouseCapture,
         cursor::Hide
-    )
+    );
+    if entered.is_err() {
+        // Half set up (raw mode on, alternate screen refused) is worse than not at all.
+        restore_terminal();
+    }
+    entered
 }
 
 /// Puts the terminal back as we found it. Safe to call more than once.
