@@ -127,3 +127,15 @@ fn topic_tags_are_marked_apart_from_front_matter_tags() {
     assert!(text.contains(" SOFA Weekly"), "{text}");
     assert!(!text.contains("#SOFA Weekly"), "{text}");
 }
+
+#[test]
+fn no_color_means_not_one_coloured_cell() {
+    use crate::app::theme::ThemeKind;
+    let posts = crate::app::testing::sample_posts();
+    let mut h = Harness::themed(posts, ThemeKind::Plain, 100, 30);
+    press(&mut h, "/状态机<Enter><Enter>");
+    let (_, terminal) = screen(&h.app);
+    for cell in &terminal.backend().buffer().content {
+        assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "{cell:?}");
+    }
+}
