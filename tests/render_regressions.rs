@@ -69,7 +69,11 @@ fn fuzz_crash_inputs_stay_fixed() {
             continue;
         };
         let width = 1 + (first as usize * 300) / 256;
-        let theme = if first % 2 == 0 { Theme::plain() } else { Theme::dark() };
+        let theme = if first % 2 == 0 {
+            Theme::plain()
+        } else {
+            Theme::dark()
+        };
         let rendered = render(markdown, width, &theme);
         assert!(
             rendered.lines.iter().all(|l| l.width() <= width),
