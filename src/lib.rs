@@ -7,6 +7,7 @@
 //! - [`tags`]: tag normalisation and the topic vocabulary that tags posts by what they discuss.
 //! - [`loader`]: brings posts in from a folder (and, later, GitHub and feeds) as
 //!   [`post::LoadedPost`]s plus warnings. Never touches SQLite.
+//! - [`import`]: brings local folders into the library incrementally.
 //! - [`library`]: the SQLite store: sources, posts, tags, reading state, full-text search.
 //! - [`render`]: markdown to styled, CJK-aware wrapped lines. Pure: no IO, no library.
 //! - [`cli`]: the command line, printing aligned text or JSON.
@@ -17,10 +18,13 @@
 
 pub mod app;
 pub mod cli;
+pub mod config;
+pub mod import;
 pub mod library;
 pub mod loader;
 pub mod post;
 pub mod render;
 pub mod sample;
+pub mod sync;
 pub mod tags;
 pub mod text;

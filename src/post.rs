@@ -24,7 +24,11 @@ impl PostDate {
     }
 
     pub fn from_day(day: NaiveDate) -> Self {
-        Self::new(day.and_time(chrono::NaiveTime::MIN).and_utc().fixed_offset())
+        Self::new(
+            day.and_time(chrono::NaiveTime::MIN)
+                .and_utc()
+                .fixed_offset(),
+        )
     }
 
     /// The calendar day in the post's own time zone.

@@ -1,1 +1,213 @@
-//! (being written)
+//! The library: one SQLite database holding the sources, their posts (metadata and markdown),
+//! tags, each post's reading state, and a full-text index. The CLI, the app and sync all go
+//! through [`Library`]; nothing else touches SQL.
+//!
+//! The database runs in WAL mode with a busy timeout, so the app can read while a sync in
+//! another thread or process writes. A `Library` is one connection: `Send`, not `Sync`; a
+//! background thread opens its own.
+
+mod import;
+mod migrations;
+mod query;
+mod reading;
+mod sources;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+pub use import::{ImportBatch, ImportReport, StoredFile, Upsert};
+pub use query::{Filter, SearchHit, StoredPost};
+pub use reading::ReadingState;
+pub use sources::{SourceInfo, SourceKind, SourceSpec};
+
+use crate::tags::Topics;
+
+/// The database file inside the library folder.
+pub const DB_FILE: &str = "library.sqlite3";
+
+/// How long a writer waits for another one before giving up with [`LibraryError::Locked`].
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[derive(Debug, thiserror::Error)]
+pub enum LibraryError {
+    #[error("cannot create the library folder {}: {source}", path.display())]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot open the library {}: {source}", path.display())]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error(
+        "the library {} is locked by another program; close it or try again",
+        path.display()
+    )]
+    Locked { path: PathBuf },
+    #[error(
+        "the library {} was written by a newer sofa-weekly (schema {found}, this one knows {known}); upgrade sofa-weekly",
+        path.display()
+    )]
+    TooNew {
+        path: PathBuf,
+        found: usize,
+        known: usize,
+    },
+    #[error("the library is read-only or the disk is full ({source}); nothing was changed")]
+    CannotWrite { source: rusqlite::Error },
+    #[error("library query failed: {0}")]
+    Sqlite(#[source] rusqlite::Error),
+    #[error("no source named {0:?}")]
+    NoSuchSource(String),
+}
+
+impl From<rusqlite::Error> for LibraryError {
+    fn from(err: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode::{DiskFull, ReadOnly};
+        match err.sqlite_error_code() {
+            Some(ReadOnly | DiskFull) => LibraryError::CannotWrite { source: err },
+            _ => LibraryError::Sqlite(err),
+        }
+    }
+}
+
+/// The local store of posts. See the module docs.
+pub struct Library {
+    conn: Connection,
+    /// The database file, or `None` for an in-memory library (the sample archive, a folder
+    /// opened without importing).
+    path: Option<PathBuf>,
+    topics: Topics,
+    /// tag key → (display spelling, kind); derived from `post_tags`, dropped on every write.
+    tag_names: RefCell<Option<HashMap<String, TagName>>>,
+}
+
+#[derive(Debug, Clone)]
+struct TagName {
+    spelling: String,
+    kind: crate::post::TagKind,
+}
+
+/// Where [`Library::open`] keeps the database by default: `~/.local/share/sofa-weekly` on
+/// Linux, the platform's data folder elsewhere.
+pub fn default_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "sofa-weekly").map(|dirs| dirs.data_dir().to_path_buf())
+}
+
+impl Library {
+    /// Opens (creating if needed) the library in `dir`.
+    pub fn open(dir: &Path) -> Result<Library, LibraryError> {
+        std::fs::create_dir_all(dir).map_err(|source| LibraryError::CreateDir {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let path = dir.join(DB_FILE);
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let conn =
+            Connection::open_with_flags(&path, flags).map_err(|source| LibraryError::Open {
+                path: path.clone(),
+                source,
+            })?;
+        Self::setup(conn, Some(path))
+    }
+
+    /// A library that lives only as long as the value: for the sample archive and for folders
+    /// read without importing them.
+    pub fn open_in_memory() -> Result<Library, LibraryError> {
+        let conn = Connection::open_in_memory().map_err(|source| LibraryError::Open {
+            path: PathBuf::from(":memory:"),
+            source,
+        })?;
+        Self::setup(conn, None)
+    }
+
+    fn setup(mut conn: Connection, path: Option<PathBuf>) -> Result<Library, LibraryError> {
+        let shown_path = path.clone().unwrap_or_else(|| PathBuf::from(":memory:"));
+        let open_error = |source: rusqlite::Error| match source.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                LibraryError::Locked {
+                    path: shown_path.clone(),
+                }
+            }
+            _ => LibraryError::Open {
+                path: shown_path.clone(),
+                source,
+            },
+        };
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_error)?;
+        // WAL lets readers (the app) go on while a writer (a sync) commits; NORMAL
+        // synchronous is durable across application crashes, which is what WAL needs.
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(open_error)?;
+        conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+            .map_err(open_error)?;
+        match migrations::migrate(&mut conn).map_err(open_error)? {
+            Ok(()) => {}
+            Err(found) => {
+                return Err(LibraryError::TooNew {
+                    path: shown_path,
+                    found,
+                    known: migrations::LATEST,
+                });
+            }
+        }
+        Ok(Library {
+            conn,
+            path,
+            topics: Topics::builtin(),
+            tag_names: RefCell::new(None),
+        })
+    }
+
+    /// The database file, or `None` when the library is in memory.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The topic vocabulary used to tag posts by what they mention. Setting a different one
+    /// re-tags every post (topic tags only; front-matter tags are left alone).
+    pub fn set_topics(&mut self, topics: Topics) -> Result<(), LibraryError> {
+        self.topics = topics;
+        let fingerprint = self.topics.fingerprint();
+        if self.setting("topics.fingerprint")?.as_deref() != Some(fingerprint.as_str()) {
+            self.retag_topics()?;
+            self.set_setting("topics.fingerprint", &fingerprint)?;
+        }
+        Ok(())
+    }
+
+    /// Forgets derived data after a write.
+    fn invalidate_caches(&self) {
+        self.tag_names.borrow_mut().take();
+    }
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>, LibraryError> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| {
+                row.get(0)
+            })
+            .optional()?)
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<(), LibraryError> {
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,179 @@
+//! What the CLI prints: aligned, width-aware tables for people, JSON for programs.
+//!
+//! Everything printed from content goes through [`crate::text::sanitize_line`] (JSON escapes
+//! control characters by itself), so a post cannot send escape sequences to the terminal.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
+
+use crate::import::ImportOutcome;
+use crate::library::{SearchHit, SourceInfo};
+use crate::post::{PostSummary, TagCount, TagKind};
+use crate::text::{display_width, fit_to_width, sanitize_line, truncate_to_width};
+
+/// The width human output is fitted to: the terminal's, else a generous default for pipes.
+fn output_width() -> usize {
+    if io::stdout().is_terminal()
+        && let Ok((columns, _)) = ratatui::crossterm::terminal::size()
+    {
+        return usize::from(columns).max(40);
+    }
+    120
+}
+
+fn json(out: &mut dyn Write, value: &impl serde::Serialize) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)
+}
+
+/// `N` for unread, `*` for starred: two columns before the title.
+fn flags(post: &PostSummary) -> &'static str {
+    match (post.read, post.starred) {
+        (false, true) => "N*",
+        (false, false) => "N ",
+        (true, true) => " *",
+        (true, false) => "  ",
+    }
+}
+
+/// One line per post: id, flags, date, title, tags; the title column sized to the widest
+/// title that fits, tags after it.
+pub fn posts(out: &mut dyn Write, posts: &[PostSummary], as_json: bool) -> io::Result<()> {
+    if as_json {
+        return json(out, &posts);
+    }
+    let rows: Vec<(String, String, String)> = posts
+        .iter()
+        .map(|post| {
+            let tags = post
+                .tags
+                .iter()
+                .map(|tag| sanitize_line(tag))
+                .collect::<Vec<_>>()
+                .join(", ");
+            (post.id.to_string(), sanitize_line(&post.title), tags)
+        })
+        .collect();
+    let id_width = rows.iter().map(|row| row.0.len()).max().unwrap_or(1);
+    // id, space, flags, space, date (10), two spaces
+    let fixed = id_width + 1 + 2 + 1 + 10 + 2;
+    let width = output_width();
+    let widest_title = rows
+        .iter()
+        .map(|row| display_width(&row.1))
+        .max()
+        .unwrap_or(0);
+    let title_width = widest_title.min(width.saturating_sub(fixed + 20).max(20));
+    for (post, (id, title, tags)) in posts.iter().zip(&rows) {
+        let date = post.date.as_deref().unwrap_or("");
+        let line = format!(
+            "{id:>id_width$} {} {date:<10}  {}  {tags}",
+            flags(post),
+            fit_to_width(title, title_width)
+        );
+        writeln!(out, "{}", truncate_to_width(line.trim_end(), width))?;
+    }
+    Ok(())
+}
+
+pub fn tags(out: &mut dyn Write, tags: &[TagCount], as_json: bool) -> io::Result<()> {
+    if as_json {
+        return json(out, &tags);
+    }
+    let count_width = tags
+        .iter()
+        .map(|tag| tag.count.to_string().len())
+        .max()
+        .unwrap_or(1);
+    for tag in tags {
+        // Topic tags come from the vocabulary, not from the posts' own metadata.
+        let marker = match tag.kind {
+            TagKind::Meta => " ",
+            TagKind::Topic => "#",
+        };
+        writeln!(
+            out,
+            "{:>count_width$} {marker}{}",
+            tag.count,
+            sanitize_line(&tag.tag)
+        )?;
+    }
+    Ok(())
+}
+
+pub fn search_hits(out: &mut dyn Write, hits: &[SearchHit], as_json: bool) -> io::Result<()> {
+    if as_json {
+        return json(out, &hits);
+    }
+    let width = output_width();
+    let id_width = hits
+        .iter()
+        .map(|hit| hit.post.id.to_string().len())
+        .max()
+        .unwrap_or(1);
+    for hit in hits {
+        let post = &hit.post;
+        let heading = format!(
+            "{:>id_width$} {} {:<10}  {}",
+            post.id,
+            flags(post),
+            post.date.as_deref().unwrap_or(""),
+            sanitize_line(&post.title)
+        );
+        writeln!(out, "{}", truncate_to_width(&heading, width))?;
+        let indent = " ".repeat(id_width + 4);
+        let excerpt = truncate_to_width(&hit.excerpt, width.saturating_sub(indent.len()));
+        writeln!(out, "{indent}{excerpt}")?;
+    }
+    Ok(())
+}
+
+pub fn sources(out: &mut dyn Write, sources: &[SourceInfo], as_json: bool) -> io::Result<()> {
+    if as_json {
+        return json(out, &sources);
+    }
+    let name_width = sources
+        .iter()
+        .map(|s| display_width(&s.name))
+        .max()
+        .unwrap_or(4);
+    let width = output_width();
+    for source in sources {
+        let synced = match (&source.last_sync, &source.last_status) {
+            (Some(when), Some(status)) => format!("synced {when}: {}", sanitize_line(status)),
+            _ => "never synced".to_string(),
+        };
+        let line = format!(
+            "{} {:<6} {:>6} posts  {}  {}",
+            fit_to_width(&sanitize_line(&source.name), name_width),
+            source.kind.to_string(),
+            source.post_count,
+            sanitize_line(&source.location),
+            synced
+        );
+        writeln!(out, "{}", truncate_to_width(&line, width))?;
+    }
+    Ok(())
+}
+
+pub fn import_outcome(out: &mut dyn Write, path: &Path, outcome: &ImportOutcome) -> io::Result<()> {
+    let report = &outcome.report;
+    writeln!(
+        out,
+        "{} (source {}): {} added, {} updated, {} removed, {} unchanged, {} skipped",
+        sanitize_line(&path.display().to_string()),
+        sanitize_line(&outcome.source),
+        report.added,
+        report.updated,
+        report.removed,
+        report.unchanged,
+        outcome.skipped.len()
+    )?;
+    for skipped in &outcome.skipped {
+        writeln!(out, "  skipped {}", sanitize_line(&skipped.to_string()))?;
+    }
+    for warning in &outcome.warnings {
+        writeln!(out, "  warning {}", sanitize_line(&warning.to_string()))?;
+    }
+    Ok(())
+}

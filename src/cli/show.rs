@@ -1,0 +1,115 @@
+//! `sofa-weekly show ID|PATH`: one post rendered for the terminal, like glow or mdcat.
+//!
+//! A path is read straight from disk: no library is opened, and the code highlighter is only
+//! loaded by the renderer when the post has a code block, so showing a file stays cheap.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+
+use super::Session;
+use crate::loader;
+use crate::render::{self, Theme};
+use crate::text::sanitize_line;
+
+/// The width when neither `--width` nor a terminal says otherwise.
+const DEFAULT_WIDTH: usize = 80;
+
+pub struct ShowArgs<'a> {
+    pub target: &'a str,
+    pub width: Option<usize>,
+    pub plain: bool,
+}
+
+/// What `show` prints: the header fields and the markdown body.
+struct ShownPost {
+    title: String,
+    date: Option<String>,
+    tags: Vec<String>,
+    body: String,
+}
+
+pub fn run_show(session: &Session<'_>, args: &ShowArgs<'_>) -> anyhow::Result<ExitCode> {
+    let post = find_post(session, args.target)?;
+    let stdout = std::io::stdout();
+    let on_terminal = stdout.is_terminal();
+    let width = args
+        .width
+        .or_else(|| on_terminal.then(terminal_width).flatten())
+        .unwrap_or(DEFAULT_WIDTH)
+        .max(1);
+    let styled = on_terminal && !args.plain && std::env::var_os("NO_COLOR").is_none();
+    let theme = if styled {
+        Theme::dark()
+    } else {
+        Theme::plain()
+    };
+
+    let header = render::header(&post.title, post.date.as_deref(), &post.tags, width, &theme);
+    let rendered = render::render(&post.body, width, &theme);
+    let links = render::link_list(&rendered.links, width, &theme);
+
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    render::write_ansi(&header, &mut out, styled)?;
+    rendered.write_ansi(&mut out, styled, styled)?;
+    if !links.is_empty() {
+        writeln!(out)?;
+        render::write_ansi(&links, &mut out, styled)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn terminal_width() -> Option<usize> {
+    ratatui::crossterm::terminal::size()
+        .ok()
+        .map(|(columns, _)| usize::from(columns))
+        .filter(|&columns| columns > 0)
+}
+
+/// A file when `target` names one; otherwise a post id in the library.
+fn find_post(session: &Session<'_>, target: &str) -> anyhow::Result<ShownPost> {
+    let path = Path::new(target);
+    if path.exists() {
+        return read_file(path);
+    }
+    let Ok(id) = target.parse::<i64>() else {
+        bail!("{}: no such file, and not a post id", sanitize_line(target));
+    };
+    let library = session.open_for_reading()?;
+    let Some(post) = library.post(id)? else {
+        bail!("no post with id {id} (`sofa-weekly list` shows the ids)");
+    };
+    Ok(ShownPost {
+        title: post.summary.title,
+        date: post.summary.date,
+        tags: post.summary.tags,
+        body: post.body,
+    })
+}
+
+fn read_file(path: &Path) -> anyhow::Result<ShownPost> {
+    if path.is_dir() {
+        bail!(
+            "{} is a folder; `show` takes one file (open a folder with `sofa-weekly {}`)",
+            path.display(),
+            path.display()
+        );
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    // The whole path, not just the file name: `slug/index.md` takes its title fallback and
+    // date from the folder, and warnings then name the file as the user typed it.
+    let parsed = loader::parse_post(&path.to_string_lossy(), &bytes);
+    for warning in &parsed.warnings {
+        eprintln!("sofa-weekly: {}", sanitize_line(&warning.to_string()));
+    }
+    let post = parsed.post;
+    Ok(ShownPost {
+        title: post.title,
+        date: post.meta.date.map(|date| date.day_string()),
+        tags: post.meta.tags,
+        body: post.body,
+    })
+}

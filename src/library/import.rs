@@ -1,0 +1,251 @@
+//! Writing posts: a batch of loaded posts applied to one source in one transaction, so an
+//! import or sync either lands whole or leaves the library as it was.
+
+use std::collections::HashMap;
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::{Library, LibraryError};
+use crate::loader::{FileStamp, natural_sort_key};
+use crate::post::{LoadedPost, PostId, SourceId};
+use crate::tags::{Topics, tag_key};
+
+/// What the library remembers of a post's file, to tell whether it changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFile {
+    pub content_hash: String,
+    /// Modification time and size of the file when it was read, for local sources.
+    pub stamp: Option<FileStamp>,
+}
+
+/// A post to add or update, identified by `post.rel_path` within the source.
+#[derive(Debug, Clone)]
+pub struct Upsert {
+    pub post: LoadedPost,
+    pub stamp: Option<FileStamp>,
+}
+
+/// Changes to one source, applied together.
+#[derive(Debug, Clone, Default)]
+pub struct ImportBatch {
+    pub upserts: Vec<Upsert>,
+    /// Posts whose content is unchanged but whose file was touched: only the stamp changes.
+    pub restamps: Vec<(String, FileStamp)>,
+    /// Posts whose files are gone.
+    pub removals: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImportReport {
+    pub added: usize,
+    pub updated: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+}
+
+impl Library {
+    /// What is stored for each post of a source, by path.
+    pub fn stored_files(
+        &self,
+        source: SourceId,
+    ) -> Result<HashMap<String, StoredFile>, LibraryError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT rel_path, content_hash, mtime_ns, size FROM posts WHERE source_id = ?1",
+        )?;
+        let rows = stmt.query_map([source], |row| {
+            let mtime_ns: Option<i64> = row.get(2)?;
+            let size: Option<i64> = row.get(3)?;
+            let stamp = match (mtime_ns, size) {
+                (Some(mtime_ns), Some(size)) => Some(FileStamp {
+                    mtime_ns,
+                    size: size as u64,
+                }),
+                _ => None,
+            };
+            Ok((
+                row.get::<_, String>(0)?,
+                StoredFile {
+                    content_hash: row.get(1)?,
+                    stamp,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Applies a batch in one transaction. A post whose content hash is unchanged counts as
+    /// unchanged and is not rewritten. Reading state is keyed by path, so it is kept.
+    pub fn apply(
+        &mut self,
+        source: SourceId,
+        batch: ImportBatch,
+    ) -> Result<ImportReport, LibraryError> {
+        let mut report = ImportReport::default();
+        let tx = self.conn.transaction()?;
+        for upsert in &batch.upserts {
+            match upsert_post(&tx, &self.topics, source, upsert)? {
+                UpsertOutcome::Added => report.added += 1,
+                UpsertOutcome::Updated => report.updated += 1,
+                UpsertOutcome::Unchanged => report.unchanged += 1,
+            }
+        }
+        {
+            let mut restamp = tx.prepare_cached(
+                "UPDATE posts SET mtime_ns = ?3, size = ?4 WHERE source_id = ?1 AND rel_path = ?2",
+            )?;
+            for (rel_path, stamp) in &batch.restamps {
+                restamp.execute(params![source, rel_path, stamp.mtime_ns, stamp.size as i64])?;
+                report.unchanged += 1;
+            }
+            let mut remove =
+                tx.prepare_cached("DELETE FROM posts WHERE source_id = ?1 AND rel_path = ?2")?;
+            for rel_path in &batch.removals {
+                report.removed += remove.execute(params![source, rel_path])?;
+            }
+        }
+        tx.commit()?;
+        self.invalidate_caches();
+        Ok(report)
+    }
+
+    /// Recomputes every post's topic tags from the current vocabulary.
+    pub(super) fn retag_topics(&mut self) -> Result<(), LibraryError> {
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM post_tags WHERE kind = 'topic'", [])?;
+        {
+            let mut stmt = tx.prepare("SELECT id, title, body FROM posts")?;
+            let posts = stmt.query_map([], |row| {
+                Ok((
+                    row.get::<_, PostId>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                ))
+            })?;
+            for post in posts {
+                let (id, title, body) = post?;
+                insert_topic_tags(&tx, &self.topics, id, &title, &body)?;
+            }
+        }
+        tx.commit()?;
+        self.invalidate_caches();
+        Ok(())
+    }
+}
+
+enum UpsertOutcome {
+    Added,
+    Updated,
+    Unchanged,
+}
+
+fn upsert_post(
+    tx: &Transaction<'_>,
+    topics: &Topics,
+    source: SourceId,
+    upsert: &Upsert,
+) -> Result<UpsertOutcome, LibraryError> {
+    let post = &upsert.post;
+    let (mtime_ns, size) = match upsert.stamp {
+        Some(stamp) => (Some(stamp.mtime_ns), Some(stamp.size as i64)),
+        None => (None, None),
+    };
+    let existing: Option<(PostId, String)> = tx
+        .prepare_cached(
+            "SELECT id, content_hash FROM posts WHERE source_id = ?1 AND rel_path = ?2",
+        )?
+        .query_row(params![source, post.rel_path], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .optional()?;
+    let meta = &post.meta;
+    let date_ts = meta.date.map(|date| date.timestamp());
+    let date_day = meta.date.map(|date| date.day_string());
+    let (id, outcome) = match existing {
+        Some((id, hash)) if hash == post.content_hash => {
+            tx.prepare_cached("UPDATE posts SET mtime_ns = ?2, size = ?3 WHERE id = ?1")?
+                .execute(params![id, mtime_ns, size])?;
+            return Ok(UpsertOutcome::Unchanged);
+        }
+        Some((id, _)) => {
+            tx.prepare_cached(
+                "UPDATE posts SET title = ?2, date_ts = ?3, date_day = ?4, author = ?5,
+                 description = ?6, web_url = ?7, draft = ?8, natural_key = ?9, body = ?10,
+                 content_hash = ?11, mtime_ns = ?12, size = ?13 WHERE id = ?1",
+            )?
+            .execute(params![
+                id,
+                post.title,
+                date_ts,
+                date_day,
+                meta.author,
+                meta.description,
+                meta.web_url,
+                meta.draft,
+                natural_sort_key(&post.rel_path),
+                post.body,
+                post.content_hash,
+                mtime_ns,
+                size
+            ])?;
+            tx.prepare_cached("DELETE FROM post_tags WHERE post_id = ?1")?
+                .execute([id])?;
+            (id, UpsertOutcome::Updated)
+        }
+        None => {
+            let id = tx
+                .prepare_cached(
+                    "INSERT INTO posts (source_id, rel_path, title, date_ts, date_day, author,
+                     description, web_url, draft, natural_key, body, content_hash, mtime_ns, size)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                     RETURNING id",
+                )?
+                .query_row(
+                    params![
+                        source,
+                        post.rel_path,
+                        post.title,
+                        date_ts,
+                        date_day,
+                        meta.author,
+                        meta.description,
+                        meta.web_url,
+                        meta.draft,
+                        natural_sort_key(&post.rel_path),
+                        post.body,
+                        post.content_hash,
+                        mtime_ns,
+                        size
+                    ],
+                    |row| row.get(0),
+                )?;
+            (id, UpsertOutcome::Added)
+        }
+    };
+    let mut insert_tag = tx.prepare_cached(
+        "INSERT OR IGNORE INTO post_tags (post_id, tag_key, spelling, kind) VALUES (?1, ?2, ?3, 'meta')",
+    )?;
+    for tag in &meta.tags {
+        let key = tag_key(tag);
+        if !key.is_empty() {
+            insert_tag.execute(params![id, key, tag])?;
+        }
+    }
+    insert_topic_tags(tx, topics, id, &post.title, &post.body)?;
+    Ok(outcome)
+}
+
+fn insert_topic_tags(
+    tx: &Transaction<'_>,
+    topics: &Topics,
+    id: PostId,
+    title: &str,
+    body: &str,
+) -> Result<(), LibraryError> {
+    let mut insert = tx.prepare_cached(
+        "INSERT OR IGNORE INTO post_tags (post_id, tag_key, spelling, kind) VALUES (?1, ?2, ?3, 'topic')",
+    )?;
+    for topic in topics.detect(title, body) {
+        insert.execute(params![id, tag_key(&topic), topic])?;
+    }
+    Ok(())
+}

@@ -1,0 +1,99 @@
+//! Numbered schema migrations, applied in order on open. `PRAGMA user_version` records how
+//! many have run; each runs in its own transaction, so a failure leaves the previous schema.
+//! Never edit a migration that has shipped: add a new one.
+
+use rusqlite::Connection;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: sources, posts, tags, reading state, settings, full-text index.
+    r#"
+    CREATE TABLE sources (
+        id            INTEGER PRIMARY KEY,
+        name          TEXT NOT NULL UNIQUE,
+        kind          TEXT NOT NULL,
+        location      TEXT NOT NULL,
+        etag          TEXT,
+        last_modified TEXT,
+        last_sync     TEXT,
+        last_status   TEXT
+    );
+    CREATE TABLE posts (
+        id           INTEGER PRIMARY KEY,
+        source_id    INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        rel_path     TEXT NOT NULL,
+        title        TEXT NOT NULL,
+        date_ts      INTEGER,
+        date_day     TEXT,
+        author       TEXT,
+        description  TEXT,
+        web_url      TEXT,
+        draft        INTEGER NOT NULL DEFAULT 0,
+        natural_key  TEXT NOT NULL,
+        body         TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        mtime_ns     INTEGER,
+        size         INTEGER,
+        UNIQUE (source_id, rel_path)
+    );
+    -- Newest first; undated posts (NULL date) after dated ones, by natural path order.
+    CREATE INDEX posts_newest ON posts (date_ts DESC, natural_key DESC);
+    CREATE TABLE post_tags (
+        post_id  INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+        tag_key  TEXT NOT NULL,
+        spelling TEXT NOT NULL,
+        kind     TEXT NOT NULL CHECK (kind IN ('meta', 'topic')),
+        PRIMARY KEY (post_id, tag_key, kind)
+    ) WITHOUT ROWID;
+    CREATE INDEX post_tags_by_key ON post_tags (tag_key, post_id);
+    -- Reading state is user data: keyed by the post's identity in its source, not by row id,
+    -- so it survives a post being re-imported, updated, or removed and added back.
+    CREATE TABLE reading (
+        source_id  INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        rel_path   TEXT NOT NULL,
+        read       INTEGER NOT NULL DEFAULT 0,
+        starred    INTEGER NOT NULL DEFAULT 0,
+        position   INTEGER,
+        updated_at TEXT,
+        PRIMARY KEY (source_id, rel_path)
+    ) WITHOUT ROWID;
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    -- trigram: substring search that works for Chinese, which has no spaces between words.
+    CREATE VIRTUAL TABLE posts_fts USING fts5 (
+        title, body, content = 'posts', content_rowid = 'id', tokenize = 'trigram'
+    );
+    CREATE TRIGGER posts_fts_insert AFTER INSERT ON posts BEGIN
+        INSERT INTO posts_fts (rowid, title, body) VALUES (new.id, new.title, new.body);
+    END;
+    CREATE TRIGGER posts_fts_delete AFTER DELETE ON posts BEGIN
+        INSERT INTO posts_fts (posts_fts, rowid, title, body)
+        VALUES ('delete', old.id, old.title, old.body);
+    END;
+    CREATE TRIGGER posts_fts_update AFTER UPDATE OF title, body ON posts BEGIN
+        INSERT INTO posts_fts (posts_fts, rowid, title, body)
+        VALUES ('delete', old.id, old.title, old.body);
+        INSERT INTO posts_fts (rowid, title, body) VALUES (new.id, new.title, new.body);
+    END;
+    "#,
+];
+
+/// The schema version this build writes.
+pub const LATEST: usize = MIGRATIONS.len();
+
+/// Brings the schema up to date. A library written by a newer build is refused rather than
+/// silently misread.
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<Result<(), usize>> {
+    let current: usize = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if current > LATEST {
+        return Ok(Err(current));
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index + 1)?;
+        tx.commit()?;
+    }
+    Ok(Ok(()))
+}

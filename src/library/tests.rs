@@ -1,0 +1,298 @@
+use super::*;
+use crate::loader::FileStamp;
+use crate::post::{LoadedPost, PostDate, PostMeta, SourceId};
+
+fn post(rel_path: &str, title: &str, date: Option<&str>, tags: &[&str], body: &str) -> LoadedPost {
+    LoadedPost {
+        rel_path: rel_path.to_string(),
+        title: title.to_string(),
+        meta: PostMeta {
+            title: Some(title.to_string()),
+            date: date.map(|day| PostDate::from_day(day.parse().unwrap())),
+            tags: tags.iter().map(|tag| tag.to_string()).collect(),
+            ..PostMeta::default()
+        },
+        body: body.to_string(),
+        content_hash: format!("{:x}", body.len() * 31 + title.len()),
+    }
+}
+
+fn upserts(posts: Vec<LoadedPost>) -> ImportBatch {
+    ImportBatch {
+        upserts: posts
+            .into_iter()
+            .map(|post| Upsert { post, stamp: None })
+            .collect(),
+        ..ImportBatch::default()
+    }
+}
+
+fn library_with(posts: Vec<LoadedPost>) -> (Library, SourceId) {
+    let mut library = Library::open_in_memory().unwrap();
+    let source = library
+        .ensure_source(&SourceSpec {
+            name: "weekly".into(),
+            kind: SourceKind::Local,
+            location: "/tmp/weekly".into(),
+        })
+        .unwrap();
+    library.apply(source, upserts(posts)).unwrap();
+    (library, source)
+}
+
+fn sample() -> Vec<LoadedPost> {
+    vec![
+        post(
+            "a.md",
+            "状态机回放",
+            Some("2019-12-06"),
+            &["SOFA Weekly", "Seata"],
+            "我们想用 redis 存状态机上下文。",
+        ),
+        post(
+            "b.md",
+            "MOSN 发布",
+            Some("2020-05-08"),
+            &["SOFA Weekly", "Service Mesh"],
+            "MOSN 支持 Istio 1.4。",
+        ),
+        post(
+            "c.md",
+            "Mesh notes",
+            Some("2020-01-01"),
+            &["service  mesh"],
+            "Sidecar notes in English.",
+        ),
+        post("issue-98.md", "Issue 98", None, &[], "undated"),
+        post("issue-399.md", "Issue 399", None, &[], "undated"),
+    ]
+}
+
+fn titles(posts: &[crate::post::PostSummary]) -> Vec<&str> {
+    posts.iter().map(|post| post.title.as_str()).collect()
+}
+
+#[test]
+fn lists_newest_first_with_undated_posts_last() {
+    let (library, _) = library_with(sample());
+    let posts = library.list(&Filter::default()).unwrap();
+    assert_eq!(
+        titles(&posts),
+        [
+            "MOSN 发布",
+            "Mesh notes",
+            "状态机回放",
+            "Issue 399",
+            "Issue 98"
+        ]
+    );
+    assert_eq!(posts[0].date.as_deref(), Some("2020-05-08"));
+    assert_eq!(posts[3].date, None);
+}
+
+#[test]
+fn tags_merge_spellings_and_count_posts() {
+    let (library, _) = library_with(sample());
+    let tags = library.tags().unwrap();
+    let weekly = tags.iter().find(|tag| tag.tag == "SOFA Weekly").unwrap();
+    assert_eq!(weekly.count, 2);
+    let mesh: Vec<_> = tags
+        .iter()
+        .filter(|tag| tag.tag.to_lowercase().contains("mesh"))
+        .collect();
+    assert_eq!(mesh.len(), 1, "one tag for both spellings: {tags:?}");
+    assert_eq!(mesh[0].count, 2);
+}
+
+#[test]
+fn filters_by_all_given_tags() {
+    let (library, _) = library_with(sample());
+    let filter = Filter {
+        tags: vec!["sofa weekly".into(), "SERVICE MESH".into()],
+        ..Filter::default()
+    };
+    assert_eq!(titles(&library.list(&filter).unwrap()), ["MOSN 发布"]);
+}
+
+#[test]
+fn searches_chinese_with_long_and_short_queries() {
+    let (library, _) = library_with(sample());
+    let hits = library.search("状态机", None).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert!(hits[0].excerpt.contains("状态机"), "{}", hits[0].excerpt);
+    let hits = library.search("发布", None).unwrap();
+    assert_eq!(
+        titles(&hits.iter().map(|hit| hit.post.clone()).collect::<Vec<_>>()),
+        ["MOSN 发布"]
+    );
+    assert!(library.search("不存在的词", None).unwrap().is_empty());
+    assert_eq!(
+        library.search("sidecar", None).unwrap().len(),
+        1,
+        "case-insensitive"
+    );
+    assert_eq!(
+        library.search("mosn istio", None).unwrap().len(),
+        1,
+        "all terms"
+    );
+}
+
+#[test]
+fn search_survives_fts_syntax_in_the_query() {
+    let (library, _) = library_with(sample());
+    for query in ["\"", "a OR b", "NEAR(", "*", "100%", "_x_"] {
+        library.search(query, None).unwrap();
+    }
+}
+
+#[test]
+fn reimport_keeps_reading_state_and_updates_in_place() {
+    let (mut library, source) = library_with(sample());
+    let id = library.list(&Filter::default()).unwrap()[0].id;
+    library.set_read(id, true).unwrap();
+    library.set_starred(id, true).unwrap();
+    library.set_position(id, 120).unwrap();
+
+    let report = library.apply(source, upserts(sample())).unwrap();
+    assert_eq!(
+        report,
+        ImportReport {
+            unchanged: 5,
+            ..ImportReport::default()
+        }
+    );
+
+    let mut changed = sample();
+    changed[1].body = "MOSN 1.0 发布了。".into();
+    changed[1].content_hash = "changed".into();
+    let report = library.apply(source, upserts(changed)).unwrap();
+    assert_eq!(report.updated, 1);
+    assert_eq!(
+        library.search("1.0", None).unwrap().len(),
+        1,
+        "index follows updates"
+    );
+    let state = library.reading_state(id).unwrap();
+    assert_eq!(
+        state,
+        ReadingState {
+            read: true,
+            starred: true,
+            position: Some(120)
+        }
+    );
+
+    let unread = library
+        .list(&Filter {
+            unread_only: true,
+            ..Filter::default()
+        })
+        .unwrap();
+    assert_eq!(unread.len(), 4);
+}
+
+#[test]
+fn removals_delete_posts_tags_and_index_entries() {
+    let (mut library, source) = library_with(sample());
+    let batch = ImportBatch {
+        removals: vec!["b.md".into(), "missing.md".into()],
+        ..ImportBatch::default()
+    };
+    assert_eq!(library.apply(source, batch).unwrap().removed, 1);
+    assert!(library.search("Istio", None).unwrap().is_empty());
+    assert_eq!(library.post_count().unwrap(), 4);
+    let weekly = library
+        .tags()
+        .unwrap()
+        .into_iter()
+        .find(|tag| tag.tag == "SOFA Weekly");
+    assert_eq!(weekly.unwrap().count, 1);
+}
+
+#[test]
+fn restamps_and_stored_files() {
+    let (mut library, source) = library_with(sample());
+    let stamp = FileStamp {
+        mtime_ns: 42,
+        size: 7,
+    };
+    let batch = ImportBatch {
+        restamps: vec![("a.md".into(), stamp)],
+        ..ImportBatch::default()
+    };
+    library.apply(source, batch).unwrap();
+    let stored = library.stored_files(source).unwrap();
+    assert_eq!(stored.len(), 5);
+    assert_eq!(stored["a.md"].stamp, Some(stamp));
+    assert_eq!(stored["b.md"].stamp, None);
+}
+
+#[test]
+fn sources_count_posts_and_removal_cascades() {
+    let (library, source) = library_with(sample());
+    library
+        .set_source_validators(source, Some("\"etag\""), None)
+        .unwrap();
+    library.record_sync(source, "ok").unwrap();
+    let sources = library.sources().unwrap();
+    assert_eq!(sources.len(), 1);
+    assert_eq!(sources[0].post_count, 5);
+    assert_eq!(sources[0].etag.as_deref(), Some("\"etag\""));
+    assert_eq!(sources[0].last_status.as_deref(), Some("ok"));
+    assert_eq!(library.remove_source("weekly").unwrap(), 5);
+    assert_eq!(library.post_count().unwrap(), 0);
+    assert!(library.tags().unwrap().is_empty());
+    assert!(matches!(
+        library.remove_source("weekly"),
+        Err(LibraryError::NoSuchSource(_))
+    ));
+}
+
+#[test]
+fn a_failed_batch_changes_nothing() {
+    let (mut library, source) = library_with(sample());
+    // A batch for a source that does not exist violates the foreign key half-way through.
+    let result = library.apply(
+        source + 100,
+        upserts(vec![post("x.md", "X", None, &[], "x")]),
+    );
+    assert!(result.is_err());
+    assert_eq!(library.post_count().unwrap(), 5);
+}
+
+#[test]
+fn on_disk_library_uses_wal_and_reopens() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut library = Library::open(dir.path()).unwrap();
+        let source = library
+            .ensure_source(&SourceSpec {
+                name: "w".into(),
+                kind: SourceKind::Local,
+                location: "/w".into(),
+            })
+            .unwrap();
+        library.apply(source, upserts(sample())).unwrap();
+    }
+    let library = Library::open(dir.path()).unwrap();
+    assert_eq!(library.post_count().unwrap(), 5);
+    let mode: String = library
+        .conn
+        .query_row("PRAGMA journal_mode", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn refuses_a_library_from_a_newer_version() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(Library::open(dir.path()).unwrap());
+    let conn = rusqlite::Connection::open(dir.path().join(DB_FILE)).unwrap();
+    conn.pragma_update(None, "user_version", 999).unwrap();
+    drop(conn);
+    assert!(matches!(
+        Library::open(dir.path()),
+        Err(LibraryError::TooNew { found: 999, .. })
+    ));
+}

@@ -1,0 +1,623 @@
+//! GitHub repositories as sources: parsing `github:OWNER/REPO[@REF][:PATH]`, listing the
+//! markdown files of a tree in one request, and downloading single files from the raw host.
+//!
+//! Listing uses the REST API `GET {api}/repos/{owner}/{repo}/git/trees/{ref}?recursive=1`,
+//! whose entries carry each file's git blob sha: the same hash the loader computes for local
+//! files, so `crate::sync` can tell which files changed without downloading them. Errors
+//! say what to do (wait or set `GITHUB_TOKEN`; check owner, repository, ref and path).
+//! No SQLite here: `crate::sync` decides what to download and stores it.
+
+use std::fmt;
+
+use serde::Deserialize;
+use thiserror::Error;
+
+use super::http::{Fetched, HttpClient, HttpError, Validators};
+
+pub const DEFAULT_API: &str = "https://api.github.com";
+pub const DEFAULT_RAW: &str = "https://raw.githubusercontent.com";
+/// The ref used when a location names none: whatever branch the repository calls default.
+pub const DEFAULT_REF: &str = "HEAD";
+/// Files the loader would refuse anyway (it reads at most 10 MiB) are not downloaded.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// A parsed `github:OWNER/REPO[@REF][:PATH]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GithubLocation {
+    pub owner: String,
+    pub repo: String,
+    /// Branch, tag or commit; [`DEFAULT_REF`] when the location names none.
+    pub git_ref: String,
+    /// Folder (or file) inside the repository, `/`-separated, no leading or trailing `/`;
+    /// empty for the whole repository.
+    pub path: String,
+}
+
+/// Why a location string is not a GitHub location.
+#[derive(Debug, Error, PartialEq, Eq)]
+#[error("{location}: not a GitHub location ({reason}); expected github:OWNER/REPO[@REF][:PATH]")]
+pub struct LocationError {
+    pub location: String,
+    pub reason: String,
+}
+
+impl GithubLocation {
+    /// Parses `github:OWNER/REPO[@REF][:PATH]`, e.g.
+    /// `github:sofastack/sofastack.tech@master:content/zh/blog`.
+    ///
+    /// ```
+    /// use sofa_weekly::loader::github::GithubLocation;
+    /// let loc = GithubLocation::parse("github:sofastack/sofastack.tech@master:content/zh/blog").unwrap();
+    /// assert_eq!((loc.owner.as_str(), loc.git_ref.as_str()), ("sofastack", "master"));
+    /// assert_eq!(loc.path, "content/zh/blog");
+    /// assert_eq!(GithubLocation::parse("github:o/r").unwrap().git_ref, "HEAD");
+    /// ```
+    pub fn parse(location: &str) -> Result<GithubLocation, LocationError> {
+        let fail = |reason: &str| LocationError {
+            location: location.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let rest = location
+            .strip_prefix("github:")
+            .ok_or_else(|| fail("it does not start with github:"))?;
+        let (repo_and_ref, path) = rest.split_once(':').unwrap_or((rest, ""));
+        let (owner_repo, git_ref) = match repo_and_ref.split_once('@') {
+            Some((owner_repo, git_ref)) => (owner_repo, git_ref),
+            None => (repo_and_ref, DEFAULT_REF),
+        };
+        let (owner, repo) = owner_repo
+            .split_once('/')
+            .ok_or_else(|| fail("no OWNER/REPO"))?;
+        for (what, name) in [("owner", owner), ("repository", repo)] {
+            let valid = !name.is_empty()
+                && name != "."
+                && name != ".."
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+            if !valid {
+                return Err(fail(&format!("bad {what} name {name:?}")));
+            }
+        }
+        let ref_ok = !git_ref.is_empty()
+            && !git_ref.contains("..")
+            && !git_ref.starts_with('/')
+            && !git_ref.ends_with('/')
+            && git_ref
+                .chars()
+                .all(|c| !c.is_control() && !c.is_whitespace() && !"~^?*[\\".contains(c));
+        if !ref_ok {
+            return Err(fail(&format!("bad ref {git_ref:?}")));
+        }
+        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        if segments.iter().any(|s| *s == "." || *s == "..") {
+            return Err(fail("the path may not contain . or .. segments"));
+        }
+        if path.chars().any(char::is_control) {
+            return Err(fail("the path contains control characters"));
+        }
+        Ok(GithubLocation {
+            owner: owner.to_owned(),
+            repo: repo.to_owned(),
+            git_ref: git_ref.to_owned(),
+            path: segments.join("/"),
+        })
+    }
+
+    /// A short name for the source: the repository name, or the last folder of the path.
+    pub fn suggested_name(&self) -> String {
+        match self.path.rsplit('/').next() {
+            Some(last) if !last.is_empty() => format!("{}-{}", self.repo, last),
+            _ => self.repo.clone(),
+        }
+    }
+}
+
+impl fmt::Display for GithubLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "github:{}/{}@{}", self.owner, self.repo, self.git_ref)?;
+        if !self.path.is_empty() {
+            write!(f, ":{}", self.path)?;
+        }
+        Ok(())
+    }
+}
+
+/// Where GitHub is: the API and raw hosts (overridable for tests and mirrors) and the token.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct GithubEndpoints {
+    pub api: String,
+    pub raw: String,
+    pub token: Option<String>,
+}
+
+impl fmt::Debug for GithubEndpoints {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Never print the token.
+        f.debug_struct("GithubEndpoints")
+            .field("api", &self.api)
+            .field("raw", &self.raw)
+            .field("token", &self.token.as_ref().map(|_| "…"))
+            .finish()
+    }
+}
+
+impl GithubEndpoints {
+    /// `SOFA_WEEKLY_GITHUB_API`, `SOFA_WEEKLY_GITHUB_RAW` and `GITHUB_TOKEN` when set
+    /// (and not empty), else the public hosts and no token.
+    pub fn from_env() -> Self {
+        let var = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        GithubEndpoints {
+            api: var("SOFA_WEEKLY_GITHUB_API")
+                .unwrap_or_else(|| DEFAULT_API.to_owned())
+                .trim_end_matches('/')
+                .to_owned(),
+            raw: var("SOFA_WEEKLY_GITHUB_RAW")
+                .unwrap_or_else(|| DEFAULT_RAW.to_owned())
+                .trim_end_matches('/')
+                .to_owned(),
+            token: var("GITHUB_TOKEN"),
+        }
+    }
+
+    /// The tree listing URL for `location`.
+    pub fn tree_url(&self, location: &GithubLocation) -> String {
+        // A ref with slashes (`release/v1`) is written as path segments, as GitHub's own
+        // links do; each segment is encoded on its own.
+        let git_ref: Vec<String> = location.git_ref.split('/').map(encode_segment).collect();
+        format!(
+            "{}/repos/{}/{}/git/trees/{}?recursive=1",
+            self.api,
+            encode_segment(&location.owner),
+            encode_segment(&location.repo),
+            git_ref.join("/"),
+        )
+    }
+
+    /// The raw download URL of `repo_path` (a path from the tree, relative to the
+    /// repository root), each segment percent-encoded.
+    pub fn raw_url(&self, location: &GithubLocation, repo_path: &str) -> String {
+        let mut url = format!(
+            "{}/{}/{}",
+            self.raw,
+            encode_segment(&location.owner),
+            encode_segment(&location.repo)
+        );
+        for segment in location.git_ref.split('/').chain(repo_path.split('/')) {
+            url.push('/');
+            url.push_str(&encode_segment(segment));
+        }
+        url
+    }
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters, so spaces, `&`, `|`,
+/// parentheses, `#`, `?` and non-ASCII (Chinese) names survive as one path segment.
+///
+/// ```
+/// use sofa_weekly::loader::github::encode_segment;
+/// assert_eq!(encode_segment("a b&c|(d).md"), "a%20b%26c%7C%28d%29.md");
+/// assert_eq!(encode_segment("周报"), "%E5%91%A8%E6%8A%A5");
+/// ```
+pub fn encode_segment(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for byte in segment.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// One markdown file in a listed tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreeFile {
+    /// Path from the repository root, for the raw URL.
+    pub repo_path: String,
+    /// Path relative to the location's PATH: the post's identity in its source.
+    pub rel_path: String,
+    /// Git blob sha-1: equals the loader's `content_hash` of the same bytes.
+    pub sha: String,
+    pub size: u64,
+}
+
+/// The markdown files under a location's PATH, and what the listing skipped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tree {
+    pub files: Vec<TreeFile>,
+    /// Markdown files not taken, with the reason (too large). They still exist, so posts
+    /// already stored for them are kept.
+    pub skipped: Vec<(TreeFile, String)>,
+    /// The listing's ETag, to store once every file is synced.
+    pub etag: Option<String>,
+}
+
+/// What a listing gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Listing {
+    /// 304 to our `If-None-Match`: nothing changed since the stored ETag.
+    NotModified,
+    Listed(Tree),
+}
+
+#[derive(Debug, Error)]
+pub enum GithubError {
+    #[error(transparent)]
+    Location(#[from] LocationError),
+    #[error(
+        "{url}: GitHub's rate limit is used up; wait for it to reset (up to an hour) or set GITHUB_TOKEN to a personal access token"
+    )]
+    RateLimited { url: String },
+    #[error(
+        "{url}: not found; check the owner, repository, ref and path of {location} (a private repository needs GITHUB_TOKEN)"
+    )]
+    NotFound { url: String, location: String },
+    #[error("{url}: GitHub refused the token in GITHUB_TOKEN (HTTP 401); renew it or unset it")]
+    BadToken { url: String },
+    #[error("{location}: the repository has nothing at path {path:?} on {git_ref}")]
+    NoSuchPath {
+        location: String,
+        path: String,
+        git_ref: String,
+    },
+    #[error(
+        "{url}: the tree is too large for GitHub to list in one answer (truncated); point the source at a smaller folder with github:OWNER/REPO@REF:PATH"
+    )]
+    Truncated { url: String },
+    #[error("{url}: not a valid tree listing: {reason}")]
+    BadListing { url: String, reason: String },
+    #[error(transparent)]
+    Http(HttpError),
+}
+
+impl GithubError {
+    /// True when GitHub could not be reached at all (offline).
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, GithubError::Http(e) if e.is_unreachable())
+    }
+
+    fn from_http(error: HttpError, location: &GithubLocation) -> GithubError {
+        match error {
+            HttpError::Status {
+                url,
+                status: 403 | 429,
+                rate_limited: true,
+            } => GithubError::RateLimited { url },
+            HttpError::Status {
+                url, status: 429, ..
+            } => GithubError::RateLimited { url },
+            HttpError::Status {
+                url, status: 404, ..
+            } => GithubError::NotFound {
+                url,
+                location: location.to_string(),
+            },
+            HttpError::Status {
+                url, status: 401, ..
+            } => GithubError::BadToken { url },
+            other => GithubError::Http(other),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct TreeResponse {
+    tree: Vec<TreeEntry>,
+    #[serde(default)]
+    truncated: bool,
+}
+
+#[derive(Deserialize)]
+struct TreeEntry {
+    path: String,
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    mode: String,
+    #[serde(default)]
+    sha: String,
+    #[serde(default)]
+    size: Option<u64>,
+}
+
+/// Lists the markdown files under `location`'s PATH with one request. With `etag`, an
+/// unchanged repository answers 304 and costs nothing more.
+pub fn list_tree(
+    client: &HttpClient,
+    endpoints: &GithubEndpoints,
+    location: &GithubLocation,
+    etag: Option<&str>,
+) -> Result<Listing, GithubError> {
+    let url = endpoints.tree_url(location);
+    let validators = Validators {
+        etag: etag.map(str::to_owned),
+        last_modified: None,
+    };
+    let fetched = client
+        .get(
+            &url,
+            &validators,
+            endpoints.token.as_deref(),
+            Some("application/vnd.github+json"),
+        )
+        .map_err(|e| GithubError::from_http(e, location))?;
+    let response = match fetched {
+        Fetched::NotModified => return Ok(Listing::NotModified),
+        Fetched::Body(response) => response,
+    };
+    let parsed: TreeResponse =
+        serde_json::from_slice(&response.body).map_err(|e| GithubError::BadListing {
+            url: url.clone(),
+            reason: e.to_string(),
+        })?;
+    if parsed.truncated {
+        return Err(GithubError::Truncated { url });
+    }
+    let mut tree = select_markdown(parsed.tree, location)?;
+    tree.etag = response.validators.etag;
+    Ok(Listing::Listed(tree))
+}
+
+/// Keeps the markdown blobs under PATH (skipping hidden files and folders, symlinks and
+/// submodules, like the folder walk). A PATH that names nothing in the tree is an error, so a
+/// typo never looks like "every post was deleted".
+fn select_markdown(
+    entries: Vec<TreeEntry>,
+    location: &GithubLocation,
+) -> Result<Tree, GithubError> {
+    let prefix = &location.path;
+    let mut path_exists = prefix.is_empty();
+    let mut tree = Tree {
+        files: Vec::new(),
+        skipped: Vec::new(),
+        etag: None,
+    };
+    for entry in entries {
+        let rel_path = if prefix.is_empty() {
+            entry.path.as_str()
+        } else if entry.path == *prefix {
+            path_exists = true;
+            // PATH names a single file: its identity is its file name.
+            entry.path.rsplit('/').next().unwrap_or_default()
+        } else if let Some(rest) = entry
+            .path
+            .strip_prefix(prefix.as_str())
+            .and_then(|r| r.strip_prefix('/'))
+        {
+            path_exists = true;
+            rest
+        } else {
+            continue;
+        };
+        let is_file = entry.kind == "blob" && entry.mode != "120000";
+        if !is_file || !is_markdown(&entry.path) || rel_path.split('/').any(is_hidden) {
+            continue;
+        }
+        let size = entry.size.unwrap_or(0);
+        let mut file = TreeFile {
+            rel_path: rel_path.to_owned(),
+            repo_path: entry.path,
+            sha: entry.sha,
+            size,
+        };
+        if size > MAX_FILE_BYTES {
+            let reason = format!("{size} bytes, larger than the 10 MiB a post may have");
+            tree.skipped.push((file, reason));
+        } else if file.rel_path.chars().any(crate::text::is_forbidden) {
+            // A path is shown in lists and messages: it must not carry escape sequences.
+            let reason = "the path contains terminal control characters".to_owned();
+            file.repo_path = crate::text::sanitize_line(&file.repo_path);
+            tree.skipped.push((file, reason));
+        } else {
+            tree.files.push(file);
+        }
+    }
+    if !path_exists {
+        return Err(GithubError::NoSuchPath {
+            location: location.to_string(),
+            path: prefix.clone(),
+            git_ref: location.git_ref.clone(),
+        });
+    }
+    Ok(tree)
+}
+
+fn is_markdown(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with(".md") || lower.ends_with(".markdown")
+}
+
+fn is_hidden(segment: &str) -> bool {
+    segment.starts_with('.')
+}
+
+/// Downloads one file of the tree from the raw host.
+pub fn download(
+    client: &HttpClient,
+    endpoints: &GithubEndpoints,
+    location: &GithubLocation,
+    file: &TreeFile,
+) -> Result<Vec<u8>, GithubError> {
+    let url = endpoints.raw_url(location, &file.repo_path);
+    match client.get(
+        &url,
+        &Validators::default(),
+        endpoints.token.as_deref(),
+        None,
+    ) {
+        Ok(Fetched::Body(response)) => Ok(response.body),
+        // We sent no validators, so a 304 is the server misbehaving.
+        Ok(Fetched::NotModified) => Err(GithubError::Http(HttpError::Status {
+            url,
+            status: 304,
+            rate_limited: false,
+        })),
+        Err(e) => Err(GithubError::from_http(e, location)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loc(s: &str) -> GithubLocation {
+        GithubLocation::parse(s).unwrap()
+    }
+
+    #[test]
+    fn parses_every_form() {
+        let l = loc("github:sofastack/sofastack.tech@master:content/zh/blog");
+        assert_eq!(
+            l,
+            GithubLocation {
+                owner: "sofastack".into(),
+                repo: "sofastack.tech".into(),
+                git_ref: "master".into(),
+                path: "content/zh/blog".into(),
+            }
+        );
+        assert_eq!(
+            l.to_string(),
+            "github:sofastack/sofastack.tech@master:content/zh/blog"
+        );
+        let l = loc("github:o/r");
+        assert_eq!((l.git_ref.as_str(), l.path.as_str()), ("HEAD", ""));
+        let l = loc("github:o/r:/docs/weekly/");
+        assert_eq!(
+            (l.git_ref.as_str(), l.path.as_str()),
+            ("HEAD", "docs/weekly")
+        );
+        let l = loc("github:o/r@release/v1.2:周报");
+        assert_eq!(
+            (l.git_ref.as_str(), l.path.as_str()),
+            ("release/v1.2", "周报")
+        );
+    }
+
+    #[test]
+    fn rejects_bad_locations_with_the_reason() {
+        for bad in [
+            "sofastack/sofastack.tech",
+            "github:",
+            "github:owner",
+            "github:/repo",
+            "github:o/r@",
+            "github:o/r@a..b",
+            "github:o w/r",
+            "github:o/r:../../etc",
+            "github:o/../r",
+        ] {
+            let err = GithubLocation::parse(bad).unwrap_err();
+            assert!(err.to_string().starts_with(bad), "{err}");
+        }
+    }
+
+    #[test]
+    fn raw_urls_encode_each_segment() {
+        let endpoints = GithubEndpoints {
+            api: "https://api.example".into(),
+            raw: "https://raw.example".into(),
+            token: None,
+        };
+        let l = loc("github:o/r@main:blog");
+        assert_eq!(
+            endpoints.raw_url(&l, "blog/a b & c|(1)/周报 #3.md"),
+            "https://raw.example/o/r/main/blog/a%20b%20%26%20c%7C%281%29/%E5%91%A8%E6%8A%A5%20%233.md"
+        );
+        assert_eq!(
+            endpoints.tree_url(&loc("github:o/r@feature/x")),
+            "https://api.example/repos/o/r/git/trees/feature/x?recursive=1"
+        );
+    }
+
+    fn entry(path: &str, kind: &str, size: u64) -> TreeEntry {
+        TreeEntry {
+            path: path.into(),
+            kind: kind.into(),
+            mode: if kind == "blob" { "100644" } else { "040000" }.into(),
+            sha: format!("sha-{path}"),
+            size: Some(size),
+        }
+    }
+
+    #[test]
+    fn selects_markdown_blobs_under_the_path() {
+        let entries = vec![
+            entry("content/zh/blog", "tree", 0),
+            entry("content/zh/blog/a/index.md", "blob", 10),
+            entry("content/zh/blog/b.MARKDOWN", "blob", 10),
+            entry("content/zh/blog/c.png", "blob", 10),
+            entry("content/zh/blog/.draft/x.md", "blob", 10),
+            entry("content/zh/blogger/x.md", "blob", 10),
+            entry("content/en/blog/y.md", "blob", 10),
+            entry("content/zh/blog/huge.md", "blob", MAX_FILE_BYTES + 1),
+            entry("content/zh/blog/\u{1b}[31mred.md", "blob", 10),
+        ];
+        let tree = select_markdown(entries, &loc("github:o/r:content/zh/blog")).unwrap();
+        let rel: Vec<_> = tree.files.iter().map(|f| f.rel_path.as_str()).collect();
+        assert_eq!(rel, ["a/index.md", "b.MARKDOWN"]);
+        assert_eq!(tree.files[0].repo_path, "content/zh/blog/a/index.md");
+        assert_eq!(tree.skipped.len(), 2);
+        assert_eq!(tree.skipped[0].0.rel_path, "huge.md");
+        assert!(!tree.skipped[1].0.repo_path.contains('\u{1b}'));
+    }
+
+    #[test]
+    fn a_path_that_names_nothing_is_an_error_not_an_empty_source() {
+        let entries = vec![entry("docs/a.md", "blob", 1)];
+        let err = select_markdown(entries, &loc("github:o/r@main:doc")).unwrap_err();
+        assert!(matches!(err, GithubError::NoSuchPath { .. }), "{err}");
+        // An existing folder without markdown is simply empty.
+        let entries = vec![entry("docs", "tree", 0), entry("docs/a.png", "blob", 1)];
+        let tree = select_markdown(entries, &loc("github:o/r@main:docs")).unwrap();
+        assert!(tree.files.is_empty());
+    }
+
+    #[test]
+    fn a_path_naming_one_file_lists_that_file() {
+        let entries = vec![entry("README.md", "blob", 1), entry("x.md", "blob", 1)];
+        let tree = select_markdown(entries, &loc("github:o/r:README.md")).unwrap();
+        assert_eq!(tree.files.len(), 1);
+        assert_eq!(tree.files[0].rel_path, "README.md");
+    }
+
+    #[test]
+    fn token_is_not_printed() {
+        let endpoints = GithubEndpoints {
+            token: Some("ghp_secret".into()),
+            ..GithubEndpoints::default()
+        };
+        assert!(!format!("{endpoints:?}").contains("secret"));
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Parsing never panics, and what parses prints back to a location that parses the
+        /// same.
+        #[test]
+        fn parse_display_round_trips(text in "github:\\PC{0,40}") {
+            if let Ok(location) = GithubLocation::parse(&text) {
+                prop_assert_eq!(GithubLocation::parse(&location.to_string()).unwrap(), location);
+            }
+        }
+
+        /// Encoded segments hold only unreserved characters and `%XX`.
+        #[test]
+        fn encoded_segments_are_safe(segment in "\\PC{0,30}") {
+            let encoded = encode_segment(&segment);
+            prop_assert!(encoded.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b)));
+        }
+    }
+}
