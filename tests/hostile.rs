@@ -28,11 +28,9 @@ fn hostile_dir() -> PathBuf {
 #[track_caller]
 fn assert_inert(what: &str, text: &str) {
     if let Some((index, c)) = text.char_indices().find(|&(_, c)| is_forbidden(c)) {
-        let start = text.floor_char_boundary(index.saturating_sub(40));
-        panic!(
-            "{what}: {c:?} at byte {index}, after {:?}",
-            &text[start..index]
-        );
+        let before: String = text[..index].chars().rev().take(40).collect();
+        let before: String = before.chars().rev().collect();
+        panic!("{what}: {c:?} at byte {index}, after {before:?}");
     }
 }
 
@@ -69,7 +67,7 @@ fn assert_only_own_sequences(what: &str, text: &str) {
         let Some(len) = sgr_len.or(osc8_len) else {
             panic!(
                 "{what}: escape sequence the reader did not write: {:?}",
-                &tail[..tail.floor_char_boundary(24)]
+                tail.chars().take(24).collect::<String>()
             );
         };
         while chars.peek().is_some_and(|&(next, _)| next < index + len) {
