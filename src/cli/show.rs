@@ -32,7 +32,8 @@ struct ShownPost {
 }
 
 pub fn run_show(session: &Session<'_>, args: &ShowArgs<'_>) -> anyhow::Result<ExitCode> {
-    let post = find_post(session, args.target)?;
+    let mut post = find_post(session, args.target)?;
+    session.format_day(&mut post.date);
     let stdout = std::io::stdout();
     let on_terminal = stdout.is_terminal();
     let width = args
@@ -40,7 +41,9 @@ pub fn run_show(session: &Session<'_>, args: &ShowArgs<'_>) -> anyhow::Result<Ex
         .or_else(|| on_terminal.then(terminal_width).flatten())
         .unwrap_or(DEFAULT_WIDTH)
         .max(1);
-    let styled = on_terminal && !args.plain && std::env::var_os("NO_COLOR").is_none();
+    // `--color always` styles even a pipe (for `less -R`); NO_COLOR and `--color never`
+    // leave not one escape sequence.
+    let styled = !args.plain && session.color().enabled(on_terminal);
     let theme = if styled {
         Theme::dark()
     } else {
