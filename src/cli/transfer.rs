@@ -80,7 +80,8 @@ pub fn import_opml(library: &Library, path: &Path, out: &mut dyn Write) -> anyho
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {shown}"))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| anyhow::anyhow!("{shown}: not UTF-8 text; OPML files are UTF-8"))?;
-    let document = opml::parse(&text).map_err(|e| anyhow::anyhow!("{shown}:{e}"))?;
+    let document =
+        opml::parse(&text).map_err(|e| anyhow::anyhow!("{shown}:{}: {}", e.line, e.message))?;
 
     let mut problems: Vec<String> = document
         .problems
