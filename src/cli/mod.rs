@@ -191,7 +191,14 @@ pub enum Command {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let session = Session::new(&cli.global);
     match cli.command {
-        None => anyhow::bail!("the reader is not available in this build"),
+        None => {
+            let source = match cli.path {
+                Some(path) => crate::app::AppSource::Path(path),
+                None => crate::app::AppSource::Library(session.library_dir()?),
+            };
+            crate::app::run(source, session.config())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Import { paths, state }) => {
             let mut code = ExitCode::SUCCESS;
             if !paths.is_empty() {
