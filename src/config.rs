@@ -61,7 +61,7 @@ pub struct SourceEntry {
     pub location: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum ThemeChoice {
     Dark,
     Light,

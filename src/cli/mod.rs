@@ -90,6 +90,10 @@ pub struct GlobalArgs {
         value_name = "WHEN"
     )]
     pub color: ColorChoice,
+    /// The reader's theme, over the config's: dark, light, or auto (from the terminal's
+    /// background).
+    #[arg(long, global = true, value_enum, value_name = "THEME")]
+    pub theme: Option<crate::config::ThemeChoice>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -196,7 +200,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Some(path) => crate::app::AppSource::Path(path),
                 None => crate::app::AppSource::Library(session.library_dir()?),
             };
-            crate::app::run(source, session.config())?;
+            let config = session.config();
+            let mut options =
+                crate::app::Options::from_config(config).with_color(config, session.color());
+            options.notes = session.config_warnings().to_vec();
+            crate::app::run_with(source, config, options)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Import { paths, state }) => {
@@ -313,7 +321,8 @@ fn stdout() -> impl Write {
 /// every command tags posts the same way.
 pub struct Session<'a> {
     global: &'a GlobalArgs,
-    config: OnceCell<Config>,
+    /// The config with `--theme` applied, and its problems as printed.
+    config: OnceCell<(Config, Vec<String>)>,
 }
 
 impl<'a> Session<'a> {
@@ -325,8 +334,40 @@ impl<'a> Session<'a> {
     }
 
     pub fn config(&self) -> &Config {
-        self.config
-            .get_or_init(|| sync::load_config(self.global.config.as_deref()))
+        &self.loaded_config().0
+    }
+
+    /// The config's problems, one line each (file and line included), as printed on stderr.
+    pub fn config_warnings(&self) -> &[String] {
+        &self.loaded_config().1
+    }
+
+    /// Loads the config once, checks its key bindings against the app's keymap, and prints
+    /// every problem on stderr.
+    fn loaded_config(&self) -> &(Config, Vec<String>) {
+        self.config.get_or_init(|| {
+            let loaded = Config::load(self.global.config.as_deref());
+            let mut warnings: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).collect();
+            let (_, key_problems) = crate::app::keymap::Keymap::with_config(&loaded.config.keys);
+            let file = loaded
+                .path
+                .as_deref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "config".to_owned());
+            warnings.extend(
+                key_problems
+                    .iter()
+                    .map(|p| format!("{file}:{}: {}", p.line, p.message)),
+            );
+            for warning in &warnings {
+                eprintln!("sofa-weekly: {}", crate::text::sanitize_line(warning));
+            }
+            let mut config = loaded.config;
+            if let Some(theme) = self.global.theme {
+                config.reader.theme = theme;
+            }
+            (config, warnings)
+        })
     }
 
     /// `--color`, for output that may be styled.
