@@ -237,3 +237,19 @@ fn resizing_rewraps_the_open_post_at_once() {
     app.press("q");
     assert!(app.wait_exit().success());
 }
+
+#[cfg(unix)]
+#[test]
+fn sigterm_leaves_the_terminal_as_it_was() {
+    let folder = fixtures();
+    let mut app = Session::start(&[&folder], 80, 24);
+    app.wait_for("3 posts");
+    let pid = app.child.process_id().expect("a pid");
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(app.wait_exit().success(), "SIGTERM quits like q");
+    assert!(!app.alternate_screen());
+}

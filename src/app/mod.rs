@@ -283,7 +283,12 @@ type Term = Terminal<CrosstermBackend<io::Stdout>>;
 /// `body` fails or panics.
 fn with_terminal<T>(body: impl FnOnce(&mut Term) -> anyhow::Result<T>) -> anyhow::Result<T> {
     install_panic_hook();
-    enter_terminal().context("setting up the terminal")?;
+    if let Err(e) = enter_terminal() {
+        return Err(e).context(
+            "setting up the terminal (the reader needs one; `sofa-weekly list` and `show` \
+             print to pipes)",
+        );
+    }
     let result = Terminal::new(CrosstermBackend::new(io::stdout()))
         .context("setting up the terminal")
         .and_then(|mut terminal| body(&mut terminal));
@@ -293,12 +298,17 @@ fn with_terminal<T>(body: impl FnOnce(&mut Term) -> anyhow::Result<T>) -> anyhow
 
 fn enter_terminal() -> io::Result<()> {
     enable_raw_mode()?;
-    execute!(
+    let entered = execute!(
         io::stdout(),
         EnterAlternateScreen,
         EnableMouseCapture,
         cursor::Hide
-    )
+    );
+    if entered.is_err() {
+        // Half set up (raw mode on, alternate screen refused) is worse than not at all.
+        restore_terminal();
+    }
+    entered
 }
 
 /// Puts the terminal back as we found it. Safe to call more than once.

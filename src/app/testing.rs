@@ -86,8 +86,12 @@ impl Harness {
     }
 
     pub fn with_posts(posts: Vec<PostText>, width: u16, height: u16) -> Harness {
+        Harness::themed(posts, ThemeKind::Dark, width, height)
+    }
+
+    pub fn themed(posts: Vec<PostText>, theme: ThemeKind, width: u16, height: u16) -> Harness {
         let mut h = Harness {
-            app: App::new("/home/reader/library", ThemeKind::Dark, 100),
+            app: App::new("/home/reader/library", theme, 100),
             store: MemoryStore::new(posts, TOPICS),
             outside: Vec::new(),
         };

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::fit;
+use crate::app::keymap::Focus;
 use crate::app::state::App;
 use crate::app::theme::Styles;
 use crate::text::sanitize_line;
@@ -84,7 +85,16 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
         ])
     } else {
         let mut spans = Vec::new();
+        // In the list, Esc first clears a kept search; say so while there is one.
+        let clears_search = app.search.is_some() && app.focus == Focus::Posts;
+        if clears_search {
+            spans.push(Span::styled(" Esc ", styles.key_hint));
+            spans.push(Span::raw(" clear search "));
+        }
         for (key, help) in app.keymap.hints(app.focus) {
+            if clears_search && help == "back" {
+                continue;
+            }
             spans.push(Span::styled(format!(" {key} "), styles.key_hint));
             spans.push(Span::raw(format!(" {help} ")));
         }

@@ -55,6 +55,11 @@ fn wide_search_kept_and_opened() {
 }
 
 #[test]
+fn narrow_list_with_a_kept_search() {
+    insta::assert_snapshot!(snapshot_after(60, 20, "/mosn<Enter>"));
+}
+
+#[test]
 fn wide_search_being_typed() {
     insta::assert_snapshot!(snapshot_after(100, 30, "/mosn"));
 }
@@ -121,4 +126,16 @@ fn topic_tags_are_marked_apart_from_front_matter_tags() {
     assert!(text.contains("#MOSN"), "{text}");
     assert!(text.contains(" SOFA Weekly"), "{text}");
     assert!(!text.contains("#SOFA Weekly"), "{text}");
+}
+
+#[test]
+fn no_color_means_not_one_coloured_cell() {
+    use crate::app::theme::ThemeKind;
+    let posts = crate::app::testing::sample_posts();
+    let mut h = Harness::themed(posts, ThemeKind::Plain, 100, 30);
+    press(&mut h, "/状态机<Enter><Enter>");
+    let (_, terminal) = screen(&h.app);
+    for cell in &terminal.backend().buffer().content {
+        assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "{cell:?}");
+    }
 }
