@@ -5,6 +5,10 @@
 //! Text entry (the `/` search line, the tag filter typed after `t`) and popups are handled by
 //! the state directly: there every printable key is text, not a command.
 
+mod config;
+
+pub use config::{KEY_FORMS, KeyProblem};
+
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// The pane that has the keyboard.

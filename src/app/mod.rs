@@ -6,6 +6,7 @@
 //! [`state::Effect`]s, hand those to the [`worker::Worker`], repeat. Nothing is redrawn while
 //! idle, and the UI thread never touches the library.
 
+pub mod colors;
 pub mod event;
 pub mod keymap;
 pub mod layout;
@@ -34,36 +35,70 @@ use ratatui::crossterm::terminal::{
 };
 use ratatui::crossterm::{cursor, execute};
 
-use crate::config::{Config, ThemeChoice};
+use crate::config::{ColorChoice, Config, ThemeChoice};
 use crate::library::Library;
+use colors::ColorDepth;
 use event::Event;
+use keymap::Keymap;
 use state::{App, Effect, WorkerMsg};
 use store::Store;
 use sync_job::{SyncJob, SyncPlan};
 use theme::ThemeKind;
 use worker::Worker;
 
-/// How the reader looks: from the config and the environment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How the reader looks and which keys do what: from the config and the environment.
+#[derive(Debug, Clone)]
 pub struct Options {
     /// The widest the text is wrapped, in columns.
     pub max_width: u16,
     pub theme: ThemeKind,
+    /// What the terminal can show; colours are brought down to it.
+    pub color_depth: ColorDepth,
+    /// The default keys with the config's `[keys]` applied.
+    pub keymap: Keymap,
+    /// Problems to show in the status line at start (a broken config, say).
+    pub notes: Vec<String>,
 }
 
 impl Options {
     /// The reader settings of the config file; `NO_COLOR` and the terminal's background
-    /// decide what the config leaves to them.
+    /// decide what the config leaves to them. Key bindings that cannot be applied become
+    /// [`Options::notes`].
     pub fn from_config(config: &Config) -> Options {
-        let theme = match config.reader.theme {
-            ThemeChoice::Dark => Some("dark"),
-            ThemeChoice::Light => Some("light"),
-            ThemeChoice::Auto => None,
-        };
+        let (keymap, problems) = Keymap::with_config(&config.keys);
         Options {
             max_width: u16::try_from(config.reader.max_width.max(20)).unwrap_or(u16::MAX),
-            theme: theme_from_env(theme),
+            theme: theme_from_env(theme_name(config.reader.theme)),
+            color_depth: ColorDepth::from_env(),
+            keymap,
+            notes: problems
+                .into_iter()
+                .map(|p| format!("config line {}: {}", p.line, p.message))
+                .collect(),
         }
+    }
+
+    /// `--color`: `never` is the plain theme, `always` ignores `NO_COLOR`, `auto` leaves
+    /// it to `NO_COLOR`.
+    pub fn with_color(mut self, config: &Config, color: ColorChoice) -> Options {
+        let name = theme_name(config.reader.theme);
+        self.theme = match color {
+            ColorChoice::Never => ThemeKind::Plain,
+            ColorChoice::Always => {
+                let colorfgbg = std::env::var("COLORFGBG").ok();
+                ThemeKind::choose(name, None, colorfgbg.as_deref())
+            }
+            ColorChoice::Auto => self.theme,
+        };
+        self
+    }
+}
+
+fn theme_name(choice: ThemeChoice) -> Option<&'static str> {
+    match choice {
+        ThemeChoice::Dark => Some("dark"),
+        ThemeChoice::Light => Some("light"),
+        ThemeChoice::Auto => None,
     }
 }
 
@@ -79,6 +114,9 @@ impl Default for Options {
         Options {
             max_width: 100,
             theme: ThemeKind::Dark,
+            color_depth: ColorDepth::TrueColor,
+            keymap: Keymap::builtin(),
+            notes: Vec::new(),
         }
     }
 }
@@ -98,7 +136,11 @@ pub enum AppSource {
 /// theme of `config` (and `NO_COLOR`). A library or path that cannot be opened shows an
 /// error screen with the reason instead.
 pub fn run(source: AppSource, config: &Config) -> anyhow::Result<()> {
-    let options = Options::from_config(config);
+    run_with(source, config, Options::from_config(config))
+}
+
+/// [`run`] with options the caller has adjusted (`--color`, notes about the config).
+pub fn run_with(source: AppSource, config: &Config, options: Options) -> anyhow::Result<()> {
     let opened = open_source(&source, config);
     let sync = match &source {
         AppSource::Library(dir) => SyncPlan::Library {
@@ -177,6 +219,13 @@ pub fn run_store(
     switch_to: Option<PathBuf>,
 ) -> anyhow::Result<()> {
     let mut app = App::new(origin, options.theme, options.max_width);
+    app.keymap = options.keymap.clone();
+    if !options.notes.is_empty() {
+        app.note = Some(state::StatusNote {
+            text: options.notes.join("; "),
+            error: true,
+        });
+    }
     let (events, inbox) = mpsc::channel();
     let worker = Worker::spawn(store, options.theme.render_theme(), events.clone());
     let result = with_terminal(|terminal| {
@@ -190,6 +239,7 @@ pub fn run_store(
             sync_plan: &sync,
             sync_job: None,
             switch_to,
+            color_depth: options.color_depth,
         };
         let result = event_loop(terminal, &mut app, &mut context, &inbox);
         if let Some(job) = context.sync_job.take() {
@@ -219,6 +269,7 @@ pub fn run_failed(origin: &str, reason: &str) -> anyhow::Result<()> {
             sync_plan: &plan,
             sync_job: None,
             switch_to: None,
+            color_depth: ColorDepth::from_env(),
         };
         let result = event_loop(terminal, &mut app, &mut context, &inbox);
         signals.close();
@@ -289,6 +340,7 @@ struct Outlets<'a> {
     sync_job: Option<SyncJob>,
     /// The library folder to read from once a sync has filled it (while showing the sample).
     switch_to: Option<PathBuf>,
+    color_depth: ColorDepth,
 }
 
 fn event_loop(
@@ -303,7 +355,10 @@ fn event_loop(
     dispatch(worker, effects);
     loop {
         terminal
-            .draw(|frame| view::draw(frame, app))
+            .draw(|frame| {
+                view::draw(frame, app);
+                context.color_depth.buffer(frame.buffer_mut());
+            })
             .context("drawing the screen")?;
         if app.quit {
             return Ok(());
