@@ -418,8 +418,11 @@ fn on_a_terminal(
     assert!(status.success(), "{args:?}: {status:?}");
     drop(pty.master);
     let _ = reading.join();
-    let bytes = output.lock().unwrap().clone();
-    bytes
+    // The reading thread has ended: this is the only owner left.
+    Arc::try_unwrap(output)
+        .expect("reader thread finished")
+        .into_inner()
+        .unwrap()
 }
 
 fn has_escape(bytes: &[u8]) -> bool {
