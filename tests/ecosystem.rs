@@ -249,6 +249,10 @@ fn config_path_and_show_survive_a_broken_config() {
     let json = env.stdout(&["--config", config, "list", "--json"]);
     assert!(json.contains("\"2019-12-06\""));
 
+    // --theme wins over the file.
+    let shown = env.stdout(&["--config", config, "--theme", "light", "config", "show"]);
+    assert!(shown.contains("theme = \"light\""), "{shown}");
+
     // No file at all: the defaults, said so.
     env.cmd()
         .args(["config", "show"])
