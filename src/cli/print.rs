@@ -22,8 +22,28 @@ fn output_width() -> usize {
 }
 
 fn json(out: &mut dyn Write, value: &impl serde::Serialize) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value)?;
-    writeln!(out)
+    let text = serde_json::to_string_pretty(value)?;
+    writeln!(out, "{}", escape_for_terminal(&text))
+}
+
+/// JSON with every character a terminal could act on written as a `\uXXXX` escape.
+/// serde_json escapes C0 controls itself but writes DEL, C1 controls (U+009B is an 8-bit
+/// CSI to some terminals) and bidi overrides as they are; JSON is often read on a terminal
+/// (`list --json | less -R`, `jq` without `-r`). Outside strings JSON is plain ASCII, so
+/// every such character is inside a string, and all of them are in the BMP: one escape each.
+fn escape_for_terminal(json: &str) -> std::borrow::Cow<'_, str> {
+    if !json.chars().any(crate::text::is_forbidden) {
+        return std::borrow::Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if crate::text::is_forbidden(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// `N` for unread, `*` for starred: two columns before the title.
@@ -189,4 +209,21 @@ pub fn import_outcome(out: &mut dyn Write, path: &Path, outcome: &ImportOutcome)
         writeln!(out, "  warning {}", sanitize_line(&warning.to_string()))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_escapes_del_c1_and_bidi_controls_and_still_parses() {
+        let value = serde_json::json!({ "title": "a\u{7f}b\u{9b}2Jc\u{202e}d\u{1b}e" });
+        let mut out = Vec::new();
+        json(&mut out, &value).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.chars().any(crate::text::is_forbidden), "{text:?}");
+        assert!(text.contains("\\u007f") && text.contains("\\u009b") && text.contains("\\u202e"));
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value);
+    }
 }

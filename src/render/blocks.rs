@@ -307,14 +307,14 @@ impl Walker<'_> {
         }
         let mut text = self.take_inline();
         text.trim_end();
-        if text.is_empty() {
-            return;
+        if !text.is_empty() {
+            let width = self.out.content_width();
+            for range in text.wrap(width) {
+                let source = text.source_offset(range.start);
+                self.out.emit(text.spans(range), source);
+            }
         }
-        let width = self.out.content_width();
-        for range in text.wrap(width) {
-            let source = text.source_offset(range.start);
-            self.out.emit(text.spans(range), source);
-        }
+        self.inline.recycle(text);
     }
 
     fn end_heading(&mut self, level: HeadingLevel) {

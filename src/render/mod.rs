@@ -49,7 +49,7 @@ use ratatui::text::Line;
 
 pub use ansi::write_ansi;
 pub use header::header;
-pub use links::link_list;
+pub use links::{is_openable_link, link_list};
 pub use theme::Theme;
 
 /// A heading of the post, for an outline.
