@@ -174,8 +174,14 @@ fn browse_filter_search_read_and_quit_cleanly() {
     app.press("T/状态机");
     app.wait_for("1 found");
     app.press("\r");
-    let screen = app.wait_for("/状态机");
-    assert!(screen.contains("2021-04-16 SOFA Weekly"), "{screen}");
+    // The title changes as soon as Enter is read; the list follows when the worker replies.
+    let screen = app.wait_for_screen(|screen| {
+        screen.contains("/状态机") && screen.contains("2021-04-16 SOFA Weekly")
+    });
+    assert!(
+        !screen.contains("2021-05-21"),
+        "only the matching post is listed:\n{screen}"
+    );
 
     // Open it: the reader shows the header and the matches.
     app.press("\r");
