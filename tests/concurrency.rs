@@ -58,7 +58,7 @@ fn reader(library_dir: &Path, owner: usize, stop: &AtomicBool) -> HashMap<PostId
                     .expect("set_position while importing");
             }
         }
-        if step % 10 == 0 {
+        if step.is_multiple_of(10) {
             library
                 .search("MOSN", Some(5))
                 .expect("search while importing");

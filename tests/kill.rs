@@ -46,7 +46,7 @@ fn seed() -> u64 {
     std::env::var("SOFA_KILL_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(0x5EED_0F_50FA)
+        .unwrap_or(0x005E_ED0F_50FA)
 }
 
 /// Opens the library the way the app does, checks the file, and reads every post's state.

@@ -56,6 +56,17 @@ fn flags(post: &PostSummary) -> &'static str {
     }
 }
 
+/// The date column: as wide as the widest date (the config's `date_format` may make dates
+/// longer or wider than `YYYY-MM-DD`), at least 10 columns.
+fn date_width<'a>(posts: impl Iterator<Item = &'a PostSummary>) -> usize {
+    posts
+        .filter_map(|post| post.date.as_deref())
+        .map(display_width)
+        .max()
+        .unwrap_or(0)
+        .max(10)
+}
+
 /// One line per post: id, flags, date, title, tags; the title column sized to the widest
 /// title that fits, tags after it.
 pub fn posts(out: &mut dyn Write, posts: &[PostSummary], as_json: bool) -> io::Result<()> {
@@ -75,8 +86,9 @@ pub fn posts(out: &mut dyn Write, posts: &[PostSummary], as_json: bool) -> io::R
         })
         .collect();
     let id_width = rows.iter().map(|row| row.0.len()).max().unwrap_or(1);
-    // id, space, flags, space, date (10), two spaces
-    let fixed = id_width + 1 + 2 + 1 + 10 + 2;
+    let date_width = date_width(posts.iter());
+    // id, space, flags, space, date, two spaces
+    let fixed = id_width + 1 + 2 + 1 + date_width + 2;
     let width = output_width();
     let widest_title = rows
         .iter()
@@ -85,9 +97,9 @@ pub fn posts(out: &mut dyn Write, posts: &[PostSummary], as_json: bool) -> io::R
         .unwrap_or(0);
     let title_width = widest_title.min(width.saturating_sub(fixed + 20).max(20));
     for (post, (id, title, tags)) in posts.iter().zip(&rows) {
-        let date = post.date.as_deref().unwrap_or("");
+        let date = fit_to_width(post.date.as_deref().unwrap_or(""), date_width);
         let line = format!(
-            "{id:>id_width$} {} {date:<10}  {}  {tags}",
+            "{id:>id_width$} {} {date}  {}  {tags}",
             flags(post),
             fit_to_width(title, title_width)
         );
@@ -131,13 +143,14 @@ pub fn search_hits(out: &mut dyn Write, hits: &[SearchHit], as_json: bool) -> io
         .map(|hit| hit.post.id.to_string().len())
         .max()
         .unwrap_or(1);
+    let date_width = date_width(hits.iter().map(|hit| &hit.post));
     for hit in hits {
         let post = &hit.post;
         let heading = format!(
-            "{:>id_width$} {} {:<10}  {}",
+            "{:>id_width$} {} {}  {}",
             post.id,
             flags(post),
-            post.date.as_deref().unwrap_or(""),
+            fit_to_width(post.date.as_deref().unwrap_or(""), date_width),
             sanitize_line(&post.title)
         );
         writeln!(out, "{}", truncate_to_width(&heading, width))?;

@@ -41,6 +41,8 @@ pub fn visible(c: char) -> Option<char> {
         return Some(c);
     }
     match c {
+        // A carriage return is part of a line ending (CRLF files), not content.
+        '\r' => None,
         '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32),
         '\u{7f}' => Some('\u{2421}'),
         _ => None,
