@@ -187,9 +187,11 @@ fn timed_run(env: &TestEnv, args: &[&str]) -> Duration {
 
 /// What a kill loop works on: a command to run, a change to make before each run, and how
 /// many posts there are once a run has finished.
+type Change<'a> = Box<dyn FnMut(&mut SplitMix64, usize) + 'a>;
+
 struct Workload<'a> {
     args: Vec<String>,
-    change: Box<dyn FnMut(&mut SplitMix64, usize) + 'a>,
+    change: Change<'a>,
     expected_posts: Box<dyn Fn() -> usize + 'a>,
 }
 
