@@ -63,7 +63,9 @@ pub struct SourceEntry {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum ThemeChoice {
+    /// Light text on a dark background.
     Dark,
+    /// Dark text on a light background.
     Light,
     /// Follow the terminal's background where it can be queried.
     #[default]
@@ -140,12 +142,12 @@ impl Default for Config {
 /// `--color`: whether output may carry colours and styles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum ColorChoice {
-    /// Never: plain text, not one escape sequence.
+    /// Plain text: not one escape sequence.
     Never,
-    /// On a terminal, unless `NO_COLOR` is set.
+    /// Colours on a terminal, unless NO_COLOR is set.
     #[default]
     Auto,
-    /// Always, even into a pipe (for `less -R`) and despite `NO_COLOR`.
+    /// Colours even into a pipe (for less -R) and despite NO_COLOR.
     Always,
 }
 

@@ -249,6 +249,10 @@ fn config_path_and_show_survive_a_broken_config() {
     let json = env.stdout(&["--config", config, "list", "--json"]);
     assert!(json.contains("\"2019-12-06\""));
 
+    // --theme wins over the file.
+    let shown = env.stdout(&["--config", config, "--theme", "light", "config", "show"]);
+    assert!(shown.contains("theme = \"light\""), "{shown}");
+
     // No file at all: the defaults, said so.
     env.cmd()
         .args(["config", "show"])
@@ -355,4 +359,130 @@ fn write_temp(env: &TestEnv, name: &str, text: &str) -> String {
     let path = env.dir.path().join(name);
     std::fs::write(&path, text).unwrap();
     path.to_string_lossy().into_owned()
+}
+
+/// Runs the binary in a pseudo-terminal (so that "auto" means colours) and returns every
+/// byte it wrote. `keys` are typed once `ready` appears in the output (for the reader).
+fn on_a_terminal(
+    env: &TestEnv,
+    vars: &[(&str, &str)],
+    args: &[&str],
+    keys: Option<(&str, &str)>,
+) -> Vec<u8> {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    use std::io::{Read, Write};
+    use std::sync::{Arc, Mutex};
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 30,
+            cols: 100,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("open a pty");
+    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_sofa-weekly"));
+    command.args(args);
+    command.env("TERM", "xterm-256color");
+    command.env("HOME", env.dir.path());
+    command.env("XDG_CONFIG_HOME", env.dir.path().join("config"));
+    command.env("SOFA_WEEKLY_LIBRARY", env.library_dir());
+    command.env_remove("NO_COLOR");
+    command.env_remove("COLORTERM");
+    for (name, value) in vars {
+        command.env(name, value);
+    }
+    let mut child = pty.slave.spawn_command(command).expect("start sofa-weekly");
+    drop(pty.slave);
+    let output = Arc::new(Mutex::new(Vec::new()));
+    let mut reader = pty.master.try_clone_reader().expect("pty reader");
+    let sink = Arc::clone(&output);
+    let reading = std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    });
+    if let Some((ready, typed)) = keys {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !String::from_utf8_lossy(&output.lock().unwrap()).contains(ready) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{ready:?} never showed"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let mut writer = pty.master.take_writer().expect("pty writer");
+        writer.write_all(typed.as_bytes()).unwrap();
+        writer.flush().unwrap();
+    }
+    let status = child.wait().expect("sofa-weekly ends");
+    assert!(status.success(), "{args:?}: {status:?}");
+    drop(pty.master);
+    let _ = reading.join();
+    // The reading thread has ended: this is the only owner left.
+    Arc::try_unwrap(output)
+        .expect("reader thread finished")
+        .into_inner()
+        .unwrap()
+}
+
+fn has_escape(bytes: &[u8]) -> bool {
+    bytes.contains(&0x1b)
+}
+
+/// A colour in an SGR sequence: `ESC[38;…`, `ESC[48;…`, or a 30–37/40–47/90–97 code.
+fn has_colour(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    text.split('\u{1b}').skip(1).any(|sequence| {
+        let Some(params) = sequence.strip_prefix('[').and_then(|s| s.split_once('m')) else {
+            return false;
+        };
+        if params.0.contains(|c: char| !c.is_ascii_digit() && c != ';') {
+            return false;
+        }
+        params.0.split(';').any(|code| {
+            matches!(
+                code.parse::<u16>(),
+                Ok(30..=38 | 40..=48 | 90..=97 | 100..=107)
+            )
+        })
+    })
+}
+
+#[test]
+fn on_a_terminal_no_color_and_color_never_mean_no_escape_sequence_at_all() {
+    let env = TestEnv::new();
+    let post = fixture("archive/sofa-weekly-20200508/index.md");
+    // The control: a terminal gets colours by default.
+    let styled = on_a_terminal(&env, &[], &["show", &post], None);
+    assert!(has_colour(&styled), "{}", String::from_utf8_lossy(&styled));
+    for (vars, args) in [
+        (&[("NO_COLOR", "1")][..], &["show", &post][..]),
+        (&[][..], &["--color", "never", "show", &post][..]),
+        (&[("NO_COLOR", "1")][..], &["list"][..]),
+    ] {
+        let bytes = on_a_terminal(&env, vars, args, None);
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(text.contains("SOFA") || text.contains("sample"), "{text}");
+        assert!(!has_escape(&bytes), "{vars:?} {args:?}: {text:?}");
+    }
+}
+
+#[test]
+fn the_reader_uses_no_colour_with_no_color_or_color_never() {
+    let env = TestEnv::new();
+    let posts = fixture("archive");
+    // The control: colours by default.
+    let coloured = on_a_terminal(&env, &[], &[&posts], Some(("Posts", "q")));
+    assert!(has_colour(&coloured));
+    for (vars, args) in [
+        (&[("NO_COLOR", "1")][..], &[posts.as_str()][..]),
+        (&[][..], &["--color", "never", posts.as_str()][..]),
+    ] {
+        let bytes = on_a_terminal(&env, vars, args, Some(("Posts", "q")));
+        assert!(!has_colour(&bytes), "{vars:?} {args:?}");
+    }
 }

@@ -114,26 +114,6 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         state: Option<PathBuf>,
     },
-    /// Export the feed sources as OPML, or the reading state as JSON.
-    Export(transfer::ExportArgs),
-    /// Find and print the settings file.
-    #[command(subcommand)]
-    Config(config::ConfigCommand),
-    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
-    #[command(long_about = "Print a shell completion script. For bash: \
-                      `sofa-weekly completions bash > ~/.local/share/bash-completion/completions/sofa-weekly`; \
-                      zsh: into a folder of your $fpath as `_sofa-weekly`; fish: \
-                      `~/.config/fish/completions/sofa-weekly.fish`.")]
-    Completions {
-        #[arg(value_enum, value_name = "SHELL")]
-        shell: clap_complete::Shell,
-    },
-    /// Print the man page (roff), or write one page per command into --dir.
-    Man {
-        /// Write sofa-weekly.1 and a page for each command into this folder.
-        #[arg(long, value_name = "DIR")]
-        dir: Option<PathBuf>,
-    },
     /// List posts, newest first.
     List {
         /// Only posts with this tag; repeat for posts with all of them.
@@ -190,6 +170,26 @@ pub enum Command {
     Source(sync::SourceCommand),
     /// Bring sources up to date: all, or those named.
     Sync(sync::SyncArgs),
+    /// Export the feed sources as OPML, or the reading state as JSON.
+    Export(transfer::ExportArgs),
+    /// Find and print the settings file.
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(long_about = "Print a shell completion script. For bash: \
+                      `sofa-weekly completions bash > ~/.local/share/bash-completion/completions/sofa-weekly`; \
+                      zsh: into a folder of your $fpath as `_sofa-weekly`; fish: \
+                      `~/.config/fish/completions/sofa-weekly.fish`.")]
+    Completions {
+        #[arg(value_enum, value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), or write one page per command into --dir.
+    Man {
+        /// Write sofa-weekly.1 and a page for each command into this folder.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
