@@ -240,11 +240,11 @@ fn folder_workload<'a>(archive: &'a Path, args: Vec<String>) -> Workload<'a> {
 fn killed_imports_lose_nothing() {
     let env = TestEnv::new();
     let archive = env.dir.path().join("archive");
-    corpus::write_corpus(120, &archive).unwrap();
+    corpus::write_corpus(100, &archive).unwrap();
     let mut rng = SplitMix64(seed());
     eprintln!("seed {}", seed());
     let args = vec!["import".to_owned(), archive.to_str().unwrap().to_owned()];
-    kill_loop(&env, folder_workload(&archive, args), 14, &mut rng);
+    kill_loop(&env, folder_workload(&archive, args), 10, &mut rng);
 }
 
 #[test]
@@ -273,7 +273,7 @@ fn killed_syncs_lose_nothing() {
         String::from_utf8_lossy(&added.stderr)
     );
     let args = vec!["sync".to_owned(), "local".to_owned()];
-    kill_loop(&env, folder_workload(&archive, args), 8, &mut rng);
+    kill_loop(&env, folder_workload(&archive, args), 6, &mut rng);
 }
 
 /// A feed of `items` (index, edited in round) as RSS: each item a generated post.
@@ -328,5 +328,5 @@ fn killed_feed_syncs_lose_nothing() {
         }),
         expected_posts: Box::new(|| items.borrow().len()),
     };
-    kill_loop(&env, work, 8, &mut rng);
+    kill_loop(&env, work, 6, &mut rng);
 }
