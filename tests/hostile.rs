@@ -2,9 +2,9 @@
 //! authors, links and file names carry escape sequences (CSI screen clears, SGR, OSC 52
 //! clipboard writes, OSC 8 links, OSC 0/2 title changes), BEL, DEL, C1 controls (8-bit CSI
 //! U+009B among them) and bidi overrides. Whatever the command — import, list, tags, search,
-//! sources (human and JSON), show (piped, and on a pseudo-terminal with colour), sync, and
-//! the error messages — no such character may reach the terminal, and the posts must still
-//! be there to read.
+//! sources (human and JSON), show (piped, and on a pseudo-terminal with colour), sync, the
+//! error messages, and the reader itself on a pseudo-terminal — no such character may reach
+//! the terminal, and the posts must still be there to read.
 //!
 //! The fixtures are in tests/hostile/; files whose *names* are hostile are made here.
 
