@@ -70,7 +70,8 @@ pub fn parse_post(rel_path: &str, bytes: &[u8]) -> ParsedPost {
         warnings.push(LoadWarning {
             location: sanitize_line(rel_path),
             line,
-            reason,
+            // Reasons quote the file (a bad date, a YAML error): they are content too.
+            reason: sanitize_line(&reason),
         });
     };
 
