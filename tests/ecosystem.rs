@@ -2,12 +2,15 @@
 //! the config commands, colours (`--color`, `NO_COLOR`), completions, man page, `--version`.
 
 mod common;
+#[path = "support/pty.rs"]
+mod pty;
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use common::TestEnv;
 use predicates::prelude::*;
+use pty::PtySession;
 use serde_json::Value;
 use sofa_weekly::library::Library;
 
@@ -369,64 +372,18 @@ fn on_a_terminal(
     args: &[&str],
     keys: Option<(&str, &str)>,
 ) -> Vec<u8> {
-    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-    use std::io::{Read, Write};
-    use std::sync::{Arc, Mutex};
-    let pty = native_pty_system()
-        .openpty(PtySize {
-            rows: 30,
-            cols: 100,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("open a pty");
-    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_sofa-weekly"));
-    command.args(args);
-    command.env("TERM", "xterm-256color");
-    command.env("HOME", env.dir.path());
-    command.env("XDG_CONFIG_HOME", env.dir.path().join("config"));
-    command.env("SOFA_WEEKLY_LIBRARY", env.library_dir());
-    command.env_remove("NO_COLOR");
-    command.env_remove("COLORTERM");
+    let mut command = pty::command(args, env.dir.path());
     for (name, value) in vars {
         command.env(name, value);
     }
-    let mut child = pty.slave.spawn_command(command).expect("start sofa-weekly");
-    drop(pty.slave);
-    let output = Arc::new(Mutex::new(Vec::new()));
-    let mut reader = pty.master.try_clone_reader().expect("pty reader");
-    let sink = Arc::clone(&output);
-    let reading = std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            sink.lock().unwrap().extend_from_slice(&buf[..n]);
-        }
-    });
+    let mut app = PtySession::start(command, 100, 30);
     if let Some((ready, typed)) = keys {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-        while !String::from_utf8_lossy(&output.lock().unwrap()).contains(ready) {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "{ready:?} never showed"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        let mut writer = pty.master.take_writer().expect("pty writer");
-        writer.write_all(typed.as_bytes()).unwrap();
-        writer.flush().unwrap();
+        app.wait_for(ready);
+        app.press(typed);
     }
-    let status = child.wait().expect("sofa-weekly ends");
+    let status = app.wait_exit();
     assert!(status.success(), "{args:?}: {status:?}");
-    drop(pty.master);
-    let _ = reading.join();
-    // The reading thread has ended: this is the only owner left.
-    Arc::try_unwrap(output)
-        .expect("reader thread finished")
-        .into_inner()
-        .unwrap()
+    app.output()
 }
 
 fn has_escape(bytes: &[u8]) -> bool {

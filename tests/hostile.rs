@@ -9,8 +9,12 @@
 //! The fixtures are in tests/hostile/; files whose *names* are hostile are made here.
 
 mod common;
+#[path = "support/pty.rs"]
+mod pty;
 #[path = "support/test_server.rs"]
 mod test_server;
+
+use pty::PtySession;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -421,93 +425,32 @@ fn the_checks_catch_what_they_look_for() {
 /// title, hyperlink), no BEL, no C1 control, no bidi override.
 #[test]
 fn the_reader_on_a_terminal_writes_nothing_from_the_content() {
-    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-    use std::io::Write;
-    use std::sync::{Arc, Mutex};
-    use std::time::{Duration, Instant};
-
     let env = TestEnv::new();
     let folder = hostile_folder(&env);
-    let pty = native_pty_system()
-        .openpty(PtySize {
-            rows: 30,
-            cols: 100,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("open a pty");
-    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_sofa-weekly"));
-    command.arg(&folder);
-    command.env("TERM", "xterm-256color");
-    command.env_remove("NO_COLOR");
-    command.env("SOFA_WEEKLY_LIBRARY", env.library_dir());
-    command.env("HOME", env.dir.path());
-    command.env("XDG_CONFIG_HOME", env.dir.path().join("config"));
-    command.env("XDG_DATA_HOME", env.dir.path().join("data"));
-    let mut child = pty.slave.spawn_command(command).expect("start sofa-weekly");
-    drop(pty.slave);
-    let bytes = Arc::new(Mutex::new(Vec::new()));
-    let mut reader = pty.master.try_clone_reader().expect("pty reader");
-    let sink = Arc::clone(&bytes);
-    let reading = std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            sink.lock().unwrap().extend_from_slice(&buf[..n]);
-        }
-    });
-    let mut keys = pty.master.take_writer().expect("pty writer");
-    let screen_shows = |text: &str| {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let mut parser = vt100::Parser::new(
-                std::num::NonZeroU16::new(30).unwrap(),
-                std::num::NonZeroU16::new(100).unwrap(),
-                0,
-            );
-            parser.process(&bytes.lock().unwrap());
-            let contents = parser.screen().contents();
-            if contents.contains(text) {
-                return contents;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the screen never showed {text:?}:\n{contents}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+    let folder = folder.to_str().unwrap();
+    let mut app = PtySession::start(pty::command(&[folder], env.dir.path()), 100, 30);
+    let press = |app: &mut PtySession, keys: &str| {
+        app.press(keys);
+        std::thread::sleep(std::time::Duration::from_millis(150));
     };
-    let mut press = |keys_to_send: &str| {
-        keys.write_all(keys_to_send.as_bytes()).unwrap();
-        keys.flush().unwrap();
-        std::thread::sleep(Duration::from_millis(150));
-    };
-    screen_shows("6 posts");
-    screen_shows("Latin 2J raw");
-    press("\r");
+    app.wait_for("6 posts");
+    app.wait_for("Latin 2J raw");
+    press(&mut app, "\r");
     for _ in 0..6 {
-        press("f"); // the link list
-        press("\x1b");
-        press("G"); // the end of the post
-        press("J"); // the next post
+        press(&mut app, "f"); // the link list
+        press(&mut app, "\x1b");
+        press(&mut app, "G"); // the end of the post
+        press(&mut app, "J"); // the next post
     }
-    press("\x1b");
-    press("\x1b");
-    press("t");
-    screen_shows("gnp.exe");
-    press("\x1b");
-    press("q");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while child.try_wait().unwrap().is_none() {
-        assert!(Instant::now() < deadline, "sofa-weekly did not exit");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    drop(pty.master);
-    reading.join().unwrap();
+    press(&mut app, "\x1b");
+    press(&mut app, "\x1b");
+    press(&mut app, "t");
+    app.wait_for("gnp.exe");
+    press(&mut app, "\x1b");
+    press(&mut app, "q");
+    app.wait_exit();
 
-    let bytes = bytes.lock().unwrap();
+    let bytes = app.output();
     let text = String::from_utf8_lossy(&bytes);
     assert!(
         !text.contains("\x1b]"),

@@ -1,0 +1,172 @@
+//! The real binary in a pseudo-terminal, for tests of what a person at a terminal sees: keys
+//! go in as bytes; what comes out is kept both raw (to check which escape sequences were
+//! written) and through a vt100 parser (the screen).
+//!
+//! Every run gets its own HOME and config folder, so a developer's own config.toml (a
+//! remapped `q`, say) can never change what a test sees.
+
+#![allow(dead_code)] // each test binary uses a different part of this
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+/// How long a wait may take before the test fails: only a broken build gets near it.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// `sofa-weekly ARGS` with a terminal that takes colours, and `home` as its HOME, config
+/// folder and data folder (the library is under `home` too unless the args name one).
+pub fn command(args: &[&str], home: &Path) -> CommandBuilder {
+    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_sofa-weekly"));
+    command.args(args);
+    command.env("TERM", "xterm-256color");
+    command.env("HOME", home);
+    command.env("XDG_CONFIG_HOME", home.join("config"));
+    command.env("XDG_DATA_HOME", home.join("data"));
+    command.env("SOFA_WEEKLY_LIBRARY", home.join("library"));
+    command.env_remove("NO_COLOR");
+    command.env_remove("COLORTERM");
+    command.env_remove("SOFA_WEEKLY_CONFIG");
+    command
+}
+
+pub struct PtySession {
+    screen: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    /// Set when the program's output has ended and all of it is on `screen`.
+    output_closed: Arc<AtomicBool>,
+    keys: Box<dyn Write + Send>,
+    pub child: Box<dyn Child + Send + Sync>,
+    // Kept open for the reader thread; closed when the session ends.
+    master: Box<dyn MasterPty + Send>,
+    /// The private home of a session made by [`PtySession::run`], removed at its end.
+    _home: Option<tempfile::TempDir>,
+}
+
+impl PtySession {
+    /// `sofa-weekly ARGS` at `cols`×`rows` with a private, empty home folder.
+    pub fn run(args: &[&str], cols: u16, rows: u16) -> PtySession {
+        let home = tempfile::tempdir().expect("temp dir");
+        let mut session = PtySession::start(command(args, home.path()), cols, rows);
+        session._home = Some(home);
+        session
+    }
+
+    pub fn start(command: CommandBuilder, cols: u16, rows: u16) -> PtySession {
+        let pty = native_pty_system()
+            .openpty(size(cols, rows))
+            .expect("open a pty");
+        let child = pty.slave.spawn_command(command).expect("start sofa-weekly");
+        drop(pty.slave);
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(
+            std::num::NonZeroU16::new(rows).unwrap(),
+            std::num::NonZeroU16::new(cols).unwrap(),
+            0,
+        )));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let output_closed = Arc::new(AtomicBool::new(false));
+        let mut output = pty.master.try_clone_reader().expect("pty reader");
+        let (parser, bytes, closed) = (
+            Arc::clone(&screen),
+            Arc::clone(&raw),
+            Arc::clone(&output_closed),
+        );
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = output.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                parser.lock().unwrap().process(&buf[..n]);
+                bytes.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+            closed.store(true, Ordering::SeqCst);
+        });
+        let keys = pty.master.take_writer().expect("pty writer");
+        PtySession {
+            screen,
+            raw,
+            output_closed,
+            keys,
+            child,
+            master: pty.master,
+            _home: None,
+        }
+    }
+
+    /// The screen's text now.
+    pub fn contents(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    /// Every byte the program has written so far.
+    pub fn output(&self) -> Vec<u8> {
+        self.raw.lock().unwrap().clone()
+    }
+
+    /// Waits until the screen shows `text`.
+    pub fn wait_for(&self, text: &str) -> String {
+        self.wait_for_screen(|screen| screen.contains(text))
+    }
+
+    /// Waits until the screen passes `check`.
+    pub fn wait_for_screen(&self, check: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let contents = self.contents();
+            if check(&contents) {
+                return contents;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the screen never changed as expected:\n{contents}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn press(&mut self, keys: &str) {
+        self.keys.write_all(keys.as_bytes()).unwrap();
+        self.keys.flush().unwrap();
+    }
+
+    /// Waits for the program to exit and for the last of its output to be read.
+    pub fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap()
+                && self.output_closed.load(Ordering::SeqCst)
+            {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "sofa-weekly did not exit");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Resizes the terminal, as a window manager would.
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        self.screen.lock().unwrap().screen_mut().set_size(
+            std::num::NonZeroU16::new(rows).unwrap(),
+            std::num::NonZeroU16::new(cols).unwrap(),
+        );
+        self.master.resize(size(cols, rows)).unwrap();
+    }
+
+    pub fn alternate_screen(&self) -> bool {
+        self.screen.lock().unwrap().screen().alternate_screen()
+    }
+}
+
+fn size(cols: u16, rows: u16) -> PtySize {
+    PtySize {
+        rows,
+        cols,
+        pixel_width: 0,
+        pixel_height: 0,
+    }
+}
