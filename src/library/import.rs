@@ -103,6 +103,9 @@ impl Library {
                 report.removed += remove.execute(params![source, rel_path])?;
             }
         }
+        if report.added + report.updated + report.removed > 0 {
+            super::query::store_tag_names(&tx)?;
+        }
         tx.commit()?;
         self.invalidate_caches();
         Ok(report)
@@ -126,6 +129,7 @@ impl Library {
                 insert_topic_tags(&tx, &self.topics, id, &title, &body)?;
             }
         }
+        super::query::store_tag_names(&tx)?;
         tx.commit()?;
         self.invalidate_caches();
         Ok(())
@@ -231,6 +235,7 @@ fn upsert_post(
         }
     }
     insert_topic_tags(tx, topics, id, &post.title, &post.body)?;
+    super::bigrams::index_post(tx, id, &post.title, &post.body)?;
     Ok(outcome)
 }
 

@@ -2,11 +2,28 @@
 //! many have run; each runs in its own transaction, so a failure leaves the previous schema.
 //! Never edit a migration that has shipped: add a new one.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction};
 
-const MIGRATIONS: &[&str] = &[
-    // 1: sources, posts, tags, reading state, settings, full-text index.
-    r#"
+/// One schema step: SQL, then (for a new derived table) Rust that fills it from existing
+/// rows, in the same transaction.
+struct Migration {
+    sql: &'static str,
+    fill: Option<fn(&Transaction<'_>) -> rusqlite::Result<()>>,
+}
+
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        sql: MIGRATION_1,
+        fill: None,
+    },
+    Migration {
+        sql: MIGRATION_2,
+        fill: Some(fill_migration_2),
+    },
+];
+
+// 1: sources, posts, tags, reading state, settings, full-text index.
+const MIGRATION_1: &str = r#"
     CREATE TABLE sources (
         id            INTEGER PRIMARY KEY,
         name          TEXT NOT NULL UNIQUE,
@@ -76,8 +93,45 @@ const MIGRATIONS: &[&str] = &[
         VALUES ('delete', old.id, old.title, old.body);
         INSERT INTO posts_fts (rowid, title, body) VALUES (new.id, new.title, new.body);
     END;
-    "#,
-];
+    "#;
+
+// 2: speed for a large library.
+// - The short-word index (see `library::bigrams`): one- and two-character Chinese terms,
+//   which trigrams cannot answer, without scanning every body. Contentless (the text is in
+//   `posts`), no positions (queries are single tokens), ASCII-only separators (the tokens
+//   are CJK characters split by spaces). The import code writes rows; deletes follow `posts`.
+// - Tag names (key → the spelling most posts use, and kind) stored by writers, so that
+//   opening the library does not group all of `post_tags`. Any change to `post_tags` empties
+//   the table (then readers derive the names themselves) until the writer stores them again.
+// - A covering index for deriving them without sorting the table.
+const MIGRATION_2: &str = r#"
+    CREATE TABLE tag_names (
+        tag_key  TEXT PRIMARY KEY,
+        spelling TEXT NOT NULL,
+        kind     TEXT NOT NULL CHECK (kind IN ('meta', 'topic'))
+    ) WITHOUT ROWID;
+    CREATE INDEX post_tags_by_spelling ON post_tags (tag_key, spelling, kind);
+    CREATE TRIGGER tag_names_stale_on_insert AFTER INSERT ON post_tags BEGIN
+        DELETE FROM tag_names;
+    END;
+    CREATE TRIGGER tag_names_stale_on_update AFTER UPDATE ON post_tags BEGIN
+        DELETE FROM tag_names;
+    END;
+    CREATE TRIGGER tag_names_stale_on_delete AFTER DELETE ON post_tags BEGIN
+        DELETE FROM tag_names;
+    END;
+    CREATE VIRTUAL TABLE posts_bigrams USING fts5 (
+        grams, content = '', contentless_delete = 1, detail = 'none', tokenize = 'ascii'
+    );
+    CREATE TRIGGER posts_bigrams_delete AFTER DELETE ON posts BEGIN
+        DELETE FROM posts_bigrams WHERE rowid = old.id;
+    END;
+    "#;
+
+fn fill_migration_2(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    super::bigrams::index_all(tx)?;
+    super::query::store_tag_names(tx)
+}
 
 /// The schema version this build writes.
 pub const LATEST: usize = MIGRATIONS.len();
@@ -89,9 +143,12 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<Result<(), usize>> {
     if current > LATEST {
         return Ok(Err(current));
     }
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+    for (index, migration) in MIGRATIONS.iter().enumerate().skip(current) {
         let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
+        tx.execute_batch(migration.sql)?;
+        if let Some(fill) = migration.fill {
+            fill(&tx)?;
+        }
         tx.pragma_update(None, "user_version", index + 1)?;
         tx.commit()?;
     }
