@@ -206,8 +206,15 @@ impl Library {
             conditions.push("COALESCE(r.starred, 0) = 1", vec![]);
         }
         let limit = filter.limit.map_or(-1, |limit| limit as i64);
+        // The page is chosen from ids and sort keys alone; only its posts then get their
+        // columns (the tag list is a subquery per row). Sorting full rows made SQLite build
+        // the tag list of every match: 3,000 posts for a common tag or word in 10,000.
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM {SUMMARY_FROM} {} ORDER BY {NEWEST_FIRST} LIMIT {limit}",
+            "WITH page AS ( \
+                 SELECT p.id AS id, p.date_ts AS date_ts, p.natural_key AS natural_key \
+                 FROM {SUMMARY_FROM} {} ORDER BY {NEWEST_FIRST} LIMIT {limit}) \
+             SELECT {SUMMARY_COLUMNS} FROM page JOIN posts p ON p.id = page.id {SUMMARY_JOINS} \
+             ORDER BY page.date_ts DESC, page.natural_key DESC",
             conditions.sql()
         );
         self.query_summaries(&sql, &conditions.params())
@@ -360,7 +367,7 @@ impl Library {
 }
 
 /// The names kept in the `tag_names` table by the last write, or `None` when a write since
-/// emptied it (triggers on `post_tags` do) and they must be derived again.
+/// emptied it (removing a source does) and they must be derived again.
 fn stored_tag_names(
     conn: &rusqlite::Connection,
 ) -> rusqlite::Result<Option<HashMap<String, TagName>>> {
