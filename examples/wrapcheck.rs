@@ -8,6 +8,7 @@
 //! ```
 //! `--show N` also prints the plain render at width N of every post (for looking at it).
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -26,6 +27,15 @@ fn main() -> ExitCode {
         (Some("--show"), Some(width)) => width.parse().ok(),
         _ => None,
     };
+    // Printing stops quietly when the reader goes away (`wrapcheck … | head`).
+    let mut stdout = std::io::stdout().lock();
+    macro_rules! say {
+        ($($arg:tt)*) => {
+            if writeln!(stdout, $($arg)*).is_err() {
+                return ExitCode::SUCCESS;
+            }
+        };
+    }
     let mut files = Vec::new();
     collect_markdown(Path::new(&root), &mut files);
     files.sort();
@@ -46,7 +56,7 @@ fn main() -> ExitCode {
             lines += rendered.lines.len();
             for line in link_list(&rendered.links, width, &theme) {
                 if line.width() > width {
-                    println!(
+                    say!(
                         "{} @{width}: link list line wider than {width}",
                         path.display()
                     );
@@ -62,17 +72,17 @@ fn main() -> ExitCode {
                     }
                     Violation::TextLost { .. } => format!("{violation:?}"),
                 };
-                println!("{} @{width}: {detail}", path.display());
+                say!("{} @{width}: {detail}", path.display());
             }
             if show == Some(width) {
-                println!("==== {} @{width}", path.display());
+                say!("==== {} @{width}", path.display());
                 for line in rendered.plain_lines() {
-                    println!("{line}");
+                    say!("{line}");
                 }
             }
         }
     }
-    println!(
+    say!(
         "{} posts ({} KiB), widths {WIDTHS:?}: {lines} lines, {bad} violations",
         files.len(),
         bytes / 1024

@@ -8,6 +8,8 @@
 //! app always starts. Keys:
 //!
 //! ```toml
+//! date_format = "%Y-%m-%d"    # how `list`, `search`, `show` and the app print a post's day
+//!
 //! [[sources]]                 # replaces the default source list when present
 //! name = "sofastack-blog"
 //! location = "github:sofastack/sofastack.tech@master:content/zh/blog"
@@ -18,10 +20,23 @@
 //!
 //! [topics]                    # added to the built-in topic vocabulary
 //! Dubbo = ["dubbo", "Apache Dubbo"]
+//!
+//! [keys]                      # key = action, in every pane
+//! "ctrl-n" = "next_post"
+//! [keys.reader]               # only in one pane: tags, posts or reader
+//! x = "star"
 //! ```
 //!
-//! Callers: the CLI (`sources`, `sync`) and the app read [`Config`]; nothing here does IO
-//! besides reading the one file.
+//! `date_format` takes chrono's strftime fields for a day (`%Y`, `%m`, `%d`, `%b`, `%a`, …);
+//! fields of a time of day are refused, posts carry only their day. Key bindings are kept as
+//! written here, with their lines; the app checks the key names and action names against its
+//! keymap and reports unknown ones the same way.
+//!
+//! [`ColorChoice`] (the `--color` flag) lives here too: whether output may carry colours
+//! depends on it, on `NO_COLOR` and on whether the output is a terminal.
+//!
+//! Callers: the CLI (`sources`, `sync`, `config`) and the app read [`Config`]; nothing here
+//! does IO besides reading the one file (and `NO_COLOR`).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -34,6 +49,9 @@ use crate::tags::{Topics, TopicsError};
 pub const DEFAULT_SOURCE_NAME: &str = "sofastack-blog";
 pub const DEFAULT_SOURCE_LOCATION: &str = "github:sofastack/sofastack.tech@master:content/zh/blog";
 pub const DEFAULT_MAX_WIDTH: usize = 100;
+pub const DEFAULT_DATE_FORMAT: &str = "%Y-%m-%d";
+/// The panes a `[keys.PANE]` table may name.
+pub const KEY_PANES: [&str; 3] = ["tags", "posts", "reader"];
 const MAX_WIDTH_RANGE: std::ops::RangeInclusive<i64> = 20..=1000;
 
 /// A source named in the config file.
@@ -43,9 +61,11 @@ pub struct SourceEntry {
     pub location: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum ThemeChoice {
+    /// Light text on a dark background.
     Dark,
+    /// Dark text on a light background.
     Light,
     /// Follow the terminal's background where it can be queried.
     #[default]
@@ -78,6 +98,19 @@ impl Default for ReaderConfig {
     }
 }
 
+/// One line of `[keys]`: bind `key` to `action`, in `pane` or everywhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyBinding {
+    /// `None`: every pane; else one of [`KEY_PANES`].
+    pub pane: Option<String>,
+    /// As written, e.g. `j`, `ctrl-d`, `pagedown`, `space`.
+    pub key: String,
+    /// An action name (e.g. `next_post`), or `none` to unbind the key.
+    pub action: String,
+    /// 1-based line in the config file.
+    pub line: usize,
+}
+
 /// The effective settings: the file's, with defaults for what it does not say (or says wrong).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -85,6 +118,10 @@ pub struct Config {
     pub reader: ReaderConfig,
     /// Topic name → spellings to recognise, added to the built-in vocabulary.
     pub topics: Vec<(String, Vec<String>)>,
+    /// strftime format of a post's day in human-readable output (JSON keeps `YYYY-MM-DD`).
+    pub date_format: String,
+    /// Key bindings on top of the defaults, in file order.
+    pub keys: Vec<KeyBinding>,
 }
 
 impl Default for Config {
@@ -96,6 +133,71 @@ impl Default for Config {
             }],
             reader: ReaderConfig::default(),
             topics: Vec::new(),
+            date_format: DEFAULT_DATE_FORMAT.to_owned(),
+            keys: Vec::new(),
+        }
+    }
+}
+
+/// `--color`: whether output may carry colours and styles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Plain text: not one escape sequence.
+    Never,
+    /// Colours on a terminal, unless NO_COLOR is set.
+    #[default]
+    Auto,
+    /// Colours even into a pipe (for less -R) and despite NO_COLOR.
+    Always,
+}
+
+impl ColorChoice {
+    /// Whether to style output going to a terminal (`is_terminal`) or not. `NO_COLOR` counts
+    /// when set to anything but the empty string (<https://no-color.org>).
+    pub fn enabled(self, is_terminal: bool) -> bool {
+        match self {
+            ColorChoice::Never => false,
+            ColorChoice::Always => true,
+            ColorChoice::Auto => is_terminal && !no_color_env(),
+        }
+    }
+}
+
+/// `NO_COLOR` is set to something.
+pub fn no_color_env() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty())
+}
+
+/// Why a `date_format` cannot be used, or `None` when it can.
+fn date_format_problem(format: &str) -> Option<&'static str> {
+    use chrono::format::{Item, StrftimeItems};
+    use std::fmt::Write;
+    if format.trim().is_empty() {
+        return Some("is empty");
+    }
+    if StrftimeItems::new(format).any(|item| matches!(item, Item::Error)) {
+        return Some("has an unknown % field");
+    }
+    let day = chrono::NaiveDate::from_ymd_opt(2019, 12, 6).expect("a valid day");
+    let mut out = String::new();
+    if write!(out, "{}", day.format(format)).is_err() {
+        return Some("uses a time-of-day field, but posts carry only a day");
+    }
+    None
+}
+
+impl Config {
+    /// A post's day (`YYYY-MM-DD`, as the library stores it) in the configured format; the
+    /// day as stored when it does not parse.
+    pub fn format_day(&self, day: &str) -> String {
+        use std::fmt::Write;
+        let Ok(date) = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d") else {
+            return day.to_owned();
+        };
+        let mut out = String::new();
+        match write!(out, "{}", date.format(&self.date_format)) {
+            Ok(()) => out,
+            Err(_) => day.to_owned(),
         }
     }
 }
@@ -255,9 +357,17 @@ impl ConfigParser<'_> {
                 }
                 "reader" => self.reader(value.get_ref(), value.span(), &mut config.reader),
                 "topics" => config.topics = self.topics(value.get_ref(), value.span()),
+                "date_format" => {
+                    if let Some(format) = self.date_format(value.get_ref(), value.span()) {
+                        config.date_format = format;
+                    }
+                }
+                "keys" => config.keys = self.keys(value.get_ref(), value.span()),
                 other => self.warn(
                     Some(key.span()),
-                    format!("unknown key {other:?} (expected sources, reader or topics); ignored"),
+                    format!(
+                        "unknown key {other:?} (expected date_format, sources, reader, topics or keys); ignored"
+                    ),
                 ),
             }
         }
@@ -410,6 +520,82 @@ impl ConfigParser<'_> {
     }
 }
 
+impl ConfigParser<'_> {
+    fn date_format(&mut self, value: &DeValue, span: Span) -> Option<String> {
+        let problem = match value.as_str() {
+            Some(format) => match date_format_problem(format) {
+                None => return Some(format.to_owned()),
+                Some(problem) => problem,
+            },
+            None => "is not a string",
+        };
+        self.warn(
+            Some(span),
+            format!(
+                "date_format {problem}; expected a strftime format of a day such as \"%Y-%m-%d\", \"%d %b %Y\" or \"%Y年%m月%d日\"; using \"{DEFAULT_DATE_FORMAT}\""
+            ),
+        );
+        None
+    }
+
+    /// `[keys]`: `key = "action"` lines apply everywhere; `[keys.PANE]` tables to one pane.
+    fn keys(&mut self, value: &DeValue, span: Span) -> Vec<KeyBinding> {
+        let Some(table) = value.as_table() else {
+            self.warn(
+                Some(span),
+                "keys must be a table: [keys] with lines such as j = \"down\"; ignored".to_owned(),
+            );
+            return Vec::new();
+        };
+        let mut bindings = Vec::new();
+        for (key, value) in table.iter() {
+            let name = key.get_ref().as_ref();
+            match value.get_ref() {
+                DeValue::Table(pane_table) => {
+                    if !KEY_PANES.contains(&name) {
+                        self.warn(
+                            Some(key.span()),
+                            format!(
+                                "unknown pane [keys.{name}] (expected tags, posts or reader); ignored"
+                            ),
+                        );
+                        continue;
+                    }
+                    for (key, value) in pane_table.iter() {
+                        self.key_binding(Some(name), key, value, &mut bindings);
+                    }
+                }
+                _ => self.key_binding(None, key, value, &mut bindings),
+            }
+        }
+        bindings
+    }
+
+    fn key_binding(
+        &mut self,
+        pane: Option<&str>,
+        key: &toml::Spanned<std::borrow::Cow<'_, str>>,
+        value: &toml::Spanned<DeValue<'_>>,
+        bindings: &mut Vec<KeyBinding>,
+    ) {
+        match value.get_ref().as_str() {
+            Some(action) if !action.trim().is_empty() => bindings.push(KeyBinding {
+                pane: pane.map(str::to_owned),
+                key: key.get_ref().to_string(),
+                action: action.trim().to_owned(),
+                line: line_of(self.text, key.span().start),
+            }),
+            _ => self.warn(
+                Some(value.span()),
+                format!(
+                    "key {:?} must name an action as a string, e.g. \"next_post\" (or \"none\" to unbind it); ignored",
+                    key.get_ref()
+                ),
+            ),
+        }
+    }
+}
+
 fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())]
         .iter()
@@ -525,6 +711,51 @@ Layotto = "layotto"
             Config::default().topics_vocabulary().unwrap().fingerprint(),
             Topics::builtin().fingerprint()
         );
+    }
+
+    #[test]
+    fn date_formats_are_checked_and_applied() {
+        let (config, warnings) = parse("date_format = \"%Y年%m月%d日\"\n");
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(config.format_day("2019-12-06"), "2019年12月06日");
+        assert_eq!(config.format_day("someday"), "someday");
+        for bad in ["\"%H:%M\"", "\"%Q\"", "\"\"", "3"] {
+            let (config, warnings) = parse(&format!("\n date_format = {bad}\n"));
+            assert_eq!(config.date_format, DEFAULT_DATE_FORMAT, "{bad}");
+            assert_eq!(warnings.len(), 1, "{bad}");
+            assert_eq!(warnings[0].line, Some(2));
+            assert!(warnings[0].message.contains("%Y-%m-%d"), "{}", warnings[0]);
+        }
+    }
+
+    #[test]
+    fn key_bindings_keep_their_pane_and_line() {
+        let (config, warnings) = parse(
+            "[keys]\n\"ctrl-n\" = \"next_post\"\nq = 3\n[keys.reader]\nx = \"star\"\n[keys.sidebar]\ny = \"up\"\n",
+        );
+        let bound: Vec<_> = config
+            .keys
+            .iter()
+            .map(|k| (k.pane.as_deref(), k.key.as_str(), k.action.as_str(), k.line))
+            .collect();
+        assert_eq!(
+            bound,
+            [
+                (None, "ctrl-n", "next_post", 2),
+                (Some("reader"), "x", "star", 5)
+            ]
+        );
+        let lines: Vec<_> = warnings.iter().map(|w| w.line).collect();
+        assert_eq!(lines, [Some(3), Some(6)]);
+        assert!(warnings[1].message.contains("tags, posts or reader"));
+    }
+
+    #[test]
+    fn color_choice_follows_the_flag_then_the_terminal() {
+        assert!(!ColorChoice::Never.enabled(true));
+        assert!(ColorChoice::Always.enabled(false));
+        assert!(!ColorChoice::Auto.enabled(false));
+        assert_eq!(ColorChoice::Auto.enabled(true), !no_color_env());
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! - [`import`]: brings local folders into the library incrementally.
 //! - [`library`]: the SQLite store: sources, posts, tags, reading state, full-text search.
 //! - [`render`]: markdown to styled, CJK-aware wrapped lines. Pure: no IO, no library.
+//! - [`opml`]: reading and writing OPML subscription lists (pure).
 //! - [`cli`]: the command line, printing aligned text or JSON.
 //! - [`app`]: the ratatui reader.
 //! - [`sample`]: the sample archive embedded in the binary, shown when the library is empty.
@@ -22,6 +23,7 @@ pub mod config;
 pub mod import;
 pub mod library;
 pub mod loader;
+pub mod opml;
 pub mod post;
 pub mod render;
 pub mod sample;

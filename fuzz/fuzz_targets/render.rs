@@ -14,10 +14,17 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let width = 1 + (first as usize * 300) / 256;
-    let theme = if first % 2 == 0 { Theme::plain() } else { Theme::dark() };
+    let theme = if first % 2 == 0 {
+        Theme::plain()
+    } else {
+        Theme::dark()
+    };
     let rendered = render(markdown, width, &theme);
     for (index, line) in rendered.lines.iter().enumerate() {
-        assert!(line.width() <= width, "line {index} wider than {width}: {line:?}");
+        assert!(
+            line.width() <= width,
+            "line {index} wider than {width}: {line:?}"
+        );
         for span in &line.spans {
             assert!(
                 !span.content.chars().any(sofa_weekly::text::is_forbidden),

@@ -1,26 +1,61 @@
 //! The command line: clap definitions, and `run`, which opens the library and dispatches.
 //! Printing lives in [`print`]; each command here only gathers what to print.
 
+mod config;
+pub mod generate;
 mod print;
 mod show;
 pub mod sync;
+mod transfer;
 
 use std::cell::OnceCell;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::Config;
+use crate::config::{ColorChoice, Config};
 use crate::import;
 use crate::library::{self, Filter, Library};
+
+/// `--version`: the crate version and, when built from a git checkout, the commit.
+const VERSION: &str = if env!("SOFA_WEEKLY_GIT_COMMIT").is_empty() {
+    env!("CARGO_PKG_VERSION")
+} else {
+    concat!(
+        env!("CARGO_PKG_VERSION"),
+        " (commit ",
+        env!("SOFA_WEEKLY_GIT_COMMIT"),
+        ")"
+    )
+};
+
+/// Shown by `--help` and as the man page's extra section.
+const AFTER_LONG_HELP: &str = "\
+Files:
+  ~/.config/sofa-weekly/config.toml  settings (`sofa-weekly config path`, `config show`)
+  ~/.local/share/sofa-weekly/        the library (library.sqlite3)
+  (the platform's config and data folders elsewhere)
+
+Environment:
+  SOFA_WEEKLY_LIBRARY, SOFA_WEEKLY_CONFIG  as --library and --config
+  NO_COLOR                                 no colours unless --color always
+  GITHUB_TOKEN                             sent to GitHub when syncing
+  SOFA_WEEKLY_GITHUB_API, SOFA_WEEKLY_GITHUB_RAW, SOFA_WEEKLY_HTTP_TIMEOUT,
+  SOFA_WEEKLY_HTTP_RETRY_DELAY_MS          sync endpoints and network timing
+
+Examples:
+  sofa-weekly sync && sofa-weekly             fetch the SOFAStack blog, then read
+  sofa-weekly import feeds.opml               subscribe to the feeds of an OPML file
+  sofa-weekly export --state -o state.json    reading history, for another machine";
 
 #[derive(Debug, Parser)]
 #[command(
     name = "sofa-weekly",
-    version,
+    version = VERSION,
+    after_long_help = AFTER_LONG_HELP,
     about = "A terminal reader for newsletters, offline",
     long_about = "A terminal reader for newsletters, offline: SOFA Weekly and any archive of \
                   markdown posts. With no command, opens the reader on the library (or on the \
@@ -46,14 +81,38 @@ pub struct GlobalArgs {
     /// The config file [default: config.toml in the user's config folder, e.g. ~/.config/sofa-weekly].
     #[arg(long, global = true, env = "SOFA_WEEKLY_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Colours and styles: auto (on a terminal, unless NO_COLOR is set), never, always.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value_t = ColorChoice::Auto,
+        value_name = "WHEN"
+    )]
+    pub color: ColorChoice,
+    /// The reader's theme, over the config's: dark, light, or auto (from the terminal's
+    /// background).
+    #[arg(long, global = true, value_enum, value_name = "THEME")]
+    pub theme: Option<crate::config::ThemeChoice>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Import markdown files from folders or files into the library (again: update it).
+    /// Import markdown folders or files (again: update them), OPML subscription lists, or
+    /// reading state.
+    #[command(
+        long_about = "Import markdown files from folders or files into the library (again: \
+                      update it). An OPML file (*.opml, or any file that starts as one) adds \
+                      every feed it lists as a source; `sync` then fetches them. With --state, \
+                      applies reading state written by `export --state`."
+    )]
     Import {
-        #[arg(required = true, value_name = "PATH")]
+        #[arg(required_unless_present = "state", value_name = "PATH")]
         paths: Vec<PathBuf>,
+        /// Apply reading state (JSON from `export --state`); posts are matched by source
+        /// name and path, and newer local state is kept.
+        #[arg(long, value_name = "FILE")]
+        state: Option<PathBuf>,
     },
     /// List posts, newest first.
     List {
@@ -111,13 +170,71 @@ pub enum Command {
     Source(sync::SourceCommand),
     /// Bring sources up to date: all, or those named.
     Sync(sync::SyncArgs),
+    /// Export the feed sources as OPML, or the reading state as JSON.
+    Export(transfer::ExportArgs),
+    /// Find and print the settings file.
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(long_about = "Print a shell completion script. For bash: \
+                      `sofa-weekly completions bash > ~/.local/share/bash-completion/completions/sofa-weekly`; \
+                      zsh: into a folder of your $fpath as `_sofa-weekly`; fish: \
+                      `~/.config/fish/completions/sofa-weekly.fish`.")]
+    Completions {
+        #[arg(value_enum, value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), or write one page per command into --dir.
+    Man {
+        /// Write sofa-weekly.1 and a page for each command into this folder.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let session = Session::new(&cli.global);
     match cli.command {
-        None => anyhow::bail!("the reader is not available in this build"),
-        Some(Command::Import { paths }) => run_import(&session, &paths),
+        None => {
+            let source = match cli.path {
+                Some(path) => crate::app::AppSource::Path(path),
+                None => crate::app::AppSource::Library(session.library_dir()?),
+            };
+            let config = session.config();
+            let mut options =
+                crate::app::Options::from_config(config).with_color(config, session.color());
+            options.notes = session.config_warnings().to_vec();
+            crate::app::run_with(source, config, options)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Import { paths, state }) => {
+            let mut code = ExitCode::SUCCESS;
+            if !paths.is_empty() {
+                code = run_import(&session, &paths)?;
+            }
+            if let Some(state) = state {
+                let mut library = session.open_library()?;
+                transfer::import_state(&mut library, &state, &mut stdout())?;
+            }
+            Ok(code)
+        }
+        Some(Command::Export(args)) => transfer::run_export(&session, &args),
+        Some(Command::Config(command)) => config::run_config(&session, &command, &mut stdout()),
+        Some(Command::Completions { shell }) => {
+            generate::completions(shell, &mut stdout())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Man { dir }) => {
+            match dir {
+                Some(dir) => {
+                    for page in generate::write_man_pages(&dir)? {
+                        println!("{}", page.display());
+                    }
+                }
+                None => generate::man_page(&mut stdout())?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::List {
             tags,
             search,
@@ -134,7 +251,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 limit,
             };
             let library = session.open_for_reading()?;
-            let posts = library.list(&filter)?;
+            let mut posts = library.list(&filter)?;
+            if !json {
+                for post in &mut posts {
+                    session.format_day(&mut post.date);
+                }
+            }
             print::posts(&mut stdout(), &posts, json)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -145,7 +267,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Search { query, limit, json }) => {
             let library = session.open_for_reading()?;
-            let hits = library.search(&query.join(" "), limit)?;
+            let mut hits = library.search(&query.join(" "), limit)?;
+            if !json {
+                for hit in &mut hits {
+                    session.format_day(&mut hit.post.date);
+                }
+            }
             print::search_hits(&mut stdout(), &hits, json)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -171,7 +298,16 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Sync(args)) => {
             let mut library = session.open_library()?;
-            sync::run_sync(&mut library, session.config(), &args, &mut stdout())
+            // A progress bar redraws itself with escape sequences: none without colours.
+            let progress_bars =
+                std::io::stderr().is_terminal() && session.global.color.enabled(true);
+            sync::run_sync(
+                &mut library,
+                session.config(),
+                &args,
+                progress_bars,
+                &mut stdout(),
+            )
         }
     }
 }
@@ -185,7 +321,8 @@ fn stdout() -> impl Write {
 /// every command tags posts the same way.
 pub struct Session<'a> {
     global: &'a GlobalArgs,
-    config: OnceCell<Config>,
+    /// The config with `--theme` applied, and its problems as printed.
+    config: OnceCell<(Config, Vec<String>)>,
 }
 
 impl<'a> Session<'a> {
@@ -197,8 +334,60 @@ impl<'a> Session<'a> {
     }
 
     pub fn config(&self) -> &Config {
-        self.config
-            .get_or_init(|| sync::load_config(self.global.config.as_deref()))
+        &self.loaded_config().0
+    }
+
+    /// The config's problems, one line each (file and line included), as printed on stderr.
+    pub fn config_warnings(&self) -> &[String] {
+        &self.loaded_config().1
+    }
+
+    /// Loads the config once, checks its key bindings against the app's keymap, and prints
+    /// every problem on stderr.
+    fn loaded_config(&self) -> &(Config, Vec<String>) {
+        self.config.get_or_init(|| {
+            let loaded = Config::load(self.global.config.as_deref());
+            let mut warnings: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).collect();
+            let (_, key_problems) = crate::app::keymap::Keymap::with_config(&loaded.config.keys);
+            let file = loaded
+                .path
+                .as_deref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "config".to_owned());
+            warnings.extend(
+                key_problems
+                    .iter()
+                    .map(|p| format!("{file}:{}: {}", p.line, p.message)),
+            );
+            for warning in &warnings {
+                eprintln!("sofa-weekly: {}", crate::text::sanitize_line(warning));
+            }
+            let mut config = loaded.config;
+            if let Some(theme) = self.global.theme {
+                config.reader.theme = theme;
+            }
+            (config, warnings)
+        })
+    }
+
+    /// `--color`, for output that may be styled.
+    pub fn color(&self) -> ColorChoice {
+        self.global.color
+    }
+
+    /// The config file in use: `--config`, else the default one (which may not exist).
+    pub fn config_path(&self) -> Option<PathBuf> {
+        self.global
+            .config
+            .clone()
+            .or_else(crate::config::default_path)
+    }
+
+    /// A post's stored day in the configured `date_format`, for human-readable output.
+    pub fn format_day(&self, day: &mut Option<String>) {
+        if let Some(text) = day {
+            *text = self.config().format_day(text);
+        }
     }
 
     pub fn library_dir(&self) -> anyhow::Result<PathBuf> {
@@ -256,6 +445,10 @@ fn run_import(session: &Session<'_>, paths: &[PathBuf]) -> anyhow::Result<ExitCo
     let mut failed = false;
     let mut out = stdout();
     for path in paths {
+        if transfer::is_opml(path) {
+            failed |= !transfer::import_opml(&library, path, &mut out)?;
+            continue;
+        }
         match import::import_path(&mut library, path) {
             Ok(outcome) => print::import_outcome(&mut out, path, &outcome)?,
             Err(err) => {

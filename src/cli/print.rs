@@ -22,8 +22,28 @@ fn output_width() -> usize {
 }
 
 fn json(out: &mut dyn Write, value: &impl serde::Serialize) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value)?;
-    writeln!(out)
+    let text = serde_json::to_string_pretty(value)?;
+    writeln!(out, "{}", escape_for_terminal(&text))
+}
+
+/// JSON with every character a terminal could act on written as a `\uXXXX` escape.
+/// serde_json escapes C0 controls itself but writes DEL, C1 controls (U+009B is an 8-bit
+/// CSI to some terminals) and bidi overrides as they are; JSON is often read on a terminal
+/// (`list --json | less -R`, `jq` without `-r`). Outside strings JSON is plain ASCII, so
+/// every such character is inside a string, and all of them are in the BMP: one escape each.
+fn escape_for_terminal(json: &str) -> std::borrow::Cow<'_, str> {
+    if !json.chars().any(crate::text::is_forbidden) {
+        return std::borrow::Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if crate::text::is_forbidden(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// `N` for unread, `*` for starred: two columns before the title.
@@ -34,6 +54,17 @@ fn flags(post: &PostSummary) -> &'static str {
         (true, true) => " *",
         (true, false) => "  ",
     }
+}
+
+/// The date column: as wide as the widest date (the config's `date_format` may make dates
+/// longer or wider than `YYYY-MM-DD`), at least 10 columns.
+fn date_width<'a>(posts: impl Iterator<Item = &'a PostSummary>) -> usize {
+    posts
+        .filter_map(|post| post.date.as_deref())
+        .map(display_width)
+        .max()
+        .unwrap_or(0)
+        .max(10)
 }
 
 /// One line per post: id, flags, date, title, tags; the title column sized to the widest
@@ -55,8 +86,9 @@ pub fn posts(out: &mut dyn Write, posts: &[PostSummary], as_json: bool) -> io::R
         })
         .collect();
     let id_width = rows.iter().map(|row| row.0.len()).max().unwrap_or(1);
-    // id, space, flags, space, date (10), two spaces
-    let fixed = id_width + 1 + 2 + 1 + 10 + 2;
+    let date_width = date_width(posts.iter());
+    // id, space, flags, space, date, two spaces
+    let fixed = id_width + 1 + 2 + 1 + date_width + 2;
     let width = output_width();
     let widest_title = rows
         .iter()
@@ -65,9 +97,9 @@ pub fn posts(out: &mut dyn Write, posts: &[PostSummary], as_json: bool) -> io::R
         .unwrap_or(0);
     let title_width = widest_title.min(width.saturating_sub(fixed + 20).max(20));
     for (post, (id, title, tags)) in posts.iter().zip(&rows) {
-        let date = post.date.as_deref().unwrap_or("");
+        let date = fit_to_width(post.date.as_deref().unwrap_or(""), date_width);
         let line = format!(
-            "{id:>id_width$} {} {date:<10}  {}  {tags}",
+            "{id:>id_width$} {} {date}  {}  {tags}",
             flags(post),
             fit_to_width(title, title_width)
         );
@@ -111,13 +143,14 @@ pub fn search_hits(out: &mut dyn Write, hits: &[SearchHit], as_json: bool) -> io
         .map(|hit| hit.post.id.to_string().len())
         .max()
         .unwrap_or(1);
+    let date_width = date_width(hits.iter().map(|hit| &hit.post));
     for hit in hits {
         let post = &hit.post;
         let heading = format!(
-            "{:>id_width$} {} {:<10}  {}",
+            "{:>id_width$} {} {}  {}",
             post.id,
             flags(post),
-            post.date.as_deref().unwrap_or(""),
+            fit_to_width(post.date.as_deref().unwrap_or(""), date_width),
             sanitize_line(&post.title)
         );
         writeln!(out, "{}", truncate_to_width(&heading, width))?;
@@ -176,4 +209,21 @@ pub fn import_outcome(out: &mut dyn Write, path: &Path, outcome: &ImportOutcome)
         writeln!(out, "  warning {}", sanitize_line(&warning.to_string()))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_escapes_del_c1_and_bidi_controls_and_still_parses() {
+        let value = serde_json::json!({ "title": "a\u{7f}b\u{9b}2Jc\u{202e}d\u{1b}e" });
+        let mut out = Vec::new();
+        json(&mut out, &value).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.chars().any(crate::text::is_forbidden), "{text:?}");
+        assert!(text.contains("\\u007f") && text.contains("\\u009b") && text.contains("\\u202e"));
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value);
+    }
 }

@@ -10,6 +10,8 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 
 use super::Session;
+use crate::app::theme::ThemeKind;
+use crate::config::ThemeChoice;
 use crate::loader;
 use crate::render::{self, Theme};
 use crate::text::sanitize_line;
@@ -32,7 +34,8 @@ struct ShownPost {
 }
 
 pub fn run_show(session: &Session<'_>, args: &ShowArgs<'_>) -> anyhow::Result<ExitCode> {
-    let post = find_post(session, args.target)?;
+    let mut post = find_post(session, args.target)?;
+    session.format_day(&mut post.date);
     let stdout = std::io::stdout();
     let on_terminal = stdout.is_terminal();
     let width = args
@@ -40,16 +43,32 @@ pub fn run_show(session: &Session<'_>, args: &ShowArgs<'_>) -> anyhow::Result<Ex
         .or_else(|| on_terminal.then(terminal_width).flatten())
         .unwrap_or(DEFAULT_WIDTH)
         .max(1);
-    let styled = on_terminal && !args.plain && std::env::var_os("NO_COLOR").is_none();
+    // `--color always` styles even a pipe (for `less -R`); NO_COLOR and `--color never`
+    // leave not one escape sequence.
+    let styled = !args.plain && session.color().enabled(on_terminal);
     let theme = if styled {
-        Theme::dark()
+        // The config's (or --theme's) choice; auto follows the terminal's background.
+        let name = match session.config().reader.theme {
+            ThemeChoice::Dark => Some("dark"),
+            ThemeChoice::Light => Some("light"),
+            ThemeChoice::Auto => None,
+        };
+        let colorfgbg = std::env::var("COLORFGBG").ok();
+        ThemeKind::choose(name, None, colorfgbg.as_deref()).render_theme()
     } else {
         Theme::plain()
     };
 
-    let header = render::header(&post.title, post.date.as_deref(), &post.tags, width, &theme);
-    let rendered = render::render(&post.body, width, &theme);
-    let links = render::link_list(&rendered.links, width, &theme);
+    let mut header = render::header(&post.title, post.date.as_deref(), &post.tags, width, &theme);
+    let mut rendered = render::render(&post.body, width, &theme);
+    let mut links = render::link_list(&rendered.links, width, &theme);
+    if styled {
+        // The themes speak RGB; a 256- or 16-colour terminal gets the nearest it has.
+        let depth = crate::app::colors::ColorDepth::from_env();
+        for lines in [&mut header, &mut rendered.lines, &mut links] {
+            depth.lines(lines);
+        }
+    }
 
     let mut out = std::io::BufWriter::new(stdout.lock());
     render::write_ansi(&header, &mut out, styled)?;

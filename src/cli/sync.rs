@@ -7,7 +7,7 @@
 //! line each, and make the exit code non-zero. Ctrl-C stops between files and keeps what
 //! finished (a second Ctrl-C ends the program at once).
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -164,12 +164,14 @@ pub fn run_sources(
     Ok(ExitCode::SUCCESS)
 }
 
-/// `sync [NAME…]`: syncs the named sources, or all. Exit code 1 when any source or file
+/// `sync [NAME…]`: syncs the named sources, or all; `progress_bars` when stderr is a terminal
+/// that may take escape sequences (else plain lines). Exit code 1 when any source or file
 /// failed, 130 when cancelled with Ctrl-C.
 pub fn run_sync(
     library: &mut Library,
     config: &Config,
     args: &SyncArgs,
+    progress_bars: bool,
     out: &mut dyn Write,
 ) -> anyhow::Result<ExitCode> {
     register_configured(library, config)?;
@@ -183,7 +185,7 @@ pub fn run_sync(
     }
     let options = SyncOptions::from_env();
     stop_on_ctrl_c(&options.cancel)?;
-    let interactive = std::io::stderr().is_terminal();
+    let interactive = progress_bars;
     let mut failed = false;
     for source in &sources {
         if options.cancel.load(Ordering::Relaxed) {

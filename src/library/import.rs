@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::{Library, LibraryError};
 use crate::loader::{FileStamp, natural_sort_key};
@@ -81,7 +81,12 @@ impl Library {
         batch: ImportBatch,
     ) -> Result<ImportReport, LibraryError> {
         let mut report = ImportReport::default();
-        let tx = self.conn.transaction()?;
+        // Immediate: the transaction reads before it writes, and a deferred one would fail
+        // at once with "database is locked" (SQLITE_BUSY_SNAPSHOT, which the busy timeout
+        // does not wait out) whenever the app wrote reading state in between.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         for upsert in &batch.upserts {
             match upsert_post(&tx, &self.topics, source, upsert)? {
                 UpsertOutcome::Added => report.added += 1,
@@ -113,7 +118,9 @@ impl Library {
 
     /// Recomputes every post's topic tags from the current vocabulary.
     pub(super) fn retag_topics(&mut self) -> Result<(), LibraryError> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM post_tags WHERE kind = 'topic'", [])?;
         {
             let mut stmt = tx.prepare("SELECT id, title, body FROM posts")?;

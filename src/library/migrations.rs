@@ -2,7 +2,7 @@
 //! many have run; each runs in its own transaction, so a failure leaves the previous schema.
 //! Never edit a migration that has shipped: add a new one.
 
-use rusqlite::{Connection, Transaction};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 /// One schema step: SQL, then (for a new derived table) Rust that fills it from existing
 /// rows, in the same transaction.
@@ -143,18 +143,32 @@ pub const LATEST: usize = MIGRATIONS.len();
 /// Brings the schema up to date. A library written by a newer build is refused rather than
 /// silently misread.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<Result<(), usize>> {
-    let current: usize = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    let version = |conn: &Connection| -> rusqlite::Result<usize> {
+        conn.query_row("PRAGMA user_version", [], |row| row.get(0))
+    };
+    let current = version(conn)?;
+    if current >= LATEST {
+        return Ok(if current > LATEST {
+            Err(current)
+        } else {
+            Ok(())
+        });
+    }
+    // Two programs may open a new library at the same moment: the write lock is taken
+    // first and the version read again under it, so only one of them runs each migration
+    // (the other used to fail with "table posts already exists").
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let current = version(&tx)?;
     if current > LATEST {
         return Ok(Err(current));
     }
     for (index, migration) in MIGRATIONS.iter().enumerate().skip(current) {
-        let tx = conn.transaction()?;
         tx.execute_batch(migration.sql)?;
         if let Some(fill) = migration.fill {
             fill(&tx)?;
         }
         tx.pragma_update(None, "user_version", index + 1)?;
-        tx.commit()?;
     }
+    tx.commit()?;
     Ok(Ok(()))
 }

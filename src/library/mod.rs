@@ -12,6 +12,7 @@ mod migrations;
 mod query;
 mod reading;
 mod sources;
+mod state_export;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -24,6 +25,7 @@ pub use import::{ImportBatch, ImportReport, StoredFile, Upsert};
 pub use query::{Filter, SearchHit, StoredPost};
 pub use reading::ReadingState;
 pub use sources::{SourceInfo, SourceKind, SourceSpec};
+pub use state_export::{ReadingImportReport, ReadingRecord};
 
 use crate::tags::Topics;
 

@@ -207,6 +207,15 @@ fn add_file(walk: &mut Walk, rel_path: String, abs_path: PathBuf, metadata: &fs:
         walk.skipped.push(too_large(&abs_path, stamp.size));
         return;
     }
+    // The path is stored and printed (JSON output, the reader): like GitHub tree paths, one
+    // holding escape sequences, C1 controls or bidi overrides is refused, never shown.
+    if rel_path.chars().any(crate::text::is_forbidden) {
+        walk.skipped.push(warning(
+            &abs_path,
+            "the path contains terminal control characters; skipped".into(),
+        ));
+        return;
+    }
     walk.files.push(FoundFile {
         rel_path,
         abs_path,

@@ -35,7 +35,12 @@ pub(super) fn write_lines(
                     continue;
                 }
                 if (link.line, link.span) == (index, span_index) {
-                    url = links.get(link.link).map(|l| l.url.as_str());
+                    // Only web and mail links become clickable: a terminal hands an OSC 8
+                    // target to the system opener, which would run `file:` or custom schemes.
+                    url = links
+                        .get(link.link)
+                        .map(|l| l.url.as_str())
+                        .filter(|url| super::links::is_openable_link(url));
                 }
                 break;
             }
@@ -175,5 +180,23 @@ mod tests {
             text.starts_with("\x1b]8;;https://%E4%BE%8B.com/a%20b\x1b\\周报\x1b]8;;\x1b\\[1]"),
             "{text:?}"
         );
+    }
+
+    #[test]
+    fn only_web_and_mail_links_become_hyperlinks() {
+        let rendered = render(
+            "[a](javascript:alert(1)) [b](file:///etc/passwd) [c](data:text/html,x) [d](https://a.io)",
+            80,
+            &Theme::plain(),
+        );
+        let mut out = Vec::new();
+        rendered.write_ansi(&mut out, false, true).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text.matches("\x1b]8;;https://a.io\x1b\\").count(),
+            1,
+            "{text:?}"
+        );
+        assert_eq!(text.matches("\x1b]8;;").count(), 2, "{text:?}");
     }
 }

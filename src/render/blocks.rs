@@ -36,6 +36,7 @@ pub fn render_blocks(markdown: &str, width: usize, theme: &Theme) -> Rendered {
         image: None,
         html: None,
         table: None,
+        footnotes: Vec::new(),
     };
     walker.inline.reset(theme.text);
     for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
@@ -69,9 +70,24 @@ struct Walker<'t> {
     image: Option<Image>,
     html: Option<(String, usize)>,
     table: Option<TableData>,
+    /// Footnote labels in order of first appearance: a footnote's number is its place here
+    /// plus one. Labels are often long words (`[^heartbeat]`); a number reads better in text.
+    footnotes: Vec<String>,
 }
 
 impl Walker<'_> {
+    /// The number of the footnote `label`, giving it the next one when it is new.
+    fn footnote_number(&mut self, label: &str) -> usize {
+        let index = match self.footnotes.iter().position(|known| known == label) {
+            Some(index) => index,
+            None => {
+                self.footnotes.push(label.to_string());
+                self.footnotes.len() - 1
+            }
+        };
+        index + 1
+    }
+
     fn event(&mut self, event: Event<'_>, range: Range<usize>) {
         let at = range.start;
         match event {
@@ -85,7 +101,7 @@ impl Walker<'_> {
                 None => self.html_pieces(html::parse_block(&block), at),
             },
             Event::FootnoteReference(label) => {
-                let marker = format!("[^{}]", clean(&label));
+                let marker = format!("[^{}]", self.footnote_number(&label));
                 self.inline.push_with(&marker, self.theme.footnote, at);
             }
             Event::SoftBreak => self.inline.soft_break(),
@@ -153,10 +169,8 @@ impl Walker<'_> {
             }
             Tag::FootnoteDefinition(label) => {
                 self.flush();
-                let mut label = clean(&label);
-                label.truncate(label.char_indices().nth(8).map_or(label.len(), |(i, _)| i));
-                self.out
-                    .open(&format!("[^{label}] "), None, self.theme.footnote);
+                let marker = format!("[^{}] ", self.footnote_number(&label));
+                self.out.open(&marker, None, self.theme.footnote);
             }
             Tag::Table(alignments) => {
                 self.flush();
@@ -307,14 +321,14 @@ impl Walker<'_> {
         }
         let mut text = self.take_inline();
         text.trim_end();
-        if text.is_empty() {
-            return;
+        if !text.is_empty() {
+            let width = self.out.content_width();
+            for range in text.wrap(width) {
+                let source = text.source_offset(range.start);
+                self.out.emit(text.spans(range), source);
+            }
         }
-        let width = self.out.content_width();
-        for range in text.wrap(width) {
-            let source = text.source_offset(range.start);
-            self.out.emit(text.spans(range), source);
-        }
+        self.inline.recycle(text);
     }
 
     fn end_heading(&mut self, level: HeadingLevel) {

@@ -153,6 +153,10 @@ pub fn is_cjk(c: char) -> bool {
 /// Whether a break between `before` and `after` may be added or must be refused, on top of
 /// what UAX #14 says. `None` means "leave it to UAX #14".
 fn tailor(before: char, after: char) -> Option<bool> {
+    let ideograph = |c: char| matches!(c, '\u{4E00}'..='\u{9FFF}');
+    if ideograph(before) && ideograph(after) {
+        return Some(true); // the common case in Chinese text, decided without the tables
+    }
     if is_no_start(after) || is_no_end(before) {
         return Some(false);
     }
@@ -175,11 +179,16 @@ fn is_quote(c: char) -> bool {
 /// Every returned offset is a character boundary, and never inside a grapheme cluster.
 pub fn break_opportunities(text: &str, out: &mut Vec<Break>) {
     out.clear();
+    for_each_break(text, |b| out.push(b));
+}
+
+/// Calls `found` with each break opportunity of `text`, in order (see
+/// [`break_opportunities`]); no allocation.
+pub fn for_each_break(text: &str, mut found: impl FnMut(Break)) {
     let mut uax = linebreaks(text).peekable();
-    let chars = text.char_indices();
     let mut prev: Option<char> = None;
     let mut before_prev: Option<char> = None;
-    for (at, c) in chars {
+    for (at, c) in text.char_indices() {
         // UAX #14 reports a break *before* byte `at` as the pair (at, opportunity).
         let mut uax_here = None;
         while let Some(&(pos, op)) = uax.peek() {
@@ -199,17 +208,19 @@ pub fn break_opportunities(text: &str, out: &mut Vec<Break>) {
                 true
             } else if in_scheme {
                 false
+            } else if before.is_ascii() && c.is_ascii() {
+                uax_here == Some(BreakOpportunity::Allowed) // plain UAX #14 for ASCII pairs
             } else {
                 tailor(before, c).unwrap_or(uax_here == Some(BreakOpportunity::Allowed))
             };
             if allowed {
-                out.push(Break { at, mandatory });
+                found(Break { at, mandatory });
             }
         }
         before_prev = prev;
         prev = Some(c);
     }
-    out.push(Break {
+    found(Break {
         at: text.len(),
         mandatory: true,
     });

@@ -40,7 +40,9 @@ pub fn source_characters(markdown: &str) -> HashMap<char, usize> {
 
 fn count(counts: &mut HashMap<char, usize>, text: &str) {
     for c in text.chars().filter_map(visible) {
-        if !c.is_whitespace() {
+        // A zero-width joiner is formatting, not text: the renderer keeps it only inside
+        // emoji sequences.
+        if !c.is_whitespace() && c != '\u{200d}' {
             *counts.entry(c).or_default() += 1;
         }
     }

@@ -53,8 +53,9 @@ pub fn render_block(
         None => "╭─".to_string(),
     };
     out.push((vec![Span::styled(fit(&label, width), gutter)], 0));
-    let text_width = width.saturating_sub(2).max(1);
-    let with_gutter = width >= 3;
+    // The gutter goes first when it would leave less than a wide character's room.
+    let with_gutter = width >= 4;
+    let text_width = if with_gutter { width - 2 } else { width };
     for (offset, line) in styled_lines(language, code, theme) {
         for (i, range) in line.wrap(text_width).into_iter().enumerate() {
             let mut spans = Vec::new();

@@ -30,6 +30,15 @@ impl Inline {
         self.pending_soft_break = false;
     }
 
+    /// Hands back a paragraph's buffers once it has been emitted, so the next paragraph does
+    /// not grow them again from nothing.
+    pub fn recycle(&mut self, mut text: StyledText) {
+        if self.text.is_empty() && self.text.text.capacity() < text.text.capacity() {
+            text.clear();
+            self.text = text;
+        }
+    }
+
     pub fn take(&mut self) -> StyledText {
         self.pending_soft_break = false;
         std::mem::take(&mut self.text)

@@ -23,6 +23,18 @@ pub fn register_link(links: &mut Vec<LinkRef>, url: &str, is_image: bool) -> usi
     links.len() - 1
 }
 
+/// Whether a link target may be made clickable or handed to a browser: web pages and mail
+/// only. `javascript:`, `file:`, `data:` and custom schemes (which can start programs) are
+/// shown as text and never made into OSC 8 hyperlinks or opened.
+pub fn is_openable_link(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    let has_rest = |scheme: &str| lower.len() > scheme.len() && lower.starts_with(scheme);
+    (has_rest("https://") || has_rest("http://") || has_rest("mailto:"))
+        && !url
+            .chars()
+            .any(|c| c.is_control() || crate::text::is_forbidden(c))
+}
+
 /// The link list as lines for the end of a post (`show` prints it after the text):
 /// `[n] URL`, long URLs wrapped under themselves, every line at most `width` columns.
 pub fn link_list(links: &[LinkRef], width: usize, theme: &Theme) -> Vec<Line<'static>> {
@@ -101,5 +113,34 @@ mod tests {
         assert!(lines[1].starts_with("[1] https://"));
         assert!(lines[2].starts_with("    "));
         assert!(lines.iter().all(|l| l.width() <= 30));
+    }
+
+    #[test]
+    fn only_web_and_mail_links_are_openable() {
+        for url in [
+            "https://sofastack.tech/",
+            "http://a.io/x?y=1",
+            "mailto:sofa@example.org",
+            "HTTPS://A.IO",
+            "https://例.com/a b",
+        ] {
+            assert!(is_openable_link(url), "{url}");
+        }
+        for url in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "file:///etc/passwd",
+            "data:text/html,<script>x</script>",
+            "vbscript:x",
+            "ssh://host",
+            "https://",
+            "mailto:",
+            "https://a.io/\u{1b}]52;c;eA==\u{7}",
+            "https://a.io/\u{202e}fdp.exe",
+            "https://a.io/\tb",
+            "relative/path",
+        ] {
+            assert!(!is_openable_link(url), "{url:?}");
+        }
     }
 }

@@ -9,6 +9,25 @@
 //! The width is a promise: no line of a [`Rendered`] is wider than the width asked for, for
 //! any width of at least 1 (indentation gives way first when it would eat the line; a
 //! character wider than the whole line is shown as `�`).
+//!
+//! Printing a post the way `sofa-weekly show` does (header, text, numbered link list):
+//!
+//! ```
+//! use sofa_weekly::render::{Theme, header, link_list, render, write_ansi};
+//!
+//! let (width, color, hyperlinks) = (60, false, false);
+//! let theme = if color { Theme::dark() } else { Theme::plain() };
+//! let body = "周报正文，见 [官网](https://www.sofastack.tech/)。";
+//! let mut out = Vec::new();
+//! write_ansi(&header("SOFA Weekly", Some("2020-02-28"), &[], width, &theme), &mut out, color)?;
+//! let rendered = render(body, width, &theme);
+//! rendered.write_ansi(&mut out, color, hyperlinks)?;
+//! write_ansi(&link_list(&rendered.links, width, &theme), &mut out, color)?;
+//! let text = String::from_utf8(out).unwrap();
+//! assert!(text.contains("周报正文，见 官网[1]。\n"));
+//! assert!(text.ends_with("[1] https://www.sofastack.tech/\n"));
+//! # Ok::<(), std::io::Error>(())
+//! ```
 
 mod ansi;
 mod blocks;
@@ -30,7 +49,7 @@ use ratatui::text::Line;
 
 pub use ansi::write_ansi;
 pub use header::header;
-pub use links::link_list;
+pub use links::{is_openable_link, link_list};
 pub use theme::Theme;
 
 /// A heading of the post, for an outline.

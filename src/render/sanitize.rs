@@ -10,7 +10,7 @@ use crate::text::is_forbidden;
 pub fn push_clean(out: &mut String, text: &str) {
     if !text
         .chars()
-        .any(|c| is_forbidden(c) || c == '\t' || c == '\n')
+        .any(|c| is_forbidden(c) || c == '\t' || c == '\n' || c == ZWJ)
     {
         out.push_str(text);
         return;
@@ -19,6 +19,10 @@ pub fn push_clean(out: &mut String, text: &str) {
         match c {
             '\t' | '\n' => out.push(' '),
             '\r' => {}
+            // A joiner belongs in emoji sequences (👨‍👩‍👧). Between other characters (it turns
+            // up inside Chinese text pasted from editors) terminals disagree on its width and
+            // shift the rest of the line, so it goes.
+            ZWJ if !out.chars().next_back().is_some_and(joins_emoji) => {}
             c => {
                 if let Some(shown) = visible(c) {
                     out.push(shown);
@@ -26,6 +30,14 @@ pub fn push_clean(out: &mut String, text: &str) {
             }
         }
     }
+}
+
+const ZWJ: char = '\u{200d}';
+
+/// Whether `c` can stand before a zero-width joiner in an emoji sequence: a pictograph, a
+/// skin-tone modifier or the emoji variation selector.
+fn joins_emoji(c: char) -> bool {
+    matches!(c, '\u{2600}'..='\u{27bf}' | '\u{1f000}'..='\u{1faff}' | '\u{fe0f}')
 }
 
 /// `text` made harmless, for single-line fields (link targets, heading text).
@@ -41,6 +53,8 @@ pub fn visible(c: char) -> Option<char> {
         return Some(c);
     }
     match c {
+        // A carriage return is part of a line ending (CRLF files), not content.
+        '\r' => None,
         '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32),
         '\u{7f}' => Some('\u{2421}'),
         _ => None,
@@ -59,6 +73,15 @@ mod tests {
     #[test]
     fn c1_controls_and_bidi_overrides_are_dropped() {
         assert_eq!(clean("x\u{9b}31my\u{202e}z\u{2066}"), "x31myz");
+    }
+
+    #[test]
+    fn joiners_stay_in_emoji_sequences_only() {
+        let family = "👨\u{200d}👩\u{200d}👧";
+        assert_eq!(clean(family), family);
+        assert_eq!(clean("🏳\u{fe0f}\u{200d}🌈"), "🏳\u{fe0f}\u{200d}🌈");
+        assert_eq!(clean("做不\u{200d}到"), "做不到");
+        assert_eq!(clean("\u{200d}a"), "a");
     }
 
     #[test]

@@ -18,7 +18,7 @@ use ratatui::text::Span;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::breaks::{Break, break_opportunities, is_no_start};
+use super::breaks::{Break, for_each_break, is_no_start};
 
 /// A piece of text between two break opportunities, as the line filler sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,11 +37,9 @@ pub struct Fragment {
 
 /// Cuts `text` into fragments at its break opportunities.
 pub fn fragments(text: &str) -> Vec<Fragment> {
-    let mut breaks = Vec::new();
-    break_opportunities(text, &mut breaks);
-    let mut out = Vec::with_capacity(breaks.len());
+    let mut out = Vec::with_capacity(text.len() / 3 + 1);
     let mut start = 0;
-    for Break { at, mandatory } in breaks {
+    for_each_break(text, |Break { at, mandatory }| {
         let piece = &text[start..at];
         let without_newline = piece.strip_suffix('\n').unwrap_or(piece);
         let visible = without_newline.trim_end_matches(' ');
@@ -53,7 +51,7 @@ pub fn fragments(text: &str) -> Vec<Fragment> {
             hard_break: mandatory,
         });
         start = at;
-    }
+    });
     out
 }
 
@@ -64,11 +62,17 @@ pub fn measure(text: &str) -> usize {
     if text.is_ascii() {
         return text.len();
     }
-    let mut chars = text.chars();
-    if let (Some(c), None) = (chars.next(), chars.next()) {
-        return UnicodeWidthChar::width(c).unwrap_or(0);
+    // Per-character widths add up to the cluster widths unless a character joins or
+    // modifies its neighbours (zero-width marks, ZWJ, variation selectors, emoji, jamo).
+    let mut total = 0;
+    for c in text.chars() {
+        let width = UnicodeWidthChar::width(c).unwrap_or(0);
+        if width == 0 || matches!(c, '\u{1100}'..='\u{11FF}' | '\u{1F000}'..) {
+            return text.graphemes(true).map(UnicodeWidthStr::width).sum();
+        }
+        total += width;
     }
-    text.graphemes(true).map(UnicodeWidthStr::width).sum()
+    total
 }
 
 /// Wraps `text` to lines of at most `width` columns and returns each line as a byte range
@@ -269,6 +273,12 @@ impl StyledText {
 
     pub fn is_empty(&self) -> bool {
         self.text.is_empty()
+    }
+
+    /// Empties the text, keeping its buffers for the next paragraph.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.runs.clear();
     }
 
     /// Removes trailing spaces and hard breaks (a `<br>` at the end of a paragraph).

@@ -1,0 +1,57 @@
+//! The one channel the event loop reads: terminal input, worker replies and termination
+//! signals all arrive as an [`Event`], each from its own thread.
+
+use std::sync::mpsc::Sender;
+use std::thread;
+
+use ratatui::crossterm::event;
+
+use super::state::WorkerMsg;
+
+#[derive(Debug)]
+pub enum Event {
+    Term(event::Event),
+    Worker(WorkerMsg),
+    /// SIGTERM, SIGHUP or SIGINT: leave cleanly, restoring the terminal.
+    Signal(i32),
+    /// The input thread could not read the terminal any more.
+    InputGone(String),
+}
+
+/// Reads the terminal forever, sending each event; ends when the loop has gone.
+pub fn spawn_input(events: Sender<Event>) {
+    thread::Builder::new()
+        .name("input".into())
+        .spawn(move || {
+            loop {
+                match event::read() {
+                    Ok(ev) => {
+                        if events.send(Event::Term(ev)).is_err() {
+                            return;
+                        }
+                    }
+                    Err(e) => {
+                        let _ = events.send(Event::InputGone(e.to_string()));
+                        return;
+                    }
+                }
+            }
+        })
+        .expect("spawning the input thread");
+}
+
+/// Turns SIGTERM, SIGHUP and SIGINT into events, so that the loop restores the terminal
+/// before leaving instead of dying in raw mode.
+pub fn spawn_signals(events: Sender<Event>) -> std::io::Result<signal_hook::iterator::Handle> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
+    let handle = signals.handle();
+    thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                let _ = events.send(Event::Signal(signal));
+            }
+        })?;
+    Ok(handle)
+}

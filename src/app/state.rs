@@ -1,0 +1,592 @@
+//! The reader's state and the only code that changes it. [`App::update`] takes an
+//! [`Action`], changes the state and returns the [`Effect`]s (queries, writes, opening a
+//! link) for the worker to run; [`App::on_worker`] takes the replies. Nothing here touches a
+//! terminal, a thread or the library, so the tests drive it key by key.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+use ratatui::layout::Rect;
+
+use super::keymap::{Action, Focus, Keymap};
+use super::layout::{self, Panes};
+use super::store::{ListQuery, Session};
+use super::theme::ThemeKind;
+use crate::post::{PostId, PostSummary, TagCount};
+
+mod input;
+mod messages;
+mod reader;
+mod replies;
+mod tags;
+
+pub use messages::{
+    Effect, Page, Popup, Reader, SearchInput, StatusNote, SyncStatus, Ticket, WorkerMsg,
+};
+
+/// How long a post stays open before it counts as read.
+pub const READ_AFTER: Duration = Duration::from_millis(1500);
+
+/// The whole state of the reader.
+#[derive(Debug)]
+pub struct App {
+    pub keymap: Keymap,
+    /// What the title bar says we are reading: a library folder, a path, the sample.
+    pub origin: String,
+    /// Set when the library could not be opened: the screen shows only this.
+    pub fatal: Option<String>,
+    pub theme: ThemeKind,
+    pub max_width: u16,
+    pub viewport: Rect,
+    pub focus: Focus,
+    pub tags: Vec<TagCount>,
+    /// Row in [`App::visible_tags`] plus one: 0 is "all posts".
+    pub tag_cursor: usize,
+    pub tag_offset: usize,
+    /// Tags chosen with Space: posts must carry all of them.
+    pub pinned_tags: Vec<String>,
+    /// Type-to-narrow text of the tags pane, while typing.
+    pub tag_query: Option<String>,
+    pub unread_only: bool,
+    /// The kept search.
+    pub search: Option<String>,
+    pub search_input: Option<SearchInput>,
+    pub posts: Vec<PostSummary>,
+    pub posts_loaded: bool,
+    pub post_cursor: usize,
+    pub post_offset: usize,
+    pub reader: Option<Reader>,
+    pub popup: Option<Popup>,
+    pub note: Option<StatusNote>,
+    /// Set while a sync runs.
+    pub sync: Option<SyncStatus>,
+    pub quit: bool,
+    list_ticket: Ticket,
+    post_ticket: Ticket,
+    next_ticket: Ticket,
+    /// Select this post when the next list arrives (restored session, reload).
+    select_on_load: Option<PostId>,
+    /// Tag to put the cursor on when the tags arrive (restored session).
+    tag_on_load: Option<String>,
+    cache: HashMap<(PostId, u16, ThemeKind), Arc<Page>>,
+    /// Reading positions saved during this run; newer than those in cached pages.
+    positions: HashMap<PostId, usize>,
+    /// A key has been handled (the saved session must not undo what it did).
+    keys_pressed: bool,
+}
+
+/// Scrolling the mouse wheel moves this many lines.
+const WHEEL_LINES: usize = 3;
+/// Rendered posts kept for going back and forth (and for resizing back).
+const CACHE_SIZE: usize = 48;
+
+impl App {
+    pub fn new(origin: impl Into<String>, theme: ThemeKind, max_width: u16) -> App {
+        App {
+            keymap: Keymap::builtin(),
+            origin: origin.into(),
+            fatal: None,
+            theme,
+            max_width,
+            viewport: Rect::new(0, 0, 100, 30),
+            focus: Focus::Posts,
+            tags: Vec::new(),
+            tag_cursor: 0,
+            tag_offset: 0,
+            pinned_tags: Vec::new(),
+            tag_query: None,
+            unread_only: false,
+            search: None,
+            search_input: None,
+            posts: Vec::new(),
+            posts_loaded: false,
+            post_cursor: 0,
+            post_offset: 0,
+            reader: None,
+            popup: None,
+            note: None,
+            sync: None,
+            quit: false,
+            list_ticket: 0,
+            post_ticket: 0,
+            next_ticket: 0,
+            select_on_load: None,
+            tag_on_load: None,
+            cache: HashMap::new(),
+            positions: HashMap::new(),
+            keys_pressed: false,
+        }
+    }
+
+    /// The screen for a library that could not be opened.
+    pub fn failed(origin: impl Into<String>, reason: impl Into<String>) -> App {
+        let mut app = App::new(origin, ThemeKind::Plain, 100);
+        app.fatal = Some(reason.into());
+        app
+    }
+
+    /// What to ask for first: tags and the saved session (which then asks for the list).
+    pub fn start(&mut self) -> Vec<Effect> {
+        vec![Effect::LoadTags, Effect::LoadSession]
+    }
+
+    // ----- derived values, used by the view as well -----
+
+    pub fn panes(&self) -> Panes {
+        layout::panes(self.viewport, self.focus)
+    }
+
+    /// The tags shown in the tags pane: all, or those matching the typed text.
+    pub fn visible_tags(&self) -> Vec<&TagCount> {
+        let query = self.tag_query.as_deref().unwrap_or("").to_lowercase();
+        self.tags
+            .iter()
+            .filter(|t| query.is_empty() || t.tag.to_lowercase().contains(&query))
+            .collect()
+    }
+
+    /// The tag under the cursor of the tags pane, `None` on "all posts".
+    pub fn cursor_tag(&self) -> Option<&TagCount> {
+        self.tag_cursor
+            .checked_sub(1)
+            .and_then(|i| self.visible_tags().get(i).copied())
+    }
+
+    /// The tags the list is filtered by: the pinned ones and the one under the cursor.
+    pub fn filter_tags(&self) -> Vec<String> {
+        let mut tags = self.pinned_tags.clone();
+        if let Some(tag) = self.cursor_tag()
+            && !tags.iter().any(|t| t.eq_ignore_ascii_case(&tag.tag))
+        {
+            tags.push(tag.tag.clone());
+        }
+        tags
+    }
+
+    /// The search the list currently reflects: the one being typed, else the kept one.
+    pub fn active_search(&self) -> Option<&str> {
+        match &self.search_input {
+            Some(input) if !input.text.trim().is_empty() => Some(input.text.trim()),
+            Some(_) => None,
+            None => self.search.as_deref(),
+        }
+    }
+
+    pub fn query(&self) -> ListQuery {
+        ListQuery {
+            tags: self.filter_tags(),
+            search: self.active_search().map(str::to_string),
+            unread_only: self.unread_only,
+        }
+    }
+
+    pub fn selected_post(&self) -> Option<&PostSummary> {
+        self.posts.get(self.post_cursor)
+    }
+
+    /// Rows of text the reader shows at once.
+    pub fn reader_height(&self) -> usize {
+        let panes = layout::panes(self.viewport, Focus::Reader);
+        panes
+            .reader
+            .map_or(1, |r| layout::inner(r).height.max(1) as usize)
+    }
+
+    /// The columns the reader's text is wrapped to.
+    pub fn reader_width(&self) -> u16 {
+        let panes = layout::panes(self.viewport, Focus::Reader);
+        panes
+            .reader
+            .map_or(1, |r| layout::reader_text(r, self.max_width).width.max(1))
+    }
+
+    pub(super) fn list_height(&self, focus: Focus) -> usize {
+        let panes = self.panes();
+        let pane = match focus {
+            Focus::Tags => panes.tags,
+            _ => panes.posts,
+        };
+        pane.map_or(1, |r| layout::inner(r).height.max(1) as usize)
+    }
+
+    /// The largest useful scroll: the last line at the bottom of the pane.
+    pub fn max_scroll(&self) -> usize {
+        let lines = self
+            .reader
+            .as_ref()
+            .and_then(|r| r.page.as_ref())
+            .map_or(0, |p| p.line_count());
+        lines.saturating_sub(self.reader_height())
+    }
+
+    pub(super) fn ticket(&mut self) -> Ticket {
+        self.next_ticket += 1;
+        self.next_ticket
+    }
+
+    pub(super) fn note(&mut self, text: impl Into<String>) {
+        self.note = Some(StatusNote {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    pub(super) fn error(&mut self, text: impl Into<String>) {
+        self.note = Some(StatusNote {
+            text: text.into(),
+            error: true,
+        });
+    }
+
+    // ----- input -----
+
+    /// A key press: text entry and popups first, then the keymap.
+    pub fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if self.fatal.is_some() {
+            if matches!(key.code, KeyCode::Char('q') | KeyCode::Esc)
+                || (key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL))
+            {
+                self.quit = true;
+            }
+            return Vec::new();
+        }
+        self.note = None;
+        self.keys_pressed = true;
+        if self.search_input.is_some() {
+            return self.on_search_key(key);
+        }
+        if self.popup.is_some() {
+            return self.on_popup_key(key);
+        }
+        if self.focus == Focus::Tags
+            && self.tag_query.is_some()
+            && let Some(effects) = self.on_tag_query_key(key)
+        {
+            return effects;
+        }
+        match self.keymap.resolve(self.focus, &key) {
+            Some(action) => self.update(action),
+            None => Vec::new(),
+        }
+    }
+
+    /// One action: the only way (with the worker replies) that the state changes.
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Down => self.move_by(1),
+            Action::Up => self.move_by(-1),
+            Action::Top => self.move_by(isize::MIN / 2),
+            Action::Bottom => self.move_by(isize::MAX / 2),
+            Action::HalfPageDown => self.move_by(self.page_of(self.focus) as isize / 2),
+            Action::HalfPageUp => self.move_by(-(self.page_of(self.focus) as isize / 2)),
+            Action::PageDown => self.move_by(self.page_of(self.focus) as isize),
+            Action::PageUp => self.move_by(-(self.page_of(self.focus) as isize)),
+            Action::Open => self.open(),
+            Action::Back => self.back(),
+            Action::NextPane => self.cycle_pane(true),
+            Action::PrevPane => self.cycle_pane(false),
+            Action::ToggleTag => self.toggle_tag(),
+            Action::NextTag => self.step_tag(1),
+            Action::PrevTag => self.step_tag(-1),
+            Action::FocusTags => {
+                self.focus = Focus::Tags;
+                self.tag_query = Some(String::new());
+                Vec::new()
+            }
+            Action::ClearTags => {
+                self.pinned_tags.clear();
+                self.tag_query = None;
+                self.tag_cursor = 0;
+                self.tag_offset = 0;
+                self.note("tag filter cleared");
+                self.reload_list()
+            }
+            Action::NextPost => self.step_post(1),
+            Action::PrevPost => self.step_post(-1),
+            Action::Search => {
+                self.search_input = Some(SearchInput {
+                    text: self.search.clone().unwrap_or_default(),
+                    previous: self.search.clone(),
+                });
+                Vec::new()
+            }
+            Action::NextMatch => self.jump_match(true),
+            Action::PrevMatch => self.jump_match(false),
+            Action::ToggleUnreadOnly => {
+                self.unread_only = !self.unread_only;
+                self.note(if self.unread_only {
+                    "showing unread posts only"
+                } else {
+                    "showing read and unread posts"
+                });
+                self.reload_list()
+            }
+            Action::ToggleStar => self.toggle_flag(false),
+            Action::ToggleRead => self.toggle_flag(true),
+            Action::Outline => self.open_popup_for_page(Popup::Outline { cursor: 0 }),
+            Action::Links => self.open_popup_for_page(Popup::Links {
+                cursor: 0,
+                typed: String::new(),
+            }),
+            Action::OpenWebPage => match self.web_url() {
+                Ok(url) => self.open_url(&url),
+                Err(why) => {
+                    self.note(why);
+                    Vec::new()
+                }
+            },
+            Action::CopyLink => match self.web_url() {
+                Ok(url) => {
+                    self.note(format!("copied {url}"));
+                    vec![Effect::Copy(url)]
+                }
+                Err(why) => {
+                    self.note(why);
+                    Vec::new()
+                }
+            },
+            Action::Sync => {
+                if self.sync.is_some() {
+                    self.note("a sync is already running");
+                    return Vec::new();
+                }
+                self.sync = Some(SyncStatus::default());
+                vec![Effect::Sync]
+            }
+            Action::Help => {
+                self.popup = Some(Popup::Help { scroll: 0 });
+                Vec::new()
+            }
+            Action::Quit => {
+                self.quit = true;
+                let mut effects = self.save_position();
+                effects.push(Effect::SaveSession(self.session()));
+                effects
+            }
+        }
+    }
+
+    /// The terminal changed size: lists stay in view and an open post is wrapped anew at
+    /// the new width, at the same place in the text.
+    pub fn resize(&mut self, width: u16, height: u16) -> Vec<Effect> {
+        self.viewport = Rect::new(0, 0, width, height);
+        self.keep_lists_in_view();
+        let new_width = self.reader_width();
+        let Some(reader) = &mut self.reader else {
+            return Vec::new();
+        };
+        let Some(page) = &reader.page else {
+            return Vec::new();
+        };
+        if page.width == new_width {
+            return Vec::new();
+        }
+        reader.pending_anchor = Some(page.anchor(reader.scroll));
+        let id = reader.summary.id;
+        self.request_page(id)
+    }
+
+    /// Time passes: a post open long enough is marked read.
+    pub fn tick(&mut self, now: Instant) -> Vec<Effect> {
+        let Some(reader) = &mut self.reader else {
+            return Vec::new();
+        };
+        if reader.marked_read
+            || reader.summary.read
+            || now.duration_since(reader.opened_at) < READ_AFTER
+        {
+            return Vec::new();
+        }
+        reader.marked_read = true;
+        reader.summary.read = true;
+        let id = reader.summary.id;
+        if let Some(post) = self.posts.iter_mut().find(|p| p.id == id) {
+            post.read = true;
+        }
+        vec![Effect::SetRead { id, read: true }]
+    }
+
+    /// When the next [`App::tick`] could change something, if ever.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        let reader = self.reader.as_ref()?;
+        (!reader.marked_read && !reader.summary.read).then(|| reader.opened_at + READ_AFTER)
+    }
+
+    pub fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
+        if self.fatal.is_some() || self.popup.is_some() || self.search_input.is_some() {
+            return Vec::new();
+        }
+        let panes = self.panes();
+        let Some(pane) = panes.pane_at(mouse.column, mouse.row) else {
+            return Vec::new();
+        };
+        match mouse.kind {
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                let delta = if mouse.kind == MouseEventKind::ScrollDown {
+                    WHEEL_LINES as isize
+                } else {
+                    -(WHEEL_LINES as isize)
+                };
+                self.move_in(pane, delta)
+            }
+            MouseEventKind::Down(_) => self.click(pane, &panes, mouse.row),
+            _ => Vec::new(),
+        }
+    }
+
+    pub(super) fn click(&mut self, pane: Focus, panes: &Panes, row: u16) -> Vec<Effect> {
+        let inner_top = |rect: Option<Rect>| rect.map_or(0, |r| layout::inner(r).y);
+        match pane {
+            Focus::Tags => {
+                self.focus = Focus::Tags;
+                let top = inner_top(panes.tags);
+                let Some(index) = row.checked_sub(top) else {
+                    return Vec::new();
+                };
+                let target = self.tag_offset + index as usize;
+                if target > self.visible_tags().len() {
+                    return Vec::new();
+                }
+                self.move_in(Focus::Tags, target as isize - self.tag_cursor as isize)
+            }
+            Focus::Posts => {
+                let top = inner_top(panes.posts);
+                let Some(index) = row.checked_sub(top) else {
+                    return Vec::new();
+                };
+                let target = self.post_offset + index as usize;
+                if target >= self.posts.len() {
+                    return Vec::new();
+                }
+                let again = self.focus == Focus::Posts && target == self.post_cursor;
+                self.focus = Focus::Posts;
+                self.post_cursor = target;
+                if again { self.open() } else { Vec::new() }
+            }
+            Focus::Reader => {
+                if self.reader.is_some() {
+                    self.focus = Focus::Reader;
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    // ----- movement -----
+
+    pub(super) fn page_of(&self, focus: Focus) -> usize {
+        match focus {
+            Focus::Reader => self.reader_height().saturating_sub(1).max(1),
+            other => self.list_height(other).max(1),
+        }
+    }
+
+    pub(super) fn move_by(&mut self, delta: isize) -> Vec<Effect> {
+        self.move_in(self.focus, delta)
+    }
+
+    pub(super) fn move_in(&mut self, pane: Focus, delta: isize) -> Vec<Effect> {
+        match pane {
+            Focus::Tags => {
+                let rows = self.visible_tags().len() + 1;
+                let target = step(self.tag_cursor, delta, rows);
+                if target == self.tag_cursor {
+                    return Vec::new();
+                }
+                self.tag_cursor = target;
+                self.keep_lists_in_view();
+                self.reload_list()
+            }
+            Focus::Posts => {
+                self.post_cursor = step(self.post_cursor, delta, self.posts.len());
+                self.keep_lists_in_view();
+                Vec::new()
+            }
+            Focus::Reader => {
+                if let Some(reader) = &mut self.reader {
+                    reader.scroll = step(reader.scroll, delta, usize::MAX);
+                }
+                self.clamp_scroll();
+                Vec::new()
+            }
+        }
+    }
+
+    pub(super) fn clamp_scroll(&mut self) {
+        let max = self.max_scroll();
+        if let Some(reader) = &mut self.reader {
+            reader.scroll = reader.scroll.min(max);
+        }
+    }
+
+    pub(super) fn keep_lists_in_view(&mut self) {
+        let rows = self.visible_tags().len() + 1;
+        self.tag_cursor = self.tag_cursor.min(rows - 1);
+        self.post_cursor = self.post_cursor.min(self.posts.len().saturating_sub(1));
+        self.tag_offset = layout::list_offset(
+            self.tag_offset,
+            self.tag_cursor,
+            self.list_height(Focus::Tags),
+        );
+        self.post_offset = layout::list_offset(
+            self.post_offset,
+            self.post_cursor,
+            self.list_height(Focus::Posts),
+        );
+        self.clamp_scroll();
+    }
+
+    pub(super) fn cycle_pane(&mut self, forward: bool) -> Vec<Effect> {
+        let mut order = vec![Focus::Tags, Focus::Posts];
+        if self.reader.is_some() {
+            order.push(Focus::Reader);
+        }
+        let here = order.iter().position(|f| *f == self.focus).unwrap_or(1);
+        let next = if forward {
+            (here + 1) % order.len()
+        } else {
+            (here + order.len() - 1) % order.len()
+        };
+        self.focus = order[next];
+        self.tag_query = None;
+        self.keep_lists_in_view();
+        Vec::new()
+    }
+
+    /// What to restore next time.
+    pub fn session(&self) -> Session {
+        Session {
+            pinned_tags: self.pinned_tags.clone(),
+            cursor_tag: self.cursor_tag().map(|t| t.tag.clone()),
+            unread_only: self.unread_only,
+            search: self.search.clone(),
+            last_post: self
+                .reader
+                .as_ref()
+                .map(|r| r.summary.id)
+                .or(self.selected_post().map(|p| p.id)),
+        }
+    }
+}
+
+/// `index` moved by `delta` within `0..len`, stopping at the ends.
+pub(super) fn step(index: usize, delta: isize, len: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    index.saturating_add_signed(delta).min(len - 1)
+}
+
+/// Links the reader hands to the browser: web pages and mail, never `file:`, `javascript:`
+/// or a custom scheme that could start a program.
+pub fn is_openable(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    let has_rest = |scheme: &str| lower.len() > scheme.len() && lower.starts_with(scheme);
+    (has_rest("https://") || has_rest("http://") || has_rest("mailto:"))
+        && !url.chars().any(|c| c.is_control() || c.is_whitespace())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,193 @@
+//! What the state says to the worker ([`Effect`]) and hears back ([`WorkerMsg`]), and the
+//! parts of the state those carry.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::app::store::{ListQuery, Session};
+use crate::post::{PostId, PostSummary, TagCount};
+use crate::render::{Rendered, TextMatch};
+
+/// Identifies a query, so that a reply to an older one is ignored.
+pub type Ticket = u64;
+
+/// Work for the worker (or, for the last three, for the event loop).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    LoadTags,
+    LoadSession,
+    LoadList {
+        ticket: Ticket,
+        query: ListQuery,
+    },
+    LoadPost {
+        ticket: Ticket,
+        id: PostId,
+        width: u16,
+    },
+    SetRead {
+        id: PostId,
+        read: bool,
+    },
+    SetStarred {
+        id: PostId,
+        starred: bool,
+    },
+    SavePosition {
+        id: PostId,
+        offset: i64,
+    },
+    SaveSession(Session),
+    Sync,
+    /// Hand a URL to the platform's opener (already checked: http, https or mailto).
+    OpenUrl(String),
+    /// Put text on the clipboard (OSC 52).
+    Copy(String),
+    /// Read from the library in this folder from now on (the event loop asks for it when a
+    /// sync has filled the library the sample stood in for).
+    SwitchLibrary(std::path::PathBuf),
+}
+
+/// A post rendered at one width, ready to draw.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub id: PostId,
+    pub width: u16,
+    /// `render::header` lines first, then the text: the body's line `n` is line
+    /// `header_len + n` here.
+    pub header: Vec<ratatui::text::Line<'static>>,
+    pub rendered: Rendered,
+    pub web_url: Option<String>,
+    /// The saved reading position, a byte offset into the body.
+    pub position: Option<i64>,
+}
+
+impl Page {
+    pub fn header_len(&self) -> usize {
+        self.header.len()
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.header.len() + self.rendered.lines.len()
+    }
+
+    pub fn line(&self, index: usize) -> Option<&ratatui::text::Line<'static>> {
+        if index < self.header.len() {
+            self.header.get(index)
+        } else {
+            self.rendered.lines.get(index - self.header.len())
+        }
+    }
+
+    /// The source offset of the text at `scroll`, to find the same place at another width.
+    pub fn anchor(&self, scroll: usize) -> usize {
+        match scroll.checked_sub(self.header_len()) {
+            Some(body_line) if !self.rendered.lines.is_empty() => {
+                self.rendered.offset_for_line(body_line)
+            }
+            _ => 0,
+        }
+    }
+
+    /// Where the text shows the words of a search: each whitespace-separated term on its
+    /// own, as the library matches them, in reading order.
+    pub fn find_terms(&self, query: &str) -> Vec<TextMatch> {
+        let mut matches: Vec<TextMatch> = query
+            .split_whitespace()
+            .flat_map(|term| self.rendered.find(term))
+            .collect();
+        matches.sort_by_key(|m| (m.line, m.start_col, m.end_col));
+        matches.dedup();
+        matches
+    }
+
+    /// The scroll that shows the text at `offset` at the top (0 for the very start, so the
+    /// header shows).
+    pub fn scroll_for(&self, offset: usize) -> usize {
+        if offset == 0 || self.rendered.lines.is_empty() {
+            0
+        } else {
+            self.header_len() + self.rendered.line_for_offset(offset)
+        }
+    }
+}
+
+/// Replies from the worker.
+#[derive(Debug, Clone)]
+pub enum WorkerMsg {
+    Tags(Result<Vec<TagCount>, String>),
+    Session(Session),
+    List {
+        ticket: Ticket,
+        result: Result<Vec<PostSummary>, String>,
+    },
+    Post {
+        ticket: Ticket,
+        id: PostId,
+        result: Result<Arc<Page>, String>,
+    },
+    /// A write or a background job failed.
+    Failed(String),
+    /// Something worth a line in the status bar.
+    Note(String),
+    /// The worker now reads from another library (see [`Effect::SwitchLibrary`]).
+    Switched {
+        origin: String,
+    },
+    /// Sync is at file `done` of `total` of `source` (`total` 0: still checking).
+    SyncProgress {
+        source: String,
+        done: usize,
+        total: usize,
+    },
+    /// Sync ended; `summary` says what it did, `failed` whether a source failed.
+    SyncFinished {
+        summary: String,
+        failed: bool,
+    },
+}
+
+/// The post open in the reader.
+#[derive(Debug, Clone)]
+pub struct Reader {
+    pub summary: PostSummary,
+    pub page: Option<Arc<Page>>,
+    pub scroll: usize,
+    /// A source offset to scroll to when the page at the new width arrives.
+    pub pending_anchor: Option<usize>,
+    pub matches: Vec<TextMatch>,
+    pub current_match: Option<usize>,
+    pub opened_at: Instant,
+    pub marked_read: bool,
+    pub loading_error: Option<String>,
+}
+
+/// A floating list over the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Popup {
+    Help { scroll: usize },
+    Outline { cursor: usize },
+    Links { cursor: usize, typed: String },
+}
+
+/// The `/` line while it is being typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchInput {
+    pub text: String,
+    /// The kept search to go back to on Esc.
+    pub previous: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusNote {
+    pub text: String,
+    pub error: bool,
+}
+
+/// Where a running sync is, for the status line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncStatus {
+    pub source: String,
+    pub done: usize,
+    pub total: usize,
+}

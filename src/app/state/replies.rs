@@ -1,0 +1,185 @@
+//! Replies from the worker: tags, the restored session, lists and rendered pages.
+
+use std::sync::Arc;
+
+use super::*;
+
+impl App {
+    pub fn on_worker(&mut self, msg: WorkerMsg) -> Vec<Effect> {
+        match msg {
+            WorkerMsg::Tags(Ok(tags)) => {
+                let cursor_name = self.cursor_tag().map(|t| t.tag.clone());
+                self.tags = tags;
+                let wanted = self.tag_on_load.take().or(cursor_name);
+                self.tag_cursor = wanted
+                    .and_then(|name| {
+                        self.visible_tags()
+                            .iter()
+                            .position(|t| t.tag.eq_ignore_ascii_case(&name))
+                    })
+                    .map_or(0, |i| i + 1);
+                self.keep_lists_in_view();
+                Vec::new()
+            }
+            WorkerMsg::Tags(Err(e)) => {
+                self.error(format!("could not read the tags: {e}"));
+                Vec::new()
+            }
+            // Keys typed before the saved session arrived win over it: the user has started.
+            WorkerMsg::Session(_) if self.keys_pressed => self.reload_list(),
+            WorkerMsg::Session(session) => {
+                self.pinned_tags = session.pinned_tags;
+                self.unread_only = session.unread_only;
+                self.search = session.search;
+                self.select_on_load = session.last_post;
+                if let Some(name) = session.cursor_tag {
+                    match self
+                        .visible_tags()
+                        .iter()
+                        .position(|t| t.tag.eq_ignore_ascii_case(&name))
+                    {
+                        Some(i) => self.tag_cursor = i + 1,
+                        None => self.tag_on_load = Some(name),
+                    }
+                }
+                self.keep_lists_in_view();
+                self.reload_list()
+            }
+            WorkerMsg::List { ticket, result } => {
+                if ticket != self.list_ticket {
+                    return Vec::new();
+                }
+                match result {
+                    Ok(posts) => self.set_posts(posts),
+                    Err(e) => self.error(format!("could not list the posts: {e}")),
+                }
+                Vec::new()
+            }
+            WorkerMsg::Post { ticket, id, result } => {
+                if ticket != self.post_ticket {
+                    return Vec::new();
+                }
+                match result {
+                    Ok(page) => {
+                        self.remember(page.clone());
+                        self.show_page(id, page);
+                    }
+                    Err(e) => {
+                        if let Some(reader) = self.reader.as_mut().filter(|r| r.summary.id == id) {
+                            reader.loading_error = Some(e.clone());
+                        }
+                        self.error(format!("could not open the post: {e}"));
+                    }
+                }
+                Vec::new()
+            }
+            WorkerMsg::Failed(e) => {
+                self.error(e);
+                Vec::new()
+            }
+            WorkerMsg::Switched { origin } => {
+                // Another set of posts: ids, tags and places of the sample mean nothing there.
+                self.origin = origin;
+                self.cache.clear();
+                self.positions.clear();
+                self.posts.clear();
+                self.posts_loaded = false;
+                self.post_cursor = 0;
+                self.post_offset = 0;
+                self.tag_cursor = 0;
+                self.tag_offset = 0;
+                self.pinned_tags.clear();
+                self.reader = None;
+                if self.focus == Focus::Reader {
+                    self.focus = Focus::Posts;
+                }
+                let mut effects = vec![Effect::LoadTags];
+                effects.extend(self.reload_list());
+                effects
+            }
+            WorkerMsg::Note(text) => {
+                self.note(text);
+                Vec::new()
+            }
+            WorkerMsg::SyncProgress {
+                source,
+                done,
+                total,
+            } => {
+                self.sync = Some(SyncStatus {
+                    source,
+                    done,
+                    total,
+                });
+                Vec::new()
+            }
+            WorkerMsg::SyncFinished { summary, failed } => {
+                self.sync = None;
+                if failed {
+                    self.error(summary);
+                } else {
+                    self.note(summary);
+                }
+                // Posts may have changed under the cached pages.
+                self.cache.clear();
+                let mut effects = vec![Effect::LoadTags];
+                effects.extend(self.reload_list());
+                effects
+            }
+        }
+    }
+
+    pub(super) fn set_posts(&mut self, posts: Vec<PostSummary>) {
+        let keep = self
+            .select_on_load
+            .take()
+            .or_else(|| self.selected_post().map(|p| p.id));
+        self.posts = posts;
+        self.posts_loaded = true;
+        self.post_cursor = keep
+            .and_then(|id| self.posts.iter().position(|p| p.id == id))
+            .unwrap_or(0);
+        self.keep_lists_in_view();
+    }
+
+    pub(super) fn show_page(&mut self, id: PostId, page: Arc<Page>) {
+        let query = self.active_search().map(str::to_string);
+        let Some(reader) = self.reader.as_mut().filter(|r| r.summary.id == id) else {
+            return;
+        };
+        let first_time = reader.page.is_none();
+        let saved = self
+            .positions
+            .get(&id)
+            .copied()
+            .or(page.position.map(|p| p.max(0) as usize));
+        let anchor = reader
+            .pending_anchor
+            .take()
+            .or(if first_time { saved } else { None });
+        if let Some(anchor) = anchor {
+            reader.scroll = page.scroll_for(anchor);
+        }
+        reader.matches = match &query {
+            Some(q) => page.find_terms(q),
+            None => Vec::new(),
+        };
+        reader.page = Some(page);
+        if first_time
+            && anchor.is_none()
+            && let Some(first) = reader.matches.first().copied()
+        {
+            let header_len = reader.page.as_ref().map_or(0, |p| p.header_len());
+            reader.current_match = Some(0);
+            reader.scroll = (header_len + first.line).saturating_sub(2);
+        }
+        self.clamp_scroll();
+    }
+
+    pub(super) fn remember(&mut self, page: Arc<Page>) {
+        if self.cache.len() >= CACHE_SIZE {
+            self.cache.clear();
+        }
+        self.cache.insert((page.id, page.width, self.theme), page);
+    }
+}

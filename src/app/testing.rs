@@ -1,0 +1,168 @@
+//! Test support: a few posts in a [`MemoryStore`], and a harness that runs the effects an
+//! [`App`] asks for synchronously through [`worker::run`], so a test reads as keys in, state
+//! out: `press(&mut h, "]]<Enter>")`.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::state::{App, Effect};
+use super::store::{MemoryStore, PostText};
+use super::theme::ThemeKind;
+use super::worker;
+use crate::post::PostSummary;
+
+pub struct Harness {
+    pub app: App,
+    pub store: MemoryStore,
+    /// Effects that leave the process (open a URL, copy), in order.
+    pub outside: Vec<Effect>,
+}
+
+fn post(id: i64, date: &str, title: &str, tags: &[&str], body: &str) -> PostText {
+    PostText {
+        summary: PostSummary {
+            id,
+            title: title.to_string(),
+            date: Some(date.to_string()),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            source: "weekly".into(),
+            path: format!("issue-{id}/index.md"),
+            read: false,
+            starred: false,
+        },
+        web_url: Some(format!("https://example.org/blog/issue-{id}/")),
+        body: body.to_string(),
+        position: None,
+    }
+}
+
+pub fn sample_posts() -> Vec<PostText> {
+    let long: String = (1..=60)
+        .map(|i| format!("第 {i} 段：SOFARegistry 的数据分片与 MOSN 的连接池。\n\n"))
+        .collect();
+    vec![
+        post(
+            1,
+            "2021-03-05",
+            "SOFA Weekly | MOSN 发布 v0.21.0",
+            &["SOFA Weekly", "MOSN"],
+            "## 本周推荐\n\nMOSN 是一款云原生网络代理，使用 Go 语言开发。\n\n## 社区活动\n\n详见 [活动页面](https://example.org/event) 与 [邮件](mailto:sofa@example.org)。\n",
+        ),
+        post(
+            2,
+            "2021-04-16",
+            "SOFA Weekly | Seata 状态机模式详解",
+            &["SOFA Weekly", "Seata"],
+            "Seata 的 Saga 模式基于状态机引擎实现。状态机的定义是一个 JSON 文件。\n\n状态机引擎会持久化每一步的执行状态。\n",
+        ),
+        post(
+            3,
+            "2021-05-21",
+            "SOFA Weekly | SOFARegistry 与 MOSN",
+            &["SOFA Weekly", "SOFARegistry", "MOSN"],
+            &long,
+        ),
+        post(
+            4,
+            "2020-12-11",
+            "SOFA Weekly | 年度回顾",
+            &["SOFA Weekly"],
+            "这一年 SOFAStack 社区发布了很多版本。\n",
+        ),
+        post(
+            5,
+            "2019-08-02",
+            "Release notes for Layotto",
+            &["Layotto", "release"],
+            "# Layotto\n\nA sidecar runtime. See https://example.org/layotto for more.\n",
+        ),
+    ]
+}
+
+pub const TOPICS: &[&str] = &["MOSN", "Seata", "SOFARegistry", "Layotto"];
+
+impl Harness {
+    pub fn new(width: u16, height: u16) -> Harness {
+        Harness::with_posts(sample_posts(), width, height)
+    }
+
+    pub fn with_posts(posts: Vec<PostText>, width: u16, height: u16) -> Harness {
+        Harness::themed(posts, ThemeKind::Dark, width, height)
+    }
+
+    pub fn themed(posts: Vec<PostText>, theme: ThemeKind, width: u16, height: u16) -> Harness {
+        let mut h = Harness {
+            app: App::new("/home/reader/library", theme, 100),
+            store: MemoryStore::new(posts, TOPICS),
+            outside: Vec::new(),
+        };
+        let resize = h.app.resize(width, height);
+        let start = h.app.start();
+        h.run(resize);
+        h.run(start);
+        h
+    }
+
+    /// Runs effects (and the effects their replies cause) until there are none left.
+    pub fn run(&mut self, effects: Vec<Effect>) {
+        let theme = self.app.theme.render_theme();
+        let mut queue = std::collections::VecDeque::from(effects);
+        while let Some(effect) = queue.pop_front() {
+            if matches!(effect, Effect::OpenUrl(_) | Effect::Copy(_) | Effect::Sync) {
+                self.outside.push(effect);
+                continue;
+            }
+            if let Some(reply) = worker::run(&self.store, &theme, effect) {
+                queue.extend(self.app.on_worker(reply));
+            }
+        }
+    }
+}
+
+/// Presses keys written like vim's `:map`: plain characters, and `<Enter>`, `<Esc>`,
+/// `<Tab>`, `<S-Tab>`, `<Space>`, `<BS>`, `<Up>`, `<Down>`, `<PgDn>`, `<PgUp>`, `<C-x>`.
+pub fn press(h: &mut Harness, keys: &str) {
+    for key in parse_keys(keys) {
+        let effects = h.app.on_key(key);
+        h.run(effects);
+    }
+}
+
+pub fn parse_keys(keys: &str) -> Vec<KeyEvent> {
+    let mut out = Vec::new();
+    let mut chars = keys.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '<' || chars.peek().is_none() {
+            out.push(key(KeyCode::Char(c), KeyModifiers::NONE));
+            continue;
+        }
+        let name: String = chars.by_ref().take_while(|&c| c != '>').collect();
+        let (code, mods) = match name.as_str() {
+            "Enter" | "CR" => (KeyCode::Enter, KeyModifiers::NONE),
+            "Esc" => (KeyCode::Esc, KeyModifiers::NONE),
+            "Tab" => (KeyCode::Tab, KeyModifiers::NONE),
+            "S-Tab" => (KeyCode::BackTab, KeyModifiers::SHIFT),
+            "Space" => (KeyCode::Char(' '), KeyModifiers::NONE),
+            "BS" => (KeyCode::Backspace, KeyModifiers::NONE),
+            "Up" => (KeyCode::Up, KeyModifiers::NONE),
+            "Down" => (KeyCode::Down, KeyModifiers::NONE),
+            "PgDn" => (KeyCode::PageDown, KeyModifiers::NONE),
+            "PgUp" => (KeyCode::PageUp, KeyModifiers::NONE),
+            "lt" => (KeyCode::Char('<'), KeyModifiers::NONE),
+            other => match other.strip_prefix("C-").and_then(|c| c.chars().next()) {
+                Some(c) => (KeyCode::Char(c), KeyModifiers::CONTROL),
+                None => panic!("unknown key <{other}>"),
+            },
+        };
+        out.push(key(code, mods));
+    }
+    out
+}
+
+fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+    KeyEvent::new_with_kind(code, modifiers, KeyEventKind::Press)
+}
+
+/// The titles of the listed posts, in order.
+pub fn titles(app: &App) -> Vec<String> {
+    app.posts.iter().map(|p| p.title.clone()).collect()
+}

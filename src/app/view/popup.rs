@@ -1,0 +1,108 @@
+//! The reader's popups: the outline of headings (`i`) and the numbered links (`f`).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::{fit, popup_area};
+use crate::app::layout;
+use crate::app::state::App;
+use crate::app::theme::Styles;
+use crate::text::sanitize_line;
+
+fn list_popup(
+    frame: &mut Frame,
+    area: Rect,
+    title: &str,
+    footer: &str,
+    rows: Vec<String>,
+    cursor: usize,
+    styles: &Styles,
+) {
+    let height = (rows.len() as u16 + 2)
+        .min(area.height.saturating_sub(2))
+        .max(3);
+    let rect = popup_area(frame, area, 70, height);
+    let block = Block::bordered()
+        .title(title.to_string())
+        .title_bottom(Line::from(footer.to_string()).right_aligned())
+        .border_style(styles.border_focused);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let visible = inner.height as usize;
+    let offset = layout::list_offset(0, cursor, visible);
+    let lines: Vec<Line> = rows
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(visible)
+        .map(|(i, row)| {
+            let line = Line::from(Span::raw(fit(row, inner.width as usize)));
+            if i == cursor {
+                line.style(styles.selected)
+            } else {
+                line
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+pub fn draw_outline(frame: &mut Frame, app: &App, area: Rect, cursor: usize, styles: &Styles) {
+    let Some(page) = app.reader.as_ref().and_then(|r| r.page.as_ref()) else {
+        return;
+    };
+    let rows = page
+        .rendered
+        .headings
+        .iter()
+        .map(|h| {
+            let indent = "  ".repeat(h.level.saturating_sub(1) as usize);
+            format!("{indent}{}", sanitize_line(&h.text))
+        })
+        .collect();
+    list_popup(
+        frame,
+        area,
+        " Outline ",
+        " Enter jump · Esc close ",
+        rows,
+        cursor,
+        styles,
+    );
+}
+
+pub fn draw_links(
+    frame: &mut Frame,
+    app: &App,
+    area: Rect,
+    cursor: usize,
+    typed: &str,
+    styles: &Styles,
+) {
+    let Some(page) = app.reader.as_ref().and_then(|r| r.page.as_ref()) else {
+        return;
+    };
+    let rows = page
+        .rendered
+        .links
+        .iter()
+        .map(|l| {
+            let text = sanitize_line(&l.text);
+            let url = sanitize_line(&l.url);
+            let kind = if l.is_image { "image " } else { "" };
+            if text.is_empty() || text == url {
+                format!("[{}] {kind}{url}", l.number)
+            } else {
+                format!("[{}] {kind}{text} — {url}", l.number)
+            }
+        })
+        .collect();
+    let footer = if typed.is_empty() {
+        " number/Enter open · y copy · Esc close ".to_string()
+    } else {
+        format!(" {typed}… ")
+    };
+    list_popup(frame, area, " Links ", &footer, rows, cursor, styles);
+}

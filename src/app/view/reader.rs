@@ -1,0 +1,144 @@
+//! The reader pane: the post's header and text at the reading width, centred, search
+//! matches highlighted, and where we are in the post.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::{focused, pane_block};
+use crate::app::keymap::Focus;
+use crate::app::layout;
+use crate::app::state::App;
+use crate::app::theme::Styles;
+use crate::text::display_width;
+
+pub fn draw(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
+    let has_focus = focused(app, Focus::Reader);
+    let Some(reader) = &app.reader else {
+        let block = pane_block(" Reader ", false, styles);
+        let inner = layout::inner(area);
+        frame.render_widget(block, area);
+        let hint = if app.posts.is_empty() {
+            ""
+        } else {
+            "Enter opens the selected post."
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(hint, styles.dim)).centered(),
+            inner,
+        );
+        return;
+    };
+    let text_area = layout::reader_text(area, app.max_width);
+    let height = text_area.height as usize;
+    let mut block = pane_block(" Reader ", has_focus, styles);
+    let Some(page) = &reader.page else {
+        frame.render_widget(block, area);
+        let text = match &reader.loading_error {
+            Some(e) => Line::styled(crate::text::sanitize_line(e), styles.error),
+            None => Line::styled("loading…", styles.dim),
+        };
+        frame.render_widget(Paragraph::new(text), text_area);
+        return;
+    };
+    let total = page.line_count();
+    let max_scroll = total.saturating_sub(height);
+    let percent = (reader.scroll.min(max_scroll) * 100)
+        .checked_div(max_scroll)
+        .unwrap_or(100);
+    let mut position = format!(" {}/{} {percent}% ", (reader.scroll + 1).min(total), total);
+    if !reader.matches.is_empty() {
+        let current = reader.current_match.map_or(0, |i| i + 1);
+        position = format!(" match {current}/{} ·{position}", reader.matches.len());
+    }
+    block = block.title_bottom(Line::from(position).right_aligned());
+    frame.render_widget(block, area);
+
+    let header_len = page.header_len();
+    let lines: Vec<Line> = (reader.scroll..(reader.scroll + height).min(total))
+        .filter_map(|index| {
+            let line = page.line(index)?;
+            let Some(body_line) = index.checked_sub(header_len) else {
+                return Some(line.clone());
+            };
+            let ranges: Vec<(usize, usize, Style)> = reader
+                .matches
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| m.line == body_line)
+                .map(|(i, m)| {
+                    let style = if Some(i) == reader.current_match {
+                        styles.current_match
+                    } else {
+                        styles.search_match
+                    };
+                    (m.start_col, m.end_col, style)
+                })
+                .collect();
+            Some(if ranges.is_empty() {
+                line.clone()
+            } else {
+                highlight(line, &ranges)
+            })
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), text_area);
+}
+
+/// `line` with the display columns `[start, end)` of each range patched with its style.
+pub fn highlight(line: &Line<'_>, ranges: &[(usize, usize, Style)]) -> Line<'static> {
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut column = 0;
+    for span in &line.spans {
+        let mut run = String::new();
+        let mut run_style: Option<Style> = None;
+        for grapheme in span.content.graphemes(true) {
+            let hit = ranges
+                .iter()
+                .find(|(s, e, _)| column >= *s && column < *e)
+                .map(|r| r.2);
+            let style = match hit {
+                Some(h) => span.style.patch(h),
+                None => span.style,
+            };
+            if run_style.is_some_and(|s| s != style) {
+                spans.push(Span::styled(std::mem::take(&mut run), run_style.unwrap()));
+            }
+            run_style = Some(style);
+            run.push_str(grapheme);
+            column += display_width(grapheme);
+        }
+        if let Some(style) = run_style {
+            spans.push(Span::styled(run, style));
+        }
+    }
+    Line::from(spans).style(line.style)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::style::{Color, Stylize};
+
+    #[test]
+    fn highlight_counts_wide_characters_as_two_columns() {
+        let line = Line::from(vec![Span::raw("讲讲"), "状态机".bold()]);
+        let mark = Style::new().bg(Color::Yellow);
+        let out = highlight(&line, &[(4, 10, mark)]);
+        let texts: Vec<&str> = out.spans.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(texts, ["讲讲", "状态机"]);
+        assert_eq!(out.spans[1].style.bg, Some(Color::Yellow));
+        assert_eq!(out.spans[0].style.bg, None);
+    }
+
+    #[test]
+    fn highlight_splits_a_span_at_the_match() {
+        let line = Line::from("ab状态机cd");
+        let out = highlight(&line, &[(2, 6, Style::new().bg(Color::Red))]);
+        let texts: Vec<&str> = out.spans.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(texts, ["ab", "状态", "机cd"]);
+    }
+}

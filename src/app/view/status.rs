@@ -1,0 +1,104 @@
+//! The title bar (where we are, the filter, how many posts) and the status line (search
+//! being typed, messages, sync progress, or the keys that matter now).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::fit;
+use crate::app::keymap::Focus;
+use crate::app::state::App;
+use crate::app::theme::Styles;
+use crate::text::sanitize_line;
+
+pub fn draw_title(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
+    // On a narrow screen the filter matters more than the program's name.
+    let name = if area.width >= 60 {
+        "sofa-weekly · "
+    } else {
+        ""
+    };
+    let mut parts = vec![format!(" {name}{}", sanitize_line(&app.origin))];
+    let tags = app.filter_tags();
+    if !tags.is_empty() {
+        parts.push(format!("tag {}", sanitize_line(&tags.join(" + "))));
+    }
+    if let Some(search) = app.active_search() {
+        parts.push(format!("/{}", sanitize_line(search)));
+    }
+    if app.unread_only {
+        parts.push("unread".into());
+    }
+    let count = if app.posts_loaded {
+        match app.posts.len() {
+            1 => "1 post".to_string(),
+            n => format!("{n} posts"),
+        }
+    } else {
+        "loading…".to_string()
+    };
+    // The count matters most: it stays when the rest is cut.
+    let width = area.width as usize;
+    let count_text = format!(" {count} ");
+    let count_width = crate::text::display_width(&count_text);
+    let left = fit(&parts.join(" · "), width.saturating_sub(count_width));
+    let line = Line::from(vec![Span::raw(left), Span::raw(count_text)]);
+    frame.render_widget(Paragraph::new(line).style(styles.title_bar), area);
+}
+
+pub fn draw_status(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
+    let width = area.width as usize;
+    let line = if let Some(input) = &app.search_input {
+        let count = format!("  {} found · Enter keep · Esc cancel", app.posts.len());
+        Line::from(vec![
+            Span::styled("/", styles.key_hint),
+            Span::raw(sanitize_line(&input.text)),
+            Span::styled("█", styles.dim),
+            Span::raw(count),
+        ])
+    } else if let Some(note) = &app.note {
+        let style = if note.error {
+            styles.error
+        } else {
+            styles.status_bar
+        };
+        Line::from(Span::styled(fit(&sanitize_line(&note.text), width), style))
+    } else if let Some(sync) = &app.sync {
+        let source = sanitize_line(&sync.source);
+        let progress = match (sync.total, source.is_empty()) {
+            (0, true) => " syncing…".to_string(),
+            (0, false) => format!(" syncing {source}…"),
+            (total, _) => format!(" syncing {source} {}/{total}…", sync.done),
+        };
+        Line::from(Span::raw(progress))
+    } else if let Some(query) = app
+        .tag_query
+        .as_ref()
+        .filter(|_| app.focus == crate::app::keymap::Focus::Tags)
+    {
+        Line::from(vec![
+            Span::styled(" tags: ", styles.key_hint),
+            Span::raw(sanitize_line(query)),
+            Span::styled("█", styles.dim),
+            Span::raw("  type to narrow · Enter choose · Esc stop"),
+        ])
+    } else {
+        let mut spans = Vec::new();
+        // In the list, Esc first clears a kept search; say so while there is one.
+        let clears_search = app.search.is_some() && app.focus == Focus::Posts;
+        if clears_search {
+            spans.push(Span::styled(" Esc ", styles.key_hint));
+            spans.push(Span::raw(" clear search "));
+        }
+        for (key, help) in app.keymap.hints(app.focus) {
+            if clears_search && help == "back" {
+                continue;
+            }
+            spans.push(Span::styled(format!(" {key} "), styles.key_hint));
+            spans.push(Span::raw(format!(" {help} ")));
+        }
+        Line::from(spans)
+    };
+    frame.render_widget(Paragraph::new(line).style(styles.status_bar), area);
+}

@@ -1,0 +1,141 @@
+//! Whole screens through ratatui's `TestBackend`, as text snapshots, at the sizes people use
+//! (100×30 with three panes, 60×20 taking turns, 40×12 the smallest).
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+
+use crate::app::state::App;
+use crate::app::testing::{Harness, press};
+
+fn screen(app: &App) -> (String, Terminal<TestBackend>) {
+    let (width, height) = (app.viewport.width, app.viewport.height);
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|frame| super::draw(frame, app)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    let mut text = String::new();
+    for y in 0..height {
+        let mut skip = 0;
+        for x in 0..width {
+            let cell = &buffer[(x, y)];
+            if skip > 0 {
+                // The cell under the right half of a wide character must be blank, or
+                // something was drawn over half of it.
+                assert_eq!(cell.symbol(), " ", "overdrawn wide character at {x},{y}");
+                skip -= 1;
+                continue;
+            }
+            text.push_str(cell.symbol());
+            skip = crate::text::display_width(cell.symbol()).saturating_sub(1);
+        }
+        text.push('\n');
+    }
+    (text, terminal)
+}
+
+fn snapshot_after(width: u16, height: u16, keys: &str) -> String {
+    let mut h = Harness::new(width, height);
+    press(&mut h, keys);
+    screen(&h.app).0
+}
+
+#[test]
+fn wide_start() {
+    insta::assert_snapshot!(snapshot_after(100, 30, ""));
+}
+
+#[test]
+fn wide_reading_a_mosn_post_after_stepping_two_tags() {
+    insta::assert_snapshot!(snapshot_after(100, 30, "]]<Enter>"));
+}
+
+#[test]
+fn wide_search_kept_and_opened() {
+    insta::assert_snapshot!(snapshot_after(100, 30, "/状态机<Enter><Enter>"));
+}
+
+#[test]
+fn narrow_list_with_a_kept_search() {
+    insta::assert_snapshot!(snapshot_after(60, 20, "/mosn<Enter>"));
+}
+
+#[test]
+fn wide_search_being_typed() {
+    insta::assert_snapshot!(snapshot_after(100, 30, "/mosn"));
+}
+
+#[test]
+fn wide_help() {
+    insta::assert_snapshot!(snapshot_after(100, 30, "?"));
+}
+
+#[test]
+fn wide_links_popup() {
+    insta::assert_snapshot!(snapshot_after(100, 30, "jj<Enter>f"));
+}
+
+#[test]
+fn narrow_list() {
+    insta::assert_snapshot!(snapshot_after(60, 20, ""));
+}
+
+#[test]
+fn narrow_reader() {
+    insta::assert_snapshot!(snapshot_after(60, 20, "<Enter>"));
+}
+
+#[test]
+fn narrow_tags_popup_narrowed_by_typing() {
+    insta::assert_snapshot!(snapshot_after(60, 20, "tso"));
+}
+
+#[test]
+fn smallest_list_and_reader() {
+    insta::assert_snapshot!("smallest_list", snapshot_after(40, 12, ""));
+    insta::assert_snapshot!("smallest_reader", snapshot_after(40, 12, "j<Enter>"));
+}
+
+#[test]
+fn error_screen() {
+    let mut app = App::failed(
+        "/home/reader/library",
+        "cannot open library.sqlite3: permission denied",
+    );
+    app.viewport = ratatui::layout::Rect::new(0, 0, 60, 12);
+    insta::assert_snapshot!(screen(&app).0);
+}
+
+#[test]
+fn search_matches_are_highlighted_in_the_reader() {
+    let mut h = Harness::new(100, 30);
+    press(&mut h, "/状态机<Enter><Enter>");
+    let (_, terminal) = screen(&h.app);
+    let buffer = terminal.backend().buffer();
+    let highlighted: String = buffer
+        .content
+        .iter()
+        .filter(|cell| matches!(cell.bg, Color::Yellow | Color::LightRed))
+        .map(|cell| cell.symbol())
+        .collect();
+    assert_eq!(highlighted, "状态机".repeat(3));
+}
+
+#[test]
+fn topic_tags_are_marked_apart_from_front_matter_tags() {
+    let (text, _) = screen(&Harness::new(100, 30).app);
+    assert!(text.contains("#MOSN"), "{text}");
+    assert!(text.contains(" SOFA Weekly"), "{text}");
+    assert!(!text.contains("#SOFA Weekly"), "{text}");
+}
+
+#[test]
+fn no_color_means_not_one_coloured_cell() {
+    use crate::app::theme::ThemeKind;
+    let posts = crate::app::testing::sample_posts();
+    let mut h = Harness::themed(posts, ThemeKind::Plain, 100, 30);
+    press(&mut h, "/状态机<Enter><Enter>");
+    let (_, terminal) = screen(&h.app);
+    for cell in &terminal.backend().buffer().content {
+        assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "{cell:?}");
+    }
+}

@@ -1,0 +1,191 @@
+//! `sofa-weekly config path` and `config show`: where the settings file is, and the effective
+//! settings (the file's, with defaults for the rest) written back as TOML that could be saved
+//! as a config file as it is.
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+use super::Session;
+use crate::config::{Config, KeyBinding};
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the path of the config file in use (it may not exist yet).
+    Path,
+    /// Print the effective settings as TOML, defaults included.
+    Show,
+}
+
+pub fn run_config(
+    session: &Session<'_>,
+    command: &ConfigCommand,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
+    let path = session.config_path();
+    match command {
+        ConfigCommand::Path => {
+            let Some(path) = path else {
+                anyhow::bail!("this platform has no config folder; pass --config FILE");
+            };
+            writeln!(out, "{}", path.display())?;
+            if !path.exists() {
+                eprintln!(
+                    "sofa-weekly: {} does not exist yet; sofa-weekly runs on defaults \
+                     (`sofa-weekly config show` prints them)",
+                    path.display()
+                );
+            }
+        }
+        ConfigCommand::Show => {
+            let origin = match &path {
+                Some(path) if path.exists() => format!(
+                    "# Effective settings: {} with defaults for what it leaves out.",
+                    path.display()
+                ),
+                Some(path) => format!(
+                    "# Default settings: there is no {} (save this there to change them).",
+                    path.display()
+                ),
+                None => "# Default settings.".to_owned(),
+            };
+            let text = effective_toml(session.config());
+            write!(out, "{}\n{}", crate::text::sanitize_line(&origin), text)?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The settings as a config file: every key, in the order the README documents them.
+pub fn effective_toml(config: &Config) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "date_format = {}", toml_string(&config.date_format));
+    if config.sources.is_empty() {
+        out.push_str("sources = []\n");
+    }
+    out.push_str("\n[reader]\n");
+    let _ = writeln!(out, "max_width = {}", config.reader.max_width);
+    let _ = writeln!(out, "theme = {}", toml_string(config.reader.theme.as_str()));
+    for source in &config.sources {
+        out.push_str("\n[[sources]]\n");
+        let _ = writeln!(out, "name = {}", toml_string(&source.name));
+        let _ = writeln!(out, "location = {}", toml_string(&source.location));
+    }
+    out.push_str("\n[topics]\n");
+    if config.topics.is_empty() {
+        out.push_str("# none added to the built-in vocabulary\n");
+    }
+    for (name, spellings) in &config.topics {
+        let list: Vec<String> = spellings.iter().map(|s| toml_string(s)).collect();
+        let _ = writeln!(out, "{} = [{}]", toml_key(name), list.join(", "));
+    }
+    write_keys(&mut out, &config.keys);
+    out
+}
+
+fn write_keys(out: &mut String, keys: &[KeyBinding]) {
+    out.push_str("\n[keys]\n");
+    if keys.is_empty() {
+        out.push_str("# no changes to the default bindings (`?` in the app lists them)\n");
+    }
+    let mut panes: Vec<Option<&str>> = Vec::new();
+    for binding in keys {
+        if !panes.contains(&binding.pane.as_deref()) {
+            panes.push(binding.pane.as_deref());
+        }
+    }
+    // Lines for every pane first: in TOML they must come before the first [keys.PANE].
+    panes.sort_by_key(|pane| pane.is_some());
+    for pane in panes {
+        if let Some(pane) = pane {
+            let _ = writeln!(out, "\n[keys.{pane}]");
+        }
+        for binding in keys.iter().filter(|b| b.pane.as_deref() == pane) {
+            let _ = writeln!(
+                out,
+                "{} = {}",
+                toml_key(&binding.key),
+                toml_string(&binding.action)
+            );
+        }
+    }
+}
+
+/// A TOML basic string, escaped.
+fn toml_string(text: &str) -> String {
+    toml::Value::String(text.to_owned()).to_string()
+}
+
+/// A bare key when TOML allows one, else a quoted one.
+fn toml_key(key: &str) -> String {
+    let bare = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if bare {
+        key.to_owned()
+    } else {
+        toml_string(key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn the_effective_settings_read_back_as_the_same_config() {
+        let text = r#"
+date_format = "%Y年%m月%d日"
+[[sources]]
+name = "q\"uote"
+location = "https://example.com/feed?a=1&b=2"
+[reader]
+max_width = 72
+theme = "light"
+[topics]
+"Apache Dubbo" = ["dubbo", "Apache Dubbo"]
+[keys]
+"ctrl-n" = "next_post"
+" " = "page_down"
+[keys.reader]
+x = "star"
+"#;
+        let (config, warnings) = Config::parse(text, Path::new("c.toml"));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let shown = effective_toml(&config);
+        let (again, warnings) = Config::parse(&shown, Path::new("shown.toml"));
+        assert!(warnings.is_empty(), "{warnings:?}\n{shown}");
+        let strip_lines = |c: &Config| {
+            c.keys
+                .iter()
+                .map(|k| (k.pane.clone(), k.key.clone(), k.action.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(strip_lines(&again), strip_lines(&config));
+        assert_eq!(
+            (again.sources, again.reader, again.topics, again.date_format),
+            (
+                config.sources,
+                config.reader,
+                config.topics,
+                config.date_format
+            )
+        );
+
+        let defaults = effective_toml(&Config::default());
+        assert!(
+            defaults.contains("date_format = \"%Y-%m-%d\""),
+            "{defaults}"
+        );
+        assert!(defaults.contains("max_width = 100"));
+        assert_eq!(
+            Config::parse(&defaults, Path::new("d.toml")).0,
+            Config::default()
+        );
+    }
+}
