@@ -86,14 +86,20 @@ fn frame_after_scroll(c: &mut Criterion) {
     assert_eq!(app.reader.as_ref().map(|r| r.scroll), Some(1), "j scrolls");
 
     let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("test terminal");
-    terminal.draw(|frame| view::draw(frame, &app)).expect("draw");
+    terminal
+        .draw(|frame| view::draw(frame, &app))
+        .expect("draw");
     let mut group = c.benchmark_group("app");
     group.measurement_time(Duration::from_secs(3));
     let mut down = true;
     group.bench_function("frame_200x50_after_scroll", |b| {
         b.iter(|| {
             // Down and up in turn, so the reader never reaches the end of the post.
-            press(&mut app, &store, KeyCode::Char(if down { 'j' } else { 'k' }));
+            press(
+                &mut app,
+                &store,
+                KeyCode::Char(if down { 'j' } else { 'k' }),
+            );
             down = !down;
             terminal
                 .draw(|frame| view::draw(frame, black_box(&app)))
