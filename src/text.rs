@@ -45,6 +45,76 @@ pub fn sanitize_line(s: &str) -> String {
     out
 }
 
+/// Decodes HTML entities: `&name;` for the common named ones, `&#NNN;` and `&#xHH;`.
+/// Anything else, a bare `&` or an unknown name included, is kept as written. Metadata
+/// (`MOSN&amp;SOFARPC` in real SOFA Weekly titles) and inline HTML in posts both need it.
+pub fn decode_entities(text: &str) -> Cow<'_, str> {
+    if !text.contains('&') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        let decoded = after
+            .find(';')
+            .filter(|&semi| semi <= 10)
+            .and_then(|semi| Some((entity(&after[..semi])?, semi)));
+        match decoded {
+            Some((c, semi)) => {
+                out.push(c);
+                rest = &after[semi + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// The character an entity name (between `&` and `;`) stands for. NUL is never produced.
+fn entity(name: &str) -> Option<char> {
+    if let Some(number) = name.strip_prefix('#') {
+        let code = match number.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => number.parse().ok()?,
+        };
+        return char::from_u32(code).filter(|&c| c != '\0');
+    }
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{a0}',
+        "copy" => '©',
+        "reg" => '®',
+        "trade" => '™',
+        "mdash" => '—',
+        "ndash" => '–',
+        "hellip" => '…',
+        "laquo" => '«',
+        "raquo" => '»',
+        "ldquo" => '“',
+        "rdquo" => '”',
+        "lsquo" => '‘',
+        "rsquo" => '’',
+        "middot" => '·',
+        "times" => '×',
+        "bull" => '•',
+        "emsp" => '\u{2003}',
+        "ensp" => '\u{2002}',
+        "yen" => '¥',
+        "euro" => '€',
+        _ => return None,
+    })
+}
+
 /// Columns the text takes in a terminal.
 pub fn display_width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
@@ -104,6 +174,17 @@ mod tests {
             sanitize_line("  SOFA\n Weekly\u{1b}]52;c;x\u{7} "),
             "SOFA Weekly]52;c;x"
         );
+    }
+
+    #[test]
+    fn entities_decode_and_unknown_ones_stay() {
+        assert_eq!(decode_entities("MOSN&amp;SOFARPC"), "MOSN&SOFARPC");
+        assert_eq!(
+            decode_entities("&#x4E2D;&#25991;&hellip;&bogus; &"),
+            "中文…&bogus; &"
+        );
+        assert_eq!(decode_entities("&#0; &#xD800; &"), "&#0; &#xD800; &");
+        assert!(matches!(decode_entities("plain"), Cow::Borrowed(_)));
     }
 
     #[test]

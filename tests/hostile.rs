@@ -2,9 +2,9 @@
 //! authors, links and file names carry escape sequences (CSI screen clears, SGR, OSC 52
 //! clipboard writes, OSC 8 links, OSC 0/2 title changes), BEL, DEL, C1 controls (8-bit CSI
 //! U+009B among them) and bidi overrides. Whatever the command — import, list, tags, search,
-//! sources (human and JSON), show (piped, and on a pseudo-terminal with colour), sync, and
-//! the error messages — no such character may reach the terminal, and the posts must still
-//! be there to read.
+//! sources (human and JSON), show (piped, and on a pseudo-terminal with colour), sync, the
+//! error messages, and the reader itself on a pseudo-terminal — no such character may reach
+//! the terminal, and the posts must still be there to read.
 //!
 //! The fixtures are in tests/hostile/; files whose *names* are hostile are made here.
 
@@ -413,4 +413,111 @@ fn the_checks_catch_what_they_look_for() {
         "own",
         "\x1b[0;1;38;5;33mtitle\x1b[0m \x1b]8;;https://a.io/x%20y\x1b\\link\x1b]8;;\x1b\\ 周报",
     );
+}
+
+/// The reader (the TUI) on a pseudo-terminal, opened on the hostile folder: every post
+/// opened, its link list shown, the tags pane shown. The terminal gets cursor moves and
+/// styles from the reader and nothing of the content's: no OSC sequence at all (clipboard,
+/// title, hyperlink), no BEL, no C1 control, no bidi override.
+#[test]
+fn the_reader_on_a_terminal_writes_nothing_from_the_content() {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    let env = TestEnv::new();
+    let folder = hostile_folder(&env);
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 30,
+            cols: 100,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("open a pty");
+    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_sofa-weekly"));
+    command.arg(&folder);
+    command.env("TERM", "xterm-256color");
+    command.env_remove("NO_COLOR");
+    command.env("SOFA_WEEKLY_LIBRARY", env.library_dir());
+    command.env("HOME", env.dir.path());
+    command.env("XDG_CONFIG_HOME", env.dir.path().join("config"));
+    command.env("XDG_DATA_HOME", env.dir.path().join("data"));
+    let mut child = pty.slave.spawn_command(command).expect("start sofa-weekly");
+    drop(pty.slave);
+    let bytes = Arc::new(Mutex::new(Vec::new()));
+    let mut reader = pty.master.try_clone_reader().expect("pty reader");
+    let sink = Arc::clone(&bytes);
+    let reading = std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    });
+    let mut keys = pty.master.take_writer().expect("pty writer");
+    let screen_shows = |text: &str| {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let mut parser = vt100::Parser::new(
+                std::num::NonZeroU16::new(30).unwrap(),
+                std::num::NonZeroU16::new(100).unwrap(),
+                0,
+            );
+            parser.process(&bytes.lock().unwrap());
+            let contents = parser.screen().contents();
+            if contents.contains(text) {
+                return contents;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the screen never showed {text:?}:\n{contents}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    let mut press = |keys_to_send: &str| {
+        keys.write_all(keys_to_send.as_bytes()).unwrap();
+        keys.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(150));
+    };
+    screen_shows("6 posts");
+    screen_shows("Latin 2J raw");
+    press("\r");
+    for _ in 0..6 {
+        press("f"); // the link list
+        press("\x1b");
+        press("G"); // the end of the post
+        press("J"); // the next post
+    }
+    press("\x1b");
+    press("\x1b");
+    press("t");
+    screen_shows("gnp.exe");
+    press("\x1b");
+    press("q");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "sofa-weekly did not exit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    drop(pty.master);
+    reading.join().unwrap();
+
+    let bytes = bytes.lock().unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(
+        !text.contains("\x1b]"),
+        "an OSC sequence reached the terminal"
+    );
+    for c in text.chars() {
+        let allowed = c == '\x1b' || c == '\r' || c == '\n' || c == '\u{8}';
+        assert!(
+            !is_forbidden(c) || allowed,
+            "{c:?} reached the terminal from the reader"
+        );
+    }
 }

@@ -185,19 +185,29 @@ fn timed_run(env: &TestEnv, args: &[&str]) -> Duration {
     started.elapsed()
 }
 
-fn kill_loop(env: &TestEnv, archive: &Path, args: &[&str], rounds: usize, rng: &mut SplitMix64) {
+/// What a kill loop works on: a command to run, a change to make before each run, and how
+/// many posts there are once a run has finished.
+type Change<'a> = Box<dyn FnMut(&mut SplitMix64, usize) + 'a>;
+
+struct Workload<'a> {
+    args: Vec<String>,
+    change: Change<'a>,
+    expected_posts: Box<dyn Fn() -> usize + 'a>,
+}
+
+fn kill_loop(env: &TestEnv, mut work: Workload<'_>, rounds: usize, rng: &mut SplitMix64) {
+    let args: Vec<&str> = work.args.iter().map(String::as_str).collect();
     // The kill moments are spread over how long a run takes here, learnt as runs finish.
-    let mut run_time = timed_run(env, args);
-    let mut next_index = markdown_files(archive).len() as u64 + 10_000;
+    let mut run_time = timed_run(env, &args);
     let mut killed = 0;
     for round in 0..rounds {
-        change_files(archive, rng, &mut next_index, round);
+        (work.change)(rng, round);
         change_reading_state(&env.library_dir(), rng);
         let before = snapshot(&env.library_dir());
         // Up to 1.2 × a run, so that some runs finish and some die at the very start.
         let limit = (run_time.as_micros() as u64 * 12 / 10).max(1_000);
         let delay = Duration::from_micros(rng.below(limit));
-        match run_and_kill(env, args, delay) {
+        match run_and_kill(env, &args, delay) {
             Some(finished_in) => run_time = finished_in,
             None => killed += 1,
         }
@@ -205,26 +215,36 @@ fn kill_loop(env: &TestEnv, archive: &Path, args: &[&str], rounds: usize, rng: &
         assert_nothing_lost(&before, &after, &format!("{args:?} round {round}"));
     }
     // Finish the work: nothing the kills interrupted is stuck.
-    timed_run(env, args);
+    timed_run(env, &args);
     let last = snapshot(&env.library_dir());
     assert_eq!(
         last.len(),
-        markdown_files(archive).len(),
-        "after a full run every file is a post"
+        (work.expected_posts)(),
+        "after a full run every item is a post"
     );
     eprintln!("{args:?}: {killed} of {rounds} runs killed");
     assert!(killed > 0, "no run was killed: the test proved nothing");
+}
+
+/// Rewrites some posts and adds new ones, like a folder being edited.
+fn folder_workload<'a>(archive: &'a Path, args: Vec<String>) -> Workload<'a> {
+    let mut next_index = markdown_files(archive).len() as u64 + 10_000;
+    Workload {
+        args,
+        change: Box::new(move |rng, round| change_files(archive, rng, &mut next_index, round)),
+        expected_posts: Box::new(move || markdown_files(archive).len()),
+    }
 }
 
 #[test]
 fn killed_imports_lose_nothing() {
     let env = TestEnv::new();
     let archive = env.dir.path().join("archive");
-    corpus::write_corpus(120, &archive).unwrap();
+    corpus::write_corpus(100, &archive).unwrap();
     let mut rng = SplitMix64(seed());
     eprintln!("seed {}", seed());
-    let args = ["import", archive.to_str().unwrap()];
-    kill_loop(&env, &archive, &args, 14, &mut rng);
+    let args = vec!["import".to_owned(), archive.to_str().unwrap().to_owned()];
+    kill_loop(&env, folder_workload(&archive, args), 10, &mut rng);
 }
 
 #[test]
@@ -252,5 +272,61 @@ fn killed_syncs_lose_nothing() {
         "{}",
         String::from_utf8_lossy(&added.stderr)
     );
-    kill_loop(&env, &archive, &["sync", "local"], 8, &mut rng);
+    let args = vec!["sync".to_owned(), "local".to_owned()];
+    kill_loop(&env, folder_workload(&archive, args), 6, &mut rng);
+}
+
+/// A feed of `items` (index, edited in round) as RSS: each item a generated post.
+fn rss(items: &[(u64, Option<usize>)]) -> String {
+    let escape = |text: &str| {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>Kill</title><link>https://example.com/</link><description>d</description>\n",
+    );
+    for &(index, edited) in items {
+        let (_, text) = corpus::generate_post(index);
+        let body = text.rsplit("\n---\n").next().unwrap_or(&text);
+        let mut body = body.to_owned();
+        if let Some(round) = edited {
+            body.push_str(&format!("\n\n{EDIT_MARK}, round {round}.\n"));
+        }
+        out.push_str(&format!(
+            "<item><title>Post {index}</title><guid>post-{index}</guid><link>https://example.com/{index}</link><pubDate>Fri, 07 May 2021 10:00:00 +0000</pubDate><description>{}</description></item>\n",
+            escape(&body)
+        ));
+    }
+    out.push_str("</channel></rss>\n");
+    out
+}
+
+#[test]
+fn killed_feed_syncs_lose_nothing() {
+    use std::cell::RefCell;
+    use test_server::{Reply, TestServer};
+
+    let env = TestEnv::new();
+    let server = TestServer::start();
+    let items = RefCell::new((0..100).map(|index| (index, None)).collect::<Vec<_>>());
+    server.route("/feed.xml", Reply::ok(rss(&items.borrow())));
+    let url = server.url("/feed.xml");
+    env.stdout(&["source", "add", &url, "--name", "feed"]);
+    let mut rng = SplitMix64(seed() ^ 0xFEED_F00D);
+    let work = Workload {
+        args: vec!["sync".to_owned(), "feed".to_owned()],
+        change: Box::new(|rng, round| {
+            let mut items = items.borrow_mut();
+            for _ in 0..8 {
+                let at = rng.below(items.len() as u64) as usize;
+                items[at].1 = Some(round);
+            }
+            let next = items.len() as u64;
+            items.extend((next..next + 10).map(|index| (index, None)));
+            server.route("/feed.xml", Reply::ok(rss(&items)));
+        }),
+        expected_posts: Box::new(|| items.borrow().len()),
+    };
+    kill_loop(&env, work, 6, &mut rng);
 }

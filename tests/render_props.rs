@@ -85,3 +85,84 @@ proptest! {
         }
     }
 }
+
+/// Markdown made of terminal attacks between ordinary pieces, in every construct.
+fn hostile_markdown() -> impl Strategy<Value = String> {
+    let pieces = prop::sample::select(vec![
+        "\u{1b}[2J",
+        "\u{1b}]52;c;eA==\u{7}",
+        "\u{1b}]8;;https://evil.example/\u{1b}\\",
+        "\u{1b}]0;title\u{7}",
+        "\u{7}",
+        "\u{7f}",
+        "\u{9b}31m",
+        "\u{9d}0;x\u{9c}",
+        "\u{85}",
+        "\u{202e}",
+        "\u{2066}",
+        "\r",
+        "\t",
+        "周报",
+        "SOFA ",
+        "\n",
+        "\n\n",
+        "# ",
+        "> ",
+        "- ",
+        "`",
+        "```\n",
+        "|",
+        "\n|---|---|\n",
+        "[",
+        "](javascript:alert(1))",
+        "](https://a.io/\u{1b}[2J)",
+        "![",
+        "<a href=\"\u{1b}]0;x\u{7}\">",
+        "<div>",
+        "*",
+    ]);
+    prop::collection::vec(pieces, 0..60).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// No control character reaches a rendered line, the header, or the bytes `show` writes
+    /// (where the only escapes are the renderer's own SGR and OSC 8 to web links).
+    #[test]
+    fn no_control_character_survives_rendering(text in hostile_markdown(), width in 1usize..120) {
+        use sofa_weekly::text::is_forbidden;
+        let rendered = render(&text, width, &Theme::dark());
+        for line in &rendered.lines {
+            prop_assert!(line.width() <= width);
+            for span in &line.spans {
+                let clean = !span.content.chars().any(is_forbidden);
+                prop_assert!(clean, "{:?}", span);
+            }
+        }
+        let header = sofa_weekly::render::header(&text, Some("2021-01-01"), std::slice::from_ref(&text), width, &Theme::dark());
+        for line in &header {
+            prop_assert!(line.width() <= width);
+            let clean = !line.to_string().chars().any(is_forbidden);
+            prop_assert!(clean, "{:?}", line);
+        }
+        let mut out = Vec::new();
+        rendered.write_ansi(&mut out, true, true).unwrap();
+        let written = String::from_utf8(out).unwrap();
+        let no_bell_clipboard_or_title = !written.contains('\u{7}')
+            && !written.contains("\u{1b}]52")
+            && !written.contains("\u{1b}]0");
+        prop_assert!(no_bell_clipboard_or_title, "{:?}", written);
+        for target in written.split("\u{1b}]8;;").skip(1) {
+            let target = &target[..target.find('\u{1b}').unwrap_or(0)];
+            let openable = target.is_empty() || sofa_weekly::render::is_openable_link(target);
+            prop_assert!(openable, "{:?}", target);
+        }
+        let outside_escapes: String = written
+            .split('\u{1b}')
+            .map(|piece| piece.trim_start_matches(|c: char| c == '[' || c == '\\' || c == ']' || c == ';' || c.is_ascii_digit() || c == 'm'))
+            .collect();
+        let inert = !outside_escapes.chars().any(|c| is_forbidden(c) && c != '\u{1b}');
+        prop_assert!(inert, "{:?}", written);
+    }
+}

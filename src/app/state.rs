@@ -585,7 +585,9 @@ pub fn is_openable(url: &str) -> bool {
     let lower = url.trim().to_ascii_lowercase();
     let has_rest = |scheme: &str| lower.len() > scheme.len() && lower.starts_with(scheme);
     (has_rest("https://") || has_rest("http://") || has_rest("mailto:"))
-        && !url.chars().any(|c| c.is_control() || c.is_whitespace())
+        && !url
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || crate::text::is_forbidden(c))
 }
 
 #[cfg(test)]

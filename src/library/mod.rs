@@ -61,6 +61,11 @@ pub enum LibraryError {
         found: usize,
         known: usize,
     },
+    #[error(
+        "the library {} is read-only ({reason}); it needs a writable folder, even to read",
+        path.display()
+    )]
+    ReadOnly { path: PathBuf, reason: String },
     #[error("the library is read-only or the disk is full ({source}); nothing was changed")]
     CannotWrite { source: rusqlite::Error },
     #[error("library query failed: {0}")]
@@ -72,11 +77,53 @@ pub enum LibraryError {
 impl From<rusqlite::Error> for LibraryError {
     fn from(err: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode::{DiskFull, ReadOnly};
+        use rusqlite::ffi::{SQLITE_IOERR_FSYNC, SQLITE_IOERR_TRUNCATE, SQLITE_IOERR_WRITE};
+        // A failed write is reported by the OS as ENOSPC (SQLITE_FULL) or, for EFBIG, EDQUOT
+        // and EROFS, as an I/O error on write: all mean "cannot write", not a query bug.
+        let failed_write = err.sqlite_error().is_some_and(|e| {
+            matches!(
+                e.extended_code,
+                SQLITE_IOERR_WRITE | SQLITE_IOERR_FSYNC | SQLITE_IOERR_TRUNCATE
+            )
+        });
         match err.sqlite_error_code() {
             Some(ReadOnly | DiskFull) => LibraryError::CannotWrite { source: err },
+            _ if failed_write => LibraryError::CannotWrite { source: err },
             _ => LibraryError::Sqlite(err),
         }
     }
+}
+
+/// Why the library cannot be written, when that is why it did not open: SQLite's own
+/// message ("unable to open database file") does not say. WAL needs its `-wal` and `-shm`
+/// files beside the database, so a read-only folder or file system stops even reading.
+fn read_only_reason(dir: &Path, file: &Path) -> Option<String> {
+    let probe = if file.exists() {
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(file)
+            .map(drop)
+    } else {
+        tempfile_probe(dir)
+    };
+    match probe {
+        Err(err)
+            if matches!(
+                err.kind(),
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+            ) =>
+        {
+            Some(err.to_string())
+        }
+        _ => tempfile_probe(dir).err().map(|err| err.to_string()),
+    }
+}
+
+/// Creates and removes a file in `dir`, to learn whether it is writable.
+fn tempfile_probe(dir: &Path) -> std::io::Result<()> {
+    let probe = dir.join(format!(".write-probe-{}", std::process::id()));
+    std::fs::File::create(&probe)?;
+    std::fs::remove_file(&probe)
 }
 
 /// The local store of posts. See the module docs.
@@ -114,12 +161,16 @@ impl Library {
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_URI;
-        let conn =
-            Connection::open_with_flags(&path, flags).map_err(|source| LibraryError::Open {
+        let opened = Connection::open_with_flags(&path, flags)
+            .map_err(|source| LibraryError::Open {
                 path: path.clone(),
                 source,
-            })?;
-        Self::setup(conn, Some(path))
+            })
+            .and_then(|conn| Self::setup(conn, Some(path.clone())));
+        opened.map_err(|err| match (&err, read_only_reason(dir, &path)) {
+            (LibraryError::Open { .. }, Some(reason)) => LibraryError::ReadOnly { path, reason },
+            _ => err,
+        })
     }
 
     /// A library that lives only as long as the value: for the sample archive and for folders

@@ -241,11 +241,14 @@ fn entry_to_post(entry: &Entry, feed_url: Option<&Url>) -> LoadedPost {
         }
         _ => (String::new(), false),
     };
-    let mut body = if body_is_html {
+    // The body is stored and searched as it is: like a markdown file's, it keeps no control
+    // characters (the renderer would hide them, but excerpts and other readers might not).
+    let body = if body_is_html {
         html_to_markdown(&body_html, base.as_ref())
     } else {
         body_html.trim().to_owned()
     };
+    let mut body = strip_controls(&body).into_owned();
     if body.is_empty() {
         body = match (&entry.content, &web_url) {
             (Some(content), _) if content.src.is_some() => format!(

@@ -70,7 +70,8 @@ pub fn parse_post(rel_path: &str, bytes: &[u8]) -> ParsedPost {
         warnings.push(LoadWarning {
             location: sanitize_line(rel_path),
             line,
-            reason,
+            // Reasons quote the file (a bad date, a YAML error): they are content too.
+            reason: sanitize_line(&reason),
         });
     };
 
@@ -206,75 +207,7 @@ fn clean_meta(fields: front_matter::Fields, rel_path: &str) -> PostMeta {
 /// A one-line metadata string as users should see it: HTML entities decoded (SOFA Weekly
 /// titles say `MOSN&amp;SOFARPC`), control characters removed, whitespace folded.
 fn clean_line(text: &str) -> String {
-    sanitize_line(&decode_entities(text))
-}
-
-/// Named entities that turn up in titles and descriptions copied from web pages.
-const NAMED_ENTITIES: &[(&str, char)] = &[
-    ("amp", '&'),
-    ("lt", '<'),
-    ("gt", '>'),
-    ("quot", '"'),
-    ("apos", '\''),
-    ("nbsp", '\u{a0}'),
-    ("ndash", '–'),
-    ("mdash", '—'),
-    ("hellip", '…'),
-    ("lsquo", '‘'),
-    ("rsquo", '’'),
-    ("ldquo", '“'),
-    ("rdquo", '”'),
-    ("laquo", '«'),
-    ("raquo", '»'),
-    ("middot", '·'),
-    ("bull", '•'),
-    ("copy", '©'),
-    ("reg", '®'),
-    ("trade", '™'),
-];
-
-/// Decodes `&name;`, `&#NNN;` and `&#xHH;`. Anything else, a bare `&` included, is kept as
-/// written.
-fn decode_entities(text: &str) -> Cow<'_, str> {
-    if !text.contains('&') {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        let after = &rest[amp + 1..];
-        let decoded = after
-            .find(';')
-            .filter(|&semi| semi <= 10)
-            .and_then(|semi| Some((entity_char(&after[..semi])?, semi)));
-        match decoded {
-            Some((c, semi)) => {
-                out.push(c);
-                rest = &after[semi + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    Cow::Owned(out)
-}
-
-fn entity_char(name: &str) -> Option<char> {
-    let code = if let Some(hex) = name.strip_prefix("#x").or(name.strip_prefix("#X")) {
-        u32::from_str_radix(hex, 16).ok()?
-    } else if let Some(decimal) = name.strip_prefix('#') {
-        decimal.parse().ok()?
-    } else {
-        return NAMED_ENTITIES
-            .iter()
-            .find(|(entity, _)| *entity == name)
-            .map(|&(_, c)| c);
-    };
-    char::from_u32(code).filter(|&c| c != '\0')
+    sanitize_line(&crate::text::decode_entities(text))
 }
 
 /// The text of the first heading (ATX or setext), inline markup stripped; `None` when there is
@@ -597,7 +530,6 @@ mod tests {
         assert_eq!(post.meta.author.as_deref(), Some("R&D"));
         assert_eq!(post.meta.tags, ["Q&A"]);
         assert_eq!(post.body, "body &amp; more\n");
-        assert_eq!(decode_entities("&#0; &#xD800; &"), "&#0; &#xD800; &");
     }
 
     #[test]

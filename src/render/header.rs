@@ -43,7 +43,11 @@ fn push_wrapped(lines: &mut Vec<Line<'static>>, text: &StyledText, width: usize)
     }
     for range in text.wrap(width) {
         let spans: Vec<Span<'static>> = text.spans(range).into_iter().map(|s| s.span).collect();
-        lines.push(Line::from(spans));
+        let mut line = Line::from(spans);
+        // A wide character alone on a line of width 1 is wider than the line: the same
+        // guard as the text's keeps the promise.
+        super::output::fit_line(&mut line, width);
+        lines.push(line);
     }
 }
 
@@ -76,5 +80,17 @@ mod tests {
     fn control_characters_in_titles_are_made_visible() {
         let lines = header("a\u{1b}[2Jb", None, &[], 40, &Theme::plain());
         assert_eq!(lines[0].to_string(), "a␛[2Jb");
+    }
+
+    #[test]
+    fn wide_characters_at_width_1_keep_the_width() {
+        let lines = header(
+            "很长 title",
+            Some("2021-01-01"),
+            &["标签".into()],
+            1,
+            &Theme::dark(),
+        );
+        assert!(lines.iter().all(|line| line.width() <= 1), "{lines:#?}");
     }
 }

@@ -200,7 +200,7 @@ fn cut_spans(spans: &mut Vec<Span<'static>>, width: usize) {
 
 /// The last guard of the width promise: a grapheme wider than the whole line (a CJK
 /// character at width 1) is shown as `�`; anything else still too wide is cut.
-fn fit_line(line: &mut Line<'static>, width: usize) {
+pub(super) fn fit_line(line: &mut Line<'static>, width: usize) {
     let mut used = 0;
     let mut spans = Vec::with_capacity(line.spans.len());
     for span in line.spans.drain(..) {

@@ -316,6 +316,11 @@ fn links_open_by_number_and_only_safe_schemes_are_opened() {
     assert!(!is_openable("javascript:alert(1)"));
     assert!(!is_openable("file:///etc/passwd"));
     assert!(!is_openable("https://a.example/ x"));
+    // A bidi override would make the status line show another address than the one opened.
+    assert!(!is_openable("https://a.example/\u{202e}moc.evil"));
+    assert!(!is_openable("https://a.example/\u{2066}x"));
+    assert!(!is_openable("data:text/html,x"));
+    assert!(!is_openable("  javascript:alert(1)"));
     assert!(is_openable("HTTPS://example.org/"));
 }
 
