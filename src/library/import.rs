@@ -108,6 +108,9 @@ impl Library {
                 report.removed += remove.execute(params![source, rel_path])?;
             }
         }
+        if report.added + report.updated + report.removed > 0 {
+            super::query::store_tag_names(&tx)?;
+        }
         tx.commit()?;
         self.invalidate_caches();
         Ok(report)
@@ -133,6 +136,7 @@ impl Library {
                 insert_topic_tags(&tx, &self.topics, id, &title, &body)?;
             }
         }
+        super::query::store_tag_names(&tx)?;
         tx.commit()?;
         self.invalidate_caches();
         Ok(())
@@ -174,6 +178,15 @@ fn upsert_post(
             return Ok(UpsertOutcome::Unchanged);
         }
         Some((id, _)) => {
+            // The trigram index is external-content: to take the old text out, FTS5 needs
+            // the old text.
+            let (old_title, old_body): (String, String) = tx
+                .prepare_cached("SELECT title, body FROM posts WHERE id = ?1")?
+                .query_row([id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            tx.prepare_cached(
+                "INSERT INTO posts_fts (posts_fts, rowid, title, body) VALUES ('delete', ?1, ?2, ?3)",
+            )?
+            .execute(params![id, old_title, old_body])?;
             tx.prepare_cached(
                 "UPDATE posts SET title = ?2, date_ts = ?3, date_day = ?4, author = ?5,
                  description = ?6, web_url = ?7, draft = ?8, natural_key = ?9, body = ?10,
@@ -199,33 +212,30 @@ fn upsert_post(
             (id, UpsertOutcome::Updated)
         }
         None => {
-            let id = tx
-                .prepare_cached(
-                    "INSERT INTO posts (source_id, rel_path, title, date_ts, date_day, author,
-                     description, web_url, draft, natural_key, body, content_hash, mtime_ns, size)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
-                     RETURNING id",
-                )?
-                .query_row(
-                    params![
-                        source,
-                        post.rel_path,
-                        post.title,
-                        date_ts,
-                        date_day,
-                        meta.author,
-                        meta.description,
-                        meta.web_url,
-                        meta.draft,
-                        natural_sort_key(&post.rel_path),
-                        post.body,
-                        post.content_hash,
-                        mtime_ns,
-                        size
-                    ],
-                    |row| row.get(0),
-                )?;
-            (id, UpsertOutcome::Added)
+            // No RETURNING: SQLite runs it as a trigger, and a trigger's savepoint makes
+            // FTS5 flush (see migration 2).
+            tx.prepare_cached(
+                "INSERT INTO posts (source_id, rel_path, title, date_ts, date_day, author,
+                 description, web_url, draft, natural_key, body, content_hash, mtime_ns, size)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            )?
+            .execute(params![
+                source,
+                post.rel_path,
+                post.title,
+                date_ts,
+                date_day,
+                meta.author,
+                meta.description,
+                meta.web_url,
+                meta.draft,
+                natural_sort_key(&post.rel_path),
+                post.body,
+                post.content_hash,
+                mtime_ns,
+                size
+            ])?;
+            (tx.last_insert_rowid(), UpsertOutcome::Added)
         }
     };
     let mut insert_tag = tx.prepare_cached(
@@ -238,6 +248,10 @@ fn upsert_post(
         }
     }
     insert_topic_tags(tx, topics, id, &post.title, &post.body)?;
+    tx.prepare_cached("INSERT INTO posts_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?
+        .execute(params![id, post.title, post.body])?;
+    let replacing = matches!(outcome, UpsertOutcome::Updated);
+    super::bigrams::index_post(tx, id, &post.title, &post.body, replacing)?;
     Ok(outcome)
 }
 

@@ -6,6 +6,7 @@
 //! another thread or process writes. A `Library` is one connection: `Send`, not `Sync`; a
 //! background thread opens its own.
 
+mod bigrams;
 mod import;
 mod migrations;
 mod query;
