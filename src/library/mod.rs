@@ -143,6 +143,24 @@ struct TagName {
     kind: crate::post::TagKind,
 }
 
+/// Switches a connection to WAL. Switching needs the database to itself, and SQLite answers
+/// "busy" at once rather than through the busy handler when another connection holds it (two
+/// programs opening a new library at the same moment), so the wait is done here.
+fn enable_wal(conn: &Connection) -> rusqlite::Result<()> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(err)
+                if err.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            result => return result,
+        }
+    }
+}
+
 /// Where [`Library::open`] keeps the database by default: `~/.local/share/sofa-weekly` on
 /// Linux, the platform's data folder elsewhere.
 pub fn default_dir() -> Option<PathBuf> {
@@ -199,8 +217,7 @@ impl Library {
         conn.busy_timeout(BUSY_TIMEOUT).map_err(open_error)?;
         // WAL lets readers (the app) go on while a writer (a sync) commits; NORMAL
         // synchronous is durable across application crashes, which is what WAL needs.
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(open_error)?;
+        enable_wal(&conn).map_err(open_error)?;
         conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
             .map_err(open_error)?;
         match migrations::migrate(&mut conn).map_err(open_error)? {
