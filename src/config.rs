@@ -8,7 +8,7 @@
 //! app always starts. Keys:
 //!
 //! ```toml
-//! date_format = "%Y-%m-%d"    # how `list`, `search`, `show` and the app print a post's day
+//! date_format = "%Y-%m-%d"    # how `list`, `search` and `show` print a post's day (the reader: YYYY-MM-DD)
 //!
 //! [[sources]]                 # replaces the default source list when present
 //! name = "sofastack-blog"
