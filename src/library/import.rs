@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, ToSql, Transaction, TransactionBehavior, params};
 
 use super::{Library, LibraryError};
 use crate::loader::{FileStamp, natural_sort_key};
@@ -171,6 +171,22 @@ fn upsert_post(
     let meta = &post.meta;
     let date_ts = meta.date.map(|date| date.timestamp());
     let date_day = meta.date.map(|date| date.day_string());
+    let natural_key = natural_sort_key(&post.rel_path);
+    // The post's own columns, in the order both the UPDATE and the INSERT below name them.
+    let content: [&dyn ToSql; 12] = [
+        &post.title,
+        &date_ts,
+        &date_day,
+        &meta.author,
+        &meta.description,
+        &meta.web_url,
+        &meta.draft,
+        &natural_key,
+        &post.body,
+        &post.content_hash,
+        &mtime_ns,
+        &size,
+    ];
     let (id, outcome) = match existing {
         Some((id, hash)) if hash == post.content_hash => {
             tx.prepare_cached("UPDATE posts SET mtime_ns = ?2, size = ?3 WHERE id = ?1")?
@@ -187,26 +203,14 @@ fn upsert_post(
                 "INSERT INTO posts_fts (posts_fts, rowid, title, body) VALUES ('delete', ?1, ?2, ?3)",
             )?
             .execute(params![id, old_title, old_body])?;
+            let mut values: Vec<&dyn ToSql> = vec![&id];
+            values.extend(content);
             tx.prepare_cached(
                 "UPDATE posts SET title = ?2, date_ts = ?3, date_day = ?4, author = ?5,
                  description = ?6, web_url = ?7, draft = ?8, natural_key = ?9, body = ?10,
                  content_hash = ?11, mtime_ns = ?12, size = ?13 WHERE id = ?1",
             )?
-            .execute(params![
-                id,
-                post.title,
-                date_ts,
-                date_day,
-                meta.author,
-                meta.description,
-                meta.web_url,
-                meta.draft,
-                natural_sort_key(&post.rel_path),
-                post.body,
-                post.content_hash,
-                mtime_ns,
-                size
-            ])?;
+            .execute(values.as_slice())?;
             tx.prepare_cached("DELETE FROM post_tags WHERE post_id = ?1")?
                 .execute([id])?;
             (id, UpsertOutcome::Updated)
@@ -214,27 +218,14 @@ fn upsert_post(
         None => {
             // No RETURNING: SQLite runs it as a trigger, and a trigger's savepoint makes
             // FTS5 flush (see migration 2).
+            let mut values: Vec<&dyn ToSql> = vec![&source, &post.rel_path];
+            values.extend(content);
             tx.prepare_cached(
                 "INSERT INTO posts (source_id, rel_path, title, date_ts, date_day, author,
                  description, web_url, draft, natural_key, body, content_hash, mtime_ns, size)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             )?
-            .execute(params![
-                source,
-                post.rel_path,
-                post.title,
-                date_ts,
-                date_day,
-                meta.author,
-                meta.description,
-                meta.web_url,
-                meta.draft,
-                natural_sort_key(&post.rel_path),
-                post.body,
-                post.content_hash,
-                mtime_ns,
-                size
-            ])?;
+            .execute(values.as_slice())?;
             (tx.last_insert_rowid(), UpsertOutcome::Added)
         }
     };
