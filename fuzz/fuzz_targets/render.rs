@@ -1,6 +1,11 @@
 //! Random markdown and width: the renderer must not panic, no line may be wider than the
 //! width, and every character of the text must still be there (checked by counting: the
 //! rendered lines hold at least as many of each non-space character as the source's text).
+//! The first byte picks the width (1–300) and the theme (plain or dark, with highlighting).
+//!
+//! Run from `fuzz/` (a workspace of its own, so the main build stays on stable):
+//! `RUSTC_BOOTSTRAP=1 cargo fuzz run render -- -max_total_time=600`. Crash inputs go to
+//! `tests/fixtures/render/fuzz/`, replayed by `tests/render_regressions.rs`.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
