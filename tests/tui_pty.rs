@@ -44,7 +44,7 @@ fn browse_filter_search_read_and_quit_cleanly() {
     app.press("\r");
     // The title changes as soon as Enter is read; the list follows when the worker replies.
     let screen = app.wait_for_screen(|screen| {
-        screen.contains("/状态机") && screen.contains("2021-04-16 SOFA Weekly")
+        screen.contains("/状态机") && screen.contains("2021-04-16 Seata 状态机")
     });
     assert!(
         !screen.contains("2021-05-21"),

@@ -10,6 +10,7 @@ use crate::app::keymap::Focus;
 use crate::app::layout;
 use crate::app::state::App;
 use crate::app::theme::Styles;
+use crate::post::PostSummary;
 use crate::text::sanitize_line;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
@@ -69,7 +70,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
             let mut line = Line::from(vec![
                 mark,
                 Span::styled(date, styles.dim),
-                Span::styled(fit(&sanitize_line(&post.title), title_width), title_style),
+                Span::styled(
+                    fit(&sanitize_line(list_title(post)), title_width),
+                    title_style,
+                ),
             ]);
             if i == app.post_cursor {
                 line = line.style(if has_focus {
@@ -84,4 +88,77 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Characters that end a series name at the start of a title ("SOFA Weekly | …").
+const TITLE_SEPARATORS: &[char] = &['|', '｜', ':', '：', '-', '–', '—', '·'];
+
+/// The title as the list shows it: without a leading series name that is also one of the
+/// post's tags. Every SOFA Weekly title starts "SOFA Weekly | ", which in a narrow pane left
+/// every row reading "SOFA Weekly｜SOFA…"; the tag and the reader's header still say it.
+fn list_title(post: &PostSummary) -> &str {
+    let title = post.title.as_str();
+    for tag in &post.tags {
+        let Some(head) = title.get(..tag.len()) else {
+            continue;
+        };
+        if !head.eq_ignore_ascii_case(tag) {
+            continue;
+        }
+        let rest = title[tag.len()..].trim_start();
+        if let Some(rest) = rest.strip_prefix(TITLE_SEPARATORS) {
+            let rest = rest.trim_start();
+            if !rest.is_empty() {
+                return rest;
+            }
+        }
+    }
+    title
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn post(title: &str, tags: &[&str]) -> PostSummary {
+        PostSummary {
+            id: 1,
+            title: title.to_string(),
+            date: None,
+            tags: tags.iter().map(|tag| tag.to_string()).collect(),
+            source: "s".into(),
+            path: "p.md".into(),
+            read: false,
+            starred: false,
+        }
+    }
+
+    #[test]
+    fn a_series_name_that_is_a_tag_leaves_the_list_title() {
+        let weekly = ["SOFA Weekly", "MOSN"];
+        assert_eq!(
+            list_title(&post("SOFA Weekly | MOSN 发布", &weekly)),
+            "MOSN 发布"
+        );
+        assert_eq!(
+            list_title(&post("SOFA Weekly｜SOFA 聊天室", &weekly)),
+            "SOFA 聊天室"
+        );
+        assert_eq!(list_title(&post("sofa weekly: 周报", &weekly)), "周报");
+    }
+
+    #[test]
+    fn other_titles_stay_whole() {
+        let weekly = ["SOFA Weekly"];
+        assert_eq!(
+            list_title(&post("Special Weekly | 年终", &weekly)),
+            "Special Weekly | 年终"
+        );
+        assert_eq!(
+            list_title(&post("SOFA Weekly 年度回顾", &weekly)),
+            "SOFA Weekly 年度回顾"
+        );
+        assert_eq!(list_title(&post("SOFA Weekly |", &weekly)), "SOFA Weekly |");
+        assert_eq!(list_title(&post("MOSN | x", &[])), "MOSN | x");
+    }
 }
