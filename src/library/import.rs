@@ -81,6 +81,7 @@ impl Library {
         batch: ImportBatch,
     ) -> Result<ImportReport, LibraryError> {
         let mut report = ImportReport::default();
+        let topics = self.topics.get_or_init(Topics::builtin);
         // Immediate: the transaction reads before it writes, and a deferred one would fail
         // at once with "database is locked" (SQLITE_BUSY_SNAPSHOT, which the busy timeout
         // does not wait out) whenever the app wrote reading state in between.
@@ -88,7 +89,7 @@ impl Library {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         for upsert in &batch.upserts {
-            match upsert_post(&tx, &self.topics, source, upsert)? {
+            match upsert_post(&tx, topics, source, upsert)? {
                 UpsertOutcome::Added => report.added += 1,
                 UpsertOutcome::Updated => report.updated += 1,
                 UpsertOutcome::Unchanged => report.unchanged += 1,
@@ -118,6 +119,7 @@ impl Library {
 
     /// Recomputes every post's topic tags from the current vocabulary.
     pub(super) fn retag_topics(&mut self) -> Result<(), LibraryError> {
+        let topics = self.topics.get_or_init(Topics::builtin);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -133,7 +135,7 @@ impl Library {
             })?;
             for post in posts {
                 let (id, title, body) = post?;
-                insert_topic_tags(&tx, &self.topics, id, &title, &body)?;
+                insert_topic_tags(&tx, topics, id, &title, &body)?;
             }
         }
         super::query::store_tag_names(&tx)?;

@@ -14,7 +14,7 @@ mod reading;
 mod sources;
 mod state_export;
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -132,7 +132,9 @@ pub struct Library {
     /// The database file, or `None` for an in-memory library (the sample archive, a folder
     /// opened without importing).
     path: Option<PathBuf>,
-    topics: Topics,
+    /// The topic vocabulary; the built-in one unless [`Library::set_topics`] gave another.
+    /// Built on first use: callers that set their own never pay for the built-in matcher.
+    topics: OnceCell<Topics>,
     /// tag key → (display spelling, kind); derived from `post_tags`, dropped on every write.
     tag_names: RefCell<Option<HashMap<String, TagName>>>,
 }
@@ -233,7 +235,7 @@ impl Library {
         Ok(Library {
             conn,
             path,
-            topics: Topics::builtin(),
+            topics: OnceCell::new(),
             tag_names: RefCell::new(None),
         })
     }
@@ -246,8 +248,8 @@ impl Library {
     /// The topic vocabulary used to tag posts by what they mention. Setting a different one
     /// re-tags every post (topic tags only; front-matter tags are left alone).
     pub fn set_topics(&mut self, topics: Topics) -> Result<(), LibraryError> {
-        self.topics = topics;
-        let fingerprint = self.topics.fingerprint();
+        let fingerprint = topics.fingerprint();
+        self.topics = OnceCell::from(topics);
         if self.setting("topics.fingerprint")?.as_deref() != Some(fingerprint.as_str()) {
             self.retag_topics()?;
             self.set_setting("topics.fingerprint", &fingerprint)?;
