@@ -152,8 +152,8 @@ fn grid(table: &TableData, widths: &[usize], theme: &Theme) -> Lines {
                 if column > 0 {
                     spans.push(plain_span(" │ ".into(), theme.table_border));
                 }
-                let range = wrapped[column].get(line).cloned();
-                let used = range.clone().map_or(0, |r| cell.text[r].width());
+                let wrapped_line = wrapped[column].get(line).cloned();
+                let used = wrapped_line.as_ref().map_or(0, |l| l.width);
                 let pad = widths[column].saturating_sub(used);
                 let alignment = table
                     .alignments
@@ -168,9 +168,9 @@ fn grid(table: &TableData, widths: &[usize], theme: &Theme) -> Lines {
                 if before > 0 {
                     spans.push(plain_span(" ".repeat(before), theme.text));
                 }
-                if let Some(range) = range {
+                if let Some(wrapped_line) = wrapped_line {
                     let header = row == 0;
-                    spans.extend(cell.spans(range).into_iter().map(|mut piece| {
+                    spans.extend(cell.spans(wrapped_line.range).into_iter().map(|mut piece| {
                         if header {
                             piece.span.style = piece.span.style.patch(theme.table_header);
                         }
@@ -202,8 +202,8 @@ fn stacked(table: &TableData, width: usize, theme: &Theme) -> Lines {
         }
         for column in 0..columns {
             let header = table.cell(0, column).unwrap_or(&empty);
-            for range in header.wrap(width) {
-                let spans = header.spans(range).into_iter().map(|mut piece| {
+            for line in header.wrap(width) {
+                let spans = header.spans(line.range).into_iter().map(|mut piece| {
                     piece.span.style = piece.span.style.patch(theme.table_header);
                     piece
                 });
@@ -213,9 +213,9 @@ fn stacked(table: &TableData, width: usize, theme: &Theme) -> Lines {
                 continue;
             };
             let source = value.runs.first().map_or(table.source, |r| r.source);
-            for range in value.wrap(width - indent) {
+            for line in value.wrap(width - indent) {
                 let mut spans = vec![plain_span(" ".repeat(indent), theme.text)];
-                spans.extend(value.spans(range));
+                spans.extend(value.spans(line.range));
                 lines.push((spans, source));
             }
         }
