@@ -261,8 +261,8 @@ impl Walker<'_> {
             TagEnd::Table => {
                 if let Some(data) = self.table.take() {
                     let width = self.out.content_width();
-                    for (spans, source) in table::render_table(&data, width, self.theme) {
-                        self.out.emit(spans, source);
+                    for line in table::render_table(&data, width, self.theme) {
+                        self.out.emit_wrapped(line.spans, line.width, line.source);
                     }
                 }
                 self.inline.reset(self.base_style());

@@ -38,34 +38,39 @@ pub struct Fragment {
 /// Cuts `text` into fragments at its break opportunities.
 pub fn fragments(text: &str) -> Vec<Fragment> {
     let mut out = Vec::with_capacity(text.len() / 3 + 1);
+    for_each_fragment(text, |fragment| out.push(fragment));
+    out
+}
+
+/// Calls `found` with each fragment of `text`, in order, without collecting them.
+pub fn for_each_fragment(text: &str, mut found: impl FnMut(Fragment)) {
     let mut start = 0;
     for_each_break(text, |Break { at, mandatory }| {
         let piece = &text[start..at];
         let mut chars = piece.chars();
-        if let (Some('\u{4E00}'..='\u{9FFF}'), None) = (chars.next(), chars.next()) {
+        let fragment = if let (Some('\u{4E00}'..='\u{9FFF}'), None) = (chars.next(), chars.next()) {
             // One ideograph, two columns: most fragments of a Chinese text.
-            out.push(Fragment {
+            Fragment {
                 start,
                 end: at,
                 width: 2,
                 whitespace_width: 0,
                 hard_break: mandatory,
-            });
-            start = at;
-            return;
-        }
-        let without_newline = piece.strip_suffix('\n').unwrap_or(piece);
-        let visible = without_newline.trim_end_matches(' ');
-        out.push(Fragment {
-            start,
-            end: start + visible.len(),
-            width: measure(visible),
-            whitespace_width: without_newline.len() - visible.len(),
-            hard_break: mandatory,
-        });
+            }
+        } else {
+            let without_newline = piece.strip_suffix('\n').unwrap_or(piece);
+            let visible = without_newline.trim_end_matches(' ');
+            Fragment {
+                start,
+                end: start + visible.len(),
+                width: measure(visible),
+                whitespace_width: without_newline.len() - visible.len(),
+                hard_break: mandatory,
+            }
+        };
+        found(fragment);
         start = at;
     });
-    out
 }
 
 /// Display width of `text` as the sum of its grapheme clusters' widths: what a line made
@@ -128,7 +133,7 @@ pub fn wrap_lines(text: &str, width: usize) -> Vec<WrappedLine> {
     let mut line: Option<Range<usize>> = None;
     let mut used = 0;
     let mut pending_space = 0;
-    for fragment in fragments(text) {
+    for_each_fragment(text, |fragment| {
         if fragment.width > width {
             if let Some(range) = line.take() {
                 lines.push(WrappedLine { range, width: used });
@@ -158,7 +163,7 @@ pub fn wrap_lines(text: &str, width: usize) -> Vec<WrappedLine> {
             used = 0;
             pending_space = 0;
         }
-    }
+    });
     // The last fragment always carries the final hard break, so nothing is left open.
     debug_assert!(line.is_none());
     lines
