@@ -19,7 +19,7 @@ pub fn is_forbidden(c: char) -> bool {
 
 /// Whether `s` holds a forbidden character ([`is_forbidden`]).
 pub fn has_forbidden(s: &str) -> bool {
-    any_control_like(s, is_forbidden)
+    screen(s, false, is_forbidden)
 }
 
 /// Whether a character of `s` satisfies `wanted`, for predicates that hold only for
@@ -31,31 +31,40 @@ pub fn has_forbidden(s: &str) -> bool {
 /// turns into vector instructions), and only a block holding a suspicious byte (a newline,
 /// a curly quote) is decoded. Decoding everything costs several times more on Chinese text.
 pub fn any_control_like(s: &str, wanted: impl Fn(char) -> bool) -> bool {
+    screen(s, true, wanted)
+}
+
+/// [`any_control_like`]; tabs and newlines, on every line of a body, make a block suspicious
+/// only when `tab_newline` says `wanted` may look for them.
+fn screen(s: &str, tab_newline: bool, wanted: impl Fn(char) -> bool) -> bool {
     const BLOCK: usize = 32;
-    let bytes = s.as_bytes();
-    let mut start = 0;
-    while start < bytes.len() {
-        let end = (start + BLOCK).min(bytes.len());
-        let suspicious = bytes[start..end].iter().fold(false, |found, &b| {
-            found | (b < 0x20) | (b == 0x7F) | (b == 0xC2) | (b == 0xE2)
-        });
-        if suspicious {
-            // Whole characters around the block: one may straddle either edge.
-            let mut from = start;
-            while !s.is_char_boundary(from) {
-                from -= 1;
-            }
-            let mut to = end;
-            while !s.is_char_boundary(to) {
-                to += 1;
-            }
-            if s[from..to].chars().any(&wanted) {
-                return true;
-            }
+    let suspicious = |block: &[u8]| {
+        block.iter().fold(false, |found, &b| {
+            let control = (b < 0x20) & (tab_newline | ((b != b'\n') & (b != b'\t')));
+            found | control | (b == 0x7F) | (b == 0xC2) | (b == 0xE2)
+        })
+    };
+    // Whole characters around a block: one may straddle either edge.
+    let check = |mut from: usize, mut to: usize| {
+        while !s.is_char_boundary(from) {
+            from -= 1;
         }
-        start = end;
+        while !s.is_char_boundary(to) {
+            to += 1;
+        }
+        s[from..to].chars().any(&wanted)
+    };
+    let bytes = s.as_bytes();
+    let mut blocks = bytes.chunks_exact(BLOCK);
+    for (index, block) in blocks.by_ref().enumerate() {
+        // Fixed-size blocks: the compiler screens each with a few vector instructions.
+        let block: &[u8; BLOCK] = block.try_into().expect("chunks_exact gives whole blocks");
+        if suspicious(block) && check(index * BLOCK, (index + 1) * BLOCK) {
+            return true;
+        }
     }
-    false
+    let rest = blocks.remainder();
+    suspicious(rest) && check(bytes.len() - rest.len(), bytes.len())
 }
 
 /// Removes forbidden characters, keeping tabs and newlines. `\r` goes too, so CRLF text
