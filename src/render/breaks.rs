@@ -172,7 +172,7 @@ fn tailor(before: char, after: char) -> Option<bool> {
 
 /// The CJK Unified Ideographs block: most characters of a Chinese text, all of UAX #14
 /// class ID, and a line may break between any two of them.
-fn is_ideograph(c: char) -> bool {
+pub fn is_ideograph(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}')
 }
 

@@ -18,7 +18,7 @@ use ratatui::text::Span;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::breaks::{Break, for_each_break, is_no_start};
+use super::breaks::{Break, for_each_break, is_ideograph, is_no_start};
 
 /// A piece of text between two break opportunities, as the line filler sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +48,9 @@ pub fn for_each_fragment(text: &str, mut found: impl FnMut(Fragment)) {
     for_each_break(text, |Break { at, mandatory }| {
         let piece = &text[start..at];
         let mut chars = piece.chars();
-        let fragment = if let (Some('\u{4E00}'..='\u{9FFF}'), None) = (chars.next(), chars.next()) {
+        let fragment = if let (Some(c), None) = (chars.next(), chars.next())
+            && is_ideograph(c)
+        {
             // One ideograph, two columns: most fragments of a Chinese text.
             Fragment {
                 start,
@@ -86,7 +88,7 @@ pub fn measure(text: &str) -> usize {
     let mut total = 0;
     for c in text.chars() {
         // Most of a Chinese text, and two columns wide, without a table lookup.
-        if let '\u{4E00}'..='\u{9FFF}' = c {
+        if is_ideograph(c) {
             total += 2;
             continue;
         }
@@ -345,7 +347,7 @@ impl StyledText {
         }
     }
 
-    /// Wraps the whole paragraph; each line is a byte range of `self.text`.
+    /// Wraps the whole paragraph; each line is a byte range of `self.text` and its width.
     pub fn wrap(&self, width: usize) -> Vec<WrappedLine> {
         wrap_lines(&self.text, width)
     }
