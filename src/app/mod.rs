@@ -35,7 +35,7 @@ use ratatui::crossterm::terminal::{
 };
 use ratatui::crossterm::{cursor, execute};
 
-use crate::config::{ColorChoice, Config, ThemeChoice};
+use crate::config::{ColorChoice, Config, DayFormat, ThemeChoice};
 use crate::library::Library;
 use colors::ColorDepth;
 use event::Event;
@@ -56,6 +56,8 @@ pub struct Options {
     pub color_depth: ColorDepth,
     /// The default keys with the config's `[keys]` applied.
     pub keymap: Keymap,
+    /// How a post's day is written (the config's `date_format`).
+    pub day_format: DayFormat,
     /// Problems to show in the status line at start (a broken config, say).
     pub notes: Vec<String>,
 }
@@ -71,6 +73,7 @@ impl Options {
             theme: theme_from_env(theme_name(config.reader.theme)),
             color_depth: ColorDepth::from_env(),
             keymap,
+            day_format: config.day_format(),
             notes: problems
                 .into_iter()
                 .map(|p| format!("config line {}: {}", p.line, p.message))
@@ -116,6 +119,7 @@ impl Default for Options {
             theme: ThemeKind::Dark,
             color_depth: ColorDepth::TrueColor,
             keymap: Keymap::builtin(),
+            day_format: DayFormat::default(),
             notes: Vec::new(),
         }
     }
@@ -220,6 +224,7 @@ pub fn run_store(
 ) -> anyhow::Result<()> {
     let mut app = App::new(origin, options.theme, options.max_width);
     app.keymap = options.keymap.clone();
+    app.day_format = options.day_format.clone();
     if !options.notes.is_empty() {
         app.note = Some(state::StatusNote {
             text: options.notes.join("; "),
@@ -227,7 +232,11 @@ pub fn run_store(
         });
     }
     let (events, inbox) = mpsc::channel();
-    let worker = Worker::spawn(store, options.theme.render_theme(), events.clone());
+    let style = worker::PageStyle {
+        theme: options.theme.render_theme(),
+        day_format: options.day_format.clone(),
+    };
+    let worker = Worker::spawn(store, style, events.clone());
     let result = with_terminal(|terminal| {
         event::spawn_input(events.clone());
         let signals = event::spawn_signals(events.clone()).context("watching for signals")?;

@@ -139,3 +139,23 @@ fn no_color_means_not_one_coloured_cell() {
         assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "{cell:?}");
     }
 }
+
+#[test]
+fn the_configured_date_format_is_used_in_the_list_and_the_header() {
+    let mut h = Harness::dated("%Y年%m月%d日", 100, 30);
+    press(&mut h, "<Enter>");
+    insta::assert_snapshot!(screen(&h.app).0);
+}
+
+#[test]
+fn a_wide_date_format_leaves_the_titles_their_room_in_a_narrow_list() {
+    // "Wednesday, 27 September 2000" is 29 columns: a 58-column list still has room for
+    // titles; in a 38-column one the date column is dropped rather than squeezing them.
+    let h = Harness::dated("%A, %-d %B %Y", 60, 20);
+    let (text, _) = screen(&h.app);
+    assert!(text.contains("Friday, 21 May 2021"), "{text}");
+    let h = Harness::dated("%A, %-d %B %Y", 40, 12);
+    let (text, _) = screen(&h.app);
+    assert!(!text.contains("2021"), "{text}");
+    assert!(text.contains("SOFARegistry"), "{text}");
+}
