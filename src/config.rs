@@ -16,7 +16,7 @@
 //!
 //! [reader]
 //! max_width = 100             # columns of text at most (20..=1000)
-//! theme = "auto"              # "dark", "light" or "auto"
+//! theme = "auto"              # "dark", "light" or "auto" (the terminal's background)
 //!
 //! [topics]                    # added to the built-in topic vocabulary
 //! Dubbo = ["dubbo", "Apache Dubbo"]
@@ -67,7 +67,8 @@ pub enum ThemeChoice {
     Dark,
     /// Dark text on a light background.
     Light,
-    /// Follow the terminal's background where it can be queried.
+    /// Follow the terminal's background: asked of the terminal (OSC 11), else COLORFGBG,
+    /// else dark.
     #[default]
     Auto,
 }
