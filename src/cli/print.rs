@@ -32,7 +32,7 @@ fn json(out: &mut dyn Write, value: &impl serde::Serialize) -> io::Result<()> {
 /// (`list --json | less -R`, `jq` without `-r`). Outside strings JSON is plain ASCII, so
 /// every such character is inside a string, and all of them are in the BMP: one escape each.
 fn escape_for_terminal(json: &str) -> std::borrow::Cow<'_, str> {
-    if !json.chars().any(crate::text::is_forbidden) {
+    if !crate::text::has_forbidden(json) {
         return std::borrow::Cow::Borrowed(json);
     }
     let mut out = String::with_capacity(json.len() + 16);

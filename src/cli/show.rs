@@ -117,11 +117,10 @@ fn read_file(path: &Path) -> anyhow::Result<ShownPost> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     // The whole path, not just the file name: `slug/index.md` takes its title fallback and
     // date from the folder, and warnings then name the file as the user typed it.
-    let parsed = loader::parse_post(&path.to_string_lossy(), &bytes);
-    for warning in &parsed.warnings {
+    let post = loader::parse_content(&path.to_string_lossy(), &bytes);
+    for warning in &post.warnings {
         eprintln!("sofa-weekly: {}", sanitize_line(&warning.to_string()));
     }
-    let post = parsed.post;
     Ok(ShownPost {
         title: post.title,
         date: post.meta.date.map(|date| date.day_string()),

@@ -35,6 +35,16 @@ pub struct ParsedPost {
     pub warnings: Vec<LoadWarning>,
 }
 
+/// What a reader needs of one file: [`ParsedPost`] without the content hash, which only
+/// an import compares (`show FILE` has no use for it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PostContent {
+    pub title: String,
+    pub meta: PostMeta,
+    pub body: String,
+    pub warnings: Vec<LoadWarning>,
+}
+
 /// Why a whole folder or file could not be loaded (one bad file inside a folder is a
 /// [`LoadWarning`] instead).
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +75,21 @@ pub enum LoaderError {
 /// assert!(parsed.warnings.is_empty());
 /// ```
 pub fn parse_post(rel_path: &str, bytes: &[u8]) -> ParsedPost {
+    let content = parse_content(rel_path, bytes);
+    ParsedPost {
+        post: LoadedPost {
+            rel_path: rel_path.to_string(),
+            title: content.title,
+            meta: content.meta,
+            body: content.body,
+            content_hash: git_blob_sha1(bytes),
+        },
+        warnings: content.warnings,
+    }
+}
+
+/// [`parse_post`] without hashing the bytes.
+pub fn parse_content(rel_path: &str, bytes: &[u8]) -> PostContent {
     let mut warnings = Vec::new();
     let mut warn = |line: Option<usize>, reason: String| {
         warnings.push(LoadWarning {
@@ -96,14 +121,10 @@ pub fn parse_post(rel_path: &str, bytes: &[u8]) -> ParsedPost {
         .or_else(|| first_heading(&body))
         .unwrap_or_else(|| title_from_path(rel_path));
 
-    ParsedPost {
-        post: LoadedPost {
-            rel_path: rel_path.to_string(),
-            title,
-            meta,
-            body,
-            content_hash: git_blob_sha1(bytes),
-        },
+    PostContent {
+        title,
+        meta,
+        body,
         warnings,
     }
 }

@@ -8,7 +8,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 
 use super::{LinkRef, LinkSpan};
-use crate::text::is_forbidden;
+use crate::text::{has_forbidden, is_forbidden};
 
 /// Writes `lines`, one per output line: SGR styles when `color`, plain text otherwise.
 /// For OSC 8 hyperlinks use [`super::Rendered::write_ansi`], which knows where the links are.
@@ -54,7 +54,11 @@ pub(super) fn write_lines(
             if styled {
                 push_sgr(&mut buffer, style);
             }
-            buffer.extend(span.content.chars().filter(|&c| !is_forbidden(c)));
+            if has_forbidden(&span.content) {
+                buffer.extend(span.content.chars().filter(|&c| !is_forbidden(c)));
+            } else {
+                buffer.push_str(&span.content);
+            }
             if styled {
                 buffer.push_str("\x1b[0m");
             }

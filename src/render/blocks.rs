@@ -7,7 +7,6 @@ use std::ops::Range;
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use ratatui::style::Style;
 use ratatui::text::Span;
-use unicode_width::UnicodeWidthStr;
 
 use super::html::{self, HtmlPiece};
 use super::inline::Inline;
@@ -262,8 +261,8 @@ impl Walker<'_> {
             TagEnd::Table => {
                 if let Some(data) = self.table.take() {
                     let width = self.out.content_width();
-                    for (spans, source) in table::render_table(&data, width, self.theme) {
-                        self.out.emit(spans, source);
+                    for line in table::render_table(&data, width, self.theme) {
+                        self.out.emit_wrapped(line.spans, line.width, line.source);
                     }
                 }
                 self.inline.reset(self.base_style());
@@ -323,9 +322,10 @@ impl Walker<'_> {
         text.trim_end();
         if !text.is_empty() {
             let width = self.out.content_width();
-            for range in text.wrap(width) {
-                let source = text.source_offset(range.start);
-                self.out.emit(text.spans(range), source);
+            for line in text.wrap(width) {
+                let source = text.source_offset(line.range.start);
+                self.out
+                    .emit_wrapped(text.spans(line.range), line.width, source);
             }
         }
         self.inline.recycle(text);
@@ -350,10 +350,11 @@ impl Walker<'_> {
         }
         let width = self.out.content_width();
         let mut widest = 0;
-        for range in text.wrap(width) {
-            widest = widest.max(text.text[range.clone()].width());
-            let at = text.source_offset(range.start);
-            self.out.emit(text.spans(range), at);
+        for line in text.wrap(width) {
+            widest = widest.max(line.width);
+            let at = text.source_offset(line.range.start);
+            self.out
+                .emit_wrapped(text.spans(line.range), line.width, at);
         }
         if level_number >= 3 {
             self.out.close();

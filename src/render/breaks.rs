@@ -153,8 +153,7 @@ pub fn is_cjk(c: char) -> bool {
 /// Whether a break between `before` and `after` may be added or must be refused, on top of
 /// what UAX #14 says. `None` means "leave it to UAX #14".
 fn tailor(before: char, after: char) -> Option<bool> {
-    let ideograph = |c: char| matches!(c, '\u{4E00}'..='\u{9FFF}');
-    if ideograph(before) && ideograph(after) {
+    if is_ideograph(before) && is_ideograph(after) {
         return Some(true); // the common case in Chinese text, decided without the tables
     }
     if is_no_start(after) || is_no_end(before) {
@@ -171,6 +170,12 @@ fn tailor(before: char, after: char) -> Option<bool> {
     None
 }
 
+/// The CJK Unified Ideographs block: most characters of a Chinese text, all of UAX #14
+/// class ID, and a line may break between any two of them.
+fn is_ideograph(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}')
+}
+
 fn is_quote(c: char) -> bool {
     matches!(c, '“' | '”' | '‘' | '’')
 }
@@ -184,14 +189,51 @@ pub fn break_opportunities(text: &str, out: &mut Vec<Break>) {
 
 /// Calls `found` with each break opportunity of `text`, in order (see
 /// [`break_opportunities`]); no allocation.
-pub fn for_each_break(text: &str, mut found: impl FnMut(Break)) {
+pub fn for_each_break(text: &str, found: impl FnMut(Break)) {
+    breaks::<true>(text, found);
+}
+
+/// [`for_each_break`]; `SKIP_IDEOGRAPH_RUNS` off asks UAX #14 about every pair, which the
+/// tests compare with the fast way.
+fn breaks<const SKIP_IDEOGRAPH_RUNS: bool>(text: &str, mut found: impl FnMut(Break)) {
+    // UAX #14 over `text[uax_base..]`: restarted after each run of ideographs (below).
+    let mut uax_base = 0;
     let mut uax = linebreaks(text).peekable();
-    let mut prev: Option<char> = None;
+    let mut in_ideograph_run = false;
+    let mut prev: Option<(usize, char)> = None;
     let mut before_prev: Option<char> = None;
     for (at, c) in text.char_indices() {
+        let Some((prev_at, before)) = prev else {
+            prev = Some((at, c));
+            continue;
+        };
+        if SKIP_IDEOGRAPH_RUNS {
+            if is_ideograph(before) && is_ideograph(c) {
+                // Between two ideographs a line may always break (see `tailor`), whatever
+                // UAX #14's state: its iterator, a third of the cost of Chinese text, is
+                // left behind for the rest of the run...
+                found(Break {
+                    at,
+                    mandatory: false,
+                });
+                in_ideograph_run = true;
+                before_prev = Some(before);
+                prev = Some((at, c));
+                continue;
+            }
+            if in_ideograph_run {
+                // ...and restarted at its last ideograph: the state after one ideograph
+                // (class ID) is the state after many, so it answers from here on as it
+                // would have.
+                uax_base = prev_at;
+                uax = linebreaks(&text[prev_at..]).peekable();
+                in_ideograph_run = false;
+            }
+        }
         // UAX #14 reports a break *before* byte `at` as the pair (at, opportunity).
         let mut uax_here = None;
         while let Some(&(pos, op)) = uax.peek() {
+            let pos = uax_base + pos;
             if pos > at {
                 break;
             }
@@ -200,25 +242,23 @@ pub fn for_each_break(text: &str, mut found: impl FnMut(Break)) {
                 uax_here = Some(op);
             }
         }
-        if let Some(before) = prev {
-            let mandatory = uax_here == Some(BreakOpportunity::Mandatory);
-            // Keep a URL's scheme with its host: no break right after "//".
-            let in_scheme = before == '/' && before_prev == Some('/');
-            let allowed = if mandatory {
-                true
-            } else if in_scheme {
-                false
-            } else if before.is_ascii() && c.is_ascii() {
-                uax_here == Some(BreakOpportunity::Allowed) // plain UAX #14 for ASCII pairs
-            } else {
-                tailor(before, c).unwrap_or(uax_here == Some(BreakOpportunity::Allowed))
-            };
-            if allowed {
-                found(Break { at, mandatory });
-            }
+        let mandatory = uax_here == Some(BreakOpportunity::Mandatory);
+        // Keep a URL's scheme with its host: no break right after "//".
+        let in_scheme = before == '/' && before_prev == Some('/');
+        let allowed = if mandatory {
+            true
+        } else if in_scheme {
+            false
+        } else if before.is_ascii() && c.is_ascii() {
+            uax_here == Some(BreakOpportunity::Allowed) // plain UAX #14 for ASCII pairs
+        } else {
+            tailor(before, c).unwrap_or(uax_here == Some(BreakOpportunity::Allowed))
+        };
+        if allowed {
+            found(Break { at, mandatory });
         }
-        before_prev = prev;
-        prev = Some(c);
+        before_prev = Some(before);
+        prev = Some((at, c));
     }
     found(Break {
         at: text.len(),
@@ -242,6 +282,36 @@ mod tests {
                 piece
             })
             .collect()
+    }
+
+    use proptest::strategy::Strategy;
+
+    fn all_breaks<const SKIP_IDEOGRAPH_RUNS: bool>(text: &str) -> Vec<Break> {
+        let mut out = Vec::new();
+        breaks::<SKIP_IDEOGRAPH_RUNS>(text, |b| out.push(b));
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn skipping_ideograph_runs_changes_no_break(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "[\u{4E00}-\u{4E20}]{1,6}",
+                    proptest::sample::select(vec![
+                        "，", "。", "“", "”", "（", "）", "《", "》", "、", "…", "——", " ", "\n",
+                        "(", ")", "\"", "'", "-", "/", "//", "$", "%", "1", "9.5", "a", "Go ",
+                        "https://", "\u{200D}", "\u{FE0F}", "\u{0301}", "\u{00A0}", "\u{2060}",
+                        "👍", "🇨🇳", "ー", "っ", "가", "\u{3000}", "\u{4DC0}", "！", "\t",
+                    ]).prop_map(str::to_string),
+                    "\\PC{1,3}",
+                ],
+                0..40,
+            )
+        ) {
+            let text = pieces.concat();
+            proptest::prop_assert_eq!(all_breaks::<true>(&text), all_breaks::<false>(&text));
+        }
     }
 
     #[test]

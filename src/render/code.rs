@@ -57,13 +57,17 @@ pub fn render_block(
     let with_gutter = width >= 4;
     let text_width = if with_gutter { width - 2 } else { width };
     for (offset, line) in styled_lines(language, code, theme) {
-        for (i, range) in line.wrap(text_width).into_iter().enumerate() {
+        for (i, wrapped) in line.wrap(text_width).into_iter().enumerate() {
             let mut spans = Vec::new();
             if with_gutter {
                 let mark = if i == 0 { "│ " } else { "↪ " };
                 spans.push(Span::styled(mark, gutter));
             }
-            spans.extend(line.spans(range).into_iter().map(|piece| piece.span));
+            spans.extend(
+                line.spans(wrapped.range)
+                    .into_iter()
+                    .map(|piece| piece.span),
+            );
             out.push((spans, offset));
         }
     }

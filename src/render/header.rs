@@ -41,8 +41,12 @@ fn push_wrapped(lines: &mut Vec<Line<'static>>, text: &StyledText, width: usize)
     if text.is_empty() {
         return;
     }
-    for range in text.wrap(width) {
-        let spans: Vec<Span<'static>> = text.spans(range).into_iter().map(|s| s.span).collect();
+    for wrapped in text.wrap(width) {
+        let spans: Vec<Span<'static>> = text
+            .spans(wrapped.range)
+            .into_iter()
+            .map(|s| s.span)
+            .collect();
         let mut line = Line::from(spans);
         // A wide character alone on a line of width 1 is wider than the line: the same
         // guard as the text's keeps the promise.

@@ -119,6 +119,15 @@ impl Output {
 
     /// Emits one line of content (already wrapped to [`Self::content_width`]).
     pub fn emit(&mut self, content: Vec<LineSpan>, source: usize) {
+        let mut line = self.line_of(content);
+        if line.width() > self.width {
+            fit_line(&mut line, self.width);
+        }
+        self.push(line, source);
+    }
+
+    /// The next line: the blank line before it settled, the prefixes, then `content`.
+    fn line_of(&mut self, content: Vec<LineSpan>) -> Line<'static> {
         self.settle_blank();
         let mut spans = self.prefix(false);
         let line_index = self.rendered.lines.len();
@@ -132,11 +141,19 @@ impl Output {
             }
             spans.push(piece.span);
         }
-        let mut line = Line::from(spans);
-        if line.width() > self.width {
-            fit_line(&mut line, self.width);
+        Line::from(spans)
+    }
+
+    /// Emits one line of content that [`super::wrap`] fitted to [`Self::content_width`]
+    /// and measured at `width` columns: the line need not be measured again unless it is
+    /// the lone too-wide grapheme the wrapper lets through.
+    pub fn emit_wrapped(&mut self, content: Vec<LineSpan>, width: usize, source: usize) {
+        if width <= self.content_width() {
+            let line = self.line_of(content);
+            self.push(line, source);
+        } else {
+            self.emit(content, source);
         }
-        self.push(line, source);
     }
 
     /// Emits one line of plain spans (rules, borders).

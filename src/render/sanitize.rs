@@ -3,15 +3,14 @@
 //! dropped (see [`crate::text::is_forbidden`]). Everything the renderer shows from content
 //! goes through here once, so neither the view nor `write_ansi` has to think about it.
 
-use crate::text::is_forbidden;
+use crate::text::{any_control_like, is_forbidden};
 
 /// Appends `text` to `out` with control characters made harmless. Tabs become a space
 /// (prose has no tab stops; code blocks expand tabs before calling this), newlines a space.
 pub fn push_clean(out: &mut String, text: &str) {
-    if !text
-        .chars()
-        .any(|c| is_forbidden(c) || c == '\t' || c == '\n' || c == ZWJ)
-    {
+    if !any_control_like(text, |c| {
+        is_forbidden(c) || c == '\t' || c == '\n' || c == ZWJ
+    }) {
         out.push_str(text);
         return;
     }

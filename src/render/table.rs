@@ -4,10 +4,9 @@
 
 use pulldown_cmark::Alignment;
 use ratatui::text::Span;
-use unicode_width::UnicodeWidthStr;
 
 use super::Theme;
-use super::wrap::{LineSpan, StyledText, fragments};
+use super::wrap::{LineSpan, StyledText, WrappedLine, for_each_fragment};
 
 /// Columns narrower than this are unreadable: switch to stacked records instead.
 const MIN_COLUMN: usize = 3;
@@ -50,7 +49,16 @@ impl TableData {
     }
 }
 
-type Lines = Vec<(Vec<LineSpan>, usize)>;
+/// One line of a rendered table.
+pub struct TableLine {
+    pub spans: Vec<LineSpan>,
+    /// Display width, known from the layout (no need to measure the spans again).
+    pub width: usize,
+    /// Byte offset in the markdown source.
+    pub source: usize,
+}
+
+type Lines = Vec<TableLine>;
 
 /// The table's lines, each at most `width` columns, with their source offsets.
 pub fn render_table(table: &TableData, width: usize, theme: &Theme) -> Lines {
@@ -73,11 +81,19 @@ fn column_widths(table: &TableData, columns: usize, width: usize) -> Option<Vec<
     let mut minimum = vec![MIN_COLUMN; columns];
     for row in &table.rows {
         for (column, cell) in row.iter().enumerate() {
-            for fragment in fragments(&cell.text) {
+            // Measured as the wrapper measures: a cell whose lines fit its natural width
+            // then stays on one line.
+            let mut line_width = 0;
+            for_each_fragment(&cell.text, |fragment| {
                 minimum[column] = minimum[column].max(fragment.width.min(MAX_WORD));
-            }
-            let widest_line = cell.text.split('\n').map(str::width).max().unwrap_or(0);
-            natural[column] = natural[column].max(widest_line);
+                line_width += fragment.width;
+                if fragment.hard_break {
+                    natural[column] = natural[column].max(line_width);
+                    line_width = 0;
+                } else {
+                    line_width += fragment.whitespace_width;
+                }
+            });
         }
     }
     for column in 0..columns {
@@ -105,7 +121,13 @@ fn column_widths(table: &TableData, columns: usize, width: usize) -> Option<Vec<
     Some(widths)
 }
 
-fn border(widths: &[usize], left: &str, middle: &str, right: &str, theme: &Theme) -> Vec<LineSpan> {
+/// A border line of a grid: as wide as its rows.
+fn border(
+    widths: &[usize],
+    [left, middle, right]: [&str; 3],
+    source: usize,
+    theme: &Theme,
+) -> TableLine {
     let mut text = String::from(left);
     for (i, &w) in widths.iter().enumerate() {
         if i > 0 {
@@ -114,7 +136,16 @@ fn border(widths: &[usize], left: &str, middle: &str, right: &str, theme: &Theme
         text.push_str(&"─".repeat(w + 2));
     }
     text.push_str(right);
-    vec![plain_span(text, theme.table_border)]
+    TableLine {
+        spans: vec![plain_span(text, theme.table_border)],
+        width: grid_width(widths),
+        source,
+    }
+}
+
+/// Columns, their padding and the borders between them.
+fn grid_width(widths: &[usize]) -> usize {
+    widths.iter().sum::<usize>() + 3 * widths.len() + 1
 }
 
 fn plain_span(text: String, style: ratatui::style::Style) -> LineSpan {
@@ -126,21 +157,29 @@ fn plain_span(text: String, style: ratatui::style::Style) -> LineSpan {
 
 fn grid(table: &TableData, widths: &[usize], theme: &Theme) -> Lines {
     let source = table.source;
-    let mut lines = vec![(border(widths, "┌", "┬", "┐", theme), source)];
+    let mut lines = vec![border(widths, ["┌", "┬", "┐"], source, theme)];
     let empty = StyledText::default();
-    let multi_line = table.rows.iter().skip(1).any(|row| {
-        row.iter()
-            .zip(widths)
-            .any(|(cell, &w)| cell.wrap(w).len() > 1)
-    });
-    for row in 0..table.rows.len() {
+    // Each cell wrapped once: rows, then columns, then the cell's lines.
+    let wrapped_rows: Vec<Vec<Vec<WrappedLine>>> = (0..table.rows.len())
+        .map(|row| {
+            widths
+                .iter()
+                .enumerate()
+                .map(|(column, &w)| table.cell(row, column).unwrap_or(&empty).wrap(w))
+                .collect()
+        })
+        .collect();
+    let multi_line = wrapped_rows
+        .iter()
+        .skip(1)
+        .any(|row| row.iter().any(|cell| cell.len() > 1));
+    for (row, wrapped) in wrapped_rows.iter().enumerate() {
         if row == 1 || (row > 1 && multi_line) {
-            lines.push((border(widths, "├", "┼", "┤", theme), source));
+            lines.push(border(widths, ["├", "┼", "┤"], source, theme));
         }
         let cells: Vec<&StyledText> = (0..widths.len())
             .map(|column| table.cell(row, column).unwrap_or(&empty))
             .collect();
-        let wrapped: Vec<_> = cells.iter().zip(widths).map(|(c, &w)| c.wrap(w)).collect();
         let height = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
         let row_source = cells
             .iter()
@@ -148,12 +187,15 @@ fn grid(table: &TableData, widths: &[usize], theme: &Theme) -> Lines {
             .unwrap_or(source);
         for line in 0..height {
             let mut spans = vec![plain_span("│ ".into(), theme.table_border)];
+            let mut line_width = grid_width(widths);
             for (column, cell) in cells.iter().enumerate() {
                 if column > 0 {
                     spans.push(plain_span(" │ ".into(), theme.table_border));
                 }
-                let range = wrapped[column].get(line).cloned();
-                let used = range.clone().map_or(0, |r| cell.text[r].width());
+                let wrapped_line = wrapped[column].get(line).cloned();
+                let used = wrapped_line.as_ref().map_or(0, |l| l.width);
+                // Only a lone grapheme wider than its column overflows it.
+                line_width += used.saturating_sub(widths[column]);
                 let pad = widths[column].saturating_sub(used);
                 let alignment = table
                     .alignments
@@ -168,9 +210,9 @@ fn grid(table: &TableData, widths: &[usize], theme: &Theme) -> Lines {
                 if before > 0 {
                     spans.push(plain_span(" ".repeat(before), theme.text));
                 }
-                if let Some(range) = range {
+                if let Some(wrapped_line) = wrapped_line {
                     let header = row == 0;
-                    spans.extend(cell.spans(range).into_iter().map(|mut piece| {
+                    spans.extend(cell.spans(wrapped_line.range).into_iter().map(|mut piece| {
                         if header {
                             piece.span.style = piece.span.style.patch(theme.table_header);
                         }
@@ -182,10 +224,14 @@ fn grid(table: &TableData, widths: &[usize], theme: &Theme) -> Lines {
                 }
             }
             spans.push(plain_span(" │".into(), theme.table_border));
-            lines.push((spans, row_source));
+            lines.push(TableLine {
+                spans,
+                width: line_width,
+                source: row_source,
+            });
         }
     }
-    lines.push((border(widths, "└", "┴", "┘", theme), source));
+    lines.push(border(widths, ["└", "┴", "┘"], source, theme));
     lines
 }
 
@@ -197,26 +243,37 @@ fn stacked(table: &TableData, width: usize, theme: &Theme) -> Lines {
     let columns = table.columns();
     for row in 1..table.rows.len().max(2) {
         if row > 1 {
-            let rule = "─".repeat(width.min(20));
-            lines.push((vec![plain_span(rule, theme.table_border)], table.source));
+            lines.push(TableLine {
+                spans: vec![plain_span("─".repeat(width.min(20)), theme.table_border)],
+                width: width.min(20),
+                source: table.source,
+            });
         }
         for column in 0..columns {
             let header = table.cell(0, column).unwrap_or(&empty);
-            for range in header.wrap(width) {
-                let spans = header.spans(range).into_iter().map(|mut piece| {
+            for line in header.wrap(width) {
+                let spans = header.spans(line.range).into_iter().map(|mut piece| {
                     piece.span.style = piece.span.style.patch(theme.table_header);
                     piece
                 });
-                lines.push((spans.collect(), table.source));
+                lines.push(TableLine {
+                    spans: spans.collect(),
+                    width: line.width,
+                    source: table.source,
+                });
             }
             let Some(value) = table.cell(row, column) else {
                 continue;
             };
             let source = value.runs.first().map_or(table.source, |r| r.source);
-            for range in value.wrap(width - indent) {
+            for line in value.wrap(width - indent) {
                 let mut spans = vec![plain_span(" ".repeat(indent), theme.text)];
-                spans.extend(value.spans(range));
-                lines.push((spans, source));
+                spans.extend(value.spans(line.range));
+                lines.push(TableLine {
+                    spans,
+                    width: indent + line.width,
+                    source,
+                });
             }
         }
     }
@@ -227,6 +284,7 @@ fn stacked(table: &TableData, width: usize, theme: &Theme) -> Lines {
 mod tests {
     use super::*;
     use ratatui::style::Style;
+    use unicode_width::UnicodeWidthStr;
 
     fn table(rows: &[&[&str]]) -> TableData {
         let mut data = TableData::new(vec![Alignment::None; rows[0].len()], 0);
@@ -244,7 +302,11 @@ mod tests {
     fn text(lines: Lines) -> Vec<String> {
         lines
             .into_iter()
-            .map(|(spans, _)| spans.iter().map(|s| s.span.content.as_ref()).collect())
+            .map(|line| {
+                let text: String = line.spans.iter().map(|s| s.span.content.as_ref()).collect();
+                assert_eq!(text.width(), line.width, "the width reported for {text:?}");
+                text
+            })
             .collect()
     }
 

@@ -38,26 +38,45 @@ pub struct Fragment {
 /// Cuts `text` into fragments at its break opportunities.
 pub fn fragments(text: &str) -> Vec<Fragment> {
     let mut out = Vec::with_capacity(text.len() / 3 + 1);
+    for_each_fragment(text, |fragment| out.push(fragment));
+    out
+}
+
+/// Calls `found` with each fragment of `text`, in order, without collecting them.
+pub fn for_each_fragment(text: &str, mut found: impl FnMut(Fragment)) {
     let mut start = 0;
     for_each_break(text, |Break { at, mandatory }| {
         let piece = &text[start..at];
-        let without_newline = piece.strip_suffix('\n').unwrap_or(piece);
-        let visible = without_newline.trim_end_matches(' ');
-        out.push(Fragment {
-            start,
-            end: start + visible.len(),
-            width: measure(visible),
-            whitespace_width: without_newline.len() - visible.len(),
-            hard_break: mandatory,
-        });
+        let mut chars = piece.chars();
+        let fragment = if let (Some('\u{4E00}'..='\u{9FFF}'), None) = (chars.next(), chars.next()) {
+            // One ideograph, two columns: most fragments of a Chinese text.
+            Fragment {
+                start,
+                end: at,
+                width: 2,
+                whitespace_width: 0,
+                hard_break: mandatory,
+            }
+        } else {
+            let without_newline = piece.strip_suffix('\n').unwrap_or(piece);
+            let visible = without_newline.trim_end_matches(' ');
+            Fragment {
+                start,
+                end: start + visible.len(),
+                width: measure(visible),
+                whitespace_width: without_newline.len() - visible.len(),
+                hard_break: mandatory,
+            }
+        };
+        found(fragment);
         start = at;
     });
-    out
 }
 
 /// Display width of `text` as the sum of its grapheme clusters' widths: what a line made
 /// of whole clusters takes, whichever spans it ends up split into. (A whole-string width
 /// can be smaller, e.g. for an Arabic lam-alef ligature; never larger.)
+#[inline]
 pub fn measure(text: &str) -> usize {
     if text.is_ascii() {
         return text.len();
@@ -66,6 +85,11 @@ pub fn measure(text: &str) -> usize {
     // modifies its neighbours (zero-width marks, ZWJ, variation selectors, emoji, jamo).
     let mut total = 0;
     for c in text.chars() {
+        // Most of a Chinese text, and two columns wide, without a table lookup.
+        if let '\u{4E00}'..='\u{9FFF}' = c {
+            total += 2;
+            continue;
+        }
         let width = UnicodeWidthChar::width(c).unwrap_or(0);
         if width == 0 || matches!(c, '\u{1100}'..='\u{11FF}' | '\u{1F000}'..) {
             return text.graphemes(true).map(UnicodeWidthStr::width).sum();
@@ -73,6 +97,14 @@ pub fn measure(text: &str) -> usize {
         total += width;
     }
     total
+}
+
+/// One line of a wrapped text: a byte range of the text and its display width (as
+/// [`measure`] counts it), so that nobody has to measure the line again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrappedLine {
+    pub range: Range<usize>,
+    pub width: usize,
 }
 
 /// Wraps `text` to lines of at most `width` columns and returns each line as a byte range
@@ -88,15 +120,23 @@ pub fn measure(text: &str) -> usize {
 /// assert_eq!(lines, ["SOFA Weekly 每周", "精选，筛选每周精", "华问答"]);
 /// ```
 pub fn wrap_ranges(text: &str, width: usize) -> Vec<Range<usize>> {
+    wrap_lines(text, width)
+        .into_iter()
+        .map(|line| line.range)
+        .collect()
+}
+
+/// [`wrap_ranges`] with each line's width.
+pub fn wrap_lines(text: &str, width: usize) -> Vec<WrappedLine> {
     let width = width.max(1);
     let mut lines = Vec::new();
     let mut line: Option<Range<usize>> = None;
     let mut used = 0;
     let mut pending_space = 0;
-    for fragment in fragments(text) {
+    for_each_fragment(text, |fragment| {
         if fragment.width > width {
-            if let Some(done) = line.take() {
-                lines.push(done);
+            if let Some(range) = line.take() {
+                lines.push(WrappedLine { range, width: used });
             }
             let (rest, rest_width) = split_long(text, &fragment, width, &mut lines);
             line = Some(rest);
@@ -108,8 +148,8 @@ pub fn wrap_ranges(text: &str, width: usize) -> Vec<Range<usize>> {
                     used += pending_space + fragment.width;
                 }
                 _ => {
-                    if let Some(done) = line.take() {
-                        lines.push(done);
+                    if let Some(range) = line.take() {
+                        lines.push(WrappedLine { range, width: used });
                     }
                     line = Some(fragment.start..fragment.end);
                     used = fragment.width;
@@ -118,11 +158,12 @@ pub fn wrap_ranges(text: &str, width: usize) -> Vec<Range<usize>> {
         }
         pending_space = fragment.whitespace_width;
         if fragment.hard_break {
-            lines.push(line.take().unwrap_or(fragment.end..fragment.end));
+            let range = line.take().unwrap_or(fragment.end..fragment.end);
+            lines.push(WrappedLine { range, width: used });
             used = 0;
             pending_space = 0;
         }
-    }
+    });
     // The last fragment always carries the final hard break, so nothing is left open.
     debug_assert!(line.is_none());
     lines
@@ -134,7 +175,7 @@ fn split_long(
     text: &str,
     fragment: &Fragment,
     width: usize,
-    lines: &mut Vec<Range<usize>>,
+    lines: &mut Vec<WrappedLine>,
 ) -> (Range<usize>, usize) {
     let mut line_start = fragment.start;
     let mut used = 0;
@@ -171,7 +212,12 @@ fn split_long(
                 {
                     cut = previous_start;
                 }
-                lines.push(line_start..cut);
+                // Measured whole: a cluster laid out by characters may be wider than
+                // the sum of its characters.
+                lines.push(WrappedLine {
+                    range: line_start..cut,
+                    width: measure(&text[line_start..cut]),
+                });
                 used = measure(&text[cut..start]);
                 line_start = cut;
             }
@@ -179,7 +225,10 @@ fn split_long(
             previous = Some((start, grapheme_width));
         }
     }
-    (line_start..fragment.end, used)
+    (
+        line_start..fragment.end,
+        measure(&text[line_start..fragment.end]),
+    )
 }
 
 /// One styled run of a paragraph: `StyledText::text[previous run end..end]`.
@@ -297,8 +346,8 @@ impl StyledText {
     }
 
     /// Wraps the whole paragraph; each line is a byte range of `self.text`.
-    pub fn wrap(&self, width: usize) -> Vec<Range<usize>> {
-        wrap_ranges(&self.text, width)
+    pub fn wrap(&self, width: usize) -> Vec<WrappedLine> {
+        wrap_lines(&self.text, width)
     }
 
     /// The styled spans of one wrapped line.

@@ -17,6 +17,14 @@ fn wrap(text: &str, width: usize) -> Vec<&str> {
 /// The oracle every wrapping test goes through: no line wider than `width` (unless it is a
 /// single grapheme wider than the whole line), and no text lost or duplicated.
 fn check(text: &str, width: usize) -> Vec<&str> {
+    for line in wrap_lines(text, width) {
+        assert_eq!(
+            line.width,
+            measure(&text[line.range.clone()]),
+            "the width reported for {:?}",
+            &text[line.range]
+        );
+    }
     let lines = wrap(text, width);
     for line in &lines {
         let lone_wide = line.graphemes(true).count() == 1;
@@ -127,8 +135,8 @@ fn styled_spans_keep_their_style_across_a_break() {
     let lines = text.wrap(6);
     let rendered: Vec<Vec<(String, Style)>> = lines
         .into_iter()
-        .map(|range| {
-            text.spans(range)
+        .map(|line| {
+            text.spans(line.range)
                 .into_iter()
                 .map(|s| (s.span.content.into_owned(), s.span.style))
                 .collect()
