@@ -75,19 +75,26 @@ pub fn ask() -> Reply {
 /// on it. crossterm reads `ESC ] 11;rgb:…` as Alt-`]` followed by plain keys, ended by BEL
 /// (Ctrl-G) or ST (Alt-`\`); those keys are swallowed, from an Alt-`]` seen within a few
 /// seconds of start to the terminator. (The DA1 reply after it is a sequence crossterm keeps
-/// to itself.) Without a timed-out query the filter lets everything through.
+/// to itself.) A key that cannot be part of a colour reply, or a pause, ends the swallowing
+/// and counts as typed, so a person pressing Alt-`]` loses nothing but that key. Without a
+/// timed-out query the filter lets everything through.
 #[derive(Debug, Clone)]
 pub struct LateReplyFilter {
+    /// Until when a reply is looked for; `None` once one was dropped or the time is over.
     until: Option<Instant>,
-    inside: bool,
+    /// When the Alt-`]` that opened the reply being dropped was read.
+    inside_since: Option<Instant>,
 }
+
+/// A reply comes in one burst: keys this long after its Alt-`]` are a person's.
+const REPLY_BURST: Duration = Duration::from_millis(300);
 
 impl LateReplyFilter {
     /// A filter for the input that follows `reply`, received at `now`.
     pub fn after(reply: Option<Reply>, now: Instant) -> LateReplyFilter {
         LateReplyFilter {
             until: (reply == Some(Reply::TimedOut)).then(|| now + LATE_REPLY_WINDOW),
-            inside: false,
+            inside_since: None,
         }
     }
 
@@ -95,7 +102,7 @@ impl LateReplyFilter {
     pub fn none() -> LateReplyFilter {
         LateReplyFilter {
             until: None,
-            inside: false,
+            inside_since: None,
         }
     }
 
@@ -105,26 +112,42 @@ impl LateReplyFilter {
             return false;
         };
         let Event::Key(key) = event else {
-            return self.inside;
+            return false;
         };
-        if self.inside {
+        if let Some(since) = self.inside_since {
             if is_terminator(key) {
                 // One reply was asked for: after it, every key is the user's.
                 self.until = None;
-                self.inside = false;
+                self.inside_since = None;
+                return true;
             }
-            return true;
+            if now <= since + REPLY_BURST && is_reply_char(key) {
+                return true;
+            }
+            // Not a reply after all: this key and the next are the user's.
+            self.until = None;
+            self.inside_since = None;
+            return false;
         }
         if now > until {
             self.until = None;
             return false;
         }
         if is_alt(key, ']') {
-            self.inside = true;
+            self.inside_since = Some(now);
             return true;
         }
         false
     }
+}
+
+/// A character of `11;rgb:ffff/ffff/ffff` (or `rgba:…`, `#rrggbb`).
+fn is_reply_char(key: &KeyEvent) -> bool {
+    let KeyCode::Char(c) = key.code else {
+        return false;
+    };
+    let plain = (key.modifiers - KeyModifiers::SHIFT).is_empty();
+    plain && (c.is_ascii_hexdigit() || "rgba:/;#.".contains(c))
 }
 
 fn is_alt(key: &KeyEvent, c: char) -> bool {
@@ -208,6 +231,22 @@ mod tests {
             let kept = kept(&mut filter, &events, start + Duration::from_millis(400));
             assert_eq!(kept, format!("j k ] r {shown}"));
         }
+    }
+
+    #[test]
+    fn a_person_pressing_alt_bracket_loses_only_that_key() {
+        let start = Instant::now();
+        let soon = start + Duration::from_millis(400);
+        let mut events = vec![key(KeyCode::Char(']'), KeyModifiers::ALT)];
+        events.extend(chars("jq"));
+        let mut filter = LateReplyFilter::after(Some(Reply::TimedOut), start);
+        assert_eq!(kept(&mut filter, &events, soon), "j q");
+        // A reply-like key typed after a pause counts too.
+        let mut filter = LateReplyFilter::after(Some(Reply::TimedOut), start);
+        assert!(filter.swallows(&events[0], soon));
+        let later = soon + REPLY_BURST + Duration::from_millis(1);
+        assert!(!filter.swallows(&chars("f")[0], later));
+        assert!(!filter.swallows(&chars("g")[0], later));
     }
 
     #[test]
