@@ -238,3 +238,21 @@ fn a_theme_that_is_given_sends_the_terminal_no_query() {
         assert!(!asked_for_the_background(&app), "{args:?} {var:?}");
     }
 }
+
+#[test]
+fn over_ssh_a_slower_answer_is_still_taken() {
+    let folder = fixtures();
+    let home = tempfile::tempdir().unwrap();
+    let mut command = pty::command(&[&folder], home.path());
+    command.env("SSH_CONNECTION", "192.0.2.1 50000 192.0.2.2 22");
+    let answers = pty::Answers {
+        background: Some("rgb:ffff/ffff/ffff".into()),
+        device_attributes: true,
+        delay: std::time::Duration::from_millis(300),
+    };
+    let mut app = Session::start_answering(command, 100, 30, answers);
+    app.wait_for("3 posts");
+    assert_eq!(app.background_at(0, 0), LIGHT_TITLE);
+    app.press("q");
+    assert!(app.wait_exit().success());
+}

@@ -8,9 +8,11 @@
 //! reply from the terminal itself, and knows the terminals that mishandle the query (GNU
 //! Screen, urxvt's terminator, `TERM=dumb`) and leaves them alone.
 //!
-//! A terminal that answers nothing costs [`QUERY_TIMEOUT`]. A reply that comes after it
-//! (a slow link) would reach the reader as keys (`ESC ] 1 1 ; r g b …`); the reader's input
-//! thread drops it with a [`LateReplyFilter`].
+//! A terminal that answers nothing costs [`QUERY_TIMEOUT`], or [`REMOTE_QUERY_TIMEOUT`] over
+//! SSH, where even a terminal that answers takes a round trip. A reply that comes after it
+//! would reach the reader as keys (`ESC ] 1 1 ; r g b …`); the reader's input thread drops it
+//! with a [`LateReplyFilter`]. (After `show`, the shell would get it: hence the longer wait
+//! over SSH.)
 
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
@@ -19,9 +21,21 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModif
 
 use super::theme::ThemeKind;
 
-/// How long to wait for a terminal that answers neither OSC 11 nor DA1. Every terminal we
-/// know of that answers at all does so within a few milliseconds.
+/// How long to wait for a terminal that answers neither OSC 11 nor DA1. Every local terminal
+/// we know of that answers at all does so within a few milliseconds.
 pub const QUERY_TIMEOUT: Duration = Duration::from_millis(150);
+/// The same over SSH: the answer crosses the link, and long links take more than 150 ms.
+pub const REMOTE_QUERY_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// How long to wait for the terminal's answer: longer when the session is remote (SSH sets
+/// `SSH_TTY` or `SSH_CONNECTION`).
+pub fn query_timeout(remote: bool) -> Duration {
+    if remote {
+        REMOTE_QUERY_TIMEOUT
+    } else {
+        QUERY_TIMEOUT
+    }
+}
 
 /// How long after a query that timed out a late reply is still looked for in the input.
 const LATE_REPLY_WINDOW: Duration = Duration::from_secs(3);
@@ -61,8 +75,11 @@ pub fn ask() -> Reply {
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
         return Reply::NotATerminal;
     }
+    let remote = ["SSH_TTY", "SSH_CONNECTION"]
+        .iter()
+        .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()));
     let mut options = terminal_colorsaurus::QueryOptions::default();
-    options.timeout = QUERY_TIMEOUT;
+    options.timeout = query_timeout(remote);
     match terminal_colorsaurus::background_color(options) {
         Ok(color) => Reply::Lightness(color.perceived_lightness()),
         Err(terminal_colorsaurus::Error::UnsupportedTerminal(_)) => Reply::Unsupported,
@@ -231,6 +248,12 @@ mod tests {
             let kept = kept(&mut filter, &events, start + Duration::from_millis(400));
             assert_eq!(kept, format!("j k ] r {shown}"));
         }
+    }
+
+    #[test]
+    fn over_ssh_the_answer_is_given_longer() {
+        assert_eq!(query_timeout(false), Duration::from_millis(150));
+        assert!(query_timeout(true) >= Duration::from_secs(1));
     }
 
     #[test]

@@ -36,6 +36,9 @@ pub fn command(args: &[&str], home: &Path) -> CommandBuilder {
     command.env_remove("NO_COLOR");
     command.env_remove("COLORTERM");
     command.env_remove("SOFA_WEEKLY_CONFIG");
+    // A run from an SSH session would wait longer for the terminal's answers.
+    command.env_remove("SSH_TTY");
+    command.env_remove("SSH_CONNECTION");
     command
 }
 
