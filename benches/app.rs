@@ -52,13 +52,16 @@ fn posts(n: u64) -> Vec<PostText> {
 
 /// Runs effects synchronously, as the worker thread would, until none are left.
 fn run(app: &mut App, store: &MemoryStore, effects: Vec<Effect>) {
-    let theme = app.theme.render_theme();
+    let style = worker::PageStyle {
+        theme: app.theme.render_theme(),
+        day_format: app.day_format.clone(),
+    };
     let mut queue = VecDeque::from(effects);
     while let Some(effect) = queue.pop_front() {
         if matches!(effect, Effect::OpenUrl(_) | Effect::Copy(_) | Effect::Sync) {
             continue;
         }
-        if let Some(reply) = worker::run(store, &theme, effect) {
+        if let Some(reply) = worker::run(store, &style, effect) {
             queue.extend(app.on_worker(reply));
         }
     }

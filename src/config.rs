@@ -8,7 +8,7 @@
 //! app always starts. Keys:
 //!
 //! ```toml
-//! date_format = "%Y-%m-%d"    # how `list`, `search` and `show` print a post's day (the reader: YYYY-MM-DD)
+//! date_format = "%Y-%m-%d"    # how the reader, `list`, `search` and `show` print a post's day
 //!
 //! [[sources]]                 # replaces the default source list when present
 //! name = "sofastack-blog"
@@ -16,7 +16,7 @@
 //!
 //! [reader]
 //! max_width = 100             # columns of text at most (20..=1000)
-//! theme = "auto"              # "dark", "light" or "auto"
+//! theme = "auto"              # "dark", "light" or "auto" (the terminal's background)
 //!
 //! [topics]                    # added to the built-in topic vocabulary
 //! Dubbo = ["dubbo", "Apache Dubbo"]
@@ -67,7 +67,8 @@ pub enum ThemeChoice {
     Dark,
     /// Dark text on a light background.
     Light,
-    /// Follow the terminal's background where it can be queried.
+    /// Follow the terminal's background: asked of the terminal (OSC 11), else COLORFGBG,
+    /// else dark.
     #[default]
     Auto,
 }
@@ -190,14 +191,70 @@ impl Config {
     /// A post's day (`YYYY-MM-DD`, as the library stores it) in the configured format; the
     /// day as stored when it does not parse.
     pub fn format_day(&self, day: &str) -> String {
-        use std::fmt::Write;
-        let Ok(date) = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d") else {
-            return day.to_owned();
-        };
-        let mut out = String::new();
-        match write!(out, "{}", date.format(&self.date_format)) {
-            Ok(()) => out,
-            Err(_) => day.to_owned(),
+        format_day(&self.date_format, day)
+    }
+
+    /// The configured `date_format`, ready for the reader.
+    pub fn day_format(&self) -> DayFormat {
+        DayFormat::new(&self.date_format)
+    }
+}
+
+fn format_day(format: &str, day: &str) -> String {
+    use std::fmt::Write;
+    let Ok(date) = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d") else {
+        return day.to_owned();
+    };
+    let mut out = String::new();
+    match write!(out, "{}", date.format(format)) {
+        Ok(()) => out,
+        Err(_) => day.to_owned(),
+    }
+}
+
+/// A `date_format` together with the widest day it can produce, so that a column of dates
+/// (the reader's post list) has one width however long a month's name is or however wide
+/// the characters of the format (`%Y年%m月%d日` takes 14 columns, not 10).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayFormat {
+    format: String,
+    width: usize,
+}
+
+impl DayFormat {
+    pub fn new(format: &str) -> DayFormat {
+        // Every day of a leap year covers every month, weekday, day of the month and day
+        // of the year a format can name; the year itself has four digits in any post.
+        let first = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("a valid day");
+        let width = first
+            .iter_days()
+            .take(366)
+            .map(|day| crate::text::display_width(&format_day(format, &day.to_string())))
+            .max()
+            .unwrap_or(0);
+        DayFormat {
+            format: format.to_owned(),
+            width,
+        }
+    }
+
+    /// A post's day (`YYYY-MM-DD`) in this format, with nothing a terminal would act on;
+    /// the day as stored when it does not parse.
+    pub fn format(&self, day: &str) -> String {
+        crate::text::sanitize_line(&format_day(&self.format, day))
+    }
+
+    /// The display width of the widest day this format writes.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+}
+
+impl Default for DayFormat {
+    fn default() -> Self {
+        DayFormat {
+            format: DEFAULT_DATE_FORMAT.to_owned(),
+            width: 10,
         }
     }
 }
@@ -711,6 +768,25 @@ Layotto = "layotto"
             Config::default().topics_vocabulary().unwrap().fingerprint(),
             Topics::builtin().fingerprint()
         );
+    }
+
+    #[test]
+    fn a_day_format_knows_its_widest_day() {
+        assert_eq!(DayFormat::default(), DayFormat::new(DEFAULT_DATE_FORMAT));
+        let cjk = DayFormat::new("%Y年%m月%d日");
+        assert_eq!(cjk.format("2019-12-06"), "2019年12月06日");
+        assert_eq!(cjk.width(), 14);
+        // Month names vary: the widest one counts ("September").
+        let long = DayFormat::new("%-d %B %Y");
+        assert_eq!(long.format("2019-05-06"), "6 May 2019");
+        assert_eq!(long.width(), "30 September 2000".len());
+        assert_eq!(long.format("not a day"), "not a day");
+    }
+
+    #[test]
+    fn a_day_format_writes_no_control_characters() {
+        let format = DayFormat::new("\u{1b}[2J%Y");
+        assert_eq!(format.format("2019-12-06"), "[2J2019");
     }
 
     #[test]

@@ -127,3 +127,132 @@ fn sigterm_leaves_the_terminal_as_it_was() {
     assert!(app.wait_exit().success(), "SIGTERM quits like q");
     assert!(!app.alternate_screen());
 }
+
+/// The title bar's colour: blue in the light theme, cyan in the dark one (as 16-colour
+/// indexes, since the harness's terminal says `xterm-256color` without `COLORTERM`).
+const LIGHT_TITLE: vt100::Color = vt100::Color::Idx(4);
+const DARK_TITLE: vt100::Color = vt100::Color::Idx(6);
+
+fn asked_for_the_background(app: &Session) -> bool {
+    let output = app.output();
+    output.windows(5).any(|w| w == b"\x1b]11;")
+}
+
+fn start_answering(answers: pty::Answers, args: &[&str]) -> (Session, tempfile::TempDir) {
+    let home = tempfile::tempdir().unwrap();
+    let command = pty::command(args, home.path());
+    (Session::start_answering(command, 100, 30, answers), home)
+}
+
+#[test]
+fn auto_theme_follows_the_background_the_terminal_reports() {
+    let folder = fixtures();
+    for (colour, title) in [
+        ("rgb:ffff/ffff/ffff", LIGHT_TITLE),
+        ("rgb:fd/f6/e3", LIGHT_TITLE),
+        ("rgb:0000/0000/0000", DARK_TITLE),
+        ("rgb:28/2c/34", DARK_TITLE),
+    ] {
+        let answers = pty::Answers {
+            background: Some(colour.into()),
+            ..pty::Answers::vt100()
+        };
+        let (mut app, _home) = start_answering(answers, &[&folder]);
+        app.wait_for("3 posts");
+        assert!(asked_for_the_background(&app));
+        assert_eq!(app.background_at(0, 0), title, "{colour}");
+        app.press("j");
+        app.wait_for("2/3");
+        app.press("q");
+        assert!(app.wait_exit().success());
+    }
+}
+
+#[test]
+fn a_terminal_that_answers_nothing_gets_the_dark_theme_after_the_timeout() {
+    let folder = fixtures();
+    let (mut app, _home) = start_answering(pty::Answers::silent(), &[&folder]);
+    app.wait_for("3 posts");
+    assert!(asked_for_the_background(&app));
+    assert_eq!(app.background_at(0, 0), DARK_TITLE);
+    app.press("j");
+    app.wait_for("2/3");
+    app.press("q");
+    assert!(app.wait_exit().success());
+    assert!(!app.alternate_screen());
+}
+
+#[test]
+fn a_background_reply_after_the_timeout_is_not_taken_for_keys() {
+    let folder = fixtures();
+    let answers = pty::Answers {
+        background: Some("rgb:ffff/ffff/ffff".into()),
+        device_attributes: true,
+        delay: std::time::Duration::from_millis(1000),
+    };
+    let (mut app, _home) = start_answering(answers, &[&folder]);
+    app.wait_for("3 posts");
+    assert_eq!(app.background_at(0, 0), DARK_TITLE, "the query gave up");
+    // The reply arrives now: as keys it would sync (r), open links (f), go to the top (g)…
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let screen = app.contents();
+    assert!(screen.contains("1/3"), "{screen}");
+    assert!(!screen.contains("nothing to sync"), "{screen}");
+    assert!(!screen.contains("11;rgb"), "{screen}");
+    app.press("j");
+    app.wait_for("2/3");
+    app.press("q");
+    assert!(app.wait_exit().success());
+}
+
+#[test]
+fn a_theme_that_is_given_sends_the_terminal_no_query() {
+    let folder = fixtures();
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("light.toml");
+    std::fs::write(&config, "[reader]\ntheme = \"light\"\n").unwrap();
+    let config = config.to_str().unwrap();
+    // Flags, and a variable to set.
+    type Run<'a> = (&'a [&'a str], Option<(&'a str, &'a str)>);
+    let runs: [Run; 4] = [
+        (&["--theme", "dark"], None),
+        (&["--color", "never"], None),
+        (&[], Some(("NO_COLOR", "1"))),
+        (&["--config", config], None),
+    ];
+    for (flags, var) in runs {
+        let mut args = flags.to_vec();
+        args.push(&folder);
+        let mut command = pty::command(&args, home.path());
+        if let Some((name, value)) = var {
+            command.env(name, value);
+        }
+        let answers = pty::Answers {
+            background: Some("rgb:ffff/ffff/ffff".into()),
+            ..pty::Answers::vt100()
+        };
+        let mut app = Session::start_answering(command, 100, 30, answers);
+        app.wait_for("3 posts");
+        app.press("q");
+        assert!(app.wait_exit().success());
+        assert!(!asked_for_the_background(&app), "{args:?} {var:?}");
+    }
+}
+
+#[test]
+fn over_ssh_a_slower_answer_is_still_taken() {
+    let folder = fixtures();
+    let home = tempfile::tempdir().unwrap();
+    let mut command = pty::command(&[&folder], home.path());
+    command.env("SSH_CONNECTION", "192.0.2.1 50000 192.0.2.2 22");
+    let answers = pty::Answers {
+        background: Some("rgb:ffff/ffff/ffff".into()),
+        device_attributes: true,
+        delay: std::time::Duration::from_millis(300),
+    };
+    let mut app = Session::start_answering(command, 100, 30, answers);
+    app.wait_for("3 posts");
+    assert_eq!(app.background_at(0, 0), LIGHT_TITLE);
+    app.press("q");
+    assert!(app.wait_exit().success());
+}

@@ -3,9 +3,11 @@
 
 use std::sync::mpsc::Sender;
 use std::thread;
+use std::time::Instant;
 
 use ratatui::crossterm::event;
 
+use super::background::LateReplyFilter;
 use super::state::WorkerMsg;
 
 #[derive(Debug)]
@@ -18,14 +20,19 @@ pub enum Event {
     InputGone(String),
 }
 
-/// Reads the terminal forever, sending each event; ends when the loop has gone.
-pub fn spawn_input(events: Sender<Event>) {
+/// Reads the terminal forever, sending each event but those `late_reply` drops (a
+/// background colour reply that came after we stopped waiting for it); ends when the loop
+/// has gone.
+pub fn spawn_input(events: Sender<Event>, mut late_reply: LateReplyFilter) {
     thread::Builder::new()
         .name("input".into())
         .spawn(move || {
             loop {
                 match event::read() {
                     Ok(ev) => {
+                        if late_reply.swallows(&ev, Instant::now()) {
+                            continue;
+                        }
                         if events.send(Event::Term(ev)).is_err() {
                             return;
                         }

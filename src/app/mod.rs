@@ -6,6 +6,7 @@
 //! [`state::Effect`]s, hand those to the [`worker::Worker`], repeat. Nothing is redrawn while
 //! idle, and the UI thread never touches the library.
 
+pub mod background;
 pub mod colors;
 pub mod event;
 pub mod keymap;
@@ -27,6 +28,7 @@ use std::time::Instant;
 use std::path::PathBuf;
 
 use anyhow::Context;
+use background::LateReplyFilter;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture, KeyEventKind};
@@ -35,7 +37,7 @@ use ratatui::crossterm::terminal::{
 };
 use ratatui::crossterm::{cursor, execute};
 
-use crate::config::{ColorChoice, Config, ThemeChoice};
+use crate::config::{ColorChoice, Config, DayFormat, ThemeChoice};
 use crate::library::Library;
 use colors::ColorDepth;
 use event::Event;
@@ -56,42 +58,57 @@ pub struct Options {
     pub color_depth: ColorDepth,
     /// The default keys with the config's `[keys]` applied.
     pub keymap: Keymap,
+    /// How a post's day is written (the config's `date_format`).
+    pub day_format: DayFormat,
     /// Problems to show in the status line at start (a broken config, say).
     pub notes: Vec<String>,
+    /// What the terminal answered when asked for its background (`None`: not asked).
+    pub background: Option<background::Reply>,
 }
 
 impl Options {
-    /// The reader settings of the config file; `NO_COLOR` and the terminal's background
-    /// decide what the config leaves to them. Key bindings that cannot be applied become
-    /// [`Options::notes`].
-    pub fn from_config(config: &Config) -> Options {
+    /// The reader settings of the config file with `--color`; `NO_COLOR` and the terminal's
+    /// background decide what the config leaves to them. Key bindings that cannot be applied
+    /// become [`Options::notes`].
+    pub fn from_config(config: &Config, color: ColorChoice) -> Options {
         let (keymap, problems) = Keymap::with_config(&config.keys);
+        let (theme, background) = choose_theme(config.reader.theme, color);
         Options {
             max_width: u16::try_from(config.reader.max_width.max(20)).unwrap_or(u16::MAX),
-            theme: theme_from_env(theme_name(config.reader.theme)),
+            theme,
             color_depth: ColorDepth::from_env(),
             keymap,
+            day_format: config.day_format(),
             notes: problems
                 .into_iter()
                 .map(|p| format!("config line {}: {}", p.line, p.message))
                 .collect(),
+            background,
         }
     }
+}
 
-    /// `--color`: `never` is the plain theme, `always` ignores `NO_COLOR`, `auto` leaves
-    /// it to `NO_COLOR`.
-    pub fn with_color(mut self, config: &Config, color: ColorChoice) -> Options {
-        let name = theme_name(config.reader.theme);
-        self.theme = match color {
-            ColorChoice::Never => ThemeKind::Plain,
-            ColorChoice::Always => {
-                let colorfgbg = std::env::var("COLORFGBG").ok();
-                ThemeKind::choose(name, None, colorfgbg.as_deref())
-            }
-            ColorChoice::Auto => self.theme,
-        };
-        self
-    }
+/// The theme for the config's `choice` and `--color`: `never` is the plain theme, `always`
+/// ignores `NO_COLOR`, `auto` leaves it to `NO_COLOR`. The terminal is asked for its
+/// background only when the choice is left to it, and then its reply comes back too.
+pub fn choose_theme(
+    choice: ThemeChoice,
+    color: ColorChoice,
+) -> (ThemeKind, Option<background::Reply>) {
+    let no_color = match color {
+        ColorChoice::Never => return (ThemeKind::Plain, None),
+        ColorChoice::Always => None,
+        ColorChoice::Auto => std::env::var("NO_COLOR").ok(),
+    };
+    let colorfgbg = std::env::var("COLORFGBG").ok();
+    let mut reply = None;
+    let theme = ThemeKind::choose(
+        theme_name(choice),
+        no_color.as_deref(),
+        || reply.insert(background::ask()).theme(),
+        colorfgbg.as_deref(),
+    );
+    (theme, reply)
 }
 
 fn theme_name(choice: ThemeChoice) -> Option<&'static str> {
@@ -102,13 +119,6 @@ fn theme_name(choice: ThemeChoice) -> Option<&'static str> {
     }
 }
 
-/// The theme named `name` (None: auto) with `NO_COLOR` and `COLORFGBG` from the environment.
-fn theme_from_env(name: Option<&str>) -> ThemeKind {
-    let no_color = std::env::var("NO_COLOR").ok();
-    let colorfgbg = std::env::var("COLORFGBG").ok();
-    ThemeKind::choose(name, no_color.as_deref(), colorfgbg.as_deref())
-}
-
 impl Default for Options {
     fn default() -> Self {
         Options {
@@ -116,7 +126,9 @@ impl Default for Options {
             theme: ThemeKind::Dark,
             color_depth: ColorDepth::TrueColor,
             keymap: Keymap::builtin(),
+            day_format: DayFormat::default(),
             notes: Vec::new(),
+            background: None,
         }
     }
 }
@@ -136,10 +148,14 @@ pub enum AppSource {
 /// theme of `config` (and `NO_COLOR`). A library or path that cannot be opened shows an
 /// error screen with the reason instead.
 pub fn run(source: AppSource, config: &Config) -> anyhow::Result<()> {
-    run_with(source, config, Options::from_config(config))
+    run_with(
+        source,
+        config,
+        Options::from_config(config, ColorChoice::Auto),
+    )
 }
 
-/// [`run`] with options the caller has adjusted (`--color`, notes about the config).
+/// [`run`] with options the caller has made (`--color`, notes about the config).
 pub fn run_with(source: AppSource, config: &Config, options: Options) -> anyhow::Result<()> {
     let opened = open_source(&source, config);
     let sync = match &source {
@@ -220,6 +236,7 @@ pub fn run_store(
 ) -> anyhow::Result<()> {
     let mut app = App::new(origin, options.theme, options.max_width);
     app.keymap = options.keymap.clone();
+    app.day_format = options.day_format.clone();
     if !options.notes.is_empty() {
         app.note = Some(state::StatusNote {
             text: options.notes.join("; "),
@@ -227,9 +244,14 @@ pub fn run_store(
         });
     }
     let (events, inbox) = mpsc::channel();
-    let worker = Worker::spawn(store, options.theme.render_theme(), events.clone());
+    let style = worker::PageStyle {
+        theme: options.theme.render_theme(),
+        day_format: options.day_format.clone(),
+    };
+    let worker = Worker::spawn(store, style, events.clone());
+    let late_reply = LateReplyFilter::after(options.background, Instant::now());
     let result = with_terminal(|terminal| {
-        event::spawn_input(events.clone());
+        event::spawn_input(events.clone(), late_reply);
         let signals = event::spawn_signals(events.clone()).context("watching for signals")?;
         let start = app.start();
         dispatch(&worker, start);
@@ -259,7 +281,7 @@ pub fn run_failed(origin: &str, reason: &str) -> anyhow::Result<()> {
     let mut app = App::failed(origin, reason);
     let (events, inbox) = mpsc::channel();
     with_terminal(|terminal| {
-        event::spawn_input(events.clone());
+        event::spawn_input(events.clone(), LateReplyFilter::none());
         let signals = event::spawn_signals(events.clone()).context("watching for signals")?;
         let idle = Worker::idle();
         let plan = SyncPlan::Nothing(String::new());

@@ -14,6 +14,7 @@ use super::keymap::{Action, Focus, Keymap};
 use super::layout::{self, Panes};
 use super::store::{ListQuery, Session};
 use super::theme::ThemeKind;
+use crate::config::DayFormat;
 use crate::post::{PostId, PostSummary, TagCount};
 
 mod input;
@@ -38,6 +39,9 @@ pub struct App {
     /// Set when the library could not be opened: the screen shows only this.
     pub fatal: Option<String>,
     pub theme: ThemeKind,
+    /// How the post list and the reader's header write a post's day (the config's
+    /// `date_format`).
+    pub day_format: DayFormat,
     pub max_width: u16,
     pub viewport: Rect,
     pub focus: Focus,
@@ -89,6 +93,7 @@ impl App {
             origin: origin.into(),
             fatal: None,
             theme,
+            day_format: DayFormat::default(),
             max_width,
             viewport: Rect::new(0, 0, 100, 30),
             focus: Focus::Posts,

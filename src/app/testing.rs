@@ -8,6 +8,7 @@ use super::state::{App, Effect};
 use super::store::{MemoryStore, PostText};
 use super::theme::ThemeKind;
 use super::worker;
+use crate::config::DayFormat;
 use crate::post::PostSummary;
 
 pub struct Harness {
@@ -90,11 +91,28 @@ impl Harness {
     }
 
     pub fn themed(posts: Vec<PostText>, theme: ThemeKind, width: u16, height: u16) -> Harness {
+        Harness::configured(posts, theme, DayFormat::default(), width, height)
+    }
+
+    /// The sample posts with days written in `date_format`.
+    pub fn dated(date_format: &str, width: u16, height: u16) -> Harness {
+        let format = DayFormat::new(date_format);
+        Harness::configured(sample_posts(), ThemeKind::Dark, format, width, height)
+    }
+
+    fn configured(
+        posts: Vec<PostText>,
+        theme: ThemeKind,
+        day_format: DayFormat,
+        width: u16,
+        height: u16,
+    ) -> Harness {
         let mut h = Harness {
             app: App::new("/home/reader/library", theme, 100),
             store: MemoryStore::new(posts, TOPICS),
             outside: Vec::new(),
         };
+        h.app.day_format = day_format;
         let resize = h.app.resize(width, height);
         let start = h.app.start();
         h.run(resize);
@@ -102,16 +120,24 @@ impl Harness {
         h
     }
 
+    /// How the worker renders pages for this app.
+    pub fn page_style(&self) -> worker::PageStyle {
+        worker::PageStyle {
+            theme: self.app.theme.render_theme(),
+            day_format: self.app.day_format.clone(),
+        }
+    }
+
     /// Runs effects (and the effects their replies cause) until there are none left.
     pub fn run(&mut self, effects: Vec<Effect>) {
-        let theme = self.app.theme.render_theme();
+        let style = self.page_style();
         let mut queue = std::collections::VecDeque::from(effects);
         while let Some(effect) = queue.pop_front() {
             if matches!(effect, Effect::OpenUrl(_) | Effect::Copy(_) | Effect::Sync) {
                 self.outside.push(effect);
                 continue;
             }
-            if let Some(reply) = worker::run(&self.store, &theme, effect) {
+            if let Some(reply) = worker::run(&self.store, &style, effect) {
                 queue.extend(self.app.on_worker(reply));
             }
         }

@@ -1,6 +1,9 @@
 //! The colours of the reader's frame (panes, lists, bars), dark and light, and a plain
 //! variant for `NO_COLOR` that uses only bold, reverse and underline. The post text itself is
-//! styled by [`crate::render::Theme`], chosen here to match.
+//! styled by [`crate::render::Theme`], chosen here to match. Which one applies is decided by
+//! [`ThemeKind::choose`]: `NO_COLOR`, then the theme named by `--theme` or the config, then
+//! (for `auto`) the terminal's background, asked with OSC 11 ([`super::background`]), then
+//! `COLORFGBG`, then dark.
 
 use ratatui::style::{Color, Modifier, Style};
 
@@ -17,11 +20,15 @@ pub enum ThemeKind {
 
 impl ThemeKind {
     /// `name` from the config: `dark`, `light`, `plain`, or `auto` (and anything else), which
-    /// follows the terminal's background as `COLORFGBG` tells it. `NO_COLOR` set to a
-    /// non-empty value wins, as <https://no-color.org> asks.
+    /// follows the terminal's background: what `terminal_background` finds (the terminal
+    /// asked with OSC 11, see [`super::background`]), else what `COLORFGBG` says, else dark.
+    /// `terminal_background` is called only for `auto`, so a theme given by name sends the
+    /// terminal nothing. `NO_COLOR` set to a non-empty value wins over everything, as
+    /// <https://no-color.org> asks.
     pub fn choose(
         name: Option<&str>,
         no_color: Option<&str>,
+        terminal_background: impl FnOnce() -> Option<ThemeKind>,
         colorfgbg: Option<&str>,
     ) -> ThemeKind {
         if no_color.is_some_and(|v| !v.is_empty()) {
@@ -33,22 +40,25 @@ impl ThemeKind {
             Some(n) if n.eq_ignore_ascii_case("plain") || n.eq_ignore_ascii_case("none") => {
                 ThemeKind::Plain
             }
-            _ => ThemeKind::from_background(colorfgbg),
+            _ => terminal_background()
+                .or_else(|| ThemeKind::from_colorfgbg(colorfgbg))
+                .unwrap_or(ThemeKind::Dark),
         }
     }
 
     /// Dark or light for the background colour in `COLORFGBG` (`"15;0"`: white on black),
-    /// which rxvt, Konsole, iTerm2 and others set. Asking the terminal itself (OSC 11) would
-    /// need a reply read in raw mode before start-up; the variable is free. Unknown: dark.
-    pub fn from_background(colorfgbg: Option<&str>) -> ThemeKind {
+    /// which rxvt, Konsole, iTerm2 and others set; `None` when it says nothing usable. It
+    /// comes second to asking the terminal: the variable is inherited, so it can be stale
+    /// after an `ssh` or inside tmux.
+    pub fn from_colorfgbg(colorfgbg: Option<&str>) -> Option<ThemeKind> {
         let background = colorfgbg
             .and_then(|v| v.rsplit(';').next())
-            .and_then(|bg| bg.trim().parse::<u8>().ok());
-        match background {
+            .and_then(|bg| bg.trim().parse::<u8>().ok())?;
+        Some(match background {
             // The light entries of the 16-colour palette: white, light grey, bright colours.
-            Some(7) | Some(9..=15) => ThemeKind::Light,
+            7 | 9..=15 => ThemeKind::Light,
             _ => ThemeKind::Dark,
-        }
+        })
     }
 
     pub fn render_theme(self) -> render::Theme {
@@ -153,25 +163,67 @@ impl Styles {
 mod tests {
     use super::*;
 
-    #[test]
-    fn no_color_wins_over_the_config() {
-        let choose = ThemeKind::choose;
-        assert_eq!(choose(Some("light"), Some("1"), None), ThemeKind::Plain);
-        assert_eq!(choose(Some("light"), Some(""), None), ThemeKind::Light);
-        assert_eq!(choose(None, None, None), ThemeKind::Dark);
+    /// A terminal that must not be asked.
+    fn not_asked() -> Option<ThemeKind> {
+        panic!("the terminal was asked although the theme was given")
     }
 
     #[test]
-    fn auto_follows_the_terminal_background() {
-        let choose = ThemeKind::choose;
-        assert_eq!(choose(Some("auto"), None, Some("0;15")), ThemeKind::Light);
-        assert_eq!(choose(Some("auto"), None, Some("15;0")), ThemeKind::Dark);
+    fn no_color_wins_over_the_config() {
         assert_eq!(
-            choose(Some("auto"), None, Some("15;default;0")),
+            ThemeKind::choose(Some("light"), Some("1"), not_asked, None),
+            ThemeKind::Plain
+        );
+        assert_eq!(
+            ThemeKind::choose(None, Some("1"), not_asked, None),
+            ThemeKind::Plain
+        );
+        assert_eq!(
+            ThemeKind::choose(Some("light"), Some(""), not_asked, None),
+            ThemeKind::Light
+        );
+        assert_eq!(
+            ThemeKind::choose(None, None, || None, None),
             ThemeKind::Dark
         );
-        assert_eq!(choose(Some("auto"), None, Some("garbage")), ThemeKind::Dark);
-        assert_eq!(choose(Some("dark"), None, Some("0;15")), ThemeKind::Dark);
+    }
+
+    #[test]
+    fn auto_asks_the_terminal_first() {
+        let light = || Some(ThemeKind::Light);
+        assert_eq!(ThemeKind::choose(None, None, light, None), ThemeKind::Light);
+        assert_eq!(
+            ThemeKind::choose(Some("auto"), None, light, Some("15;0")),
+            ThemeKind::Light
+        );
+        let dark = || Some(ThemeKind::Dark);
+        assert_eq!(
+            ThemeKind::choose(Some("auto"), None, dark, Some("0;15")),
+            ThemeKind::Dark
+        );
+        let named = [
+            ("dark", ThemeKind::Dark),
+            ("light", ThemeKind::Light),
+            ("plain", ThemeKind::Plain),
+        ];
+        for (name, theme) in named {
+            assert_eq!(
+                ThemeKind::choose(Some(name), None, not_asked, Some("0;15")),
+                theme
+            );
+        }
+    }
+
+    #[test]
+    fn auto_falls_back_to_colorfgbg_then_dark() {
+        let by_colorfgbg = |colorfgbg| ThemeKind::choose(Some("auto"), None, || None, colorfgbg);
+        assert_eq!(by_colorfgbg(Some("0;15")), ThemeKind::Light);
+        assert_eq!(by_colorfgbg(Some("15;0")), ThemeKind::Dark);
+        assert_eq!(by_colorfgbg(Some("15;default;0")), ThemeKind::Dark);
+        assert_eq!(by_colorfgbg(Some("garbage")), ThemeKind::Dark);
+        assert_eq!(by_colorfgbg(None), ThemeKind::Dark);
+        let named = ThemeKind::choose(Some("dark"), None, not_asked, Some("0;15"));
+        assert_eq!(named, ThemeKind::Dark);
     }
 
     #[test]

@@ -10,7 +10,15 @@ use std::thread;
 use super::event::Event;
 use super::state::{Effect, Page, WorkerMsg};
 use super::store::{SESSION_KEY, Session, Store};
+use crate::config::DayFormat;
 use crate::render;
+
+/// How the worker renders a page: the text's theme and the header's date format.
+#[derive(Debug, Clone)]
+pub struct PageStyle {
+    pub theme: render::Theme,
+    pub day_format: DayFormat,
+}
 
 /// The sending end of the worker's queue.
 pub struct Worker {
@@ -19,11 +27,11 @@ pub struct Worker {
 }
 
 impl Worker {
-    pub fn spawn(store: Box<dyn Store>, theme: render::Theme, events: Sender<Event>) -> Worker {
+    pub fn spawn(store: Box<dyn Store>, style: PageStyle, events: Sender<Event>) -> Worker {
         let (requests, queue) = mpsc::channel();
         let thread = thread::Builder::new()
             .name("worker".into())
-            .spawn(move || serve(store, &theme, queue, &events))
+            .spawn(move || serve(store, &style, queue, &events))
             .expect("spawning the worker thread");
         Worker {
             requests: Some(requests),
@@ -58,7 +66,7 @@ impl Worker {
 
 fn serve(
     mut store: Box<dyn Store>,
-    theme: &render::Theme,
+    style: &PageStyle,
     queue: Receiver<Effect>,
     events: &Sender<Event>,
 ) {
@@ -68,7 +76,7 @@ fn serve(
         for effect in newest_queries(batch) {
             let reply = match effect {
                 Effect::SwitchLibrary(dir) => switch_library(&mut store, &dir),
-                other => run(store.as_ref(), theme, other),
+                other => run(store.as_ref(), style, other),
             };
             if let Some(reply) = reply
                 && events.send(Event::Worker(reply)).is_err()
@@ -113,7 +121,7 @@ pub fn newest_queries(batch: Vec<Effect>) -> Vec<Effect> {
 }
 
 /// Runs one effect against the store: the synchronous core, tested without threads.
-pub fn run(store: &dyn Store, theme: &render::Theme, effect: Effect) -> Option<WorkerMsg> {
+pub fn run(store: &dyn Store, style: &PageStyle, effect: Effect) -> Option<WorkerMsg> {
     let failed = |what: &str, e: anyhow::Error| Some(WorkerMsg::Failed(format!("{what}: {e:#}")));
     match effect {
         Effect::LoadTags => Some(WorkerMsg::Tags(store.tags().map_err(|e| format!("{e:#}")))),
@@ -130,7 +138,7 @@ pub fn run(store: &dyn Store, theme: &render::Theme, effect: Effect) -> Option<W
         }),
         Effect::LoadPost { ticket, id, width } => {
             let result = match store.post(id) {
-                Ok(Some(post)) => Ok(Arc::new(render_page(post, width, theme))),
+                Ok(Some(post)) => Ok(Arc::new(render_page(post, width, style))),
                 Ok(None) => Err(format!("post {id} is no longer in the library")),
                 Err(e) => Err(format!("{e:#}")),
             };
@@ -159,12 +167,17 @@ pub fn run(store: &dyn Store, theme: &render::Theme, effect: Effect) -> Option<W
     }
 }
 
-/// Header and text of a post wrapped at `width`.
-pub fn render_page(post: super::store::PostText, width: u16, theme: &render::Theme) -> Page {
+/// Header and text of a post wrapped at `width`, the header's date in the configured format.
+pub fn render_page(post: super::store::PostText, width: u16, style: &PageStyle) -> Page {
     let summary = &post.summary;
+    let theme = &style.theme;
+    let date = summary
+        .date
+        .as_deref()
+        .map(|day| style.day_format.format(day));
     let header = render::header(
         &summary.title,
-        summary.date.as_deref(),
+        date.as_deref(),
         &summary.tags,
         width as usize,
         theme,
@@ -183,6 +196,13 @@ pub fn render_page(post: super::store::PostText, width: u16, theme: &render::The
 mod tests {
     use super::*;
     use crate::app::store::{ListQuery, MemoryStore};
+
+    fn plain_style() -> PageStyle {
+        PageStyle {
+            theme: render::Theme::plain(),
+            day_format: DayFormat::default(),
+        }
+    }
 
     fn list(ticket: u64) -> Effect {
         Effect::LoadList {
@@ -229,7 +249,7 @@ mod tests {
         let store = MemoryStore::default();
         let reply = run(
             &store,
-            &render::Theme::plain(),
+            &plain_style(),
             Effect::LoadPost {
                 ticket: 1,
                 id: 42,
@@ -247,7 +267,7 @@ mod tests {
         let store = MemoryStore::default();
         let reply = run(
             &store,
-            &render::Theme::plain(),
+            &plain_style(),
             Effect::SetStarred {
                 id: 9,
                 starred: true,
@@ -260,7 +280,7 @@ mod tests {
     fn a_corrupt_saved_session_is_ignored() {
         let store = MemoryStore::default();
         store.set_setting(SESSION_KEY, "{not json").unwrap();
-        let reply = run(&store, &render::Theme::plain(), Effect::LoadSession);
+        let reply = run(&store, &plain_style(), Effect::LoadSession);
         assert!(matches!(reply, Some(WorkerMsg::Session(s)) if s == Session::default()));
     }
 }

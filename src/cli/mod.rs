@@ -201,8 +201,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 None => crate::app::AppSource::Library(session.library_dir()?),
             };
             let config = session.config();
-            let mut options =
-                crate::app::Options::from_config(config).with_color(config, session.color());
+            let mut options = crate::app::Options::from_config(config, session.color());
             options.notes = session.config_warnings().to_vec();
             crate::app::run_with(source, config, options)?;
             Ok(ExitCode::SUCCESS)

@@ -10,8 +10,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 
 use super::Session;
-use crate::app::theme::ThemeKind;
-use crate::config::ThemeChoice;
+use crate::config::ColorChoice;
 use crate::loader;
 use crate::render::{self, Theme};
 use crate::text::sanitize_line;
@@ -47,14 +46,12 @@ pub fn run_show(session: &Session<'_>, args: &ShowArgs<'_>) -> anyhow::Result<Ex
     // leave not one escape sequence.
     let styled = !args.plain && session.color().enabled(on_terminal);
     let theme = if styled {
-        // The config's (or --theme's) choice; auto follows the terminal's background.
-        let name = match session.config().reader.theme {
-            ThemeChoice::Dark => Some("dark"),
-            ThemeChoice::Light => Some("light"),
-            ThemeChoice::Auto => None,
-        };
-        let colorfgbg = std::env::var("COLORFGBG").ok();
-        ThemeKind::choose(name, None, colorfgbg.as_deref()).render_theme()
+        // The config's (or --theme's) choice; auto follows the terminal's background, asked
+        // only when both ends are a terminal (`--color always` into a pipe asks nothing).
+        let choice = session.config().reader.theme;
+        crate::app::choose_theme(choice, ColorChoice::Always)
+            .0
+            .render_theme()
     } else {
         Theme::plain()
     };

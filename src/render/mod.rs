@@ -82,12 +82,33 @@ pub struct LinkSpan {
     pub link: usize,
 }
 
-/// A match of [`Rendered::find`], in display columns of its line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A match of [`Rendered::find`], in display columns: `[start_col, end_col)` of `line`, and
+/// when wrapping cut the matched text, the rest of it on the following lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TextMatch {
     pub line: usize,
     pub start_col: usize,
     pub end_col: usize,
+    /// The pieces on the next lines, one per line, for a match cut by a soft wrap.
+    pub continued: Vec<MatchPiece>,
+}
+
+/// Display columns `[start_col, end_col)` of one line: a piece of a [`TextMatch`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MatchPiece {
+    pub line: usize,
+    pub start_col: usize,
+    pub end_col: usize,
+}
+
+/// Line `line` carries on the paragraph of the line before it, which wrapping cut there:
+/// its text starts at display column `column` (after a list's or a quote's indentation), and
+/// reading on from the line before takes a space (between Latin words) or nothing (CJK).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SoftWrap {
+    pub line: usize,
+    pub column: usize,
+    pub space: bool,
 }
 
 /// A post rendered at one width.
@@ -100,6 +121,9 @@ pub struct Rendered {
     /// For each line, the byte offset in the markdown source where its text starts
     /// (non-decreasing): lets a reading position survive a change of width.
     pub line_offsets: Vec<usize>,
+    /// The lines that continue the line before them after a wrap, in line order: lets
+    /// [`Rendered::find`] match a phrase that a wrap cut in two.
+    pub soft_wraps: Vec<SoftWrap>,
 }
 
 /// Renders `markdown` to lines at most `width` columns wide.
@@ -112,7 +136,9 @@ pub struct Rendered {
 /// assert_eq!(rendered.headings[0].line, 0);
 /// ```
 pub fn render(markdown: &str, width: usize, theme: &Theme) -> Rendered {
-    blocks::render_blocks(markdown, width.max(1), theme)
+    let mut rendered = blocks::render_blocks(markdown, width.max(1), theme);
+    rendered.soft_wraps = find::soft_wraps(markdown, &rendered);
+    rendered
 }
 
 impl Rendered {

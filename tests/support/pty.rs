@@ -4,6 +4,11 @@
 //!
 //! Every run gets its own HOME and config folder, so a developer's own config.toml (a
 //! remapped `q`, say) can never change what a test sees.
+//!
+//! The terminal answers the queries a program may send it as [`Answers`] says: by default
+//! like a plain VT100-style terminal, which answers DA1 (device attributes) and not OSC 11
+//! (background colour), so the reader's background query ends at once and the theme is the
+//! fallback (dark, as `COLORFGBG` is unset).
 
 #![allow(dead_code)] // each test binary uses a different part of this
 
@@ -31,7 +36,97 @@ pub fn command(args: &[&str], home: &Path) -> CommandBuilder {
     command.env_remove("NO_COLOR");
     command.env_remove("COLORTERM");
     command.env_remove("SOFA_WEEKLY_CONFIG");
+    // A run from an SSH session would wait longer for the terminal's answers.
+    command.env_remove("SSH_TTY");
+    command.env_remove("SSH_CONNECTION");
     command
+}
+
+/// What the terminal answers to the program's queries.
+#[derive(Debug, Clone, Default)]
+pub struct Answers {
+    /// The colour spec to answer OSC 11 with (`rgb:ffff/ffff/ffff`); `None`: no answer.
+    pub background: Option<String>,
+    /// Whether DA1 (`ESC [ c`) is answered, as nearly every terminal does.
+    pub device_attributes: bool,
+    /// How long each answer takes (a slow link).
+    pub delay: Duration,
+}
+
+impl Answers {
+    /// A terminal that answers DA1 only, at once.
+    pub fn vt100() -> Answers {
+        Answers {
+            device_attributes: true,
+            ..Answers::default()
+        }
+    }
+
+    /// A terminal that answers nothing at all.
+    pub fn silent() -> Answers {
+        Answers::default()
+    }
+}
+
+const BACKGROUND_QUERY: &[u8] = b"\x1b]11;?";
+const DEVICE_ATTRIBUTES_QUERY: &[u8] = b"\x1b[c";
+
+/// Finds the queries in what the program writes and answers them through the keys.
+struct Responder {
+    answers: Answers,
+    /// Answers and when they are due, written in order by a thread of their own.
+    outbox: std::sync::mpsc::Sender<(Instant, Vec<u8>)>,
+    /// Where in the program's output to look next.
+    next: usize,
+}
+
+impl Responder {
+    fn scan(&mut self, output: &[u8]) {
+        let mut at = self.next;
+        while at < output.len() {
+            let rest = &output[at..];
+            if rest.starts_with(BACKGROUND_QUERY) {
+                if let Some(colour) = &self.answers.background {
+                    self.answer(format!("\x1b]11;{colour}\x1b\\").into_bytes());
+                }
+                at += BACKGROUND_QUERY.len();
+            } else if rest.starts_with(DEVICE_ATTRIBUTES_QUERY) {
+                if self.answers.device_attributes {
+                    self.answer(b"\x1b[?62;22c".to_vec());
+                }
+                at += DEVICE_ATTRIBUTES_QUERY.len();
+            } else if BACKGROUND_QUERY.starts_with(rest)
+                || DEVICE_ATTRIBUTES_QUERY.starts_with(rest)
+            {
+                break; // the start of a query: wait for the rest of it
+            } else {
+                at += 1;
+            }
+        }
+        self.next = at;
+    }
+
+    fn answer(&self, bytes: Vec<u8>) {
+        let _ = self
+            .outbox
+            .send((Instant::now() + self.answers.delay, bytes));
+    }
+}
+
+/// Writes the answers to the terminal's input when they are due, in order.
+fn spawn_answering(
+    keys: Arc<Mutex<Box<dyn Write + Send>>>,
+) -> std::sync::mpsc::Sender<(Instant, Vec<u8>)> {
+    let (outbox, inbox) = std::sync::mpsc::channel::<(Instant, Vec<u8>)>();
+    std::thread::spawn(move || {
+        for (due, bytes) in inbox {
+            std::thread::sleep(due.saturating_duration_since(Instant::now()));
+            let mut keys = keys.lock().unwrap();
+            let _ = keys.write_all(&bytes);
+            let _ = keys.flush();
+        }
+    });
+    outbox
 }
 
 pub struct PtySession {
@@ -39,7 +134,7 @@ pub struct PtySession {
     raw: Arc<Mutex<Vec<u8>>>,
     /// Set when the program's output has ended and all of it is on `screen`.
     output_closed: Arc<AtomicBool>,
-    keys: Box<dyn Write + Send>,
+    keys: Arc<Mutex<Box<dyn Write + Send>>>,
     pub child: Box<dyn Child + Send + Sync>,
     // Kept open for the reader thread; closed when the session ends.
     master: Box<dyn MasterPty + Send>,
@@ -56,7 +151,17 @@ impl PtySession {
         session
     }
 
+    /// `command` on a terminal that answers like a VT100 ([`Answers::vt100`]).
     pub fn start(command: CommandBuilder, cols: u16, rows: u16) -> PtySession {
+        PtySession::start_answering(command, cols, rows, Answers::vt100())
+    }
+
+    pub fn start_answering(
+        command: CommandBuilder,
+        cols: u16,
+        rows: u16,
+        answers: Answers,
+    ) -> PtySession {
         let pty = native_pty_system()
             .openpty(size(cols, rows))
             .expect("open a pty");
@@ -70,6 +175,12 @@ impl PtySession {
         let raw = Arc::new(Mutex::new(Vec::new()));
         let output_closed = Arc::new(AtomicBool::new(false));
         let mut output = pty.master.try_clone_reader().expect("pty reader");
+        let keys = Arc::new(Mutex::new(pty.master.take_writer().expect("pty writer")));
+        let mut responder = Responder {
+            answers,
+            outbox: spawn_answering(Arc::clone(&keys)),
+            next: 0,
+        };
         let (parser, bytes, closed) = (
             Arc::clone(&screen),
             Arc::clone(&raw),
@@ -82,11 +193,12 @@ impl PtySession {
                     break;
                 }
                 parser.lock().unwrap().process(&buf[..n]);
-                bytes.lock().unwrap().extend_from_slice(&buf[..n]);
+                let mut bytes = bytes.lock().unwrap();
+                bytes.extend_from_slice(&buf[..n]);
+                responder.scan(&bytes);
             }
             closed.store(true, Ordering::SeqCst);
         });
-        let keys = pty.master.take_writer().expect("pty writer");
         PtySession {
             screen,
             raw,
@@ -130,8 +242,9 @@ impl PtySession {
     }
 
     pub fn press(&mut self, keys: &str) {
-        self.keys.write_all(keys.as_bytes()).unwrap();
-        self.keys.flush().unwrap();
+        let mut writer = self.keys.lock().unwrap();
+        writer.write_all(keys.as_bytes()).unwrap();
+        writer.flush().unwrap();
     }
 
     /// Waits for the program to exit and for the last of its output to be read.
@@ -155,6 +268,15 @@ impl PtySession {
             std::num::NonZeroU16::new(cols).unwrap(),
         );
         self.master.resize(size(cols, rows)).unwrap();
+    }
+
+    /// The background colour of the cell at `row`, `col`.
+    pub fn background_at(&self, row: u16, col: u16) -> vt100::Color {
+        let parser = self.screen.lock().unwrap();
+        parser
+            .screen()
+            .cell(row, col)
+            .map_or(vt100::Color::Default, |cell| cell.bgcolor())
     }
 
     pub fn alternate_screen(&self) -> bool {

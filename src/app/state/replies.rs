@@ -167,11 +167,11 @@ impl App {
         reader.page = Some(page);
         if first_time
             && anchor.is_none()
-            && let Some(first) = reader.matches.first().copied()
+            && let Some(first_line) = reader.matches.first().map(|m| m.line)
         {
             let header_len = reader.page.as_ref().map_or(0, |p| p.header_len());
             reader.current_match = Some(0);
-            reader.scroll = (header_len + first.line).saturating_sub(2);
+            reader.scroll = (header_len + first_line).saturating_sub(2);
         }
         self.clamp_scroll();
     }

@@ -135,9 +135,9 @@ fn replies_to_old_queries_are_ignored() {
     let mut h = Harness::new(100, 30);
     let first = h.app.update(Action::NextTag);
     let second = h.app.update(Action::NextTag);
-    let theme = h.app.theme.render_theme();
-    let newer = crate::app::worker::run(&h.store, &theme, second[0].clone()).unwrap();
-    let older = crate::app::worker::run(&h.store, &theme, first[0].clone()).unwrap();
+    let style = h.page_style();
+    let newer = crate::app::worker::run(&h.store, &style, second[0].clone()).unwrap();
+    let older = crate::app::worker::run(&h.store, &style, first[0].clone()).unwrap();
     h.app.on_worker(newer);
     h.app.on_worker(older);
     assert_eq!(

@@ -43,7 +43,10 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
     }
     let offset = layout::list_offset(app.post_offset, app.post_cursor, height);
     let open_id = app.reader.as_ref().map(|r| r.summary.id);
-    let show_date = width >= 30;
+    // Dates only where they leave the title at least 14 columns (seven Chinese characters):
+    // a list of dates without titles says nothing.
+    let date_width = app.day_format.width();
+    let show_date = width >= 1 + date_width + 1 + 14;
     let lines: Vec<Line> = app
         .posts
         .iter()
@@ -57,8 +60,8 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
                 (false, true) => Span::raw(" "),
             };
             let date = match (&post.date, show_date) {
-                (Some(d), true) => format!("{d} "),
-                (None, true) => " ".repeat(11),
+                (Some(day), true) => format!("{} ", fit(&app.day_format.format(day), date_width)),
+                (None, true) => " ".repeat(date_width + 1),
                 _ => String::new(),
             };
             let title_width = width.saturating_sub(1 + crate::text::display_width(&date));

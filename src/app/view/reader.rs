@@ -64,18 +64,23 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
             let Some(body_line) = index.checked_sub(header_len) else {
                 return Some(line.clone());
             };
+            // Every piece on this line: a match cut by a wrap has one on each of its lines.
             let ranges: Vec<(usize, usize, Style)> = reader
                 .matches
                 .iter()
                 .enumerate()
-                .filter(|(_, m)| m.line == body_line)
-                .map(|(i, m)| {
+                .flat_map(|(i, m)| {
                     let style = if Some(i) == reader.current_match {
                         styles.current_match
                     } else {
                         styles.search_match
                     };
-                    (m.start_col, m.end_col, style)
+                    let first = (m.line, m.start_col, m.end_col);
+                    let rest = m.continued.iter().map(|p| (p.line, p.start_col, p.end_col));
+                    std::iter::once(first)
+                        .chain(rest)
+                        .filter(|&(line, _, _)| line == body_line)
+                        .map(move |(_, start, end)| (start, end, style))
                 })
                 .collect();
             Some(if ranges.is_empty() {

@@ -139,3 +139,56 @@ fn no_color_means_not_one_coloured_cell() {
         assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "{cell:?}");
     }
 }
+
+#[test]
+fn the_configured_date_format_is_used_in_the_list_and_the_header() {
+    let mut h = Harness::dated("%Y年%m月%d日", 100, 30);
+    press(&mut h, "<Enter>");
+    insta::assert_snapshot!(screen(&h.app).0);
+}
+
+#[test]
+fn a_wide_date_format_leaves_the_titles_their_room_in_a_narrow_list() {
+    // "Wednesday, 27 September 2000" is 29 columns: a 58-column list still has room for
+    // titles; in a 38-column one the date column is dropped rather than squeezing them.
+    let h = Harness::dated("%A, %-d %B %Y", 60, 20);
+    let (text, _) = screen(&h.app);
+    assert!(text.contains("Friday, 21 May 2021"), "{text}");
+    let h = Harness::dated("%A, %-d %B %Y", 40, 12);
+    let (text, _) = screen(&h.app);
+    assert!(!text.contains("2021"), "{text}");
+    assert!(text.contains("SOFARegistry"), "{text}");
+}
+
+#[test]
+fn a_match_cut_by_a_wrap_is_counted_once_and_highlighted_on_both_lines() {
+    let mut widths_with_a_cut = 0;
+    for width in 30..=60 {
+        let mut h = Harness::new(width, 24);
+        press(&mut h, "/状态机<Enter><Enter>");
+        let reader = h.app.reader.as_ref().expect("a post is open");
+        assert_eq!(reader.matches.len(), 3, "width {width}");
+        if reader.matches.iter().any(|m| !m.continued.is_empty()) {
+            widths_with_a_cut += 1;
+        }
+        let (text, terminal) = screen(&h.app);
+        assert!(text.contains("match 1/3"), "width {width}:\n{text}");
+        let highlighted: String = terminal
+            .backend()
+            .buffer()
+            .content
+            .iter()
+            .filter(|cell| matches!(cell.bg, Color::Yellow | Color::LightRed))
+            .map(|cell| cell.symbol())
+            .collect();
+        assert_eq!(highlighted, "状态机".repeat(3), "width {width}:\n{text}");
+        press(&mut h, "nn");
+        assert_eq!(h.app.reader.as_ref().unwrap().current_match, Some(2));
+        press(&mut h, "n");
+        assert_eq!(h.app.reader.as_ref().unwrap().current_match, Some(0));
+    }
+    assert!(
+        widths_with_a_cut > 0,
+        "no width cut a match: the test proves nothing"
+    );
+}
