@@ -321,14 +321,33 @@ impl Walker<'_> {
         let mut text = self.take_inline();
         text.trim_end();
         if !text.is_empty() {
-            let width = self.out.content_width();
-            for line in text.wrap(width) {
-                let source = text.source_offset(line.range.start);
-                self.out
-                    .emit_wrapped(text.spans(line.range), line.width, source);
-            }
+            self.emit_paragraph(&text);
         }
         self.inline.recycle(text);
+    }
+
+    /// Wraps `text` to the content width and emits its lines, telling the output which of
+    /// them a wrap started (rather than a line break of the text). Returns the width of the
+    /// widest line.
+    fn emit_paragraph(&mut self, text: &StyledText) -> usize {
+        let mut widest = 0;
+        let mut previous_end = None;
+        for line in text.wrap(self.out.content_width()) {
+            widest = widest.max(line.width);
+            let source = text.source_offset(line.range.start);
+            // What the wrap took out between the two lines: nothing (CJK), spaces (Latin),
+            // or a newline, which is a line break of the text and no wrap.
+            let gap = previous_end.map(|end| &text.text[end..line.range.start]);
+            previous_end = Some(line.range.end);
+            self.out
+                .emit_wrapped(text.spans(line.range), line.width, source);
+            if let Some(gap) = gap
+                && !gap.contains('\n')
+            {
+                self.out.mark_wrapped(!gap.is_empty());
+            }
+        }
+        widest
     }
 
     fn end_heading(&mut self, level: HeadingLevel) {
@@ -349,13 +368,7 @@ impl Walker<'_> {
             self.out.open(&marker, None, self.theme.heading_marker);
         }
         let width = self.out.content_width();
-        let mut widest = 0;
-        for line in text.wrap(width) {
-            widest = widest.max(line.width);
-            let at = text.source_offset(line.range.start);
-            self.out
-                .emit_wrapped(text.spans(line.range), line.width, at);
-        }
+        let widest = self.emit_paragraph(&text);
         if level_number >= 3 {
             self.out.close();
         } else {

@@ -5,7 +5,7 @@
 
 use unicode_width::UnicodeWidthChar;
 
-use super::{MatchPiece, Rendered, SoftWrap, TextMatch};
+use super::{MatchPiece, Rendered, TextMatch};
 
 /// Case folding good enough for search: the first char of the lowercase mapping.
 fn fold(c: char) -> char {
@@ -128,55 +128,6 @@ fn pieces(window: &[Placed]) -> Option<TextMatch> {
         end_col: first.end_col,
         continued: pieces.collect(),
     })
-}
-
-/// The lines of `rendered` that wrapping cut from the line before: both start within one
-/// line of the markdown source (a wrap, not a line break, block or cell of the source), and
-/// the later one's text is found on its line where the source says it starts. Whether
-/// reading on takes a space is what the source has before it.
-pub(super) fn soft_wraps(markdown: &str, rendered: &Rendered) -> Vec<SoftWrap> {
-    let offsets = &rendered.line_offsets;
-    let mut wraps = Vec::new();
-    for line in 1..rendered.lines.len().min(offsets.len()) {
-        let (previous, start) = (offsets[line - 1], offsets[line]);
-        if start <= previous || start > markdown.len() {
-            continue;
-        }
-        if markdown.as_bytes()[previous..start].contains(&b'\n') {
-            continue;
-        }
-        let Some(first) = markdown.get(start..).and_then(|rest| rest.chars().next()) else {
-            continue;
-        };
-        let Some(column) = column_of(&rendered.lines[line], first) else {
-            continue;
-        };
-        let space = markdown[..start]
-            .chars()
-            .next_back()
-            .is_some_and(char::is_whitespace);
-        wraps.push(SoftWrap {
-            line,
-            column,
-            space,
-        });
-    }
-    wraps
-}
-
-/// The display column of the first `c` on `line`: where its text starts after the
-/// indentation (spaces, quote bars), which never holds a character that starts a wrapped line.
-fn column_of(line: &ratatui::text::Line<'_>, c: char) -> Option<usize> {
-    let mut column = 0;
-    for span in &line.spans {
-        for ch in span.content.chars() {
-            if ch == c {
-                return Some(column);
-            }
-            column += ch.width().unwrap_or(0);
-        }
-    }
-    None
 }
 
 #[cfg(test)]
@@ -302,9 +253,21 @@ mod tests {
     }
 
     #[test]
+    fn a_wrap_after_a_line_break_of_the_source_paragraph_is_joined_too() {
+        // The source line break inside the paragraph is no break of the text (CJK on
+        // both sides: nothing), and the wrap then cuts the phrase.
+        let markdown = "Seata 的状\n态机引擎";
+        assert_eq!(lines(markdown, 12), ["Seata 的状态", "机引擎"]);
+        let found = render(markdown, 12, &Theme::plain()).find("状态机");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].continued.len(), 1);
+    }
+
+    #[test]
     fn separate_paragraphs_list_items_and_source_lines_are_not_joined() {
         for markdown in [
             "状态\n\n机",
+            "状态\\\n机",
             "- 状态\n- 机",
             "```\n状态\n机\n```",
             "| a |\n|---|\n| 状态 |\n| 机 |",

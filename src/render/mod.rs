@@ -136,9 +136,7 @@ pub struct Rendered {
 /// assert_eq!(rendered.headings[0].line, 0);
 /// ```
 pub fn render(markdown: &str, width: usize, theme: &Theme) -> Rendered {
-    let mut rendered = blocks::render_blocks(markdown, width.max(1), theme);
-    rendered.soft_wraps = find::soft_wraps(markdown, &rendered);
-    rendered
+    blocks::render_blocks(markdown, width.max(1), theme)
 }
 
 impl Rendered {

@@ -8,7 +8,7 @@ use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
 use super::wrap::LineSpan;
-use super::{LinkSpan, Rendered};
+use super::{LinkSpan, Rendered, SoftWrap};
 
 /// Content keeps at least this many columns when deep nesting would eat the line: the
 /// indentation is cut instead.
@@ -30,6 +30,8 @@ pub struct Output {
     containers: Vec<Container>,
     pending_blank: bool,
     last_offset: usize,
+    /// Display width of the prefix of the last line emitted.
+    last_prefix_width: usize,
 }
 
 impl Output {
@@ -40,6 +42,7 @@ impl Output {
             containers: Vec::new(),
             pending_blank: false,
             last_offset: 0,
+            last_prefix_width: 0,
         }
     }
 
@@ -130,6 +133,7 @@ impl Output {
     fn line_of(&mut self, content: Vec<LineSpan>) -> Line<'static> {
         self.settle_blank();
         let mut spans = self.prefix(false);
+        self.last_prefix_width = spans.iter().map(Span::width).sum();
         let line_index = self.rendered.lines.len();
         for piece in content {
             if let Some(link) = piece.link {
@@ -153,6 +157,18 @@ impl Output {
             self.push(line, source);
         } else {
             self.emit(content, source);
+        }
+    }
+
+    /// Records that the line just emitted carries on the one before it, which a wrap cut:
+    /// `space` when the wrap took the space between two words.
+    pub fn mark_wrapped(&mut self, space: bool) {
+        if let Some(line) = self.rendered.lines.len().checked_sub(1) {
+            self.rendered.soft_wraps.push(SoftWrap {
+                line,
+                column: self.last_prefix_width,
+                space,
+            });
         }
     }
 
