@@ -13,6 +13,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 use super::keymap::Focus;
 use super::state::{App, Popup};
@@ -36,7 +37,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     if let Some(tags) = panes.tags {
         if panes.tags_popup {
-            frame.render_widget(Clear, tags);
+            clear(frame, tags);
         }
         tags::draw(frame, app, tags, &styles);
     }
@@ -101,8 +102,27 @@ fn draw_fatal(frame: &mut Frame, app: &App, reason: &str, styles: &Styles) {
 /// A bordered popup of `width`×`height` in the middle of `area`, cleared first.
 fn popup_area(frame: &mut Frame, area: Rect, width: u16, height: u16) -> Rect {
     let rect = super::layout::centered(area, width, height);
-    frame.render_widget(Clear, rect);
+    clear(frame, rect);
     rect
+}
+
+/// Clears `rect` for a popup drawn over other panes. A wide character just left of it (a
+/// Chinese title in the post list) would cover the popup's first column: the terminal draws
+/// it two columns wide and the frame's diff then skips the cell after it, so the popup's left
+/// border went missing and its row shifted. Such a character becomes a space.
+fn clear(frame: &mut Frame, rect: Rect) {
+    frame.render_widget(Clear, rect);
+    let Some(left) = rect.x.checked_sub(1) else {
+        return;
+    };
+    let buffer = frame.buffer_mut();
+    for y in rect.top()..rect.bottom() {
+        if let Some(cell) = buffer.cell_mut((left, y))
+            && cell.symbol().width() > 1
+        {
+            cell.set_symbol(" ");
+        }
+    }
 }
 
 #[cfg(test)]
