@@ -584,15 +584,11 @@ pub(super) fn step(index: usize, delta: isize, len: usize) -> usize {
     index.saturating_add_signed(delta).min(len - 1)
 }
 
-/// Links the reader hands to the browser: web pages and mail, never `file:`, `javascript:`
-/// or a custom scheme that could start a program.
+/// Links the reader hands to the browser: those the renderer makes clickable (web pages and
+/// mail, never `file:`, `javascript:` or a custom scheme that could start a program), and
+/// without whitespace, which the system opener would take as the end of the address.
 pub fn is_openable(url: &str) -> bool {
-    let lower = url.trim().to_ascii_lowercase();
-    let has_rest = |scheme: &str| lower.len() > scheme.len() && lower.starts_with(scheme);
-    (has_rest("https://") || has_rest("http://") || has_rest("mailto:"))
-        && !url
-            .chars()
-            .any(|c| c.is_control() || c.is_whitespace() || crate::text::is_forbidden(c))
+    crate::render::is_openable_link(url) && !url.contains(char::is_whitespace)
 }
 
 #[cfg(test)]
