@@ -75,6 +75,10 @@ pub fn run_show(session: &Session<'_>, args: &ShowArgs<'_>) -> anyhow::Result<Ex
         render::write_ansi(&links, &mut out, styled)?;
     }
     out.flush()?;
+    // The process ends here: freeing every line and span one by one (about 4 % of the
+    // instructions of `show` on a 40 KB post) would only hand memory back to an exiting
+    // process.
+    std::mem::forget(rendered);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -121,7 +121,7 @@ impl Output {
     }
 
     /// Emits one line of content (already wrapped to [`Self::content_width`]).
-    pub fn emit(&mut self, content: Vec<LineSpan>, source: usize) {
+    pub fn emit(&mut self, content: impl IntoIterator<Item = LineSpan>, source: usize) {
         let mut line = self.line_of(content);
         if line.width() > self.width {
             fit_line(&mut line, self.width);
@@ -130,7 +130,7 @@ impl Output {
     }
 
     /// The next line: the blank line before it settled, the prefixes, then `content`.
-    fn line_of(&mut self, content: Vec<LineSpan>) -> Line<'static> {
+    fn line_of(&mut self, content: impl IntoIterator<Item = LineSpan>) -> Line<'static> {
         self.settle_blank();
         let mut spans = self.prefix(false);
         self.last_prefix_width = spans.iter().map(Span::width).sum();
@@ -151,7 +151,12 @@ impl Output {
     /// Emits one line of content that [`super::wrap`] fitted to [`Self::content_width`]
     /// and measured at `width` columns: the line need not be measured again unless it is
     /// the lone too-wide grapheme the wrapper lets through.
-    pub fn emit_wrapped(&mut self, content: Vec<LineSpan>, width: usize, source: usize) {
+    pub fn emit_wrapped(
+        &mut self,
+        content: impl IntoIterator<Item = LineSpan>,
+        width: usize,
+        source: usize,
+    ) {
         if width <= self.content_width() {
             let line = self.line_of(content);
             self.push(line, source);
@@ -174,10 +179,7 @@ impl Output {
 
     /// Emits one line of plain spans (rules, borders).
     pub fn emit_spans(&mut self, spans: Vec<Span<'static>>, source: usize) {
-        let content = spans
-            .into_iter()
-            .map(|span| LineSpan { span, link: None })
-            .collect();
+        let content = spans.into_iter().map(|span| LineSpan { span, link: None });
         self.emit(content, source);
     }
 

@@ -353,24 +353,24 @@ impl StyledText {
     }
 
     /// The styled spans of one wrapped line.
-    pub fn spans(&self, range: Range<usize>) -> Vec<LineSpan> {
-        let mut out = Vec::new();
+    pub fn spans(&self, range: Range<usize>) -> impl Iterator<Item = LineSpan> + '_ {
         let first = self.runs.partition_point(|run| run.end <= range.start);
         let mut start = range.start;
-        for run in &self.runs[first..] {
-            if start >= range.end {
-                break;
-            }
-            let end = run.end.min(range.end);
-            if end > start {
-                out.push(LineSpan {
+        self.runs[first..]
+            .iter()
+            .map_while(move |run| {
+                if start >= range.end {
+                    return None;
+                }
+                let end = run.end.min(range.end);
+                let piece = (end > start).then(|| LineSpan {
                     span: Span::styled(self.text[start..end].to_string(), run.style),
                     link: run.link,
                 });
-            }
-            start = end;
-        }
-        out
+                start = end;
+                Some(piece)
+            })
+            .flatten()
     }
 
     /// Source offset of the text at byte `at`: the start of its run plus the distance into it
