@@ -46,12 +46,8 @@ pub fn fragments(text: &str) -> Vec<Fragment> {
 pub fn for_each_fragment(text: &str, mut found: impl FnMut(Fragment)) {
     let mut start = 0;
     for_each_break(text, |Break { at, mandatory }| {
-        let piece = &text[start..at];
-        let mut chars = piece.chars();
-        let fragment = if let (Some(c), None) = (chars.next(), chars.next())
-            && is_ideograph(c)
-        {
-            // One ideograph, two columns: most fragments of a Chinese text.
+        let fragment = if is_lone_ideograph(&text.as_bytes()[start..at]) {
+            // Two columns, nothing to trim: most fragments of a Chinese text.
             Fragment {
                 start,
                 end: at,
@@ -60,6 +56,7 @@ pub fn for_each_fragment(text: &str, mut found: impl FnMut(Fragment)) {
                 hard_break: mandatory,
             }
         } else {
+            let piece = &text[start..at];
             let without_newline = piece.strip_suffix('\n').unwrap_or(piece);
             let visible = without_newline.trim_end_matches(' ');
             Fragment {
@@ -73,6 +70,12 @@ pub fn for_each_fragment(text: &str, mut found: impl FnMut(Fragment)) {
         found(fragment);
         start = at;
     });
+}
+
+/// Whether `piece`, whole characters of a text, is one CJK ideograph (U+4E00..U+9FFF, see
+/// [`is_ideograph`]): the UTF-8 sequences E4 B8 80 to E9 BF BF, told without decoding.
+fn is_lone_ideograph(piece: &[u8]) -> bool {
+    matches!(piece, [0xE4, 0xB8..=0xBF, _] | [0xE5..=0xE9, _, _])
 }
 
 /// Display width of `text` as the sum of its grapheme clusters' widths: what a line made

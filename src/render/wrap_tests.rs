@@ -219,3 +219,18 @@ proptest! {
         check(&text, width);
     }
 }
+
+#[test]
+fn lone_ideographs_are_told_from_their_bytes() {
+    for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+        let mut buffer = [0; 4];
+        let encoded = c.encode_utf8(&mut buffer);
+        assert_eq!(
+            is_lone_ideograph(encoded.as_bytes()),
+            is_ideograph(c),
+            "{c:?}"
+        );
+    }
+    assert!(!is_lone_ideograph("一一".as_bytes()));
+    assert!(!is_lone_ideograph("一，".as_bytes()));
+}
