@@ -244,7 +244,9 @@ mod tests {
         library
             .conn
             .execute_batch(
-                "DROP TABLE posts_bigrams; DROP TABLE tag_names; DROP INDEX post_tags_by_spelling;
+                "DROP INDEX posts_page;
+                 CREATE INDEX posts_newest ON posts (date_ts DESC, natural_key DESC);
+                 DROP TABLE posts_bigrams; DROP TABLE tag_names; DROP INDEX post_tags_by_spelling;
                  DROP TRIGGER posts_bigrams_delete; DROP TRIGGER tag_names_stale;
                  CREATE TRIGGER posts_fts_insert AFTER INSERT ON posts BEGIN SELECT 1; END;
                  CREATE TRIGGER posts_fts_update AFTER UPDATE ON posts BEGIN SELECT 1; END;

@@ -1,3 +1,4 @@
+use super::query::RELEVANCE_LIMIT;
 use super::*;
 use crate::loader::FileStamp;
 use crate::post::{LoadedPost, PostDate, PostMeta, SourceId};
@@ -295,4 +296,107 @@ fn refuses_a_library_from_a_newer_version() {
         Library::open(dir.path()),
         Err(LibraryError::TooNew { found: 999, .. })
     ));
+}
+
+#[test]
+fn post_tags_list_metadata_tags_first_then_topics() {
+    // "MOSN" is in the built-in topic vocabulary; the front matter gives two tags.
+    let (library, _) = library_with(vec![post(
+        "a.md",
+        "MOSN 发布",
+        Some("2020-05-08"),
+        &["Zeta", "Alpha"],
+        "MOSN 支持 Istio。",
+    )]);
+    let tags = &library.list(&Filter::default()).unwrap()[0].tags;
+    assert_eq!(&tags[..2], ["Alpha", "Zeta"], "{tags:?}");
+    assert!(tags[2..].iter().any(|tag| tag == "MOSN"), "{tags:?}");
+}
+
+/// Titles of the posts a search finds, in its order.
+fn search_titles(library: &Library, query: &str) -> Vec<String> {
+    library
+        .search(query, None)
+        .unwrap()
+        .into_iter()
+        .map(|hit| hit.post.title)
+        .collect()
+}
+
+#[test]
+fn search_ranks_title_matches_first_then_by_relevance() {
+    let (library, _) = library_with(vec![
+        post(
+            "old.md",
+            "Kernel notes",
+            Some("2015-01-01"),
+            &[],
+            "Nothing else.",
+        ),
+        post(
+            "new.md",
+            "Newest",
+            Some("2024-01-01"),
+            &[],
+            &format!("{} kernel once.", "Filler text. ".repeat(40)),
+        ),
+        post(
+            "dense.md",
+            "Dense",
+            Some("2018-01-01"),
+            &[],
+            "kernel kernel kernel",
+        ),
+    ]);
+    assert_eq!(
+        search_titles(&library, "kernel"),
+        ["Kernel notes", "Dense", "Newest"]
+    );
+}
+
+#[test]
+fn a_word_in_very_many_posts_ranks_its_body_matches_newest_first() {
+    let day = |n: u64| {
+        (chrono::NaiveDate::from_ymd_opt(2015, 1, 1).unwrap() + chrono::Days::new(n)).to_string()
+    };
+    // Older posts mention the word more often (bm25 would put them first).
+    let mut posts: Vec<LoadedPost> = (0..=RELEVANCE_LIMIT as u64)
+        .map(|n| {
+            let repeats = if n < 10 { 5 } else { 1 };
+            post(
+                &format!("p{n}.md"),
+                &format!("Post {n}"),
+                Some(&day(n)),
+                &[],
+                &"common word. ".repeat(repeats),
+            )
+        })
+        .collect();
+    posts.push(post(
+        "title.md",
+        "A common title",
+        Some("2010-01-01"),
+        &[],
+        "Nothing.",
+    ));
+    let (library, _) = library_with(posts);
+    let newest = RELEVANCE_LIMIT;
+    let expected = [
+        "A common title".to_string(),
+        format!("Post {newest}"),
+        format!("Post {}", newest - 1),
+    ];
+    let hits = library.search("common", Some(3)).unwrap();
+    let found: Vec<&str> = hits.iter().map(|hit| hit.post.title.as_str()).collect();
+    assert_eq!(found, expected);
+    assert!(hits[1].excerpt.contains("common"), "{}", hits[1].excerpt);
+    // Every match is found, as the list filter finds them.
+    let listed = library
+        .list(&Filter {
+            search: Some("common".into()),
+            ..Filter::default()
+        })
+        .unwrap();
+    assert_eq!(library.search("common", None).unwrap().len(), listed.len());
+    assert_eq!(listed.len(), RELEVANCE_LIMIT + 2);
 }
