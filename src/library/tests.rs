@@ -260,6 +260,13 @@ fn a_failed_batch_changes_nothing() {
     );
     assert!(result.is_err());
     assert_eq!(library.post_count().unwrap(), 5);
+    // The same for a batch large enough to derive index data on a second thread: the
+    // writer stops at the first post, and the thread with it.
+    let many = (0..100)
+        .map(|n| post(&format!("x{n}.md"), "X", None, &[], "状态"))
+        .collect();
+    assert!(library.apply(source + 100, upserts(many)).is_err());
+    assert_eq!(library.post_count().unwrap(), 5);
 }
 
 #[test]
