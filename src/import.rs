@@ -9,8 +9,10 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use crate::library::{ImportBatch, ImportReport, Library, LibraryError, SourceKind, SourceSpec};
-use crate::loader::{self, LoaderError, ParsedPost};
+use crate::library::{
+    Change, ImportBatch, ImportReport, Library, LibraryError, SourceKind, SourceSpec,
+};
+use crate::loader::{self, FoundFile, LoaderError, ParsedPost};
 use crate::post::{LoadWarning, SourceId};
 
 #[derive(Debug, thiserror::Error)]
@@ -73,7 +75,6 @@ pub fn sync_walk(
         skipped: walk.skipped,
         ..ImportOutcome::default()
     };
-    let mut batch = ImportBatch::default();
     let mut seen = HashSet::with_capacity(walk.files.len());
     let mut unchanged = 0;
     let mut changed = Vec::new();
@@ -86,66 +87,74 @@ pub fn sync_walk(
             changed.push(file);
         }
     }
-    for (file, read) in changed.iter().zip(read_posts(&changed)) {
-        let known = stored.get(&file.rel_path);
-        match read {
-            // Still there, only unreadable now: being in `seen`, its post stays.
-            Err(skip) => outcome.skipped.push(skip),
-            Ok(ParsedPost { post, warnings }) => {
-                outcome.warnings.extend(warnings);
-                if known.is_some_and(|known| known.content_hash == post.content_hash) {
-                    batch.restamps.push((post.rel_path, file.stamp));
-                } else {
-                    batch.upserts.push(crate::library::Upsert {
-                        post,
-                        stamp: Some(file.stamp),
-                    });
-                }
-            }
-        }
-    }
-    batch.removals = stored
+    let removals: Vec<String> = stored
         .keys()
         .filter(|rel_path| !seen.contains(rel_path.as_str()))
         .cloned()
         .collect();
-    outcome.report = library.apply(source, batch)?;
+    let (skipped, warnings) = (&mut outcome.skipped, &mut outcome.warnings);
+    // What a read file changes: nothing if unreadable (being in `seen`, its post stays), a
+    // new stamp if only that changed, else the post.
+    let to_change = |(file, read): (&&FoundFile, Result<ParsedPost, LoadWarning>)| match read {
+        Err(skip) => {
+            skipped.push(skip);
+            None
+        }
+        Ok(ParsedPost {
+            post,
+            warnings: post_warnings,
+        }) => {
+            warnings.extend(post_warnings);
+            let known = stored.get(&file.rel_path);
+            Some(
+                if known.is_some_and(|known| known.content_hash == post.content_hash) {
+                    Change::Restamp(post.rel_path, file.stamp)
+                } else {
+                    Change::Upsert(crate::library::Upsert {
+                        post,
+                        stamp: Some(file.stamp),
+                    })
+                },
+            )
+        }
+    };
+    outcome.report = if changed.len() < READ_ON_A_THREAD_FROM {
+        let reads = changed.iter().map(|file| loader::read_post(file));
+        let changes = changed.iter().zip(reads).filter_map(to_change);
+        library.apply_changes(source, changes, &removals)?
+    } else {
+        // Files are read and parsed on a thread of their own (an eighth of the instructions
+        // of a fresh import) while the library writes the posts read before them.
+        std::thread::scope(|scope| {
+            let (sender, receiver) = std::sync::mpsc::sync_channel(READ_AHEAD);
+            let files = &changed;
+            scope.spawn(move || {
+                for file in files {
+                    if sender.send(loader::read_post(file)).is_err() {
+                        break; // The library stopped on an error.
+                    }
+                }
+            });
+            // Exactly one result per file: a reader that stopped early (it panicked) makes
+            // this panic, in the library's transaction, so nothing is written.
+            let reads = (0..changed.len()).map(move |_| {
+                receiver
+                    .recv()
+                    .expect("the file reading thread stopped early")
+            });
+            let changes = changed.iter().zip(reads).filter_map(to_change);
+            library.apply_changes(source, changes, &removals)
+        })?
+    };
     outcome.report.unchanged += unchanged;
     Ok(outcome)
 }
 
-/// Fewer files than this are read on the calling thread alone.
-const READ_ON_THREADS_FROM: usize = 16;
+/// Fewer files than this are read on the calling thread.
+const READ_ON_A_THREAD_FROM: usize = 16;
 
-/// Reads and parses `files`, in order, on up to four threads: reading, front matter and the
-/// content hash are an eighth of the instructions of a fresh import, and need no library.
-fn read_posts(files: &[&loader::FoundFile]) -> Vec<Result<ParsedPost, LoadWarning>> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    if threads < 2 || files.len() < READ_ON_THREADS_FROM {
-        return files.iter().map(|file| loader::read_post(file)).collect();
-    }
-    let share = files.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let readers: Vec<_> = files
-            .chunks(share)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|file| loader::read_post(file))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        readers
-            .into_iter()
-            .flat_map(|reader| {
-                reader
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
-}
+/// How many read files may wait for the library.
+const READ_AHEAD: usize = 16;
 
 /// A source name for a newly imported path: its folder (or file) name, made unique.
 fn unused_source_name(library: &Library, path: &Path) -> Result<String, LibraryError> {

@@ -35,6 +35,18 @@ pub struct ImportBatch {
     pub removals: Vec<String>,
 }
 
+/// One change to a source's posts, as [`Library::apply_changes`] takes them.
+// Most changes are upserts, moved one at a time: boxing them would only add an allocation
+// per post.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum Change {
+    /// Add or update a post.
+    Upsert(Upsert),
+    /// A post whose content is unchanged but whose file was touched: only the stamp changes.
+    Restamp(String, FileStamp),
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ImportReport {
     pub added: usize,
@@ -80,6 +92,25 @@ impl Library {
         source: SourceId,
         batch: ImportBatch,
     ) -> Result<ImportReport, LibraryError> {
+        let changes = batch.upserts.into_iter().map(Change::Upsert).chain(
+            batch
+                .restamps
+                .into_iter()
+                .map(|(path, stamp)| Change::Restamp(path, stamp)),
+        );
+        self.apply_changes(source, changes, &batch.removals)
+    }
+
+    /// [`Library::apply`] for changes that are still being produced (files being read on
+    /// another thread, say): they are written as they come, in one transaction, and the
+    /// removals after them. The iterator runs on a thread of its own when it may be long,
+    /// so it must be `Send`; if it panics, `apply_changes` panics and nothing is written.
+    pub fn apply_changes(
+        &mut self,
+        source: SourceId,
+        changes: impl Iterator<Item = Change> + Send,
+        removals: &[String],
+    ) -> Result<ImportReport, LibraryError> {
         let mut report = ImportReport::default();
         let topics = self.topics.get_or_init(Topics::builtin);
         // Immediate: the transaction reads before it writes, and a deferred one would fail
@@ -88,52 +119,70 @@ impl Library {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let upserts = &batch.upserts;
-        let mut write = |derived: &mut dyn Iterator<Item = Derived>| {
-            for (upsert, derived) in upserts.iter().zip(derived) {
-                match upsert_post(&tx, source, upsert, derived)? {
-                    UpsertOutcome::Added => report.added += 1,
-                    UpsertOutcome::Updated => report.updated += 1,
-                    UpsertOutcome::Unchanged => report.unchanged += 1,
+        let derive = |change: Change| {
+            let derived = match &change {
+                Change::Upsert(upsert) => Some(Derived::of(topics, &upsert.post)),
+                Change::Restamp(..) => None,
+            };
+            (change, derived)
+        };
+        let mut write = |(change, derived): (Change, Option<Derived>)| {
+            match change {
+                Change::Upsert(upsert) => {
+                    let derived = derived.expect("derived for every upsert");
+                    match upsert_post(&tx, source, &upsert, derived)? {
+                        UpsertOutcome::Added => report.added += 1,
+                        UpsertOutcome::Updated => report.updated += 1,
+                        UpsertOutcome::Unchanged => report.unchanged += 1,
+                    }
+                }
+                Change::Restamp(rel_path, stamp) => {
+                    tx.prepare_cached(
+                        "UPDATE posts SET mtime_ns = ?3, size = ?4 \
+                         WHERE source_id = ?1 AND rel_path = ?2",
+                    )?
+                    .execute(params![
+                        source,
+                        rel_path,
+                        stamp.mtime_ns,
+                        stamp.size as i64
+                    ])?;
+                    report.unchanged += 1;
                 }
             }
             Ok::<(), LibraryError>(())
         };
-        if upserts.len() < DERIVE_ON_A_THREAD_FROM {
-            write(
-                &mut upserts
-                    .iter()
-                    .map(|upsert| Derived::of(topics, &upsert.post)),
-            )?;
+        let short = changes
+            .size_hint()
+            .1
+            .is_some_and(|most| most < DERIVE_ON_A_THREAD_FROM);
+        if short {
+            for change in changes {
+                write(derive(change))?;
+            }
         } else {
-            // The index tokens and topics of the next posts are worked out on a second
-            // thread while this one writes: about a sixth of the instructions of a fresh
-            // import, off the path that SQLite's writing (two thirds) keeps busy. A panic
-            // there ends the receiver's iteration early, and `scope` then panics too, so no
-            // post is silently left out (the transaction is rolled back).
+            // The changes are taken, and the index tokens and topics of the next posts
+            // worked out, on a second thread while this one writes: about a sixth of the
+            // instructions of a fresh import, off the path that SQLite's writing (two thirds)
+            // keeps busy. A panic there ends the receiver's iteration early, and `scope` then
+            // panics too (before the commit below), so no post is silently left out. An
+            // error here drops the receiver, which stops the other thread.
             std::thread::scope(|scope| {
                 let (sender, receiver) = std::sync::mpsc::sync_channel(DERIVED_AHEAD);
                 scope.spawn(move || {
-                    for upsert in upserts {
-                        if sender.send(Derived::of(topics, &upsert.post)).is_err() {
+                    for change in changes {
+                        if sender.send(derive(change)).is_err() {
                             break; // The writer stopped on an error.
                         }
                     }
                 });
-                write(&mut receiver.iter())
+                receiver.into_iter().try_for_each(&mut write)
             })?;
         }
         {
-            let mut restamp = tx.prepare_cached(
-                "UPDATE posts SET mtime_ns = ?3, size = ?4 WHERE source_id = ?1 AND rel_path = ?2",
-            )?;
-            for (rel_path, stamp) in &batch.restamps {
-                restamp.execute(params![source, rel_path, stamp.mtime_ns, stamp.size as i64])?;
-                report.unchanged += 1;
-            }
             let mut remove =
                 tx.prepare_cached("DELETE FROM posts WHERE source_id = ?1 AND rel_path = ?2")?;
-            for rel_path in &batch.removals {
+            for rel_path in removals {
                 report.removed += remove.execute(params![source, rel_path])?;
             }
         }
@@ -173,8 +222,8 @@ impl Library {
     }
 }
 
-/// Batches of at least this many posts derive their index tokens and topics on a second
-/// thread (a sync of a GitHub source applies one post at a time).
+/// Batches that may hold this many changes or more derive their index tokens and topics on
+/// a second thread (a sync of a GitHub source applies one post at a time).
 const DERIVE_ON_A_THREAD_FROM: usize = 8;
 
 /// How many posts' derived data may wait for the writer.

@@ -407,3 +407,54 @@ fn a_word_in_very_many_posts_ranks_its_body_matches_newest_first() {
     assert_eq!(library.search("common", None).unwrap().len(), listed.len());
     assert_eq!(listed.len(), RELEVANCE_LIMIT + 2);
 }
+
+#[test]
+fn changes_that_stop_with_a_panic_write_nothing() {
+    let (mut library, source) = library_with(sample());
+    let changes = (0..20).map(|n| {
+        assert!(n < 10, "the producer of changes fails half-way");
+        Change::Upsert(Upsert {
+            post: post(&format!("x{n}.md"), "X", None, &[], "状态"),
+            stamp: None,
+        })
+    });
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        library.apply_changes(source, changes, &[])
+    }));
+    assert!(result.is_err(), "the panic reaches the caller");
+    assert_eq!(library.post_count().unwrap(), 5);
+}
+
+#[test]
+fn streamed_changes_add_restamp_and_remove() {
+    let (mut library, source) = library_with(sample());
+    let stamp = FileStamp {
+        mtime_ns: 7,
+        size: 9,
+    };
+    let changes = (0..20)
+        .map(|n| {
+            Change::Upsert(Upsert {
+                post: post(&format!("new-{n}.md"), "新", None, &[], "状态"),
+                stamp: None,
+            })
+        })
+        .chain([Change::Restamp("a.md".into(), stamp)]);
+    let report = library
+        .apply_changes(source, changes, &["b.md".to_string()])
+        .unwrap();
+    assert_eq!(
+        report,
+        ImportReport {
+            added: 20,
+            updated: 0,
+            removed: 1,
+            unchanged: 1
+        }
+    );
+    assert_eq!(
+        library.stored_files(source).unwrap()["a.md"].stamp,
+        Some(stamp)
+    );
+    assert_eq!(library.search("状态", None).unwrap().len(), 21);
+}
