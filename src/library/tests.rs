@@ -458,3 +458,53 @@ fn streamed_changes_add_restamp_and_remove() {
     );
     assert_eq!(library.search("状态", None).unwrap().len(), 21);
 }
+
+#[test]
+fn small_and_large_filters_list_the_same_newest_first() {
+    let day = |n: u64| {
+        (chrono::NaiveDate::from_ymd_opt(2016, 1, 1).unwrap() + chrono::Days::new(n)).to_string()
+    };
+    let count = 2 * super::query::SMALL_FILTER as u64;
+    let posts = (0..count)
+        .map(|n| {
+            let tags: &[&str] = if n % 40 == 0 {
+                &["Common", "Rare"]
+            } else {
+                &["Common"]
+            };
+            post(
+                &format!("p{n}.md"),
+                &format!("Post {n}"),
+                Some(&day(n)),
+                tags,
+                "状态",
+            )
+        })
+        .collect();
+    let (library, _) = library_with(posts);
+    let page = |tags: &[&str], search: Option<&str>| {
+        let filter = Filter {
+            tags: tags.iter().map(|tag| tag.to_string()).collect(),
+            search: search.map(str::to_string),
+            limit: Some(3),
+            ..Filter::default()
+        };
+        titles(&library.list(&filter).unwrap())
+            .into_iter()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let newest = |step: u64| -> Vec<String> {
+        (0..count)
+            .rev()
+            .filter(|n| n % step == 0)
+            .take(3)
+            .map(|n| format!("Post {n}"))
+            .collect()
+    };
+    // Walking the index (large filters) and SQLite's lookups (a small one) agree.
+    assert_eq!(page(&["common"], None), newest(1));
+    assert_eq!(page(&["rare"], None), newest(40));
+    assert_eq!(page(&["common", "rare"], Some("状态")), newest(40));
+    assert_eq!(page(&[], Some("状态")), newest(1));
+}
