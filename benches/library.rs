@@ -4,7 +4,8 @@
 //! Measures what a reader waits for: opening the library and the first list page, a tag
 //! filter (one tag, two tags), and full-text search for a two-character and a four-character
 //! Chinese word and an English word, both as ranked search (`Library::search`, excerpts
-//! included) and as a list filter (`Filter.search`, what the app's search box runs).
+//! included) and as a list filter (`Filter.search`, a page of it); and the app's unlimited
+//! lists (every post; every post with a word, what its search box runs).
 
 #[path = "common/big_library.rs"]
 mod big_library;
@@ -73,6 +74,19 @@ fn filters_and_search(c: &mut Criterion) {
             b.iter(|| black_box(library.list(black_box(&filter)).expect("list")))
         });
     }
+
+    // What the app's post list asks for: every post (it has no page limit), and every post
+    // containing a word (its search box).
+    group.bench_function("app_list_all", |b| {
+        b.iter(|| black_box(library.list(black_box(&Filter::default())).expect("list")))
+    });
+    let app_search = Filter {
+        search: Some(QUERIES[0].1.to_string()),
+        ..Filter::default()
+    };
+    group.bench_function("app_list_all_search_zh2", |b| {
+        b.iter(|| black_box(library.list(black_box(&app_search)).expect("list")))
+    });
 
     for (name, query) in QUERIES {
         assert!(

@@ -35,6 +35,18 @@ pub struct ImportBatch {
     pub removals: Vec<String>,
 }
 
+/// One change to a source's posts, as [`Library::apply_changes`] takes them.
+// Most changes are upserts, moved one at a time: boxing them would only add an allocation
+// per post.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum Change {
+    /// Add or update a post.
+    Upsert(Upsert),
+    /// A post whose content is unchanged but whose file was touched: only the stamp changes.
+    Restamp(String, FileStamp),
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ImportReport {
     pub added: usize,
@@ -80,6 +92,25 @@ impl Library {
         source: SourceId,
         batch: ImportBatch,
     ) -> Result<ImportReport, LibraryError> {
+        let changes = batch.upserts.into_iter().map(Change::Upsert).chain(
+            batch
+                .restamps
+                .into_iter()
+                .map(|(path, stamp)| Change::Restamp(path, stamp)),
+        );
+        self.apply_changes(source, changes, &batch.removals)
+    }
+
+    /// [`Library::apply`] for changes that are still being produced (files being read on
+    /// another thread, say): they are written as they come, in one transaction, and the
+    /// removals after them. The iterator runs on a thread of its own when it may be long,
+    /// so it must be `Send`; if it panics, `apply_changes` panics and nothing is written.
+    pub fn apply_changes(
+        &mut self,
+        source: SourceId,
+        changes: impl Iterator<Item = Change> + Send,
+        removals: &[String],
+    ) -> Result<ImportReport, LibraryError> {
         let mut report = ImportReport::default();
         let topics = self.topics.get_or_init(Topics::builtin);
         // Immediate: the transaction reads before it writes, and a deferred one would fail
@@ -88,24 +119,70 @@ impl Library {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        for upsert in &batch.upserts {
-            match upsert_post(&tx, topics, source, upsert)? {
-                UpsertOutcome::Added => report.added += 1,
-                UpsertOutcome::Updated => report.updated += 1,
-                UpsertOutcome::Unchanged => report.unchanged += 1,
+        let derive = |change: Change| {
+            let derived = match &change {
+                Change::Upsert(upsert) => Some(Derived::of(topics, &upsert.post)),
+                Change::Restamp(..) => None,
+            };
+            (change, derived)
+        };
+        let mut write = |(change, derived): (Change, Option<Derived>)| {
+            match change {
+                Change::Upsert(upsert) => {
+                    let derived = derived.expect("derived for every upsert");
+                    match upsert_post(&tx, source, &upsert, derived)? {
+                        UpsertOutcome::Added => report.added += 1,
+                        UpsertOutcome::Updated => report.updated += 1,
+                        UpsertOutcome::Unchanged => report.unchanged += 1,
+                    }
+                }
+                Change::Restamp(rel_path, stamp) => {
+                    tx.prepare_cached(
+                        "UPDATE posts SET mtime_ns = ?3, size = ?4 \
+                         WHERE source_id = ?1 AND rel_path = ?2",
+                    )?
+                    .execute(params![
+                        source,
+                        rel_path,
+                        stamp.mtime_ns,
+                        stamp.size as i64
+                    ])?;
+                    report.unchanged += 1;
+                }
             }
+            Ok::<(), LibraryError>(())
+        };
+        let short = changes
+            .size_hint()
+            .1
+            .is_some_and(|most| most < DERIVE_ON_A_THREAD_FROM);
+        if short {
+            for change in changes {
+                write(derive(change))?;
+            }
+        } else {
+            // The changes are taken, and the index tokens and topics of the next posts
+            // worked out, on a second thread while this one writes: about a sixth of the
+            // instructions of a fresh import, off the path that SQLite's writing (two thirds)
+            // keeps busy. A panic there ends the receiver's iteration early, and `scope` then
+            // panics too (before the commit below), so no post is silently left out. An
+            // error here drops the receiver, which stops the other thread.
+            std::thread::scope(|scope| {
+                let (sender, receiver) = std::sync::mpsc::sync_channel(DERIVED_AHEAD);
+                scope.spawn(move || {
+                    for change in changes {
+                        if sender.send(derive(change)).is_err() {
+                            break; // The writer stopped on an error.
+                        }
+                    }
+                });
+                receiver.into_iter().try_for_each(&mut write)
+            })?;
         }
         {
-            let mut restamp = tx.prepare_cached(
-                "UPDATE posts SET mtime_ns = ?3, size = ?4 WHERE source_id = ?1 AND rel_path = ?2",
-            )?;
-            for (rel_path, stamp) in &batch.restamps {
-                restamp.execute(params![source, rel_path, stamp.mtime_ns, stamp.size as i64])?;
-                report.unchanged += 1;
-            }
             let mut remove =
                 tx.prepare_cached("DELETE FROM posts WHERE source_id = ?1 AND rel_path = ?2")?;
-            for rel_path in &batch.removals {
+            for rel_path in removals {
                 report.removed += remove.execute(params![source, rel_path])?;
             }
         }
@@ -135,13 +212,36 @@ impl Library {
             })?;
             for post in posts {
                 let (id, title, body) = post?;
-                insert_topic_tags(&tx, topics, id, &title, &body)?;
+                insert_topic_tags(&tx, id, topics.detect(&title, &body))?;
             }
         }
         super::query::store_tag_names(&tx)?;
         tx.commit()?;
         self.invalidate_caches();
         Ok(())
+    }
+}
+
+/// Batches that may hold this many changes or more derive their index tokens and topics on
+/// a second thread (a sync of a GitHub source applies one post at a time).
+const DERIVE_ON_A_THREAD_FROM: usize = 8;
+
+/// How many posts' derived data may wait for the writer.
+const DERIVED_AHEAD: usize = 32;
+
+/// What an added or updated post needs written besides its own columns, worked out from its
+/// text alone (so on any thread): the bigram index tokens and the topics it mentions.
+struct Derived {
+    grams: String,
+    topics: Vec<String>,
+}
+
+impl Derived {
+    fn of(topics: &Topics, post: &LoadedPost) -> Derived {
+        Derived {
+            grams: super::bigrams::tokens(&[&post.title, &post.body]),
+            topics: topics.detect(&post.title, &post.body),
+        }
     }
 }
 
@@ -153,9 +253,9 @@ enum UpsertOutcome {
 
 fn upsert_post(
     tx: &Transaction<'_>,
-    topics: &Topics,
     source: SourceId,
     upsert: &Upsert,
+    derived: Derived,
 ) -> Result<UpsertOutcome, LibraryError> {
     let post = &upsert.post;
     let (mtime_ns, size) = match upsert.stamp {
@@ -240,25 +340,23 @@ fn upsert_post(
             insert_tag.execute(params![id, key, tag])?;
         }
     }
-    insert_topic_tags(tx, topics, id, &post.title, &post.body)?;
+    insert_topic_tags(tx, id, derived.topics)?;
     tx.prepare_cached("INSERT INTO posts_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?
         .execute(params![id, post.title, post.body])?;
     let replacing = matches!(outcome, UpsertOutcome::Updated);
-    super::bigrams::index_post(tx, id, &post.title, &post.body, replacing)?;
+    super::bigrams::index_post(tx, id, &derived.grams, replacing)?;
     Ok(outcome)
 }
 
 fn insert_topic_tags(
     tx: &Transaction<'_>,
-    topics: &Topics,
     id: PostId,
-    title: &str,
-    body: &str,
+    topics: Vec<String>,
 ) -> Result<(), LibraryError> {
     let mut insert = tx.prepare_cached(
         "INSERT OR IGNORE INTO post_tags (post_id, tag_key, spelling, kind) VALUES (?1, ?2, ?3, 'topic')",
     )?;
-    for topic in topics.detect(title, body) {
+    for topic in topics {
         insert.execute(params![id, tag_key(&topic), topic])?;
     }
     Ok(())

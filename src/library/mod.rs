@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
-pub use import::{ImportBatch, ImportReport, StoredFile, Upsert};
+pub use import::{Change, ImportBatch, ImportReport, StoredFile, Upsert};
 pub use query::{Filter, SearchHit, StoredPost};
 pub use reading::ReadingState;
 pub use sources::{SourceInfo, SourceKind, SourceSpec};

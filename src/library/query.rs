@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{OptionalExtension, Row, ToSql};
+use rusqlite::{OptionalExtension, Row, ToSql, params};
 use serde::Serialize;
 
 use super::{Library, LibraryError, TagName, bigrams};
@@ -46,10 +46,14 @@ pub struct StoredPost {
     pub body: String,
 }
 
+/// The tag list is each tag's kind and key (`meta\u{1e}release`), in no particular order:
+/// [`summary_from_row`] sorts it (metadata tags first, then by key). Sorting in SQL took a
+/// temporary b-tree per post, which a list of every post (what the app shows) paid 10,000
+/// times.
 const SUMMARY_COLUMNS: &str = "p.id, p.title, p.date_day, s.name, p.rel_path, \
      COALESCE(r.read, 0), COALESCE(r.starred, 0), \
-     (SELECT group_concat(t.tag_key, char(31)) FROM \
-        (SELECT tag_key FROM post_tags WHERE post_id = p.id ORDER BY kind, tag_key) t)";
+     (SELECT group_concat(kind || char(30) || tag_key, char(31)) \
+        FROM post_tags WHERE post_id = p.id)";
 
 /// Joined to `posts p` for the columns above (a macro so that `concat!` can use it).
 macro_rules! summary_joins {
@@ -65,6 +69,27 @@ const SUMMARY_FROM: &str = concat!("posts p ", summary_joins!());
 
 /// Newest first; undated posts last (NULL sorts lowest), highest path number first.
 const NEWEST_FIRST: &str = "p.date_ts DESC, p.natural_key DESC";
+
+/// Posts in [`NEWEST_FIRST`] order through the `posts_page` index (migration 3), which also
+/// holds every column of `posts` a list needs: a list or a date-ordered search walks it and
+/// stops at the page limit, and never sorts nor reads a post row (one 8 KB body each) to
+/// decide what is on the page.
+///
+/// The hint is needed: for a filter given as `p.id IN (…)` (a tag, an indexed search term)
+/// SQLite's planner prefers looking up each listed post and sorting them all, which for a
+/// word in 7,000 of 10,000 posts took 14 ms against 1 ms for the walk. The walk's worst case
+/// is a filter matching almost nothing: every index entry is checked (about 1 ms for
+/// 10,000 posts, against a few lookups), so a list uses it only when no such filter is
+/// small.
+const POSTS_NEWEST_FIRST: &str = "posts p INDEXED BY posts_page";
+
+/// A list filter matching fewer posts than this is answered by SQLite's own plan rather
+/// than by walking [`POSTS_NEWEST_FIRST`]. See [`Library::list`].
+pub(super) const SMALL_FILTER: usize = 100;
+
+/// Above this many posts matching the trigram terms, search ranks body matches by date
+/// rather than by bm25 relevance. See [`Library::search`].
+pub(super) const RELEVANCE_LIMIT: usize = 500;
 
 /// A WHERE clause under construction, with its parameters.
 #[derive(Default)]
@@ -195,8 +220,8 @@ impl Library {
                 vec![Box::new(tag_key(tag))],
             );
         }
-        if let Some(query) = &filter.search {
-            let terms = SearchTerms::parse(query);
+        let terms = filter.search.as_deref().map(SearchTerms::parse);
+        if let Some(terms) = &terms {
             terms.add_conditions(&mut conditions, true);
         }
         if filter.unread_only {
@@ -206,18 +231,59 @@ impl Library {
             conditions.push("COALESCE(r.starred, 0) = 1", vec![]);
         }
         let limit = filter.limit.map_or(-1, |limit| limit as i64);
-        // The page is chosen from ids and sort keys alone; only its posts then get their
-        // columns (the tag list is a subquery per row). Sorting full rows made SQLite build
-        // the tag list of every match: 3,000 posts for a common tag or word in 10,000.
+        let posts = if self.has_small_filter(&filter.tags, terms.as_ref())? {
+            "posts p"
+        } else {
+            POSTS_NEWEST_FIRST
+        };
         let sql = format!(
-            "WITH page AS ( \
-                 SELECT p.id AS id, p.date_ts AS date_ts, p.natural_key AS natural_key \
-                 FROM {SUMMARY_FROM} {} ORDER BY {NEWEST_FIRST} LIMIT {limit}) \
-             SELECT {SUMMARY_COLUMNS} FROM page JOIN posts p ON p.id = page.id {SUMMARY_JOINS} \
-             ORDER BY page.date_ts DESC, page.natural_key DESC",
+            "SELECT {SUMMARY_COLUMNS} FROM {posts} {SUMMARY_JOINS} {} \
+             ORDER BY {NEWEST_FIRST} LIMIT {limit}",
             conditions.sql()
         );
         self.query_summaries(&sql, &conditions.params())
+    }
+
+    /// Whether a filter given as a list of posts (a tag, an indexed search term) holds fewer
+    /// than [`SMALL_FILTER`] of them. SQLite's own plan, looking each up and sorting them,
+    /// then beats walking the whole index to find them: a rare tag takes 0.06 ms rather than
+    /// 1.2 ms on 10,000 posts. Each count stops at the threshold.
+    fn has_small_filter(
+        &self,
+        tags: &[String],
+        terms: Option<&SearchTerms>,
+    ) -> Result<bool, LibraryError> {
+        let fewer_than = |sql: &str, key: &str| -> Result<bool, LibraryError> {
+            let count: i64 = self
+                .conn
+                .prepare_cached(sql)?
+                .query_row(params![key, SMALL_FILTER as i64], |row| row.get(0))?;
+            Ok((count as usize) < SMALL_FILTER)
+        };
+        for tag in tags {
+            let sql = "SELECT COUNT(*) FROM \
+                       (SELECT 1 FROM post_tags WHERE tag_key = ?1 LIMIT ?2)";
+            if fewer_than(sql, &tag_key(tag))? {
+                return Ok(true);
+            }
+        }
+        let Some(terms) = terms else {
+            return Ok(false);
+        };
+        if let Some(expression) = terms.match_expression()
+            && self.trigram_matches_at_most(&expression, SMALL_FILTER - 1)?
+        {
+            return Ok(true);
+        }
+        for term in &terms.short_cjk {
+            let expression = bigrams::match_expression(term).expect("sorted by parse");
+            let sql = "SELECT COUNT(*) FROM \
+                       (SELECT 1 FROM posts_bigrams WHERE posts_bigrams MATCH ?1 LIMIT ?2)";
+            if fewer_than(sql, &expression)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// Every tag with the number of posts carrying it, most used first.
@@ -243,6 +309,17 @@ impl Library {
 
     /// Posts containing every term of `query`, best first: matches in the title before
     /// matches in the body only, then by relevance, then newest first.
+    ///
+    /// Relevance is the bm25 score of the terms of three characters or more, and only when
+    /// they are in at most [`RELEVANCE_LIMIT`] posts; otherwise (and for queries of short
+    /// terms only, which the trigram index cannot score) body matches come newest first.
+    /// Why: bm25 costs a pass over every matching post (its size, its hits), 10 ms for an
+    /// English word in 1,900 of 10,000 posts, and the cost grows with the number of matches
+    /// while the page stays 50 posts long. A word found in hundreds of posts is a common
+    /// word of the archive, and among its matches a newsletter reader wants the recent ones,
+    /// as a mail client's search does; a rarer word keeps the ranking that puts the post
+    /// about it first. The date order walks an index and stops at the page, so its cost
+    /// does not grow with the number of matches.
     pub fn search(
         &self,
         query: &str,
@@ -252,11 +329,6 @@ impl Library {
         if terms.is_empty() {
             return Ok(Vec::new());
         }
-        // Ranked in two steps: first only ids and sort keys of the matching posts, then
-        // columns and bodies of the page. Sorting whole rows made SQLite carry every matching
-        // body through the sorter (30 MB for a common word in 10,000 posts).
-        let mut conditions = Conditions::default();
-        terms.add_conditions(&mut conditions, false);
         let all_terms = terms.all();
         let title_match = all_terms
             .iter()
@@ -264,36 +336,51 @@ impl Library {
             .collect::<Vec<_>>()
             .join(" AND ");
         let expression = terms.match_expression();
-        // The trigram terms select the candidates and give their bm25 score in one pass
-        // (lower is better; a title hit weighs ten body hits), rather than a MATCH per row.
-        let (fts_join, relevance) = match expression {
-            Some(_) => (
-                "JOIN (SELECT rowid AS id, bm25(posts_fts, 10.0, 1.0) AS score \
-                 FROM posts_fts WHERE posts_fts MATCH ?) fts ON fts.id = p.id",
-                "fts.score",
-            ),
-            None => ("", "0"),
+        let by_relevance = match &expression {
+            Some(expression) => self.trigram_matches_at_most(expression, RELEVANCE_LIMIT)?,
+            None => false,
         };
+        let mut conditions = Conditions::default();
+        terms.add_conditions(&mut conditions, !by_relevance);
         let limit = limit.map_or(-1, |limit| limit as i64);
-        let sql = format!(
-            "WITH ranked AS ( \
-                 SELECT p.id AS id, ({title_match}) AS in_title, {relevance} AS relevance, \
+        // Ranked in two steps: first only ids and sort keys of the matching posts, then
+        // columns and bodies of the page. Sorting whole rows made SQLite carry every matching
+        // body through the sorter (30 MB for a common word in 10,000 posts).
+        let ranked = if by_relevance {
+            // The trigram terms select the candidates and give their bm25 score in one pass
+            // (lower is better; a title hit weighs ten body hits), rather than a MATCH per
+            // row.
+            format!(
+                "SELECT p.id AS id, ({title_match}) AS in_title, fts.score AS relevance, \
                      p.date_ts AS date_ts, p.natural_key AS natural_key \
-                 FROM posts p {fts_join} {} \
+                 FROM posts p JOIN (SELECT rowid AS id, bm25(posts_fts, 10.0, 1.0) AS score \
+                     FROM posts_fts WHERE posts_fts MATCH ?) fts ON fts.id = p.id {} \
                  ORDER BY in_title DESC, relevance, date_ts DESC, natural_key DESC \
-                 LIMIT {limit}) \
+                 LIMIT {limit}",
+                conditions.sql()
+            )
+        } else {
+            format!(
+                "SELECT p.id AS id, ({title_match}) AS in_title, 0 AS relevance, \
+                     p.date_ts AS date_ts, p.natural_key AS natural_key \
+                 FROM {POSTS_NEWEST_FIRST} {} \
+                 ORDER BY in_title DESC, {NEWEST_FIRST} LIMIT {limit}",
+                conditions.sql()
+            )
+        };
+        let sql = format!(
+            "WITH ranked AS ({ranked}) \
              SELECT {SUMMARY_COLUMNS}, p.body \
              FROM ranked JOIN posts p ON p.id = ranked.id {SUMMARY_JOINS} \
              ORDER BY ranked.in_title DESC, ranked.relevance, ranked.date_ts DESC, \
-                 ranked.natural_key DESC",
-            conditions.sql()
+                 ranked.natural_key DESC"
         );
         let title_patterns: Vec<String> = all_terms.iter().map(|term| like_pattern(term)).collect();
         let mut params: Vec<&dyn ToSql> = title_patterns
             .iter()
             .map(|pattern| pattern as &dyn ToSql)
             .collect();
-        if let Some(expression) = &expression {
+        if let Some(expression) = expression.as_ref().filter(|_| by_relevance) {
             params.push(expression);
         }
         params.extend(conditions.params());
@@ -311,6 +398,23 @@ impl Library {
             hits.push(SearchHit { post, excerpt });
         }
         Ok(hits)
+    }
+
+    /// Whether at most `limit` posts match the trigram `expression`. Stops reading the
+    /// index after `limit + 1` matches, so a common word costs no more than a rare one.
+    fn trigram_matches_at_most(
+        &self,
+        expression: &str,
+        limit: usize,
+    ) -> Result<bool, LibraryError> {
+        let count: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT COUNT(*) FROM \
+                 (SELECT 1 FROM posts_fts WHERE posts_fts MATCH ?1 LIMIT ?2)",
+            )?
+            .query_row(params![expression, limit as i64 + 1], |row| row.get(0))?;
+        Ok(count as usize <= limit)
     }
 
     /// One post with its body.
@@ -451,10 +555,17 @@ fn summary_from_row(
     names: &HashMap<String, TagName>,
 ) -> rusqlite::Result<PostSummary> {
     let keys: Option<String> = row.get(7)?;
-    let tags = keys
+    // "kind\u{1e}key" items (see SUMMARY_COLUMNS): metadata tags first ("meta" < "topic"),
+    // then by key.
+    let mut kinds_and_keys: Vec<(&str, &str)> = keys
         .iter()
         .flat_map(|keys| keys.split('\u{1f}'))
-        .map(|key| {
+        .map(|item| item.split_once('\u{1e}').unwrap_or(("", item)))
+        .collect();
+    kinds_and_keys.sort_unstable();
+    let tags = kinds_and_keys
+        .into_iter()
+        .map(|(_, key)| {
             names
                 .get(key)
                 .map_or_else(|| key.to_string(), |name| name.spelling.clone())
@@ -477,12 +588,49 @@ const EXCERPT_CONTEXT: usize = 30;
 
 /// A one-line excerpt of the body around the first match of any term, with markdown
 /// punctuation folded away; the title's start when the match is only in the title.
+///
+/// The body is made plain in parts (4 KB, then growing fourfold), and the search stops at
+/// the first part that holds a match and the excerpt's length after it: a page of 50 hits
+/// used to fold every body whole, 20 M instructions of a 57 M search. The parts are pieces
+/// of one left-to-right pass, so the text is that of the whole body, and each part is
+/// searched from a little before its start (by the longest term), so no match across two
+/// parts is missed: the excerpt is the one the whole body gives.
 fn excerpt(title: &str, body: &str, terms: &[&String]) -> String {
-    let text = plain_text(body);
-    let found = terms
+    let longest_term = terms
         .iter()
-        .filter_map(|term| find_case_insensitive(&text, term))
-        .min();
+        .map(|term| term.chars().flat_map(char::to_lowercase).count())
+        .max()
+        .unwrap_or(0);
+    let mut text = String::new();
+    let mut done = 0;
+    let mut part_end = 4096;
+    let mut found: Option<usize> = None;
+    loop {
+        let searched = text.len();
+        let mut end = body.len().min(part_end);
+        while !body.is_char_boundary(end) {
+            end -= 1;
+        }
+        done = push_plain_text(body, done, end, &mut text);
+        if found.is_none() {
+            // A match found now starts in the new text or at most one term's length (in
+            // characters of up to 4 bytes) before it.
+            let mut from = searched.saturating_sub(4 * longest_term);
+            while !text.is_char_boundary(from) {
+                from -= 1;
+            }
+            found = terms
+                .iter()
+                .filter_map(|term| find_case_insensitive(&text[from..], term))
+                .min()
+                .map(|start| from + start);
+        }
+        let enough = |start: usize| text[start..].chars().nth(EXCERPT_CONTEXT * 2).is_some();
+        if done >= body.len() || found.is_some_and(enough) {
+            break;
+        }
+        part_end = part_end.saturating_mul(4);
+    }
     let Some(start) = found else {
         let lead: String = text.chars().take(EXCERPT_CONTEXT * 2).collect();
         let lead = crate::text::sanitize_line(&lead);
@@ -500,7 +648,7 @@ fn excerpt(title: &str, body: &str, terms: &[&String]) -> String {
     }
     snippet.extend(before.iter().rev());
     snippet.push_str(&after);
-    if text[start..].chars().count() > EXCERPT_CONTEXT * 2 {
+    if text[start..].chars().nth(EXCERPT_CONTEXT * 2).is_some() {
         snippet.push('…');
     }
     crate::text::sanitize_line(&snippet)
@@ -508,43 +656,331 @@ fn excerpt(title: &str, body: &str, terms: &[&String]) -> String {
 
 /// Markdown with its syntax characters and link targets removed, whitespace folded: good
 /// enough for an excerpt, and cheap.
+#[cfg(test)]
 fn plain_text(markdown: &str) -> String {
-    let mut out = String::with_capacity(markdown.len());
-    let mut chars = markdown.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '*' | '_' | '#' | '`' | '>' | '[' | '|' | '!' => {}
-            ']' if chars.peek() == Some(&'(') => {
-                // Skip the link target: "](url)".
-                for c in chars.by_ref() {
-                    if c == ')' {
-                        break;
-                    }
-                }
-            }
-            ']' => {}
-            c if c.is_whitespace() => {
-                if !out.ends_with(' ') {
-                    out.push(' ');
-                }
-            }
-            c => out.push(c),
-        }
-    }
+    let mut out = String::new();
+    push_plain_text(markdown, 0, markdown.len(), &mut out);
     out
 }
 
+/// Appends the plain text (see [`plain_text`]) of `markdown[from..to]` to `out` and returns
+/// where the next part starts: `to`, or beyond it when a link target skipped runs past it.
+/// Bytes are skipped by a table lookup until one may begin a syntax character or
+/// whitespace, and runs of ordinary text are copied whole.
+fn push_plain_text(markdown: &str, from: usize, to: usize, out: &mut String) -> usize {
+    let bytes = markdown.as_bytes();
+    let mut copied = from;
+    let mut at = from;
+    while at < to {
+        if !MAY_BREAK[usize::from(bytes[at])] {
+            at += 1;
+            continue;
+        }
+        // An ASCII byte or a lead byte: a character starts here.
+        let c = markdown[at..].chars().next().expect("at a char boundary");
+        let syntax = matches!(c, '*' | '_' | '#' | '`' | '>' | '[' | ']' | '|' | '!');
+        if !syntax && !c.is_whitespace() {
+            at += c.len_utf8();
+            continue;
+        }
+        out.push_str(&markdown[copied..at]);
+        at += c.len_utf8();
+        if c == ']' && bytes.get(at) == Some(&b'(') {
+            // Skip the link target: "](url)".
+            at = markdown[at..]
+                .find(')')
+                .map_or(bytes.len(), |end| at + end + 1);
+        } else if !syntax && !out.ends_with(' ') {
+            out.push(' ');
+        }
+        copied = at;
+    }
+    out.push_str(&markdown[copied..at]);
+    at
+}
+
+/// The bytes that may begin a character [`plain_text`] drops or folds: the markdown syntax
+/// characters, ASCII whitespace, and the lead bytes of the other whitespace characters
+/// (U+0085 and U+00A0, U+1680, U+2000–U+205F, U+3000; a test checks every character).
+const MAY_BREAK: [bool; 256] = {
+    let mut table = [false; 256];
+    let bytes = b"*_#`>[]|! \t\n\x0B\x0C\r\xC2\xE1\xE2\xE3";
+    let mut i = 0;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
+/// Whether `c` is in a block of characters that have no case (CJK, kana, Hangul, Yi), where
+/// lowering is the identity and need not be looked up (a test checks every one of them).
+fn is_uncased(c: char) -> bool {
+    matches!(c, '\u{2E80}'..='\u{A63F}' | '\u{AC00}'..='\u{D7FF}')
+}
+
 /// Byte offset of the first case-insensitive occurrence of `needle` in `haystack`.
+///
+/// Excerpts of a page of hits search 50 bodies, often to their end: only the positions where
+/// the needle's first character can begin are compared in full. For an ASCII first
+/// character those are its two cases and the lead bytes of the two non-ASCII characters
+/// whose lower case begins with an ASCII letter (İ, the Kelvin sign); for a CJK one, that
+/// character itself, which nothing else lowers to (tests check every character).
 fn find_case_insensitive(haystack: &str, needle: &str) -> Option<usize> {
     let needle: Vec<char> = needle.chars().flat_map(char::to_lowercase).collect();
-    if needle.is_empty() {
-        return None;
+    let &first = needle.first()?;
+    let matches_at = |index: &usize| {
+        let mut rest = haystack[*index..].chars().flat_map(char::to_lowercase);
+        needle.iter().all(|&n| rest.next() == Some(n))
+    };
+    if first.is_ascii() {
+        let (lower, upper) = (first as u8, first.to_ascii_uppercase() as u8);
+        haystack
+            .bytes()
+            .enumerate()
+            .filter(|&(_, b)| b == lower || b == upper || b == 0xC4 || b == 0xE2)
+            .map(|(index, _)| index)
+            .find(|index| haystack.is_char_boundary(*index) && matches_at(index))
+    } else if is_uncased(first) {
+        haystack
+            .match_indices(first)
+            .map(|(index, _)| index)
+            .find(matches_at)
+    } else {
+        haystack
+            .char_indices()
+            .filter(|&(_, c)| c.to_lowercase().next() == Some(first))
+            .map(|(index, _)| index)
+            .find(matches_at)
     }
-    haystack
-        .char_indices()
-        .map(|(index, _)| index)
-        .find(|&index| {
-            let mut rest = haystack[index..].chars().flat_map(char::to_lowercase);
-            needle.iter().all(|&n| rest.next() == Some(n))
-        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::strategy::Strategy;
+
+    /// The plain definitions: character by character, every position compared in full.
+    fn plain_text_oracle(markdown: &str) -> String {
+        let mut out = String::new();
+        let mut chars = markdown.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '*' | '_' | '#' | '`' | '>' | '[' | '|' | '!' => {}
+                ']' if chars.peek() == Some(&'(') => {
+                    for c in chars.by_ref() {
+                        if c == ')' {
+                            break;
+                        }
+                    }
+                }
+                ']' => {}
+                c if c.is_whitespace() => {
+                    if !out.ends_with(' ') {
+                        out.push(' ');
+                    }
+                }
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    fn find_oracle(haystack: &str, needle: &str) -> Option<usize> {
+        let needle: Vec<char> = needle.chars().flat_map(char::to_lowercase).collect();
+        if needle.is_empty() {
+            return None;
+        }
+        haystack
+            .char_indices()
+            .map(|(index, _)| index)
+            .find(|&index| {
+                let mut rest = haystack[index..].chars().flat_map(char::to_lowercase);
+                needle.iter().all(|&n| rest.next() == Some(n))
+            })
+    }
+
+    const TEXTS: &[&str] = &[
+        "",
+        "plain",
+        "**状态**机的 [链接](https://example.com/状态) 和 `code`\n\n  > 引用\u{3000}全角空格 ![图](x.png)",
+        "unclosed [link](never closed",
+        "a]b ]( ] x",
+        "Graceful SHUTDOWN: the KELVIN \u{212A} and \u{130}stanbul, ÅNGSTRÖM",
+        "混合 Mixed 文本 with Straße and ΣΊΣΥΦΟΣ",
+    ];
+
+    #[test]
+    fn plain_text_is_the_character_by_character_definition() {
+        for text in TEXTS {
+            assert_eq!(plain_text(text), plain_text_oracle(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn finds_the_first_case_insensitive_match_like_a_full_comparison() {
+        let needles = [
+            "状态",
+            "态",
+            "graceful",
+            "GRACE",
+            "k",
+            "kelvin",
+            "i",
+            "istanbul",
+            "å",
+            "ångström",
+            "straße",
+            "σίσυφος",
+            "ς",
+            "link",
+            "x",
+            "",
+            "不在",
+        ];
+        for text in TEXTS {
+            for needle in needles {
+                assert_eq!(
+                    find_case_insensitive(text, needle),
+                    find_oracle(text, needle),
+                    "{needle:?} in {text:?}"
+                );
+            }
+        }
+    }
+
+    /// Text from a small alphabet full of the characters that matter here: markdown
+    /// syntax, whitespace of several kinds, case pairs and characters whose lower case is
+    /// longer or different in length.
+    fn tricky_text() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::collection::vec(
+            proptest::sample::select(vec![
+                'a', 'A', 'k', 'K', 'i', 'I', 's', 'S', 'ß', 'ς', 'Σ', 'σ', '\u{130}', '\u{212A}',
+                '\u{307}', '状', '态', '*', '_', '[', ']', '(', ')', '!', ' ', '\n', '\u{3000}',
+            ]),
+            0..40,
+        )
+        .prop_map(|chars| chars.into_iter().collect())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn agrees_with_the_plain_definitions(text in tricky_text(), needle in tricky_text()) {
+            proptest::prop_assert_eq!(plain_text(&text), plain_text_oracle(&text));
+            let needle: String = needle.chars().take(3).collect();
+            proptest::prop_assert_eq!(
+                find_case_insensitive(&text, &needle),
+                find_oracle(&text, &needle)
+            );
+        }
+    }
+
+    /// The excerpt as the whole body's plain text gives it.
+    fn excerpt_oracle(title: &str, body: &str, terms: &[&String]) -> String {
+        let text = plain_text_oracle(body);
+        let found = terms
+            .iter()
+            .filter_map(|term| find_oracle(&text, term))
+            .min();
+        let Some(start) = found else {
+            let lead: String = text.chars().take(EXCERPT_CONTEXT * 2).collect();
+            let lead = crate::text::sanitize_line(&lead);
+            return if lead.is_empty() {
+                crate::text::sanitize_line(title)
+            } else {
+                lead
+            };
+        };
+        let before: Vec<char> = text[..start].chars().rev().take(EXCERPT_CONTEXT).collect();
+        let after: String = text[start..].chars().take(EXCERPT_CONTEXT * 2).collect();
+        let mut snippet = String::new();
+        if before.len() == EXCERPT_CONTEXT {
+            snippet.push('…');
+        }
+        snippet.extend(before.iter().rev());
+        snippet.push_str(&after);
+        if text[start..].chars().count() > EXCERPT_CONTEXT * 2 {
+            snippet.push('…');
+        }
+        crate::text::sanitize_line(&snippet)
+    }
+
+    #[test]
+    fn excerpts_of_long_bodies_are_those_of_the_whole_plain_text() {
+        let filler = "正文 **text** [link](https://example.com/x) ".repeat(200);
+        let bodies = [
+            format!("early match 状态 {filler}"),
+            format!("{filler} late match 状态 and the end"),
+            format!("{filler}状态"),
+            format!("{}状态{}", "字".repeat(4094), filler),
+            format!("{filler} no match at all"),
+            format!("[{}](状态 hidden in a link target) 状态", "x".repeat(4090)),
+            format!("{}graceful {filler}", "a ".repeat(2047)),
+            format!("{}grace**ful** {filler}", "a ".repeat(2046)),
+            format!("{}状态{filler}", "a".repeat(4095)),
+            "short 状态".to_string(),
+            String::new(),
+        ];
+        let terms = [
+            "状态".to_string(),
+            "不在".to_string(),
+            "end".to_string(),
+            "GRACEFUL".to_string(),
+        ];
+        let long_term = "x".repeat(100);
+        for body in &bodies {
+            for chosen in [
+                &terms[..1],
+                &terms[1..2],
+                &terms[3..],
+                &terms[..],
+                std::slice::from_ref(&long_term),
+            ] {
+                let chosen: Vec<&String> = chosen.iter().collect();
+                assert_eq!(
+                    excerpt("标题", body, &chosen),
+                    excerpt_oracle("标题", body, &chosen),
+                    "{chosen:?} in a body of {} bytes",
+                    body.len()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn uncased_blocks_lower_to_themselves() {
+        for c in ('\u{2E80}'..='\u{A63F}').chain('\u{AC00}'..='\u{D7FF}') {
+            assert!(is_uncased(c));
+            assert_eq!(c.to_lowercase().collect::<Vec<_>>(), [c], "{c:?}");
+        }
+    }
+
+    #[test]
+    fn the_break_table_holds_the_first_byte_of_every_break() {
+        for c in (0..=char::MAX as u32).filter_map(char::from_u32) {
+            let breaks = matches!(c, '*' | '_' | '#' | '`' | '>' | '[' | ']' | '|' | '!')
+                || c.is_whitespace();
+            let mut utf8 = [0; 4];
+            let first_byte = c.encode_utf8(&mut utf8).as_bytes()[0];
+            assert!(!breaks || MAY_BREAK[usize::from(first_byte)], "{c:?}");
+        }
+    }
+
+    #[test]
+    fn nothing_else_lowers_to_an_uncased_character() {
+        for c in (0..=char::MAX as u32).filter_map(char::from_u32) {
+            if let Some(lower) = c.to_lowercase().next().filter(|&l| is_uncased(l)) {
+                assert_eq!(lower, c, "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn only_two_characters_beyond_ascii_lower_to_an_ascii_letter() {
+        let lowering_to_ascii: Vec<char> = (0..=char::MAX as u32)
+            .filter_map(char::from_u32)
+            .filter(|c| !c.is_ascii() && c.to_lowercase().next().is_some_and(|l| l.is_ascii()))
+            .collect();
+        assert_eq!(lowering_to_ascii, ['\u{130}', '\u{212A}']);
+    }
 }

@@ -1,3 +1,4 @@
+use super::query::RELEVANCE_LIMIT;
 use super::*;
 use crate::loader::FileStamp;
 use crate::post::{LoadedPost, PostDate, PostMeta, SourceId};
@@ -259,6 +260,13 @@ fn a_failed_batch_changes_nothing() {
     );
     assert!(result.is_err());
     assert_eq!(library.post_count().unwrap(), 5);
+    // The same for a batch large enough to derive index data on a second thread: the
+    // writer stops at the first post, and the thread with it.
+    let many = (0..100)
+        .map(|n| post(&format!("x{n}.md"), "X", None, &[], "状态"))
+        .collect();
+    assert!(library.apply(source + 100, upserts(many)).is_err());
+    assert_eq!(library.post_count().unwrap(), 5);
 }
 
 #[test]
@@ -295,4 +303,208 @@ fn refuses_a_library_from_a_newer_version() {
         Library::open(dir.path()),
         Err(LibraryError::TooNew { found: 999, .. })
     ));
+}
+
+#[test]
+fn post_tags_list_metadata_tags_first_then_topics() {
+    // "MOSN" is in the built-in topic vocabulary; the front matter gives two tags.
+    let (library, _) = library_with(vec![post(
+        "a.md",
+        "MOSN 发布",
+        Some("2020-05-08"),
+        &["Zeta", "Alpha"],
+        "MOSN 支持 Istio。",
+    )]);
+    let tags = &library.list(&Filter::default()).unwrap()[0].tags;
+    assert_eq!(&tags[..2], ["Alpha", "Zeta"], "{tags:?}");
+    assert!(tags[2..].iter().any(|tag| tag == "MOSN"), "{tags:?}");
+}
+
+/// Titles of the posts a search finds, in its order.
+fn search_titles(library: &Library, query: &str) -> Vec<String> {
+    library
+        .search(query, None)
+        .unwrap()
+        .into_iter()
+        .map(|hit| hit.post.title)
+        .collect()
+}
+
+#[test]
+fn search_ranks_title_matches_first_then_by_relevance() {
+    let (library, _) = library_with(vec![
+        post(
+            "old.md",
+            "Kernel notes",
+            Some("2015-01-01"),
+            &[],
+            "Nothing else.",
+        ),
+        post(
+            "new.md",
+            "Newest",
+            Some("2024-01-01"),
+            &[],
+            &format!("{} kernel once.", "Filler text. ".repeat(40)),
+        ),
+        post(
+            "dense.md",
+            "Dense",
+            Some("2018-01-01"),
+            &[],
+            "kernel kernel kernel",
+        ),
+    ]);
+    assert_eq!(
+        search_titles(&library, "kernel"),
+        ["Kernel notes", "Dense", "Newest"]
+    );
+}
+
+#[test]
+fn a_word_in_very_many_posts_ranks_its_body_matches_newest_first() {
+    let day = |n: u64| {
+        (chrono::NaiveDate::from_ymd_opt(2015, 1, 1).unwrap() + chrono::Days::new(n)).to_string()
+    };
+    // Older posts mention the word more often (bm25 would put them first).
+    let mut posts: Vec<LoadedPost> = (0..=RELEVANCE_LIMIT as u64)
+        .map(|n| {
+            let repeats = if n < 10 { 5 } else { 1 };
+            post(
+                &format!("p{n}.md"),
+                &format!("Post {n}"),
+                Some(&day(n)),
+                &[],
+                &"common word. ".repeat(repeats),
+            )
+        })
+        .collect();
+    posts.push(post(
+        "title.md",
+        "A common title",
+        Some("2010-01-01"),
+        &[],
+        "Nothing.",
+    ));
+    let (library, _) = library_with(posts);
+    let newest = RELEVANCE_LIMIT;
+    let expected = [
+        "A common title".to_string(),
+        format!("Post {newest}"),
+        format!("Post {}", newest - 1),
+    ];
+    let hits = library.search("common", Some(3)).unwrap();
+    let found: Vec<&str> = hits.iter().map(|hit| hit.post.title.as_str()).collect();
+    assert_eq!(found, expected);
+    assert!(hits[1].excerpt.contains("common"), "{}", hits[1].excerpt);
+    // Every match is found, as the list filter finds them.
+    let listed = library
+        .list(&Filter {
+            search: Some("common".into()),
+            ..Filter::default()
+        })
+        .unwrap();
+    assert_eq!(library.search("common", None).unwrap().len(), listed.len());
+    assert_eq!(listed.len(), RELEVANCE_LIMIT + 2);
+}
+
+#[test]
+fn changes_that_stop_with_a_panic_write_nothing() {
+    let (mut library, source) = library_with(sample());
+    let changes = (0..20).map(|n| {
+        assert!(n < 10, "the producer of changes fails half-way");
+        Change::Upsert(Upsert {
+            post: post(&format!("x{n}.md"), "X", None, &[], "状态"),
+            stamp: None,
+        })
+    });
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        library.apply_changes(source, changes, &[])
+    }));
+    assert!(result.is_err(), "the panic reaches the caller");
+    assert_eq!(library.post_count().unwrap(), 5);
+}
+
+#[test]
+fn streamed_changes_add_restamp_and_remove() {
+    let (mut library, source) = library_with(sample());
+    let stamp = FileStamp {
+        mtime_ns: 7,
+        size: 9,
+    };
+    let changes = (0..20)
+        .map(|n| {
+            Change::Upsert(Upsert {
+                post: post(&format!("new-{n}.md"), "新", None, &[], "状态"),
+                stamp: None,
+            })
+        })
+        .chain([Change::Restamp("a.md".into(), stamp)]);
+    let report = library
+        .apply_changes(source, changes, &["b.md".to_string()])
+        .unwrap();
+    assert_eq!(
+        report,
+        ImportReport {
+            added: 20,
+            updated: 0,
+            removed: 1,
+            unchanged: 1
+        }
+    );
+    assert_eq!(
+        library.stored_files(source).unwrap()["a.md"].stamp,
+        Some(stamp)
+    );
+    assert_eq!(library.search("状态", None).unwrap().len(), 21);
+}
+
+#[test]
+fn small_and_large_filters_list_the_same_newest_first() {
+    let day = |n: u64| {
+        (chrono::NaiveDate::from_ymd_opt(2016, 1, 1).unwrap() + chrono::Days::new(n)).to_string()
+    };
+    let count = 2 * super::query::SMALL_FILTER as u64;
+    let posts = (0..count)
+        .map(|n| {
+            let tags: &[&str] = if n % 40 == 0 {
+                &["Common", "Rare"]
+            } else {
+                &["Common"]
+            };
+            post(
+                &format!("p{n}.md"),
+                &format!("Post {n}"),
+                Some(&day(n)),
+                tags,
+                "状态",
+            )
+        })
+        .collect();
+    let (library, _) = library_with(posts);
+    let page = |tags: &[&str], search: Option<&str>| {
+        let filter = Filter {
+            tags: tags.iter().map(|tag| tag.to_string()).collect(),
+            search: search.map(str::to_string),
+            limit: Some(3),
+            ..Filter::default()
+        };
+        titles(&library.list(&filter).unwrap())
+            .into_iter()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let newest = |step: u64| -> Vec<String> {
+        (0..count)
+            .rev()
+            .filter(|n| n % step == 0)
+            .take(3)
+            .map(|n| format!("Post {n}"))
+            .collect()
+    };
+    // Walking the index (large filters) and SQLite's lookups (a small one) agree.
+    assert_eq!(page(&["common"], None), newest(1));
+    assert_eq!(page(&["rare"], None), newest(40));
+    assert_eq!(page(&["common", "rare"], Some("状态")), newest(40));
+    assert_eq!(page(&[], Some("状态")), newest(1));
 }
