@@ -14,6 +14,8 @@ pub struct ListQuery {
     /// Words in the title or the text.
     pub search: Option<String>,
     pub unread_only: bool,
+    /// At most this many (the newest).
+    pub limit: Option<usize>,
 }
 
 /// A post with its text, as the reader opens it.
@@ -111,6 +113,7 @@ impl Store for MemoryStore {
             .map(|p| p.summary.clone())
             .collect();
         found.sort_by(|a, b| b.date.cmp(&a.date));
+        found.truncate(query.limit.unwrap_or(usize::MAX));
         Ok(found)
     }
 
@@ -173,6 +176,7 @@ impl Store for crate::library::Library {
             tags: query.tags.clone(),
             search: query.search.clone(),
             unread_only: query.unread_only,
+            limit: query.limit,
             ..Default::default()
         };
         Ok(crate::library::Library::list(self, &filter)?)

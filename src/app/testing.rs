@@ -79,6 +79,22 @@ pub fn sample_posts() -> Vec<PostText> {
     ]
 }
 
+/// `count` short posts, numbered from 1, each a day newer than the one before.
+pub fn numbered_posts(count: usize) -> Vec<PostText> {
+    (0..count)
+        .map(|i| {
+            let date = format!(
+                "{:04}-{:02}-{:02}",
+                2000 + i / 300,
+                1 + (i / 25) % 12,
+                1 + i % 25
+            );
+            let id = i as i64 + 1;
+            post(id, &date, &format!("Issue {id}"), &["SOFA Weekly"], "text")
+        })
+        .collect()
+}
+
 pub const TOPICS: &[&str] = &["MOSN", "Seata", "SOFARegistry", "Layotto"];
 
 impl Harness {

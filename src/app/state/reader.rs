@@ -7,9 +7,13 @@ use super::*;
 impl App {
     pub(super) fn reload_list(&mut self) -> Vec<Effect> {
         self.list_ticket = self.ticket();
+        self.awaiting_first_page = true;
         vec![Effect::LoadList {
             ticket: self.list_ticket,
-            query: self.query(),
+            query: ListQuery {
+                limit: Some(FIRST_PAGE),
+                ..self.query()
+            },
         }]
     }
 

@@ -49,9 +49,23 @@ impl App {
                 if ticket != self.list_ticket {
                     return Vec::new();
                 }
+                let first_page = std::mem::take(&mut self.awaiting_first_page);
                 match result {
-                    Ok(posts) => self.set_posts(posts),
-                    Err(e) => self.error(format!("could not list the posts: {e}")),
+                    Ok(posts) => {
+                        // A full first page: the whole list follows, under the same ticket.
+                        self.more_posts = first_page && posts.len() >= FIRST_PAGE;
+                        self.set_posts(posts);
+                        if self.more_posts {
+                            return vec![Effect::LoadList {
+                                ticket,
+                                query: self.query(),
+                            }];
+                        }
+                    }
+                    Err(e) => {
+                        self.more_posts = false;
+                        self.error(format!("could not list the posts: {e}"));
+                    }
                 }
                 Vec::new()
             }
@@ -136,9 +150,12 @@ impl App {
             .or_else(|| self.selected_post().map(|p| p.id));
         self.posts = posts;
         self.posts_loaded = true;
-        self.post_cursor = keep
-            .and_then(|id| self.posts.iter().position(|p| p.id == id))
-            .unwrap_or(0);
+        let found = keep.and_then(|id| self.posts.iter().position(|p| p.id == id));
+        if found.is_none() && self.more_posts {
+            // The post to select may be further down the list than its first page.
+            self.select_on_load = keep;
+        }
+        self.post_cursor = found.unwrap_or(0);
         self.keep_lists_in_view();
     }
 

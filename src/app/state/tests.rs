@@ -5,8 +5,8 @@ use std::time::Duration;
 use ratatui::crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
 use super::*;
-use crate::app::store::Store;
-use crate::app::testing::{Harness, press, titles};
+use crate::app::store::{MemoryStore, Store};
+use crate::app::testing::{Harness, TOPICS, numbered_posts, press, titles};
 
 fn ids(app: &App) -> Vec<PostId> {
     app.posts.iter().map(|p| p.id).collect()
@@ -492,4 +492,64 @@ fn keys_typed_before_the_saved_session_arrives_are_not_undone_by_it() {
     next.run(effects);
     assert!(next.app.filter_tags().is_empty());
     assert_eq!(ids(&next.app).len(), 5);
+}
+
+/// Starts an app on `store` and runs what it asks for, noting after each list reply how
+/// many posts it shows and what its title bar counts.
+fn start_noting_lists(store: &MemoryStore) -> (App, Vec<(usize, String)>) {
+    let mut app = App::new("/home/reader/library", ThemeKind::Dark, 100);
+    let style = crate::app::worker::PageStyle {
+        theme: app.theme.render_theme(),
+        day_format: app.day_format.clone(),
+    };
+    let mut queue: std::collections::VecDeque<Effect> = app.resize(100, 30).into();
+    queue.extend(app.start());
+    let mut lists = Vec::new();
+    while let Some(effect) = queue.pop_front() {
+        if let Some(reply) = crate::app::worker::run(store, &style, effect) {
+            let is_list = matches!(reply, WorkerMsg::List { .. });
+            queue.extend(app.on_worker(reply));
+            if is_list {
+                lists.push((app.posts.len(), app.post_count()));
+            }
+        }
+    }
+    (app, lists)
+}
+
+#[test]
+fn a_long_list_shows_its_first_page_at_once_and_the_rest_after() {
+    let store = MemoryStore::new(numbered_posts(FIRST_PAGE * 2 + 50), TOPICS);
+    let (app, lists) = start_noting_lists(&store);
+    assert_eq!(
+        lists,
+        [
+            (FIRST_PAGE, format!("{FIRST_PAGE}+")),
+            (FIRST_PAGE * 2 + 50, format!("{}", FIRST_PAGE * 2 + 50))
+        ]
+    );
+    assert!(!app.more_posts);
+    assert_eq!(app.posts[0].title, format!("Issue {}", FIRST_PAGE * 2 + 50));
+
+    // A list no longer than its first page comes in one reply.
+    let store = MemoryStore::new(numbered_posts(FIRST_PAGE - 1), TOPICS);
+    let (_, lists) = start_noting_lists(&store);
+    assert_eq!(lists, [(FIRST_PAGE - 1, format!("{}", FIRST_PAGE - 1))]);
+}
+
+#[test]
+fn the_post_selected_last_time_is_selected_again_when_it_is_past_the_first_page() {
+    let store = MemoryStore::new(numbered_posts(FIRST_PAGE * 2), TOPICS);
+    let session = crate::app::store::Session {
+        last_post: Some(7),
+        ..Default::default()
+    };
+    store
+        .set_setting(
+            crate::app::store::SESSION_KEY,
+            &serde_json::to_string(&session).unwrap(),
+        )
+        .unwrap();
+    let (app, _) = start_noting_lists(&store);
+    assert_eq!(app.selected_post().map(|p| p.id), Some(7));
 }

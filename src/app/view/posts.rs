@@ -18,7 +18,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
     let position = if app.posts.is_empty() {
         String::new()
     } else {
-        format!(" {}/{} ", app.post_cursor + 1, app.posts.len())
+        format!(" {}/{} ", app.post_cursor + 1, app.post_count())
     };
     let block =
         pane_block(" Posts ", has_focus, styles).title_bottom(Line::from(position).right_aligned());

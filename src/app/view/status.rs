@@ -32,8 +32,8 @@ pub fn draw_title(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
     }
     let count = if app.posts_loaded {
         match app.posts.len() {
-            1 => "1 post".to_string(),
-            n => format!("{n} posts"),
+            1 if !app.more_posts => "1 post".to_string(),
+            _ => format!("{} posts", app.post_count()),
         }
     } else {
         "loading…".to_string()
@@ -50,7 +50,7 @@ pub fn draw_title(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
 pub fn draw_status(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
     let width = area.width as usize;
     let line = if let Some(input) = &app.search_input {
-        let count = format!("  {} found · Enter keep · Esc cancel", app.posts.len());
+        let count = format!("  {} found · Enter keep · Esc cancel", app.post_count());
         Line::from(vec![
             Span::styled("/", styles.key_hint),
             Span::raw(sanitize_line(&input.text)),
