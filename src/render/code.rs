@@ -63,11 +63,7 @@ pub fn render_block(
                 let mark = if i == 0 { "│ " } else { "↪ " };
                 spans.push(Span::styled(mark, gutter));
             }
-            spans.extend(
-                line.spans(wrapped.range)
-                    .into_iter()
-                    .map(|piece| piece.span),
-            );
+            spans.extend(line.spans(wrapped.range).map(|piece| piece.span));
             out.push((spans, offset));
         }
     }

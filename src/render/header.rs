@@ -42,11 +42,7 @@ fn push_wrapped(lines: &mut Vec<Line<'static>>, text: &StyledText, width: usize)
         return;
     }
     for wrapped in text.wrap(width) {
-        let spans: Vec<Span<'static>> = text
-            .spans(wrapped.range)
-            .into_iter()
-            .map(|s| s.span)
-            .collect();
+        let spans: Vec<Span<'static>> = text.spans(wrapped.range).map(|s| s.span).collect();
         let mut line = Line::from(spans);
         // A wide character alone on a line of width 1 is wider than the line: the same
         // guard as the text's keeps the promise.

@@ -212,7 +212,7 @@ fn grid(table: &TableData, widths: &[usize], theme: &Theme) -> Lines {
                 }
                 if let Some(wrapped_line) = wrapped_line {
                     let header = row == 0;
-                    spans.extend(cell.spans(wrapped_line.range).into_iter().map(|mut piece| {
+                    spans.extend(cell.spans(wrapped_line.range).map(|mut piece| {
                         if header {
                             piece.span.style = piece.span.style.patch(theme.table_header);
                         }
@@ -252,7 +252,7 @@ fn stacked(table: &TableData, width: usize, theme: &Theme) -> Lines {
         for column in 0..columns {
             let header = table.cell(0, column).unwrap_or(&empty);
             for line in header.wrap(width) {
-                let spans = header.spans(line.range).into_iter().map(|mut piece| {
+                let spans = header.spans(line.range).map(|mut piece| {
                     piece.span.style = piece.span.style.patch(theme.table_header);
                     piece
                 });

@@ -137,7 +137,6 @@ fn styled_spans_keep_their_style_across_a_break() {
         .into_iter()
         .map(|line| {
             text.spans(line.range)
-                .into_iter()
                 .map(|s| (s.span.content.into_owned(), s.span.style))
                 .collect()
         })
