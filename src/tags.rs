@@ -17,6 +17,8 @@
 //!   post opens with the same paragraph about "金融级云原生架构", which is not a post about
 //!   cloud native.
 
+use std::sync::OnceLock;
+
 use aho_corasick::AhoCorasick;
 
 /// The key two tags are compared by: trimmed, inner whitespace collapsed to one space,
@@ -96,10 +98,12 @@ pub struct Topics {
 }
 
 /// Every spelling and ignore phrase of every topic in one Aho-Corasick automaton, so a post is
-/// scanned once whatever the size of the vocabulary.
+/// scanned once whatever the size of the vocabulary. The automaton is compiled when a post is
+/// first scanned: most commands only compare the vocabulary's fingerprint, and compiling the
+/// built-in one takes longer (about 2 ms) than a whole `list`.
 #[derive(Debug, Clone)]
 struct Matcher {
-    automaton: Option<AhoCorasick>,
+    automaton: OnceLock<Option<AhoCorasick>>,
     patterns: Vec<Pattern>,
 }
 
@@ -129,7 +133,7 @@ impl Topics {
     /// The vocabulary shipped with sofa-weekly (`assets/topics.toml`).
     pub fn builtin() -> Topics {
         // Parsed and compiled once per process; a clone shares nothing mutable.
-        static BUILTIN: std::sync::OnceLock<Topics> = std::sync::OnceLock::new();
+        static BUILTIN: OnceLock<Topics> = OnceLock::new();
         BUILTIN
             .get_or_init(|| {
                 Topics::from_toml(include_str!("../assets/topics.toml"))
@@ -203,7 +207,7 @@ impl Topics {
     /// read by [`Topics::from_toml`] is ordered by name; topics added by [`Topics::extend`]
     /// come after).
     pub fn detect(&self, title: &str, body: &str) -> Vec<String> {
-        let Some(automaton) = &self.matcher.automaton else {
+        let Some(automaton) = self.matcher.automaton() else {
             return Vec::new();
         };
         let mut mentioned = vec![false; self.topics.len()];
@@ -345,7 +349,6 @@ fn merge_unique(into: &mut Vec<String>, from: Vec<String>) {
 
 impl Matcher {
     fn new(topics: &[Topic]) -> Matcher {
-        let mut texts: Vec<&str> = Vec::new();
         let mut patterns = Vec::new();
         for (index, topic) in topics.iter().enumerate() {
             let roles = [
@@ -355,7 +358,6 @@ impl Matcher {
             ];
             for (role, list) in roles {
                 for text in list {
-                    texts.push(text);
                     patterns.push(Pattern {
                         text: text.clone(),
                         topic: index,
@@ -366,16 +368,25 @@ impl Matcher {
                 }
             }
         }
-        let automaton = (!texts.is_empty()).then(|| {
-            AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .build(&texts)
-                .expect("a few thousand short patterns fit the automaton's limits")
-        });
         Matcher {
-            automaton,
+            automaton: OnceLock::new(),
             patterns,
         }
+    }
+
+    /// The automaton over every pattern; `None` for an empty vocabulary.
+    fn automaton(&self) -> Option<&AhoCorasick> {
+        self.automaton
+            .get_or_init(|| {
+                let texts: Vec<&str> = self.patterns.iter().map(|p| p.text.as_str()).collect();
+                (!texts.is_empty()).then(|| {
+                    AhoCorasick::builder()
+                        .ascii_case_insensitive(true)
+                        .build(&texts)
+                        .expect("a few thousand short patterns fit the automaton's limits")
+                })
+            })
+            .as_ref()
     }
 
     /// Sets `mentioned[topic]` for every topic with a counting mention in `text`.
