@@ -68,11 +68,11 @@ pub fn import_path(library: &mut Library, path: &Path) -> Result<ImportOutcome, 
 pub fn sync_walk(
     library: &mut Library,
     source: SourceId,
-    walk: loader::Walk,
+    mut walk: loader::Walk,
 ) -> Result<ImportOutcome, ImportError> {
     let stored = library.stored_files(source)?;
     let mut outcome = ImportOutcome {
-        skipped: walk.skipped,
+        skipped: std::mem::take(&mut walk.skipped),
         ..ImportOutcome::default()
     };
     let mut seen = HashSet::with_capacity(walk.files.len());
@@ -89,7 +89,7 @@ pub fn sync_walk(
     }
     let removals: Vec<String> = stored
         .keys()
-        .filter(|rel_path| !seen.contains(rel_path.as_str()))
+        .filter(|rel_path| !seen.contains(rel_path.as_str()) && !walk.keeps(rel_path))
         .cloned()
         .collect();
     let (skipped, warnings) = (&mut outcome.skipped, &mut outcome.warnings);
@@ -213,6 +213,41 @@ mod tests {
 
     /// Enough files for reading on several threads and deriving index data on a second one.
     const FILES: usize = 40;
+
+    #[test]
+    fn a_file_that_grew_too_large_keeps_its_post() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.md");
+        std::fs::write(&path, "# 状态机\n\n第一版。\n").unwrap();
+        std::fs::write(dir.path().join("gone.md"), "# Gone\n").unwrap();
+        let mut library = Library::open_in_memory().unwrap();
+        assert_eq!(
+            import_path(&mut library, dir.path()).unwrap().report.added,
+            2
+        );
+
+        // Eleven MiB of text: skipped with a warning, but not taken for a deleted file.
+        std::fs::write(&path, "状态机。".repeat(11 * 1024 * 1024 / 12)).unwrap();
+        std::fs::remove_file(dir.path().join("gone.md")).unwrap();
+        let outcome = import_path(&mut library, dir.path()).unwrap();
+        assert_eq!(
+            outcome.report.removed, 1,
+            "only the deleted file's post goes"
+        );
+        assert_eq!(outcome.skipped.len(), 1);
+        assert!(
+            outcome.skipped[0].reason.contains("limit"),
+            "{:?}",
+            outcome.skipped
+        );
+        let titles: Vec<String> = library
+            .list(&Filter::default())
+            .unwrap()
+            .into_iter()
+            .map(|post| post.title)
+            .collect();
+        assert_eq!(titles, ["状态机"]);
+    }
 
     #[test]
     fn a_large_folder_is_read_in_order_and_every_post_indexed() {

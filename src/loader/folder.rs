@@ -64,6 +64,19 @@ pub struct Walk {
     pub files: Vec<FoundFile>,
     /// Files too large to read, folders that could not be read, links leading out of the root.
     pub skipped: Vec<LoadWarning>,
+    /// What is there but was skipped: files (a relative path) and folders (a relative path
+    /// ending in `/`). A library keeps the posts it has from them, since a file that grew
+    /// too large or a folder that cannot be read now is not a file that was deleted.
+    pub kept: Vec<String>,
+}
+
+impl Walk {
+    /// Whether the post of `rel_path` must stay although no file of the walk has it.
+    pub fn keeps(&self, rel_path: &str) -> bool {
+        self.kept.iter().any(|kept| {
+            kept == rel_path || (kept.ends_with('/') && rel_path.starts_with(kept.as_str()))
+        })
+    }
 }
 
 /// A folder (recursively; `*.md` / `*.markdown` in any letter case; hidden files and folders
@@ -103,6 +116,7 @@ pub fn walk(path: &Path) -> Result<Walk, LoaderError> {
         root: absolute.clone(),
         files: Vec::new(),
         skipped: Vec::new(),
+        kept: Vec::new(),
     };
     let mut pending = vec![(absolute, String::new(), Ok(entries))];
     while let Some((dir, prefix, entries)) = pending.pop() {
@@ -111,6 +125,7 @@ pub fn walk(path: &Path) -> Result<Walk, LoaderError> {
             Err(error) => {
                 walk.skipped
                     .push(warning(&dir, format!("cannot read folder: {error}")));
+                walk.kept.push(prefix);
                 continue;
             }
         };
@@ -120,6 +135,7 @@ pub fn walk(path: &Path) -> Result<Walk, LoaderError> {
                 Err(error) => {
                     walk.skipped
                         .push(warning(&dir, format!("cannot list folder: {error}")));
+                    walk.kept.push(prefix.clone());
                 }
             }
         }
@@ -143,6 +159,7 @@ fn visit(walk: &mut Walk, pending: &mut Vec<PendingFolder>, prefix: &str, entry:
             &path,
             "cannot tell what kind of file this is".into(),
         ));
+        walk.kept.push(rel_path);
         return;
     };
     if file_type.is_dir() {
@@ -176,6 +193,7 @@ fn visit(walk: &mut Walk, pending: &mut Vec<PendingFolder>, prefix: &str, entry:
             Err(error) => {
                 walk.skipped
                     .push(warning(&path, format!("cannot read: {error}")));
+                walk.kept.push(rel_path);
                 return;
             }
         }
@@ -196,6 +214,7 @@ fn walk_single_file(absolute: PathBuf, metadata: &fs::Metadata) -> Walk {
         root,
         files: Vec::new(),
         skipped: Vec::new(),
+        kept: Vec::new(),
     };
     add_file(&mut walk, rel_path, absolute, metadata);
     walk
@@ -205,6 +224,7 @@ fn add_file(walk: &mut Walk, rel_path: String, abs_path: PathBuf, metadata: &fs:
     let stamp = FileStamp::from_metadata(metadata);
     if stamp.size > MAX_FILE_SIZE {
         walk.skipped.push(too_large(&abs_path, stamp.size));
+        walk.kept.push(rel_path);
         return;
     }
     // The path is stored and printed (JSON output, the reader): like GitHub tree paths, one
@@ -283,6 +303,21 @@ fn warning(path: &Path, reason: String) -> LoadWarning {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_walk_keeps_the_files_and_folders_it_had_to_skip() {
+        let walk = Walk {
+            root: PathBuf::from("/archive"),
+            files: Vec::new(),
+            skipped: Vec::new(),
+            kept: vec!["2021/big.md".into(), "locked/".into()],
+        };
+        assert!(walk.keeps("2021/big.md"));
+        assert!(walk.keeps("locked/2020/index.md"));
+        assert!(!walk.keeps("2021/big.md.old"));
+        assert!(!walk.keeps("locked.md"));
+        assert!(!walk.keeps("2021/other.md"));
+    }
     use crate::loader::LoaderError;
 
     fn fixtures() -> PathBuf {
