@@ -631,6 +631,12 @@ fn excerpt(title: &str, body: &str, terms: &[&String]) -> String {
         }
         part_end = part_end.saturating_mul(4);
     }
+    snippet(&text, found, title)
+}
+
+/// The excerpt of `text` around byte `found` (a term's first match): some context before
+/// it, more after; without a match, the text's start, or the title for an empty text.
+fn snippet(text: &str, found: Option<usize>, title: &str) -> String {
     let Some(start) = found else {
         let lead: String = text.chars().take(EXCERPT_CONTEXT * 2).collect();
         let lead = crate::text::sanitize_line(&lead);
@@ -882,27 +888,7 @@ mod tests {
             .iter()
             .filter_map(|term| find_oracle(&text, term))
             .min();
-        let Some(start) = found else {
-            let lead: String = text.chars().take(EXCERPT_CONTEXT * 2).collect();
-            let lead = crate::text::sanitize_line(&lead);
-            return if lead.is_empty() {
-                crate::text::sanitize_line(title)
-            } else {
-                lead
-            };
-        };
-        let before: Vec<char> = text[..start].chars().rev().take(EXCERPT_CONTEXT).collect();
-        let after: String = text[start..].chars().take(EXCERPT_CONTEXT * 2).collect();
-        let mut snippet = String::new();
-        if before.len() == EXCERPT_CONTEXT {
-            snippet.push('…');
-        }
-        snippet.extend(before.iter().rev());
-        snippet.push_str(&after);
-        if text[start..].chars().count() > EXCERPT_CONTEXT * 2 {
-            snippet.push('…');
-        }
-        crate::text::sanitize_line(&snippet)
+        snippet(&text, found, title)
     }
 
     #[test]
