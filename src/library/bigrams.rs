@@ -273,7 +273,9 @@ mod tests {
         library
             .conn
             .execute_batch(
-                "DROP INDEX posts_page;
+                "DROP TABLE post_pictures; DROP TABLE picture_scans; DROP TABLE pictures;
+                 ALTER TABLE posts DROP COLUMN cover;
+                 DROP INDEX posts_page;
                  CREATE INDEX posts_newest ON posts (date_ts DESC, natural_key DESC);
                  DROP TABLE posts_bigrams; DROP TABLE tag_names; DROP INDEX post_tags_by_spelling;
                  DROP TRIGGER posts_bigrams_delete; DROP TRIGGER tag_names_stale;

@@ -9,6 +9,7 @@
 mod bigrams;
 mod import;
 mod migrations;
+pub mod pictures;
 mod query;
 mod reading;
 mod sources;

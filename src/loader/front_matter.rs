@@ -22,6 +22,8 @@ pub struct Fields {
     pub tags: Vec<String>,
     pub draft: bool,
     pub aliases: Vec<String>,
+    /// The cover picture reference (`cover`), as written.
+    pub cover: Option<String>,
 }
 
 /// Something wrong in the front matter, at a 1-based line of the file when known.
@@ -364,7 +366,7 @@ enum ListSyntax {
 }
 
 /// Builds the fields from `(key, value)` pairs; keys are matched case-insensitively, unknown
-/// keys (`cover`, `authorlink`, …) are ignored. `block` is used to find a key's line for
+/// keys (`authorlink`, …) are ignored. `block` is used to find a key's line for
 /// problems.
 fn fields_from_entries(
     entries: impl Iterator<Item = (String, Value)>,
@@ -387,6 +389,7 @@ fn fields_from_entries(
             "categories" | "category" => categories.extend(list_of(value, syntax)),
             "aliases" => fields.aliases.extend(list_of(value, syntax)),
             "draft" => fields.draft = is_true(&value),
+            "cover" => fields.cover = text_of(value),
             "date" | "publishdate" | "pubdate" | "published" => {
                 let Some(text) = text_of(value) else { continue };
                 match parse_date(&text) {
@@ -482,6 +485,7 @@ mod tests {
         assert_eq!(fields.date.unwrap().day_string(), "2019-12-06");
         assert!(fields.draft);
         assert_eq!(fields.aliases, ["/old/"]);
+        assert_eq!(fields.cover.as_deref(), Some("https://example.com/c.png"));
         assert_eq!(front.body, "\n# Body\n");
     }
 

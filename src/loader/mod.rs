@@ -222,6 +222,10 @@ fn clean_meta(fields: front_matter::Fields, rel_path: &str) -> PostMeta {
             .filter(|alias| !alias.is_empty())
             .collect(),
         web_url: None,
+        cover: fields
+            .cover
+            .map(|cover| sanitize_line(&cover))
+            .filter(|c| !c.is_empty()),
     }
 }
 
