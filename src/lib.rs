@@ -9,6 +9,8 @@
 //!   [`post::LoadedPost`]s plus warnings. Never touches SQLite.
 //! - [`import`]: brings local folders into the library incrementally.
 //! - [`library`]: the SQLite store: sources, posts, tags, reading state, full-text search.
+//! - [`pictures`]: the pictures posts use, fetched at sync, checked, scaled and kept in the
+//!   library folder within a budget.
 //! - [`render`]: markdown to styled, CJK-aware wrapped lines. Pure: no IO, no library.
 //! - [`opml`]: reading and writing OPML subscription lists (pure).
 //! - [`cli`]: the command line, printing aligned text or JSON.
@@ -24,6 +26,7 @@ pub mod import;
 pub mod library;
 pub mod loader;
 pub mod opml;
+pub mod pictures;
 pub mod post;
 pub mod render;
 pub mod sample;
