@@ -3,6 +3,7 @@
 
 mod config;
 pub mod generate;
+mod images;
 mod print;
 mod show;
 pub mod sync;
@@ -170,6 +171,8 @@ pub enum Command {
     Source(sync::SourceCommand),
     /// Bring sources up to date: all, or those named.
     Sync(sync::SyncArgs),
+    /// List the picture cache (one entry per picture URL, then the totals), or prune it.
+    Images(images::ImagesArgs),
     /// Export the feed sources as OPML, or the reading state as JSON.
     Export(transfer::ExportArgs),
     /// Find and print the settings file.
@@ -287,6 +290,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 plain,
             },
         ),
+        Some(Command::Images(args)) => {
+            let library = session.open_library()?;
+            let options = crate::pictures::PictureOptions::default();
+            images::run_images(&library, &options, &args, &mut stdout())
+        }
         Some(Command::Sources { json }) => {
             let library = session.open_library()?;
             sync::run_sources(&library, session.config(), json, &mut stdout())

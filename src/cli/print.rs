@@ -21,7 +21,7 @@ fn output_width() -> usize {
     120
 }
 
-fn json(out: &mut dyn Write, value: &impl serde::Serialize) -> io::Result<()> {
+pub(super) fn json(out: &mut dyn Write, value: &impl serde::Serialize) -> io::Result<()> {
     let text = serde_json::to_string_pretty(value)?;
     writeln!(out, "{}", escape_for_terminal(&text))
 }

@@ -177,9 +177,9 @@ fn describe_non_picture(bytes: &[u8]) -> &'static str {
     }
 }
 
-fn reader(bytes: &[u8], format: PictureFormat) -> ImageReader<Cursor<&[u8]>> {
+fn reader(bytes: &[u8], format: PictureFormat, limits: Limits) -> ImageReader<Cursor<&[u8]>> {
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format.to_image());
-    reader.limits(limits());
+    reader.limits(limits);
     reader
 }
 
@@ -191,8 +191,11 @@ fn limits() -> Limits {
     limits
 }
 
+/// The size the header claims. Reading a header allocates nothing per pixel, so it runs
+/// without limits: the decoders would refuse a bomb here with a vague "exceeds limit",
+/// and [`check_dimensions`] says how large it claimed to be.
 fn dimensions(bytes: &[u8], format: PictureFormat) -> Result<(u32, u32), IntakeError> {
-    reader(bytes, format)
+    reader(bytes, format, Limits::no_limits())
         .into_dimensions()
         .map_err(|err| refusal(&err))
 }
@@ -210,7 +213,9 @@ fn check_dimensions(width: u32, height: u32) -> Result<(), IntakeError> {
 }
 
 fn decode(bytes: &[u8], format: PictureFormat) -> Result<DynamicImage, IntakeError> {
-    reader(bytes, format).decode().map_err(|err| refusal(&err))
+    reader(bytes, format, limits())
+        .decode()
+        .map_err(|err| refusal(&err))
 }
 
 fn refusal(err: &image::ImageError) -> IntakeError {

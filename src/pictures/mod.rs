@@ -60,8 +60,9 @@ pub struct PictureRecord {
     /// The absolute URL (`http`, `https`, or `file` for a picture beside a local post).
     pub url: String,
     pub status: PictureStatus,
-    /// The content's hash (sha-1 of the bytes as fetched), when stored.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The content's hash (sha-1 of the bytes as fetched), when stored. Not in the JSON:
+    /// `images` shows what a user can act on.
+    #[serde(skip)]
     pub hash: Option<String>,
     /// Size of the stored file (0 unless stored).
     pub bytes: u64,
