@@ -252,11 +252,32 @@ fn encode(picture: &DynamicImage, format: PictureFormat) -> Result<Prepared, Int
     })
 }
 
-/// Runs a decoder step, turning a panic into [`IntakeError::DecoderPanic`]. The panic
-/// message still reaches the panic hook; the app's hook leaves the terminal alone on
-/// threads other than the UI's.
+/// Runs a decoder step, turning a panic into [`IntakeError::DecoderPanic`].
+///
+/// A caught panic still runs the panic hook, and the reader's hook restores the terminal
+/// (leaving the full-screen view) before printing: a bad picture decoded on a background
+/// thread would break the screen. So the first decode wraps whatever hook is installed by
+/// then (the reader installs its own at start) with one that stays silent for panics inside
+/// this guard, on this thread, and passes every other panic on unchanged.
 fn guarded<T>(step: impl FnOnce() -> Result<T, IntakeError>) -> Result<T, IntakeError> {
-    catch_unwind(AssertUnwindSafe(step)).unwrap_or(Err(IntakeError::DecoderPanic))
+    static QUIET_HOOK: std::sync::Once = std::sync::Once::new();
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !DECODING.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    let was_decoding = DECODING.with(|flag| flag.replace(true));
+    let result = catch_unwind(AssertUnwindSafe(step)).unwrap_or(Err(IntakeError::DecoderPanic));
+    DECODING.with(|flag| flag.set(was_decoding));
+    result
+}
+
+thread_local! {
+    /// Inside [`guarded`] on this thread.
+    static DECODING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// A stored picture as RGBA pixels, for drawing: decoded with the same limits and panic
@@ -352,6 +373,13 @@ mod tests {
         let bytes = png(64, 64);
         let err = prepare(&bytes[..bytes.len() / 2]).unwrap_err();
         assert!(matches!(err, IntakeError::Corrupt(_)), "{err:?}");
+    }
+
+    #[test]
+    fn a_panic_inside_the_guard_becomes_a_refusal() {
+        let result: Result<(), IntakeError> = guarded(|| panic!("a decoder bug"));
+        assert_eq!(result, Err(IntakeError::DecoderPanic));
+        assert!(!DECODING.with(std::cell::Cell::get));
     }
 
     #[test]
