@@ -5,7 +5,7 @@
 //! - [`post`] and [`text`]: shared vocabulary (posts, metadata, tags) and text utilities
 //!   (control-character stripping, display width). No IO.
 //! - [`tags`]: tag normalisation and the topic vocabulary that tags posts by what they discuss.
-//! - [`loader`]: brings posts in from a folder (and, later, GitHub and feeds) as
+//! - [`loader`]: brings posts in from a folder, a GitHub repository or a feed as
 //!   [`post::LoadedPost`]s plus warnings. Never touches SQLite.
 //! - [`library`]: the SQLite store: sources, posts, tags, reading state, full-text search.
 //! - [`sync`]: brings sources (GitHub repositories, feeds, local folders) up to date in the

@@ -71,7 +71,7 @@ pub fn import_path(library: &mut Library, path: &Path) -> Result<ImportOutcome, 
 
 /// Imports what a walk found into an existing source. Used by `import` and by sync of local
 /// sources.
-pub fn sync_walk(
+fn sync_walk(
     library: &mut Library,
     source: SourceId,
     mut walk: loader::Walk,
