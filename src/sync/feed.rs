@@ -97,24 +97,12 @@ fn plan(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sync::plan::stored_hashes as stored;
 
     fn item(id: &str, hash: &str) -> LoadedPost {
         let mut post = crate::loader::parse_post(id, b"text").post;
         post.content_hash = hash.to_owned();
         post
-    }
-
-    fn stored(files: &[(&str, &str)]) -> HashMap<String, StoredFile> {
-        files
-            .iter()
-            .map(|(path, hash)| {
-                let file = StoredFile {
-                    content_hash: (*hash).to_owned(),
-                    stamp: None,
-                };
-                ((*path).to_owned(), file)
-            })
-            .collect()
     }
 
     #[test]

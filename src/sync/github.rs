@@ -237,6 +237,7 @@ fn plan(stored: &HashMap<String, StoredFile>, listing: &Listing) -> Plan<TreeFil
 mod tests {
     use super::*;
     use crate::loader::github::Tree;
+    use crate::sync::plan::stored_hashes as stored;
 
     fn file(rel_path: &str, sha: &str) -> TreeFile {
         TreeFile {
@@ -245,19 +246,6 @@ mod tests {
             sha: sha.to_owned(),
             size: 10,
         }
-    }
-
-    fn stored(files: &[(&str, &str)]) -> HashMap<String, StoredFile> {
-        files
-            .iter()
-            .map(|(path, hash)| {
-                let file = StoredFile {
-                    content_hash: (*hash).to_owned(),
-                    stamp: None,
-                };
-                ((*path).to_owned(), file)
-            })
-            .collect()
     }
 
     #[test]

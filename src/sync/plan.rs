@@ -53,3 +53,18 @@ pub(super) fn gone(
     gone.sort_unstable();
     gone
 }
+
+/// What a library stores for `(path, content hash)` pairs, for the plan tests.
+#[cfg(test)]
+pub(super) fn stored_hashes(files: &[(&str, &str)]) -> HashMap<String, StoredFile> {
+    files
+        .iter()
+        .map(|(path, hash)| {
+            let file = StoredFile {
+                content_hash: (*hash).to_owned(),
+                stamp: None,
+            };
+            ((*path).to_owned(), file)
+        })
+        .collect()
+}
