@@ -5,10 +5,11 @@
 //! - [`post`] and [`text`]: shared vocabulary (posts, metadata, tags) and text utilities
 //!   (control-character stripping, display width). No IO.
 //! - [`tags`]: tag normalisation and the topic vocabulary that tags posts by what they discuss.
-//! - [`loader`]: brings posts in from a folder (and, later, GitHub and feeds) as
+//! - [`loader`]: brings posts in from a folder, a GitHub repository or a feed as
 //!   [`post::LoadedPost`]s plus warnings. Never touches SQLite.
-//! - [`import`]: brings local folders into the library incrementally.
 //! - [`library`]: the SQLite store: sources, posts, tags, reading state, full-text search.
+//! - [`sync`]: brings sources (GitHub repositories, feeds, local folders) up to date in the
+//!   library: one plan step per kind of source, one run loop for the CLI and the app.
 //! - [`pictures`]: the pictures posts use, fetched at sync, checked, scaled and kept in the
 //!   library folder within a budget.
 //! - [`render`]: markdown to styled, CJK-aware wrapped lines. Pure: no IO, no library.
@@ -22,7 +23,6 @@
 pub mod app;
 pub mod cli;
 pub mod config;
-pub mod import;
 pub mod library;
 pub mod loader;
 pub mod opml;

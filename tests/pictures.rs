@@ -367,7 +367,7 @@ fn pictures_beside_a_local_post_are_taken_from_disk() {
     )
     .unwrap();
     let mut library = Library::open(&env.library_dir()).unwrap();
-    sofa_weekly::import::import_path(&mut library, &env.dir.path().join("posts")).unwrap();
+    sofa_weekly::sync::import_path(&mut library, &env.dir.path().join("posts")).unwrap();
     let source = library.sources().unwrap().remove(0);
     let fetcher = PictureFetcher::new(&http_options(), PictureOptions::default());
     let report = fetcher

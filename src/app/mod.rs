@@ -203,7 +203,7 @@ fn open_source(source: &AppSource, config: &Config) -> anyhow::Result<(Library, 
     };
     let sample = || -> anyhow::Result<Library> {
         let mut library = in_memory()?;
-        crate::import::import_sample(&mut library).context("cannot load the sample archive")?;
+        crate::sync::import_sample(&mut library).context("cannot load the sample archive")?;
         Ok(library)
     };
     match source {
@@ -218,7 +218,7 @@ fn open_source(source: &AppSource, config: &Config) -> anyhow::Result<(Library, 
         }
         AppSource::Path(path) => {
             let mut library = in_memory()?;
-            crate::import::import_path(&mut library, path)?;
+            crate::sync::import_path(&mut library, path)?;
             Ok((library, path.display().to_string(), false))
         }
         AppSource::Sample => Ok((sample()?, "sample archive".into(), false)),

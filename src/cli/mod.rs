@@ -18,7 +18,6 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::{ColorChoice, Config};
-use crate::import;
 use crate::library::{self, Filter, Library};
 
 /// `--version`: the crate version and, when built from a git checkout, the commit.
@@ -425,7 +424,7 @@ impl<'a> Session<'a> {
         );
         let mut sample = Library::open_in_memory()?;
         self.apply_topics(&mut sample)?;
-        import::import_sample(&mut sample).context("cannot load the sample archive")?;
+        crate::sync::import_sample(&mut sample).context("cannot load the sample archive")?;
         Ok(sample)
     }
 
@@ -433,7 +432,7 @@ impl<'a> Session<'a> {
     pub fn open_path(&self, path: &Path) -> anyhow::Result<Library> {
         let mut library = Library::open_in_memory()?;
         self.apply_topics(&mut library)?;
-        import::import_path(&mut library, path)?;
+        crate::sync::import_path(&mut library, path)?;
         Ok(library)
     }
 
@@ -456,7 +455,7 @@ fn run_import(session: &Session<'_>, paths: &[PathBuf]) -> anyhow::Result<ExitCo
             failed |= !transfer::import_opml(&library, path, &mut out)?;
             continue;
         }
-        match import::import_path(&mut library, path) {
+        match crate::sync::import_path(&mut library, path) {
             Ok(outcome) => print::import_outcome(&mut out, path, &outcome)?,
             Err(err) => {
                 out.flush()?;

@@ -22,11 +22,32 @@ use std::path::PathBuf;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-pub use folder::{FileStamp, FoundFile, MAX_FILE_SIZE, Walk, read_post, walk};
+pub use folder::{FileStamp, FoundFile, Walk, read_post, walk};
 
 use crate::post::{LoadWarning, LoadedPost, PostMeta};
 use crate::tags::tag_key;
 use crate::text::{sanitize_line, strip_controls};
+
+/// Files larger than this are not posts, wherever they are (a folder, a GitHub tree): no
+/// newsletter issue is 10 MiB of text, and reading one into the library would only slow
+/// everything down.
+pub const MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
+/// Whether a file is a post by its name (or `/`-separated path): `*.md` and `*.markdown`, in
+/// any letter case, with something before the dot.
+///
+/// ```
+/// use sofa_weekly::loader::is_markdown_name;
+/// assert!(is_markdown_name("blog/周报 1.MD") && is_markdown_name("a.markdown"));
+/// assert!(!is_markdown_name("notes.txt") && !is_markdown_name("blog/.md"));
+/// ```
+pub fn is_markdown_name(name: &str) -> bool {
+    let name = name.rsplit('/').next().unwrap_or(name);
+    name.rsplit_once('.').is_some_and(|(stem, extension)| {
+        !stem.is_empty()
+            && (extension.eq_ignore_ascii_case("md") || extension.eq_ignore_ascii_case("markdown"))
+    })
+}
 
 /// A post and what was wrong with its file (nothing, usually).
 #[derive(Debug, Clone, PartialEq)]
