@@ -9,17 +9,13 @@ mod common;
 mod test_server;
 
 use std::io::Cursor;
-use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use image::{ImageFormat, Rgba, RgbaImage};
-use sofa_weekly::library::{Library, SourceKind, SourceSpec};
-use sofa_weekly::loader::http::HttpOptions;
-use sofa_weekly::pictures::fetch::{PictureFetcher, PictureReport};
+use sofa_weekly::library::Library;
+use sofa_weekly::pictures::PictureStatus;
 use sofa_weekly::pictures::intake::load_rgba;
 use sofa_weekly::pictures::store::{PictureStore, apply_budget};
-use sofa_weekly::pictures::{PictureOptions, PictureStatus};
-use sofa_weekly::sync::{SyncOptions, sync_source};
 use test_server::{Reply, TestServer};
 
 /// A picture of `width`×`height` with a gradient, so that every format has real content.
@@ -105,42 +101,38 @@ fn img(url: &str) -> String {
     format!("<p><img src=\"{url}\" alt=\"pic\"></p>")
 }
 
-/// Timeouts short enough that the stalled server costs about a second.
-fn http_options() -> HttpOptions {
-    HttpOptions {
-        connect_timeout: Duration::from_millis(500),
-        read_timeout: Duration::from_millis(700),
-        total_timeout: Duration::from_secs(10),
-        retries: 1,
-        retry_delay: Duration::from_millis(10),
-        ..HttpOptions::default()
-    }
+/// The binary with pictures on and short timeouts (the stalled server costs about a second).
+fn cmd(env: &common::TestEnv) -> assert_cmd::Command {
+    let mut cmd = env.cmd();
+    cmd.env("SOFA_WEEKLY_PICTURES", "all")
+        .env("SOFA_WEEKLY_HTTP_TIMEOUT", "0.7")
+        .env("SOFA_WEEKLY_HTTP_RETRY_DELAY_MS", "10");
+    cmd
 }
 
-/// Syncs the feed at `feed_url` into the library in `dir`, pictures included.
-fn sync_feed(dir: &std::path::Path, feed_url: &str, options: PictureOptions) -> PictureReport {
-    let mut library = Library::open(dir).unwrap();
-    library
-        .ensure_source(&SourceSpec {
-            name: "pictures".into(),
-            kind: SourceKind::Feed,
-            location: feed_url.to_owned(),
-        })
-        .unwrap();
-    let source = library.source("pictures").unwrap().unwrap();
-    let mut sync = SyncOptions::from_env();
-    sync.http = http_options();
-    sync_source(&mut library, &source, &sync, &mut |_| {}).unwrap();
-    let fetcher = PictureFetcher::new(&sync.http, options);
-    fetcher
-        .fetch_source(
-            &mut library,
-            &source,
-            &sync.github,
-            &AtomicBool::new(false),
-            &mut |_, _| {},
-        )
-        .unwrap()
+fn stdout(env: &common::TestEnv, args: &[&str]) -> String {
+    let output = cmd(env).args(args).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// `sofa-weekly sync` of the feed at `feed_url` (added as a source the first time);
+/// returns what it printed.
+fn sync_feed(env: &common::TestEnv, feed_url: &str) -> String {
+    let known = env.library_dir().exists()
+        && Library::open(&env.library_dir())
+            .unwrap()
+            .source("weekly")
+            .unwrap()
+            .is_some();
+    if !known {
+        stdout(env, &["source", "add", feed_url, "--name", "weekly"]);
+    }
+    stdout(env, &["sync", "weekly"])
 }
 
 /// A server with every picture of the module docs; returns it with the feed's URL.
@@ -218,12 +210,15 @@ fn picture_server() -> (TestServer, String) {
 fn pictures_are_kept_and_hostile_ones_refused_with_their_reasons() {
     let env = common::TestEnv::new();
     let (server, feed_url) = picture_server();
-    let report = sync_feed(&env.library_dir(), &feed_url, PictureOptions::default());
+    let printed = sync_feed(&env, &feed_url);
     let base = server.base();
     drop(server);
 
-    assert_eq!(report.scanned_posts, 2);
-    assert_eq!(report.unreachable_hosts, ["http://127.0.0.1:9"]);
+    assert!(
+        printed.contains("pictures: 6 stored, 1 skipped, 8 failed")
+            && printed.contains("(host unreachable: http://127.0.0.1:9)"),
+        "{printed}"
+    );
     let library = Library::open(&env.library_dir()).unwrap();
     let record = |name: &str| {
         let url = if name.starts_with("http") {
@@ -280,6 +275,39 @@ fn pictures_are_kept_and_hostile_ones_refused_with_their_reasons() {
     assert_eq!(status, PictureStatus::Skipped);
     assert!(why.contains("too small"), "{why}");
 
+    // `images --json`: one entry per URL with the documented fields, then the totals.
+    let listed: serde_json::Value =
+        serde_json::from_str(&stdout(&env, &["images", "--json"])).unwrap();
+    let entries = listed["pictures"].as_array().unwrap();
+    assert_eq!(entries.len(), 15);
+    let keys: Vec<&str> = entries[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "bytes", "height", "posts", "reason", "status", "url", "width"
+        ]
+    );
+    let totals = &listed["totals"];
+    assert_eq!(
+        (
+            &totals["ok"],
+            &totals["failed"],
+            &totals["skipped"],
+            &totals["pending"]
+        ),
+        (&6.into(), &8.into(), &1.into(), &0.into())
+    );
+    let human = stdout(&env, &["images"]);
+    assert!(
+        human.contains("HTTP 404") && human.ends_with("of a 1.0 GiB budget\n"),
+        "{human}"
+    );
+
     // The shared picture: two posts, one record, one file.
     let shared = record("shared.png");
     assert_eq!(shared.posts, 2);
@@ -296,10 +324,10 @@ fn pictures_are_kept_and_hostile_ones_refused_with_their_reasons() {
 fn a_second_sync_fetches_nothing_again_and_failures_wait() {
     let env = common::TestEnv::new();
     let (server, feed_url) = picture_server();
-    sync_feed(&env.library_dir(), &feed_url, PictureOptions::default());
+    sync_feed(&env, &feed_url);
     server.clear_requests();
-    let again = sync_feed(&env.library_dir(), &feed_url, PictureOptions::default());
-    assert_eq!((again.stored, again.failed, again.skipped), (0, 0, 0));
+    let again = sync_feed(&env, &feed_url);
+    assert!(!again.contains("stored"), "{again}");
     assert!(
         server.requests_to("/p/").is_empty(),
         "{:?}",
@@ -311,7 +339,7 @@ fn a_second_sync_fetches_nothing_again_and_failures_wait() {
 fn the_budget_drops_the_least_recently_shown() {
     let env = common::TestEnv::new();
     let (server, feed_url) = picture_server();
-    sync_feed(&env.library_dir(), &feed_url, PictureOptions::default());
+    sync_feed(&env, &feed_url);
     let base = server.base();
     drop(server);
     let library = Library::open(&env.library_dir()).unwrap();
@@ -366,20 +394,13 @@ fn pictures_beside_a_local_post_are_taken_from_disk() {
         "---\ntitle: Weekly\ncover: /cover.jpg\n---\n\n![架构](img/arch.png)\n\n![gone](img/gone.png)\n",
     )
     .unwrap();
-    let mut library = Library::open(&env.library_dir()).unwrap();
-    sofa_weekly::sync::import_path(&mut library, &env.dir.path().join("posts")).unwrap();
-    let source = library.sources().unwrap().remove(0);
-    let fetcher = PictureFetcher::new(&http_options(), PictureOptions::default());
-    let report = fetcher
-        .fetch_source(
-            &mut library,
-            &source,
-            &SyncOptions::from_env().github,
-            &AtomicBool::new(false),
-            &mut |_, _| {},
-        )
-        .unwrap();
-    assert_eq!((report.stored, report.failed), (2, 1), "{report:?}");
+    let posts = env.dir.path().join("posts");
+    let printed = stdout(&env, &["import", posts.to_str().unwrap()]);
+    assert!(
+        printed.contains("pictures: 2 stored, 0 skipped, 1 failed"),
+        "{printed}"
+    );
+    let library = Library::open(&env.library_dir()).unwrap();
     let pictures = library.pictures().unwrap();
     assert_eq!(
         pictures[0].width,

@@ -118,6 +118,12 @@ fn sync_library(
             total,
             ..
         }) => send(source, done, total),
+        // The status line counts pictures as it counts files.
+        SyncEvent::Progress(SyncProgress::Pictures {
+            source,
+            done,
+            total,
+        }) => send(source, done, total),
         SyncEvent::SourceDone { source, result } => lines.push(match result {
             Ok(report) => report.summary_line(),
             Err(e) => format!("{}: {e}", source.name),

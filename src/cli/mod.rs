@@ -291,8 +291,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         ),
         Some(Command::Images(args)) => {
             let library = session.open_library()?;
-            let options = crate::pictures::PictureOptions::default();
-            images::run_images(&library, &options, &args, &mut stdout())
+            images::run_images(&library, &session.picture_options(), &args, &mut stdout())
         }
         Some(Command::Sources { json }) => {
             let library = session.open_library()?;
@@ -389,6 +388,11 @@ impl<'a> Session<'a> {
             .or_else(crate::config::default_path)
     }
 
+    /// The picture cache's settings: the config's `[pictures]`, then `SOFA_WEEKLY_PICTURES`.
+    pub fn picture_options(&self) -> crate::pictures::PictureOptions {
+        crate::pictures::PictureOptions::default().with_env()
+    }
+
     /// A post's stored day in the configured `date_format`, for human-readable output.
     pub fn format_day(&self, day: &mut Option<String>) {
         if let Some(text) = day {
@@ -446,6 +450,28 @@ impl<'a> Session<'a> {
     }
 }
 
+/// The pictures of the posts `import` just brought in: beside them on disk, or on the web.
+/// A picture that fails is recorded and reported by `images`, never an import failure.
+fn import_pictures(
+    session: &Session<'_>,
+    library: &mut Library,
+    source: &str,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let Some(source) = library.source(source)? else {
+        return Ok(());
+    };
+    let options = crate::sync::SyncOptions {
+        pictures: session.picture_options(),
+        ..crate::sync::SyncOptions::from_env()
+    };
+    let report = crate::sync::fetch_pictures(library, &source, &options, &mut |_| {})?;
+    if let Some(line) = report.summary_line() {
+        writeln!(out, "  {line}")?;
+    }
+    Ok(())
+}
+
 fn run_import(session: &Session<'_>, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let mut library = session.open_library()?;
     let mut failed = false;
@@ -456,7 +482,10 @@ fn run_import(session: &Session<'_>, paths: &[PathBuf]) -> anyhow::Result<ExitCo
             continue;
         }
         match crate::sync::import_path(&mut library, path) {
-            Ok(outcome) => print::import_outcome(&mut out, path, &outcome)?,
+            Ok(outcome) => {
+                print::import_outcome(&mut out, path, &outcome)?;
+                import_pictures(session, &mut library, &outcome.source, &mut out)?;
+            }
             Err(err) => {
                 out.flush()?;
                 failed = true;

@@ -7,17 +7,17 @@
 //!   and retried on a later sync, after a growing delay.
 //! - A host that cannot be resolved or connected is tried once per sync, not once per
 //!   picture: each host's first picture is fetched before the rest, and the rest of an
-//!   unreachable host are recorded as not tried. One [`PictureFetcher`] lives for a whole
-//!   sync, so this holds across sources.
+//!   unreachable host are recorded as not tried. The hosts found unreachable are kept in an
+//!   [`UnreachableHosts`] that one sync run shares between its sources.
 //! - Only `http`/`https` are fetched (through [`HttpClient`], at most [`MAX_PICTURE_BYTES`]);
 //!   a local post's pictures beside it are read from disk, with the same limit.
 //!
 //! Synchronous, with a progress callback; called by `crate::sync` on its thread.
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
 
 use super::PictureOptions;
 use super::intake::{self, Intake};
@@ -84,13 +84,31 @@ impl PictureReport {
     }
 }
 
-/// Fetches pictures for the sources of one sync. See the module docs.
+/// Hosts (`scheme://host:port`) that could not be reached during one sync run; clones
+/// share the set.
+#[derive(Debug, Clone, Default)]
+pub struct UnreachableHosts(Arc<Mutex<HashSet<String>>>);
+
+impl UnreachableHosts {
+    fn contains(&self, host: &str) -> bool {
+        self.0.lock().unwrap().contains(host)
+    }
+
+    fn insert(&self, host: String) {
+        self.0.lock().unwrap().insert(host);
+    }
+
+    fn snapshot(&self) -> HashSet<String> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+/// Fetches pictures for a source. See the module docs.
 pub struct PictureFetcher {
     client: HttpClient,
     options: PictureOptions,
     parallel: usize,
-    /// Hosts (`scheme://host:port`) that could not be reached in this sync.
-    unreachable: Mutex<HashSet<String>>,
+    unreachable: UnreachableHosts,
 }
 
 /// One fetched (or refused) picture, from a worker to the thread that records it.
@@ -104,7 +122,12 @@ struct Done {
 impl PictureFetcher {
     /// `http` is the sync's client settings; pictures get a smaller size cap and one retry
     /// (a picture is worth less waiting than a post).
-    pub fn new(http: &HttpOptions, options: PictureOptions) -> PictureFetcher {
+    /// `unreachable` is shared with the other sources of the same sync.
+    pub fn new(
+        http: &HttpOptions,
+        options: PictureOptions,
+        unreachable: UnreachableHosts,
+    ) -> PictureFetcher {
         let mut http = http.clone();
         http.max_body_bytes = MAX_PICTURE_BYTES;
         http.retries = http.retries.min(1);
@@ -112,7 +135,7 @@ impl PictureFetcher {
             client: HttpClient::new(http),
             options,
             parallel: PARALLEL_PICTURES,
-            unreachable: Mutex::new(HashSet::new()),
+            unreachable,
         }
     }
 
@@ -146,7 +169,7 @@ impl PictureFetcher {
         }
         let (probes, rest) = probes_first(urls);
         let mut done = 0;
-        let hosts_before: HashSet<String> = self.unreachable.lock().unwrap().clone();
+        let hosts_before = self.unreachable.snapshot();
         for batch in [probes, rest] {
             if cancel.load(Ordering::Relaxed) {
                 report.cancelled = true;
@@ -163,8 +186,7 @@ impl PictureFetcher {
         report.cancelled |= cancel.load(Ordering::Relaxed) && done < total;
         let mut hosts: Vec<String> = self
             .unreachable
-            .lock()
-            .unwrap()
+            .snapshot()
             .difference(&hosts_before)
             .cloned()
             .collect();
@@ -228,7 +250,7 @@ impl PictureFetcher {
     /// the slow part).
     fn fetch_one(&self, url: &str) -> Done {
         let host = host_key(url);
-        if self.unreachable.lock().unwrap().contains(&host) {
+        if self.unreachable.contains(&host) {
             return Done {
                 url: url.to_owned(),
                 result: Err(format!(
@@ -246,7 +268,7 @@ impl PictureFetcher {
                 Ok(Fetched::NotModified) => Err("the server answered 304 to a plain GET".into()),
                 Err(err) => {
                     if err.is_unreachable() {
-                        self.unreachable.lock().unwrap().insert(host);
+                        self.unreachable.insert(host);
                     }
                     Err(http_reason(&err))
                 }

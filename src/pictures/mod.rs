@@ -98,6 +98,20 @@ impl Default for PictureOptions {
     }
 }
 
+impl PictureOptions {
+    /// With `SOFA_WEEKLY_PICTURES` (`all`, `none`, or a number of newest posts per source)
+    /// applied over `fetch` when it is set and valid.
+    pub fn with_env(mut self) -> Self {
+        if let Some(scope) = std::env::var("SOFA_WEEKLY_PICTURES")
+            .ok()
+            .and_then(|value| FetchScope::parse(&value))
+        {
+            self.fetch = scope;
+        }
+        self
+    }
+}
+
 /// Which posts have their pictures fetched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FetchScope {
