@@ -7,8 +7,8 @@ use std::time::Instant;
 
 use ratatui::crossterm::event;
 
-use super::background::LateReplyFilter;
 use super::state::WorkerMsg;
+use super::terminal_background::LateReplyFilter;
 
 #[derive(Debug)]
 pub enum Event {

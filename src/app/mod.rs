@@ -6,7 +6,6 @@
 //! [`state::Effect`]s, hand those to the [`worker::Worker`], repeat. Nothing is redrawn while
 //! idle, and the UI thread never touches the library.
 
-pub mod background;
 pub mod colors;
 pub mod event;
 pub mod keymap;
@@ -14,6 +13,7 @@ pub mod layout;
 pub mod state;
 pub mod store;
 pub mod sync_job;
+pub mod terminal_background;
 pub mod theme;
 pub mod view;
 pub mod worker;
@@ -28,7 +28,6 @@ use std::time::Instant;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use background::LateReplyFilter;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture, KeyEventKind};
@@ -36,6 +35,7 @@ use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use ratatui::crossterm::{cursor, execute};
+use terminal_background::LateReplyFilter;
 
 use crate::config::{ColorChoice, Config, DayFormat, ThemeChoice};
 use crate::library::Library;
@@ -63,7 +63,7 @@ pub struct Options {
     /// Problems to show in the status line at start (a broken config, say).
     pub notes: Vec<String>,
     /// What the terminal answered when asked for its background (`None`: not asked).
-    pub background: Option<background::Reply>,
+    pub background: Option<terminal_background::Reply>,
 }
 
 impl Options {
@@ -94,7 +94,7 @@ impl Options {
 pub fn choose_theme(
     choice: ThemeChoice,
     color: ColorChoice,
-) -> (ThemeKind, Option<background::Reply>) {
+) -> (ThemeKind, Option<terminal_background::Reply>) {
     let no_color = match color {
         ColorChoice::Never => return (ThemeKind::Plain, None),
         ColorChoice::Always => None,
@@ -105,7 +105,7 @@ pub fn choose_theme(
     let theme = ThemeKind::choose(
         theme_name(choice),
         no_color.as_deref(),
-        || reply.insert(background::ask()).theme(),
+        || reply.insert(terminal_background::ask()).theme(),
         colorfgbg.as_deref(),
     );
     (theme, reply)
