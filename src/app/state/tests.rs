@@ -133,8 +133,8 @@ fn search_finds_text_only_in_bodies() {
 #[test]
 fn replies_to_old_queries_are_ignored() {
     let mut h = Harness::new(100, 30);
-    let first = h.app.update(Action::NextTag);
-    let second = h.app.update(Action::NextTag);
+    let first = h.app.update(Action::TagNext);
+    let second = h.app.update(Action::TagNext);
     let style = h.page_style();
     let newer = crate::app::worker::run(&h.store, &style, second[0].clone()).unwrap();
     let older = crate::app::worker::run(&h.store, &style, first[0].clone()).unwrap();
