@@ -12,7 +12,7 @@ use ratatui::layout::Rect;
 
 use super::keymap::{Action, Focus, Keymap};
 use super::layout::{self, Panes};
-use super::store::{ListQuery, Session};
+use super::store::{ListQuery, SavedSession};
 use super::theme::ThemeKind;
 use crate::config::DayFormat;
 use crate::post::{PostId, PostSummary, TagCount};
@@ -580,8 +580,8 @@ impl App {
     }
 
     /// What to restore next time.
-    pub fn session(&self) -> Session {
-        Session {
+    pub fn session(&self) -> SavedSession {
+        SavedSession {
             pinned_tags: self.pinned_tags.clone(),
             cursor_tag: self.cursor_tag().map(|t| t.tag.clone()),
             unread_only: self.unread_only,

@@ -9,7 +9,7 @@ use std::thread;
 
 use super::event::Event;
 use super::state::{Effect, Page, WorkerMsg};
-use super::store::{SESSION_KEY, Session, Store};
+use super::store::{SESSION_KEY, SavedSession, Store};
 use crate::config::DayFormat;
 use crate::render;
 
@@ -128,7 +128,7 @@ pub fn run(store: &dyn Store, style: &PageStyle, effect: Effect) -> Option<Worke
         Effect::LoadSession => {
             let session = match store.setting(SESSION_KEY) {
                 Ok(Some(json)) => serde_json::from_str(&json).unwrap_or_default(),
-                _ => Session::default(),
+                _ => SavedSession::default(),
             };
             Some(WorkerMsg::Session(session))
         }
@@ -281,6 +281,6 @@ mod tests {
         let store = MemoryStore::default();
         store.set_setting(SESSION_KEY, "{not json").unwrap();
         let reply = run(&store, &plain_style(), Effect::LoadSession);
-        assert!(matches!(reply, Some(WorkerMsg::Session(s)) if s == Session::default()));
+        assert!(matches!(reply, Some(WorkerMsg::Session(s)) if s == SavedSession::default()));
     }
 }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::app::store::{ListQuery, Session};
+use crate::app::store::{ListQuery, SavedSession};
 use crate::post::{PostId, PostSummary, TagCount};
 use crate::render::{Rendered, TextMatch};
 
@@ -37,7 +37,7 @@ pub enum Effect {
         id: PostId,
         offset: i64,
     },
-    SaveSession(Session),
+    SaveSession(SavedSession),
     Sync,
     /// Hand a URL to the platform's opener (already checked: http, https or mailto).
     OpenUrl(String),
@@ -116,7 +116,7 @@ impl Page {
 #[derive(Debug, Clone)]
 pub enum WorkerMsg {
     Tags(Result<Vec<TagCount>, String>),
-    Session(Session),
+    Session(SavedSession),
     List {
         ticket: Ticket,
         result: Result<Vec<PostSummary>, String>,

@@ -540,7 +540,7 @@ fn a_long_list_shows_its_first_page_at_once_and_the_rest_after() {
 #[test]
 fn the_post_selected_last_time_is_selected_again_when_it_is_past_the_first_page() {
     let store = MemoryStore::new(numbered_posts(FIRST_PAGE * 2), TOPICS);
-    let session = crate::app::store::Session {
+    let session = crate::app::store::SavedSession {
         last_post: Some(7),
         ..Default::default()
     };
