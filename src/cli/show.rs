@@ -49,7 +49,7 @@ pub fn run_show(context: &CommandContext<'_>, args: &ShowArgs<'_>) -> anyhow::Re
         // The config's (or --theme's) choice; auto follows the terminal's background, asked
         // only when both ends are a terminal (`--color always` into a pipe asks nothing).
         let choice = context.config().reader.theme;
-        crate::app::choose_theme(choice, ColorChoice::Always)
+        crate::app::theme_choice::choose_theme(choice, ColorChoice::Always)
             .0
             .render_theme()
     } else {

@@ -11,7 +11,9 @@ use crate::render::{Rendered, TextMatch};
 /// Identifies a query, so that a reply to an older one is ignored.
 pub type Ticket = u64;
 
-/// Work for the worker (or, for the last three, for the event loop).
+/// What the state asks for. Each runs where [`crate::app::route::route_effect`] sends it:
+/// the library's work on the worker, a sync on a thread of its own, the last two in the
+/// event loop.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     LoadTags,
@@ -43,9 +45,6 @@ pub enum Effect {
     OpenUrl(String),
     /// Put text on the clipboard (OSC 52).
     Copy(String),
-    /// Read from the library in this folder from now on (the event loop asks for it when a
-    /// sync has filled the library the sample stood in for).
-    SwitchLibrary(std::path::PathBuf),
 }
 
 /// A post rendered at one width, ready to draw.
@@ -130,7 +129,7 @@ pub enum WorkerMsg {
     Failed(String),
     /// Something worth a line in the status bar.
     Note(String),
-    /// The worker now reads from another library (see [`Effect::SwitchLibrary`]).
+    /// The worker now reads from another library (see [`crate::app::worker::Request::SwitchLibrary`]).
     Switched {
         origin: String,
     },
