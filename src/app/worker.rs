@@ -313,6 +313,30 @@ mod tests {
     }
 
     #[test]
+    fn a_switch_of_library_keeps_its_place_among_the_queries() {
+        let dir = PathBuf::from("/library");
+        let batch = vec![
+            Request::Run(list(1)),
+            Request::SwitchLibrary(dir.clone()),
+            Request::Run(list(2)),
+        ];
+        assert_eq!(
+            newest_queries(batch),
+            [Request::SwitchLibrary(dir), Request::Run(list(2))]
+        );
+    }
+
+    #[test]
+    fn a_worker_without_a_library_answers_a_job_with_an_error() {
+        let (events, inbox) = mpsc::channel();
+        Worker::idle(events).send(Job::LoadTags);
+        match inbox.try_recv() {
+            Ok(Event::Worker(WorkerMsg::Failed(e))) => assert!(e.contains("no library"), "{e}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn a_missing_post_is_an_error_reply_not_a_panic() {
         let store = MemoryStore::default();
         let reply = run(
