@@ -208,8 +208,16 @@ fn a_touched_but_unchanged_file_counts_as_unchanged() {
     let (env, archive) = imported();
     let file = archive.join("pelican/release.markdown");
     let text = std::fs::read(&file).unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(20));
+    let imported_at = std::fs::metadata(&file).unwrap().modified().unwrap();
     std::fs::write(&file, text).unwrap();
+    // Rewritten within the file system's timestamp resolution, the file could keep its
+    // modification time: set one an hour later, so it surely looks touched.
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(imported_at + std::time::Duration::from_secs(3600))
+        .unwrap();
     env.cmd()
         .args(["import", archive.to_str().unwrap()])
         .assert()
