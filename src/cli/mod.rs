@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{ColorChoice, Config};
+use crate::config::{ColorChoice, Config, DayFormat};
 use crate::import;
 use crate::library::{self, Filter, Library};
 
@@ -322,6 +322,8 @@ pub struct Session<'a> {
     global: &'a GlobalArgs,
     /// The config with `--theme` applied, and its problems as printed.
     config: OnceCell<(Config, Vec<String>)>,
+    /// The config's `date_format`, made once: it measures its widest day when made.
+    day_format: OnceCell<DayFormat>,
 }
 
 impl<'a> Session<'a> {
@@ -329,6 +331,7 @@ impl<'a> Session<'a> {
         Session {
             global,
             config: OnceCell::new(),
+            day_format: OnceCell::new(),
         }
     }
 
@@ -385,7 +388,8 @@ impl<'a> Session<'a> {
     /// A post's stored day in the configured `date_format`, for human-readable output.
     pub fn format_day(&self, day: &mut Option<String>) {
         if let Some(text) = day {
-            *text = self.config().format_day(text);
+            let format = self.day_format.get_or_init(|| self.config().day_format());
+            *text = format.format(text);
         }
     }
 
