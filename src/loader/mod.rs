@@ -5,7 +5,8 @@
 //! - [`front_matter`] reads the metadata forms (YAML, TOML, `Key: value`, none).
 //! - [`dates`] knows the date formats and the dates hidden in file names.
 //! - [`folder`] walks a folder and reads its files (skipping hidden, binary and huge ones).
-//! - [`http`], [`github`] and [`feed`] fetch posts from GitHub repositories and feeds.
+//! - [`http`], [`github`] and [`feed`] fetch posts from GitHub repositories and feeds;
+//!   [`html_to_markdown`] turns a feed item's HTML into the markdown the renderer shows.
 //!
 //! Every string that leaves this module has had terminal control characters removed, so
 //! nothing downstream can be made to print an escape sequence.
@@ -15,6 +16,7 @@ pub mod feed;
 pub mod folder;
 pub mod front_matter;
 pub mod github;
+pub mod html_to_markdown;
 pub mod http;
 
 use std::borrow::Cow;
