@@ -32,9 +32,9 @@
 //! written here, with their lines; the app checks the key names and action names against its
 //! keymap and reports unknown ones the same way.
 //!
-//! - [`parse`] reads the file's text, warning about what it cannot use.
-//! - [`day_format`] writes a post's day in `date_format`.
-//! - [`choices`] holds the theme and colour choices, which flags can also make.
+//! - `parse.rs` reads the file's text ([`Config::parse`]), warning about what it cannot use.
+//! - `day_format.rs` writes a post's day in `date_format` ([`DayFormat`]).
+//! - `choices.rs` holds [`ThemeChoice`] and [`ColorChoice`], which flags can also make.
 //!
 //! Callers: the CLI (`sources`, `sync`, `config`) and the app read [`Config`]; nothing here
 //! does IO besides reading the one file (and `NO_COLOR`).
