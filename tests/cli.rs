@@ -427,3 +427,18 @@ fn show_reports_a_missing_file_or_unknown_id() {
         .failure()
         .stderr(predicate::str::contains("no post with id 999999"));
 }
+
+/// `date_format` is written by hand: an ESC in it (here `\u001b[2J`, "clear the screen") must
+/// not reach the terminal through `list`, which prints days in that format.
+#[test]
+fn a_date_format_with_an_escape_prints_none_to_list() {
+    let (env, _) = imported();
+    let config = env.dir.path().join("config.toml");
+    std::fs::write(&config, "date_format = \"\\u001b[2J%Y-%m-%d\\u009b\"\n").unwrap();
+    let list = env.stdout(&["--config", config.to_str().unwrap(), "list"]);
+    assert!(list.contains("[2J2019-12-06"), "{list}");
+    assert!(
+        !list.contains(['\u{1b}', '\u{9b}']),
+        "an escape reached the output: {list:?}"
+    );
+}

@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{ColorChoice, Config};
+use crate::config::{ColorChoice, Config, DayFormat};
 use crate::library::{self, Filter, Library};
 
 /// `--version`: the crate version and, when built from a git checkout, the commit.
@@ -321,6 +321,8 @@ pub struct CommandContext<'a> {
     global: &'a GlobalArgs,
     /// The config with `--theme` applied, and its problems as printed.
     config: OnceCell<(Config, Vec<String>)>,
+    /// The config's `date_format`, made once: it measures its widest day when made.
+    day_format: OnceCell<DayFormat>,
 }
 
 impl<'a> CommandContext<'a> {
@@ -328,6 +330,7 @@ impl<'a> CommandContext<'a> {
         CommandContext {
             global,
             config: OnceCell::new(),
+            day_format: OnceCell::new(),
         }
     }
 
@@ -384,7 +387,8 @@ impl<'a> CommandContext<'a> {
     /// A post's stored day in the configured `date_format`, for human-readable output.
     pub fn format_day(&self, day: &mut Option<String>) {
         if let Some(text) = day {
-            *text = self.config().format_day(text);
+            let format = self.day_format.get_or_init(|| self.config().day_format());
+            *text = format.format(text);
         }
     }
 
