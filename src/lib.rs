@@ -15,7 +15,12 @@
 //! - [`render`]: markdown to styled, CJK-aware wrapped lines. Pure: no IO, no library.
 //! - [`opml`]: reading and writing OPML subscription lists (pure).
 //! - [`cli`]: the command line, printing aligned text or JSON.
-//! - [`app`]: the ratatui reader.
+//! - [`app`]: the ratatui reader. [`app::state`] is the state and its `update`, with no
+//!   terminal and no threads; [`app::view`] draws it; [`app::event_loop`] feeds it events
+//!   and [`app::route`] sends what it asks for to the [`app::worker`] (the library),
+//!   [`app::sync_job`] or [`app::browser_and_clipboard`]. [`app::terminal`] takes and
+//!   restores the terminal, [`app::source`] opens what is read, [`app::options`] and
+//!   [`app::theme_choice`] turn the config into the reader's settings.
 //! - [`sample`]: the sample archive embedded in the binary, shown when the library is empty.
 
 #![forbid(unsafe_code)]

@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{ColorChoice, Config};
+use crate::config::{ColorChoice, Config, DayFormat};
 use crate::library::{self, Filter, Library};
 
 /// `--version`: the crate version and, when built from a git checkout, the commit.
@@ -195,32 +195,32 @@ pub enum Command {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let session = Session::new(&cli.global);
+    let context = CommandContext::new(&cli.global);
     match cli.command {
         None => {
             let source = match cli.path {
                 Some(path) => crate::app::AppSource::Path(path),
-                None => crate::app::AppSource::Library(session.library_dir()?),
+                None => crate::app::AppSource::Library(context.library_dir()?),
             };
-            let config = session.config();
-            let mut options = crate::app::Options::from_config(config, session.color());
-            options.notes = session.config_warnings().to_vec();
+            let config = context.config();
+            let mut options = crate::app::Options::from_config(config, context.color());
+            options.notes = context.config_warnings().to_vec();
             crate::app::run_with(source, config, options)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Import { paths, state }) => {
             let mut code = ExitCode::SUCCESS;
             if !paths.is_empty() {
-                code = run_import(&session, &paths)?;
+                code = run_import(&context, &paths)?;
             }
             if let Some(state) = state {
-                let mut library = session.open_library()?;
+                let mut library = context.open_library()?;
                 transfer::import_state(&mut library, &state, &mut stdout())?;
             }
             Ok(code)
         }
-        Some(Command::Export(args)) => transfer::run_export(&session, &args),
-        Some(Command::Config(command)) => config::run_config(&session, &command, &mut stdout()),
+        Some(Command::Export(args)) => transfer::run_export(&context, &args),
+        Some(Command::Config(command)) => config::run_config(&context, &command, &mut stdout()),
         Some(Command::Completions { shell }) => {
             generate::completions(shell, &mut stdout())?;
             Ok(ExitCode::SUCCESS)
@@ -251,27 +251,27 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 starred_only: starred,
                 limit,
             };
-            let library = session.open_for_reading()?;
+            let library = context.open_for_reading()?;
             let mut posts = library.list(&filter)?;
             if !json {
                 for post in &mut posts {
-                    session.format_day(&mut post.date);
+                    context.format_day(&mut post.date);
                 }
             }
             print::posts(&mut stdout(), &posts, json)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Tags { json }) => {
-            let library = session.open_for_reading()?;
+            let library = context.open_for_reading()?;
             print::tags(&mut stdout(), &library.tags()?, json)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Search { query, limit, json }) => {
-            let library = session.open_for_reading()?;
+            let library = context.open_for_reading()?;
             let mut hits = library.search(&query.join(" "), limit)?;
             if !json {
                 for hit in &mut hits {
-                    session.format_day(&mut hit.post.date);
+                    context.format_day(&mut hit.post.date);
                 }
             }
             print::search_hits(&mut stdout(), &hits, json)?;
@@ -282,7 +282,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             width,
             plain,
         }) => show::run_show(
-            &session,
+            &context,
             &show::ShowArgs {
                 target: &target,
                 width: width.map(usize::from),
@@ -290,25 +290,25 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             },
         ),
         Some(Command::Images(args)) => {
-            let library = session.open_library()?;
-            images::run_images(&library, &session.picture_options(), &args, &mut stdout())
+            let library = context.open_library()?;
+            images::run_images(&library, &context.picture_options(), &args, &mut stdout())
         }
         Some(Command::Sources { json }) => {
-            let library = session.open_library()?;
-            sync::run_sources(&library, session.config(), json, &mut stdout())
+            let library = context.open_library()?;
+            sync::run_sources(&library, context.config(), json, &mut stdout())
         }
         Some(Command::Source(command)) => {
-            let mut library = session.open_library()?;
+            let mut library = context.open_library()?;
             sync::run_source(&mut library, command, &mut stdout())
         }
         Some(Command::Sync(args)) => {
-            let mut library = session.open_library()?;
+            let mut library = context.open_library()?;
             // A progress bar redraws itself with escape sequences: none without colours.
             let progress_bars =
-                std::io::stderr().is_terminal() && session.global.color.enabled(true);
+                std::io::stderr().is_terminal() && context.global.color.enabled(true);
             sync::run_sync(
                 &mut library,
-                session.config(),
+                context.config(),
                 &args,
                 progress_bars,
                 &mut stdout(),
@@ -324,17 +324,20 @@ fn stdout() -> impl Write {
 /// What every command may need, loaded only when it does: the config file (read once, its
 /// warnings printed once) and the library, opened with the config's topic vocabulary so that
 /// every command tags posts the same way.
-pub struct Session<'a> {
+pub struct CommandContext<'a> {
     global: &'a GlobalArgs,
     /// The config with `--theme` applied, and its problems as printed.
     config: OnceCell<(Config, Vec<String>)>,
+    /// The config's `date_format`, made once: it measures its widest day when made.
+    day_format: OnceCell<DayFormat>,
 }
 
-impl<'a> Session<'a> {
-    pub fn new(global: &'a GlobalArgs) -> Session<'a> {
-        Session {
+impl<'a> CommandContext<'a> {
+    pub fn new(global: &'a GlobalArgs) -> CommandContext<'a> {
+        CommandContext {
             global,
             config: OnceCell::new(),
+            day_format: OnceCell::new(),
         }
     }
 
@@ -396,7 +399,8 @@ impl<'a> Session<'a> {
     /// A post's stored day in the configured `date_format`, for human-readable output.
     pub fn format_day(&self, day: &mut Option<String>) {
         if let Some(text) = day {
-            *text = self.config().format_day(text);
+            let format = self.day_format.get_or_init(|| self.config().day_format());
+            *text = format.format(text);
         }
     }
 
@@ -453,7 +457,7 @@ impl<'a> Session<'a> {
 /// The pictures of the posts `import` just brought in: beside them on disk, or on the web.
 /// A picture that fails is recorded and reported by `images`, never an import failure.
 fn import_pictures(
-    session: &Session<'_>,
+    context: &CommandContext<'_>,
     library: &mut Library,
     source: &str,
     out: &mut dyn Write,
@@ -462,7 +466,7 @@ fn import_pictures(
         return Ok(());
     };
     let options = crate::sync::SyncOptions {
-        pictures: session.picture_options(),
+        pictures: context.picture_options(),
         ..crate::sync::SyncOptions::from_env()
     };
     let report = crate::sync::fetch_pictures(library, &source, &options, &mut |_| {})?;
@@ -472,8 +476,8 @@ fn import_pictures(
     Ok(())
 }
 
-fn run_import(session: &Session<'_>, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
-    let mut library = session.open_library()?;
+fn run_import(context: &CommandContext<'_>, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let mut library = context.open_library()?;
     let mut failed = false;
     let mut out = stdout();
     for path in paths {
@@ -484,7 +488,7 @@ fn run_import(session: &Session<'_>, paths: &[PathBuf]) -> anyhow::Result<ExitCo
         match crate::sync::import_path(&mut library, path) {
             Ok(outcome) => {
                 print::import_outcome(&mut out, path, &outcome)?;
-                import_pictures(session, &mut library, &outcome.source, &mut out)?;
+                import_pictures(context, &mut library, &outcome.source, &mut out)?;
             }
             Err(err) => {
                 out.flush()?;

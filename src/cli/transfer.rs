@@ -15,7 +15,7 @@ use anyhow::{Context, bail};
 use clap::Args;
 use serde::{Deserialize, Serialize};
 
-use super::Session;
+use super::CommandContext;
 use crate::library::{Library, ReadingRecord, SourceKind};
 use crate::opml::{self, FeedEntry};
 use crate::sync;
@@ -153,11 +153,11 @@ pub fn import_opml(library: &Library, path: &Path, out: &mut dyn Write) -> anyho
 }
 
 /// `export --opml` / `export --state`.
-pub fn run_export(session: &Session<'_>, args: &ExportArgs) -> anyhow::Result<ExitCode> {
-    let library = session.open_library()?;
+pub fn run_export(context: &CommandContext<'_>, args: &ExportArgs) -> anyhow::Result<ExitCode> {
+    let library = context.open_library()?;
     let text = if args.opml {
         // Sources named in the config file count too, as in `sources`.
-        for problem in sync::register_configured_sources(&library, &session.config().sources)? {
+        for problem in sync::register_configured_sources(&library, &context.config().sources)? {
             eprintln!("sofa-weekly: config: {}", sanitize_line(&problem));
         }
         opml_text(&library)?
