@@ -100,6 +100,7 @@ fn sync_library(
     }
     let options = SyncOptions {
         cancel,
+        pictures: config.pictures.clone().with_env(),
         ..SyncOptions::from_env()
     };
     let send = |source: String, done: usize, total: usize| {

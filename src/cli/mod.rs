@@ -393,7 +393,7 @@ impl<'a> CommandContext<'a> {
 
     /// The picture cache's settings: the config's `[pictures]`, then `SOFA_WEEKLY_PICTURES`.
     pub fn picture_options(&self) -> crate::pictures::PictureOptions {
-        crate::pictures::PictureOptions::default().with_env()
+        self.config().pictures.clone().with_env()
     }
 
     /// A post's stored day in the configured `date_format`, for human-readable output.

@@ -179,7 +179,10 @@ pub fn run_sync(
         )?;
         return Ok(ExitCode::SUCCESS);
     }
-    let options = SyncOptions::from_env();
+    let options = SyncOptions {
+        pictures: config.pictures.clone().with_env(),
+        ..SyncOptions::from_env()
+    };
     stop_on_ctrl_c(&options.cancel)?;
     let mut display = ProgressDisplay::new(progress_bars);
     let mut write_error = None;
