@@ -342,7 +342,7 @@ fn the_budget_drops_the_least_recently_shown() {
     sync_feed(&env, &feed_url);
     let base = server.base();
     drop(server);
-    let library = Library::open(&env.library_dir()).unwrap();
+    let mut library = Library::open(&env.library_dir()).unwrap();
     let ok: Vec<_> = library
         .pictures()
         .unwrap()
@@ -360,7 +360,7 @@ fn the_budget_drops_the_least_recently_shown() {
     let jpeg = library.picture(&oldest).unwrap().unwrap();
 
     let store = PictureStore::new(&env.library_dir());
-    let pruned = apply_budget(&library, &store, total - 1).unwrap();
+    let pruned = apply_budget(&mut library, &store, total - 1).unwrap();
     assert_eq!(pruned.removed, 1);
     assert_eq!(pruned.freed_bytes, jpeg.bytes);
     let evicted = library.picture(&oldest).unwrap().unwrap();

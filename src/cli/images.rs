@@ -64,7 +64,7 @@ impl Totals {
 }
 
 pub fn run_images(
-    library: &Library,
+    library: &mut Library,
     options: &PictureOptions,
     args: &ImagesArgs,
     out: &mut dyn Write,
@@ -79,8 +79,8 @@ pub fn run_images(
             let Some(folder) = library.folder() else {
                 anyhow::bail!("an in-memory library has no picture cache");
             };
-            let report =
-                store::apply_budget(library, &PictureStore::new(&folder), options.budget_bytes)?;
+            let store = PictureStore::new(&folder);
+            let report = store::apply_budget(library, &store, options.budget_bytes)?;
             if args.json {
                 super::print::json(
                     out,

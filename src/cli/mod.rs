@@ -290,8 +290,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             },
         ),
         Some(Command::Images(args)) => {
-            let library = context.open_library()?;
-            images::run_images(&library, &context.picture_options(), &args, &mut stdout())
+            let mut library = context.open_library()?;
+            images::run_images(
+                &mut library,
+                &context.picture_options(),
+                &args,
+                &mut stdout(),
+            )
         }
         Some(Command::Sources { json }) => {
             let library = context.open_library()?;

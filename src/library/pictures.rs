@@ -252,6 +252,28 @@ impl Library {
             .optional()?)
     }
 
+    /// The pictures a post uses, resolved to absolute URLs as they were fetched: its cover
+    /// (if any) first, then those of the body in the order of the text. Empty for a post
+    /// whose pictures were not looked for yet.
+    pub fn post_pictures(&self, post: PostId) -> Result<Vec<(String, Role)>, LibraryError> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT p.url, u.role FROM post_pictures u JOIN pictures p ON p.id = u.picture_id
+             WHERE u.post_id = ?1 ORDER BY u.role = 'body', p.id",
+        )?;
+        let rows = statement.query_map([post], |row| {
+            let role: String = row.get(1)?;
+            Ok((
+                row.get(0)?,
+                if role == "cover" {
+                    Role::Cover
+                } else {
+                    Role::Body
+                },
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Every picture URL the library knows, in the order they were first met.
     pub fn pictures(&self) -> Result<Vec<PictureRecord>, LibraryError> {
         let folder = self.folder();
@@ -307,6 +329,44 @@ impl Library {
             params![hash, EVICTED_REASON],
         )?;
         Ok(())
+    }
+
+    /// Forgets the pictures no post uses any more (their posts were removed or changed),
+    /// and returns the files that no remaining picture shares, for the caller to delete.
+    pub fn forget_unused_pictures(&mut self) -> Result<Vec<String>, LibraryError> {
+        let tx = self.conn.transaction()?;
+        let unused: Vec<(Option<String>, Option<String>)> = {
+            let mut statement = tx.prepare(
+                "SELECT hash, file FROM pictures p
+                 WHERE NOT EXISTS (SELECT 1 FROM post_pictures u WHERE u.picture_id = p.id)",
+            )?;
+            let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        tx.execute(
+            "DELETE FROM pictures
+             WHERE NOT EXISTS (SELECT 1 FROM post_pictures u WHERE u.picture_id = pictures.id)",
+            [],
+        )?;
+        let mut files = Vec::new();
+        for (hash, file) in unused {
+            let (Some(hash), Some(file)) = (hash, file) else {
+                continue;
+            };
+            let shared: bool = tx
+                .query_row(
+                    "SELECT 1 FROM pictures WHERE hash = ?1 AND status = 'ok' LIMIT 1",
+                    [&hash],
+                    |_| Ok(()),
+                )
+                .optional()?
+                .is_some();
+            if !shared && !files.contains(&file) {
+                files.push(file);
+            }
+        }
+        tx.commit()?;
+        Ok(files)
     }
 
     /// Whether any stored picture uses the file of `hash`.
@@ -425,6 +485,10 @@ mod tests {
                 .unwrap();
         }
         assert!(library.posts_to_scan(source).unwrap().is_empty());
+        assert_eq!(
+            library.post_pictures(scans[0].id).unwrap()[0].0,
+            "https://x/shared.png"
+        );
         let shared = library.picture("https://x/shared.png").unwrap().unwrap();
         assert_eq!((shared.status, shared.posts), (PictureStatus::Pending, 2));
         assert_eq!(library.pictures().unwrap().len(), 3);
@@ -504,5 +568,43 @@ mod tests {
         let evicted = library.picture("https://x/b.png").unwrap().unwrap();
         assert_eq!(evicted.status, PictureStatus::Pending);
         assert_eq!(evicted.reason.as_deref(), Some(EVICTED_REASON));
+    }
+
+    #[test]
+    fn a_picture_no_post_uses_is_forgotten_with_its_file_unless_shared() {
+        let (mut library, _, scans) = library_with_posts(2);
+        let stored = |hash: &str| PictureOutcome::Stored {
+            hash: hash.into(),
+            file: format!("pictures/{hash}.png"),
+            bytes: 10,
+            width: 20,
+            height: 20,
+        };
+        let uses = |urls: &[&str]| -> Vec<(String, Role)> {
+            urls.iter().map(|u| (u.to_string(), Role::Body)).collect()
+        };
+        library
+            .record_post_pictures(scans[0].id, "a", &uses(&["https://x/1", "https://x/2"]))
+            .unwrap();
+        library
+            .record_post_pictures(scans[1].id, "b", &uses(&["https://y/2"]))
+            .unwrap();
+        library
+            .record_picture("https://x/1", &stored("h1"), 1)
+            .unwrap();
+        library
+            .record_picture("https://x/2", &stored("h2"), 1)
+            .unwrap();
+        library
+            .record_picture("https://y/2", &stored("h2"), 1)
+            .unwrap();
+        // The first post changes and no longer uses either picture.
+        library
+            .record_post_pictures(scans[0].id, "a2", &[])
+            .unwrap();
+        let files = library.forget_unused_pictures().unwrap();
+        assert_eq!(files, ["pictures/h1.png"], "h2 is still used through y/2");
+        assert!(library.picture("https://x/1").unwrap().is_none());
+        assert!(library.picture("https://y/2").unwrap().is_some());
     }
 }

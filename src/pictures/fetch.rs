@@ -340,35 +340,13 @@ fn scan_posts(
         _ => None,
     };
     for post in &posts {
-        let home = match source.kind {
-            SourceKind::Local => {
-                let root = std::path::Path::new(&source.location);
-                // A source that is one file holds one post: the file itself.
-                let file = if root.is_file() {
-                    root.to_path_buf()
-                } else {
-                    root.join(&post.rel_path)
-                };
-                std::path::absolute(&file)
-                    .ok()
-                    .and_then(|file| PostHome::local_file(&file))
-            }
-            SourceKind::GitHub => github_location.as_ref().and_then(|location| {
-                let repo_path = if location.path.is_empty() {
-                    post.rel_path.clone()
-                } else if location.path.ends_with(".md") || post.rel_path.is_empty() {
-                    location.path.clone()
-                } else {
-                    format!("{}/{}", location.path, post.rel_path)
-                };
-                PostHome::github_raw(&github.raw_url(location, &repo_path))
-            }),
-            SourceKind::Feed => post
-                .web_url
-                .as_deref()
-                .and_then(PostHome::web)
-                .or_else(|| PostHome::web(&source.location)),
-        };
+        let home = post_home(
+            source,
+            github_location.as_ref(),
+            github,
+            &post.rel_path,
+            post.web_url.as_deref(),
+        );
         let pictures = match home {
             Some(home) => refs::pictures_of(&post.body, post.cover.as_deref(), &home),
             None => Vec::new(),
@@ -376,6 +354,53 @@ fn scan_posts(
         library.record_post_pictures(post.id, &post.content_hash, &pictures)?;
     }
     Ok(posts.len())
+}
+
+/// Where a post of `source` lives, for resolving its relative picture references: the
+/// file beside it, its raw GitHub URL, or its web page (else the feed's address). What the
+/// reader uses to find a rendered image's record.
+pub fn post_home(
+    source: &SourceInfo,
+    github_location: Option<&GithubLocation>,
+    github: &GithubEndpoints,
+    rel_path: &str,
+    web_url: Option<&str>,
+) -> Option<PostHome> {
+    match source.kind {
+        SourceKind::Local => {
+            let root = std::path::Path::new(&source.location);
+            // A source that is one file holds one post: the file itself.
+            let file = if root.is_file() {
+                root.to_path_buf()
+            } else {
+                root.join(rel_path)
+            };
+            std::path::absolute(&file)
+                .ok()
+                .and_then(|file| PostHome::local_file(&file))
+        }
+        SourceKind::GitHub => {
+            let parsed;
+            let location = match github_location {
+                Some(location) => location,
+                None => {
+                    parsed = GithubLocation::parse(&source.location).ok()?;
+                    &parsed
+                }
+            };
+            let repo_path = if location.path.is_empty() {
+                rel_path.to_owned()
+            } else if location.path.ends_with(".md") || rel_path.is_empty() {
+                location.path.clone()
+            } else {
+                format!("{}/{}", location.path, rel_path)
+            };
+            PostHome::github_raw(&github.raw_url(location, &repo_path))
+        }
+        SourceKind::Feed => web_url
+            .and_then(PostHome::web)
+            .or_else(|| PostHome::web(&source.location)),
+    }
 }
 
 fn stored_total(library: &Library) -> Result<u64, LibraryError> {

@@ -3,9 +3,14 @@
 //! A post's pictures are found by [`refs`] (pure), fetched after the posts by [`fetch`],
 //! checked, decoded and scaled by [`intake`] (pure), written once per content by [`store`],
 //! and recorded by URL in the library (`crate::library`'s picture tables). Drawing them is the
-//! reader's and `show`'s job; they find a picture with [`crate::library::Library::picture`],
-//! load it with [`intake::load_rgba`], and report it shown with
-//! [`crate::library::Library::mark_pictures_shown`], which keeps the budget's order.
+//! reader's and `show`'s job, with three calls:
+//! - [`crate::library::Library::picture`]: a URL's [`PictureRecord`] (status, reason, pixels,
+//!   and the cached file when stored). A post's pictures as absolute URLs, cover first, are
+//!   [`crate::library::Library::post_pictures`]; a rendered image's relative reference
+//!   resolves with [`fetch::post_home`] and [`refs::PostHome::resolve`], as at fetch time;
+//! - [`store::load_picture`]: a cached file as RGBA pixels, with limits (off the UI thread);
+//! - [`crate::library::Library::mark_pictures_shown`]: keeps the budget's order (least
+//!   recently shown go first).
 //!
 //! Nothing here touches the terminal: a picture's URL, reason and file name are data, and
 //! whoever prints them sanitises them as any other text.

@@ -126,6 +126,42 @@ pub struct PruneReport {
     pub kept_bytes: u64,
 }
 
+/// Why a cached picture could not be loaded for drawing.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read the cached picture {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the cached picture {} is too large", path.display())]
+    TooLarge { path: PathBuf },
+    #[error(transparent)]
+    Decode(#[from] super::intake::IntakeError),
+}
+
+/// Reads and decodes the cached file at `path` (a [`crate::pictures::PictureRecord`]'s
+/// `file`) as RGBA pixels, with the intake's limits: the file may have changed on disk.
+/// Slow for a large picture: call it off the UI thread.
+pub fn load_picture(path: &Path) -> Result<image::RgbaImage, LoadError> {
+    use std::io::Read;
+    let read_error = |source| LoadError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let limit = super::fetch::MAX_PICTURE_BYTES;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(read_error)?;
+    if bytes.len() as u64 > limit {
+        return Err(LoadError::TooLarge {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(super::intake::load_rgba(&bytes)?)
+}
+
 /// Why pruning stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum PruneError {
@@ -140,12 +176,23 @@ pub enum PruneError {
 
 /// Drops the least recently shown pictures until the stored files fit in `budget_bytes`.
 /// A file shared by several URLs counts once and goes with all of them.
+/// Pictures no post uses any more go first, whatever the budget.
 pub fn apply_budget(
-    library: &Library,
+    library: &mut Library,
     store: &PictureStore,
     budget_bytes: u64,
 ) -> Result<PruneReport, PruneError> {
     let _ = store.remove_temporaries();
+    let mut report = PruneReport::default();
+    for file in library.forget_unused_pictures()? {
+        let size = std::fs::metadata(store.full_path(&file)).map_or(0, |m| m.len());
+        store.remove(&file).map_err(|source| PruneError::Remove {
+            path: store.full_path(&file),
+            source,
+        })?;
+        report.removed += 1;
+        report.freed_bytes += size;
+    }
     let stored = library.stored_pictures_by_last_use()?;
     let mut seen = std::collections::HashSet::new();
     let files: Vec<_> = stored
@@ -153,7 +200,6 @@ pub fn apply_budget(
         .filter(|picture| seen.insert(picture.hash.clone()))
         .collect();
     let mut total: u64 = files.iter().map(|picture| picture.bytes).sum();
-    let mut report = PruneReport::default();
     for picture in files {
         if total <= budget_bytes {
             break;
