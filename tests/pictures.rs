@@ -341,7 +341,6 @@ fn the_budget_drops_the_least_recently_shown() {
     let (server, feed_url) = picture_server();
     sync_feed(&env, &feed_url);
     let base = server.base();
-    drop(server);
     let mut library = Library::open(&env.library_dir()).unwrap();
     let ok: Vec<_> = library
         .pictures()
@@ -372,6 +371,25 @@ fn the_budget_drops_the_least_recently_shown() {
         .unwrap();
     assert_eq!(kept.status, PictureStatus::Ok);
     assert!(kept.file.unwrap().exists());
+
+    // With that budget in the config, the next sync does not fetch the dropped picture back
+    // (it would only drop another, and fetch that one back the time after).
+    let config = env.dir.path().join("config/sofa-weekly/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(&config, format!("[pictures]\nbudget = {}\n", total - 1)).unwrap();
+    drop(library);
+    let printed = sync_feed(&env, &feed_url);
+    assert!(!printed.contains("dropped"), "{printed}");
+    let library = Library::open(&env.library_dir()).unwrap();
+    assert_eq!(
+        library.picture(&oldest).unwrap().unwrap().status,
+        PictureStatus::Pending
+    );
+    let images = stdout(&env, &["images", "--json"]);
+    let listed: serde_json::Value = serde_json::from_str(&images).unwrap();
+    assert_eq!(listed["totals"]["ok"], 5, "{images}");
+    assert_eq!(listed["totals"]["budget"], total - 1);
+    drop(server);
 }
 
 #[test]

@@ -24,6 +24,15 @@ pub struct PostToScan {
     pub content_hash: String,
 }
 
+/// The pictures found in one post, to record.
+#[derive(Debug, Clone)]
+pub struct ScannedPost<'a> {
+    pub post: PostId,
+    /// The content they were found in.
+    pub content_hash: &'a str,
+    pub pictures: &'a [(String, Role)],
+}
+
 /// A picture the cache should fetch now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PictureToFetch {
@@ -103,16 +112,22 @@ impl Library {
             .flatten())
     }
 
-    /// The posts of `source` whose pictures were not looked for since their content last
-    /// changed, newest first.
-    pub fn posts_to_scan(&self, source: SourceId) -> Result<Vec<PostToScan>, LibraryError> {
-        let mut statement = self.conn.prepare(
+    /// Up to `limit` posts of `source` whose pictures were not looked for since their
+    /// content last changed, newest first. Recording them ([`Library::record_scanned_posts`])
+    /// takes them off this list, so a caller pages through by asking again.
+    pub fn posts_to_scan(
+        &self,
+        source: SourceId,
+        limit: usize,
+    ) -> Result<Vec<PostToScan>, LibraryError> {
+        let mut statement = self.conn.prepare_cached(
             "SELECT p.id, p.rel_path, p.body, p.cover, p.web_url, p.content_hash
              FROM posts p LEFT JOIN picture_scans s ON s.post_id = p.id
              WHERE p.source_id = ?1 AND (s.content_hash IS NULL OR s.content_hash <> p.content_hash)
-             ORDER BY p.date_ts DESC, p.natural_key DESC",
+             ORDER BY p.date_ts DESC, p.natural_key DESC LIMIT ?2",
         )?;
-        let rows = statement.query_map([source], |row| {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = statement.query_map(params![source, limit], |row| {
             Ok(PostToScan {
                 id: row.get(0)?,
                 rel_path: row.get(1)?,
@@ -133,29 +148,45 @@ impl Library {
         content_hash: &str,
         pictures: &[(String, Role)],
     ) -> Result<(), LibraryError> {
+        self.record_scanned_posts(&[ScannedPost {
+            post,
+            content_hash,
+            pictures,
+        }])
+    }
+
+    /// [`Library::record_post_pictures`] for many posts, in one transaction.
+    pub fn record_scanned_posts(
+        &mut self,
+        scanned: &[ScannedPost<'_>],
+    ) -> Result<(), LibraryError> {
         let tx = self.conn.transaction()?;
-        tx.execute("DELETE FROM post_pictures WHERE post_id = ?1", [post])?;
         {
+            let mut forget_uses =
+                tx.prepare_cached("DELETE FROM post_pictures WHERE post_id = ?1")?;
             let mut add_picture =
                 tx.prepare_cached("INSERT OR IGNORE INTO pictures (url) VALUES (?1)")?;
             let mut add_use = tx.prepare_cached(
                 "INSERT OR IGNORE INTO post_pictures (post_id, picture_id, role)
                  SELECT ?1, id, ?3 FROM pictures WHERE url = ?2",
             )?;
-            for (url, role) in pictures {
-                add_picture.execute([url])?;
-                let role = match role {
-                    Role::Cover => "cover",
-                    Role::Body => "body",
-                };
-                add_use.execute(params![post, url, role])?;
+            let mut mark_scanned = tx.prepare_cached(
+                "INSERT INTO picture_scans (post_id, content_hash) VALUES (?1, ?2)
+                 ON CONFLICT (post_id) DO UPDATE SET content_hash = excluded.content_hash",
+            )?;
+            for post in scanned {
+                forget_uses.execute([post.post])?;
+                for (url, role) in post.pictures {
+                    add_picture.execute([url])?;
+                    let role = match role {
+                        Role::Cover => "cover",
+                        Role::Body => "body",
+                    };
+                    add_use.execute(params![post.post, url, role])?;
+                }
+                mark_scanned.execute(params![post.post, post.content_hash])?;
             }
         }
-        tx.execute(
-            "INSERT INTO picture_scans (post_id, content_hash) VALUES (?1, ?2)
-             ON CONFLICT (post_id) DO UPDATE SET content_hash = excluded.content_hash",
-            params![post, content_hash],
-        )?;
         tx.commit()?;
         Ok(())
     }
@@ -461,7 +492,7 @@ mod tests {
                 },
             )
             .unwrap();
-        let scans = library.posts_to_scan(source).unwrap();
+        let scans = library.posts_to_scan(source, 100).unwrap();
         (library, source, scans)
     }
 
@@ -484,7 +515,7 @@ mod tests {
                 .record_post_pictures(scan.id, &scan.content_hash, &pictures)
                 .unwrap();
         }
-        assert!(library.posts_to_scan(source).unwrap().is_empty());
+        assert!(library.posts_to_scan(source, 100).unwrap().is_empty());
         assert_eq!(
             library.post_pictures(scans[0].id).unwrap()[0].0,
             "https://x/shared.png"

@@ -19,10 +19,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
-use super::PictureOptions;
 use super::intake::{self, Intake};
 use super::refs::{self, PostHome};
 use super::store::{self, PictureStore, PruneReport};
+use super::{FetchScope, PictureOptions};
 use crate::library::pictures::{self as records, PictureOutcome};
 use crate::library::{Library, LibraryError, SourceInfo, SourceKind};
 use crate::loader::github::{GithubEndpoints, GithubLocation};
@@ -154,13 +154,27 @@ impl PictureFetcher {
         let Some(folder) = library.folder() else {
             return Ok(report);
         };
+        if self.options.fetch == FetchScope::None {
+            // No picture work at all: not even reading the posts for their pictures.
+            return Ok(report);
+        }
         report.scanned_posts = scan_posts(library, source, github)?;
         let now = records::now();
         let mut wanted = library.pictures_to_fetch(source.id, self.options.fetch, now)?;
-        let stored_bytes: u64 = stored_total(library)?;
-        if stored_bytes >= self.options.budget_bytes {
+        // Room left in the budget. A picture the budget dropped is fetched again only into
+        // room: storing it and dropping another would make every sync fetch and drop again.
+        let mut room = self
+            .options
+            .budget_bytes
+            .saturating_sub(stored_total(library)?);
+        if room == 0 {
             wanted.retain(|picture| !picture.evicted);
         }
+        let evicted: HashSet<String> = wanted
+            .iter()
+            .filter(|picture| picture.evicted)
+            .map(|picture| picture.url.clone())
+            .collect();
         let store = PictureStore::new(&folder);
         let urls: Vec<String> = wanted.into_iter().map(|picture| picture.url).collect();
         let total = urls.len();
@@ -178,7 +192,15 @@ impl PictureFetcher {
             self.run_batch(batch, cancel, |finished| {
                 done += 1;
                 report.bytes += finished.received;
-                record(library, &store, finished, &mut report)?;
+                let was_evicted = evicted.contains(&finished.url);
+                record(
+                    library,
+                    &store,
+                    finished,
+                    was_evicted,
+                    &mut room,
+                    &mut report,
+                )?;
                 progress(done, total);
                 Ok(())
             })?;
@@ -288,15 +310,23 @@ impl PictureFetcher {
 }
 
 /// Stores and records one finished picture.
+/// `room` is what is left of the budget; a picture the budget dropped before (`evicted`)
+/// is stored again only if it fits.
 fn record(
     library: &Library,
     store: &PictureStore,
     finished: Done,
+    evicted: bool,
+    room: &mut u64,
     report: &mut PictureReport,
 ) -> Result<(), LibraryError> {
     let now = records::now();
     let outcome = match finished.result {
+        Ok((_, Intake::Keep(prepared))) if evicted && prepared.bytes.len() as u64 > *room => {
+            return Ok(());
+        }
         Ok((original, Intake::Keep(prepared))) => {
+            *room = room.saturating_sub(prepared.bytes.len() as u64);
             let hash = store::content_hash(&original);
             let written = match library.picture_file_of_hash(&hash)? {
                 Some(file) if store.full_path(&file).is_file() => Ok(file),
@@ -327,33 +357,51 @@ fn record(
     library.record_picture(&finished.url, &outcome, now)
 }
 
-/// Records the pictures of `source`'s posts that changed since they were last looked at;
-/// returns how many posts were read.
+/// Records the pictures of `source`'s posts that changed since they were last looked at,
+/// a page of posts at a time (a first import may bring thousands); returns how many posts
+/// were read.
 fn scan_posts(
     library: &mut Library,
     source: &SourceInfo,
     github: &GithubEndpoints,
 ) -> Result<usize, LibraryError> {
-    let posts = library.posts_to_scan(source.id)?;
+    const PAGE: usize = 256;
     let github_location = match source.kind {
         SourceKind::GitHub => GithubLocation::parse(&source.location).ok(),
         _ => None,
     };
-    for post in &posts {
-        let home = post_home(
-            source,
-            github_location.as_ref(),
-            github,
-            &post.rel_path,
-            post.web_url.as_deref(),
-        );
-        let pictures = match home {
-            Some(home) => refs::pictures_of(&post.body, post.cover.as_deref(), &home),
-            None => Vec::new(),
-        };
-        library.record_post_pictures(post.id, &post.content_hash, &pictures)?;
+    let mut scanned = 0;
+    loop {
+        let posts = library.posts_to_scan(source.id, PAGE)?;
+        if posts.is_empty() {
+            return Ok(scanned);
+        }
+        let found: Vec<Vec<(String, refs::Role)>> = posts
+            .iter()
+            .map(|post| {
+                let home = post_home(
+                    source,
+                    github_location.as_ref(),
+                    github,
+                    &post.rel_path,
+                    post.web_url.as_deref(),
+                );
+                home.map(|home| refs::pictures_of(&post.body, post.cover.as_deref(), &home))
+                    .unwrap_or_default()
+            })
+            .collect();
+        let records: Vec<records::ScannedPost<'_>> = posts
+            .iter()
+            .zip(&found)
+            .map(|(post, pictures)| records::ScannedPost {
+                post: post.id,
+                content_hash: &post.content_hash,
+                pictures,
+            })
+            .collect();
+        library.record_scanned_posts(&records)?;
+        scanned += posts.len();
     }
-    Ok(posts.len())
 }
 
 /// Where a post of `source` lives, for resolving its relative picture references: the
