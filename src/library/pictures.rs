@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use super::{Library, LibraryError};
 use crate::pictures::refs::Role;
@@ -160,7 +160,11 @@ impl Library {
         &mut self,
         scanned: &[ScannedPost<'_>],
     ) -> Result<(), LibraryError> {
-        let tx = self.conn.transaction()?;
+        // Immediate: a deferred transaction that reads first fails with "cannot promote
+        // read transaction" when another program wrote meanwhile; this one waits instead.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
             let mut forget_uses =
                 tx.prepare_cached("DELETE FROM post_pictures WHERE post_id = ?1")?;
@@ -365,7 +369,11 @@ impl Library {
     /// Forgets the pictures no post uses any more (their posts were removed or changed),
     /// and returns the files that no remaining picture shares, for the caller to delete.
     pub fn forget_unused_pictures(&mut self) -> Result<Vec<String>, LibraryError> {
-        let tx = self.conn.transaction()?;
+        // Immediate: a deferred transaction that reads first fails with "cannot promote
+        // read transaction" when another program wrote meanwhile; this one waits instead.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let unused: Vec<(Option<String>, Option<String>)> = {
             let mut statement = tx.prepare(
                 "SELECT hash, file FROM pictures p
