@@ -440,3 +440,72 @@ fn walk_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+#[test]
+fn a_github_post_takes_its_pictures_from_the_raw_files_at_the_same_ref() {
+    let env = common::TestEnv::new();
+    let server = TestServer::start();
+    let post = "---\ntitle: Weekly 42\ncover: /cover.jpg\n---\n\n![arch](./arch.png)\n";
+    let sha = sofa_weekly::loader::git_blob_sha1(post.as_bytes());
+    let tree = serde_json::json!({"sha": "root", "truncated": false, "tree": [
+        {"path": "content/blog/w42/index.md", "mode": "100644", "type": "blob",
+         "sha": sha, "size": post.len()},
+    ]});
+    server.route(
+        "/repos/o/r/git/trees/main?recursive=1",
+        Reply::ok(tree.to_string()),
+    );
+    let raw = "/raw/o/r/main/content/blog/w42";
+    server.route(&format!("{raw}/index.md"), Reply::ok(post));
+    server.route(
+        &format!("{raw}/cover.jpg"),
+        Reply::ok(encoded(64, 32, 11, ImageFormat::Jpeg)),
+    );
+    server.route(
+        &format!("{raw}/arch.png"),
+        Reply::ok(encoded(32, 32, 12, ImageFormat::Png)),
+    );
+    let run = |args: &[&str]| {
+        let output = cmd(&env)
+            .env("SOFA_WEEKLY_GITHUB_API", server.base())
+            .env("SOFA_WEEKLY_GITHUB_RAW", server.url("/raw"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    run(&[
+        "source",
+        "add",
+        "github:o/r@main:content/blog",
+        "--name",
+        "repo",
+    ]);
+    let printed = run(&["sync", "repo"]);
+    assert!(
+        printed.contains("pictures: 2 stored, 0 skipped, 0 failed"),
+        "{printed}"
+    );
+    drop(server);
+    let library = Library::open(&env.library_dir()).unwrap();
+    let post = library.list(&Default::default()).unwrap().remove(0);
+    let pictures = library.post_pictures(post.id).unwrap();
+    let urls: Vec<&str> = pictures.iter().map(|(url, _)| url.as_str()).collect();
+    assert!(
+        urls[0].ends_with("/raw/o/r/main/content/blog/w42/cover.jpg"),
+        "{urls:?}"
+    );
+    assert!(
+        urls[1].ends_with("/raw/o/r/main/content/blog/w42/arch.png"),
+        "{urls:?}"
+    );
+    assert_eq!(
+        library.post_cover(post.id).unwrap().as_deref(),
+        Some("/cover.jpg")
+    );
+}
