@@ -129,6 +129,13 @@ pub fn prepare(bytes: &[u8]) -> Result<Intake, IntakeError> {
     let picture = guarded(|| decode(bytes, format))?;
     // The header said one thing; what matters is what was decoded.
     check_dimensions(picture.width(), picture.height())?;
+    if picture.width() <= MAX_SKIPPED_SIDE || picture.height() <= MAX_SKIPPED_SIDE {
+        return Ok(Intake::Skip(format!(
+            "too small to show ({}×{}): a tracking pixel or spacer",
+            picture.width(),
+            picture.height()
+        )));
+    }
     let needs_scaling = picture.width() > MAX_STORED_WIDTH;
     if !needs_scaling && format != PictureFormat::Gif {
         return Ok(Intake::Keep(Prepared {
@@ -139,9 +146,15 @@ pub fn prepare(bytes: &[u8]) -> Result<Intake, IntakeError> {
         }));
     }
     let picture = if needs_scaling {
-        picture.resize(
+        // The height follows the width, but a very wide strip (found by the fuzzer: a
+        // 10769×40 JPEG) keeps more than a tracking pixel's height, so that what is kept
+        // is never what would have been skipped.
+        let height =
+            u64::from(picture.height()) * u64::from(MAX_STORED_WIDTH) / u64::from(picture.width());
+        let height = (height as u32).max(MAX_SKIPPED_SIDE + 1);
+        picture.resize_exact(
             MAX_STORED_WIDTH,
-            u32::MAX,
+            height,
             image::imageops::FilterType::Triangle,
         )
     } else {
@@ -326,6 +339,12 @@ mod tests {
         let prepared = kept(prepare(&png(2000, 500)));
         assert_eq!((prepared.width, prepared.height), (1600, 400));
         assert_eq!(sniff(&prepared.bytes), Ok(PictureFormat::Png));
+    }
+
+    #[test]
+    fn a_very_wide_strip_is_scaled_to_no_less_than_a_tracking_pixel() {
+        let prepared = kept(prepare(&png(4000, 20)));
+        assert_eq!((prepared.width, prepared.height), (1600, 17));
     }
 
     #[test]
