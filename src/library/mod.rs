@@ -7,6 +7,7 @@
 //! background thread opens its own.
 
 mod bigrams;
+mod excerpt;
 mod import;
 mod migrations;
 mod query;
