@@ -98,13 +98,13 @@ fn push_plain_text(markdown: &str, from: usize, to: usize, out: &mut String) -> 
     let mut copied = from;
     let mut at = from;
     while at < to {
-        if !MAY_BREAK[usize::from(bytes[at])] {
+        if !MAY_START_MARKUP_OR_SPACE[usize::from(bytes[at])] {
             at += 1;
             continue;
         }
         // An ASCII byte or a lead byte: a character starts here.
         let c = markdown[at..].chars().next().expect("at a char boundary");
-        let syntax = matches!(c, '*' | '_' | '#' | '`' | '>' | '[' | ']' | '|' | '!');
+        let syntax = is_markup(c);
         if !syntax && !c.is_whitespace() {
             at += c.len_utf8();
             continue;
@@ -125,10 +125,15 @@ fn push_plain_text(markdown: &str, from: usize, to: usize, out: &mut String) -> 
     at
 }
 
+/// The markdown syntax characters [`plain_text`] drops.
+fn is_markup(c: char) -> bool {
+    matches!(c, '*' | '_' | '#' | '`' | '>' | '[' | ']' | '|' | '!')
+}
+
 /// The bytes that may begin a character [`plain_text`] drops or folds: the markdown syntax
 /// characters, ASCII whitespace, and the lead bytes of the other whitespace characters
 /// (U+0085 and U+00A0, U+1680, U+2000–U+205F, U+3000; a test checks every character).
-const MAY_BREAK: [bool; 256] = {
+const MAY_START_MARKUP_OR_SPACE: [bool; 256] = {
     let mut table = [false; 256];
     let bytes = b"*_#`>[]|! \t\n\x0B\x0C\r\xC2\xE1\xE2\xE3";
     let mut i = 0;
@@ -362,13 +367,15 @@ mod tests {
     }
 
     #[test]
-    fn the_break_table_holds_the_first_byte_of_every_break() {
+    fn the_markup_or_space_table_holds_the_first_byte_of_each() {
         for c in (0..=char::MAX as u32).filter_map(char::from_u32) {
-            let breaks = matches!(c, '*' | '_' | '#' | '`' | '>' | '[' | ']' | '|' | '!')
-                || c.is_whitespace();
+            let markup_or_space = is_markup(c) || c.is_whitespace();
             let mut utf8 = [0; 4];
             let first_byte = c.encode_utf8(&mut utf8).as_bytes()[0];
-            assert!(!breaks || MAY_BREAK[usize::from(first_byte)], "{c:?}");
+            assert!(
+                !markup_or_space || MAY_START_MARKUP_OR_SPACE[usize::from(first_byte)],
+                "{c:?}"
+            );
         }
     }
 
