@@ -3,6 +3,8 @@
 //! found case-insensitively. Pure text code, no SQL: [`super::query`] calls [`excerpt`] for
 //! each hit of a page.
 
+use crate::text::fold_case;
+
 /// About this many characters of context on each side of the match.
 const EXCERPT_CONTEXT: usize = 30;
 
@@ -18,7 +20,7 @@ const EXCERPT_CONTEXT: usize = 30;
 pub(super) fn excerpt(title: &str, body: &str, terms: &[&String]) -> String {
     let longest_term = terms
         .iter()
-        .map(|term| term.chars().flat_map(char::to_lowercase).count())
+        .map(|term| term.chars().count())
         .max()
         .unwrap_or(0);
     let mut text = String::new();
@@ -145,23 +147,24 @@ const MAY_START_MARKUP_OR_SPACE: [bool; 256] = {
 };
 
 /// Whether `c` is in a block of characters that have no case (CJK, kana, Hangul, Yi), where
-/// lowering is the identity and need not be looked up (a test checks every one of them).
+/// the fold is the identity and need not be looked up (a test checks every one of them).
 fn is_uncased(c: char) -> bool {
     matches!(c, '\u{2E80}'..='\u{A63F}' | '\u{AC00}'..='\u{D7FF}')
 }
 
-/// Byte offset of the first case-insensitive occurrence of `needle` in `haystack`.
+/// Byte offset of the first case-insensitive occurrence of `needle` in `haystack`, both
+/// folded by [`fold_case`] as the reader's find folds them, character for character.
 ///
 /// Excerpts of a page of hits search 50 bodies, often to their end: only the positions where
 /// the needle's first character can begin are compared in full. For an ASCII first
 /// character those are its two cases and the lead bytes of the two non-ASCII characters
-/// whose lower case begins with an ASCII letter (İ, the Kelvin sign); for a CJK one, that
-/// character itself, which nothing else lowers to (tests check every character).
+/// that fold to an ASCII letter (İ, the Kelvin sign); for a CJK one, that character itself,
+/// which nothing else folds to (tests check every character).
 fn find_case_insensitive(haystack: &str, needle: &str) -> Option<usize> {
-    let needle: Vec<char> = needle.chars().flat_map(char::to_lowercase).collect();
+    let needle: Vec<char> = needle.chars().map(fold_case).collect();
     let &first = needle.first()?;
     let matches_at = |index: &usize| {
-        let mut rest = haystack[*index..].chars().flat_map(char::to_lowercase);
+        let mut rest = haystack[*index..].chars().map(fold_case);
         needle.iter().all(|&n| rest.next() == Some(n))
     };
     if first.is_ascii() {
@@ -180,7 +183,7 @@ fn find_case_insensitive(haystack: &str, needle: &str) -> Option<usize> {
     } else {
         haystack
             .char_indices()
-            .filter(|&(_, c)| c.to_lowercase().next() == Some(first))
+            .filter(|&(_, c)| fold_case(c) == first)
             .map(|(index, _)| index)
             .find(matches_at)
     }
@@ -218,7 +221,7 @@ mod tests {
     }
 
     fn find_oracle(haystack: &str, needle: &str) -> Option<usize> {
-        let needle: Vec<char> = needle.chars().flat_map(char::to_lowercase).collect();
+        let needle: Vec<char> = needle.chars().map(fold_case).collect();
         if needle.is_empty() {
             return None;
         }
@@ -226,7 +229,7 @@ mod tests {
             .char_indices()
             .map(|(index, _)| index)
             .find(|&index| {
-                let mut rest = haystack[index..].chars().flat_map(char::to_lowercase);
+                let mut rest = haystack[index..].chars().map(fold_case);
                 needle.iter().all(|&n| rest.next() == Some(n))
             })
     }
@@ -359,10 +362,10 @@ mod tests {
     }
 
     #[test]
-    fn uncased_blocks_lower_to_themselves() {
+    fn uncased_blocks_fold_to_themselves() {
         for c in ('\u{2E80}'..='\u{A63F}').chain('\u{AC00}'..='\u{D7FF}') {
             assert!(is_uncased(c));
-            assert_eq!(c.to_lowercase().collect::<Vec<_>>(), [c], "{c:?}");
+            assert_eq!(fold_case(c), c, "{c:?}");
         }
     }
 
@@ -380,20 +383,53 @@ mod tests {
     }
 
     #[test]
-    fn nothing_else_lowers_to_an_uncased_character() {
+    fn nothing_else_folds_to_an_uncased_character() {
         for c in (0..=char::MAX as u32).filter_map(char::from_u32) {
-            if let Some(lower) = c.to_lowercase().next().filter(|&l| is_uncased(l)) {
-                assert_eq!(lower, c, "{c:?}");
+            if is_uncased(fold_case(c)) {
+                assert_eq!(fold_case(c), c, "{c:?}");
             }
         }
     }
 
     #[test]
-    fn only_two_characters_beyond_ascii_lower_to_an_ascii_letter() {
+    fn only_two_characters_beyond_ascii_fold_to_an_ascii_letter() {
         let lowering_to_ascii: Vec<char> = (0..=char::MAX as u32)
             .filter_map(char::from_u32)
-            .filter(|c| !c.is_ascii() && c.to_lowercase().next().is_some_and(|l| l.is_ascii()))
+            .filter(|&c| !c.is_ascii() && fold_case(c).is_ascii())
             .collect();
         assert_eq!(lowering_to_ascii, ['\u{130}', '\u{212A}']);
+    }
+
+    /// The reader's find and the excerpt fold case alike: a word the excerpt finds in a
+    /// post is found by the reader in the same place, and one it misses is missed there too.
+    #[test]
+    fn the_excerpt_finds_what_the_reader_finds() {
+        use crate::render::{Theme, render};
+        let cases = [
+            ("İstanbul and ISTANBUL", "istanbul"),
+            ("İstanbul", "i\u{307}stanbul"),
+            ("ＳＯＦＡ　Ｗｅｅｋｌｙ", "ｓｏｆａ"),
+            ("ＳＯＦＡ Weekly", "sofa"),
+            ("Straße and STRASSE", "straße"),
+            ("GROẞE Straße", "große"),
+            ("ǅemal Ǆ ǆ", "ǆ"),
+            ("ǅemal", "Ǆemal"),
+            ("the \u{212A}elvin sign", "kelvin"),
+            ("ΣΊΣΥΦΟΣ", "σίσυφοσ"),
+            ("ΣΊΣΥΦΟΣ", "σίσυφος"),
+            ("状态机 State", "state"),
+        ];
+        for (text, needle) in cases {
+            let rendered = render(text, 80, &Theme::plain());
+            let in_reader = rendered.find(needle);
+            let in_excerpt = find_case_insensitive(text, needle);
+            // One line of plain text: the reader's column is the width before the match.
+            let column = in_excerpt.map(|at| crate::text::display_width(&text[..at]));
+            assert_eq!(
+                column,
+                in_reader.first().map(|found| found.start_col),
+                "{needle:?} in {text:?}"
+            );
+        }
     }
 }
