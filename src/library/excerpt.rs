@@ -68,10 +68,17 @@ fn snippet(text: &str, found: Option<usize>, title: &str) -> String {
             lead
         };
     };
-    let before: Vec<char> = text[..start].chars().rev().take(EXCERPT_CONTEXT).collect();
+    // One character more than is shown, to know whether any was cut.
+    let mut before: Vec<char> = text[..start]
+        .chars()
+        .rev()
+        .take(EXCERPT_CONTEXT + 1)
+        .collect();
+    let cut_before = before.len() > EXCERPT_CONTEXT;
+    before.truncate(EXCERPT_CONTEXT);
     let after: String = text[start..].chars().take(EXCERPT_CONTEXT * 2).collect();
     let mut snippet = String::new();
-    if before.len() == EXCERPT_CONTEXT {
+    if cut_before {
         snippet.push('…');
     }
     snippet.extend(before.iter().rev());
@@ -430,6 +437,43 @@ mod tests {
                 in_reader.first().map(|found| found.start_col),
                 "{needle:?} in {text:?}"
             );
+        }
+    }
+
+    /// An ellipsis stands for text left out, and only then: 30 characters before the match
+    /// are shown whole, 31 lose their first; 60 from the match on are shown whole, 61 lose
+    /// their last.
+    #[test]
+    fn ellipses_only_where_text_was_cut() {
+        let before_30 = "abcdefghijklmnopqrstuvwxyz0123";
+        let from_match_60 = "状态机abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTU";
+        assert_eq!(before_30.chars().count(), EXCERPT_CONTEXT);
+        assert_eq!(from_match_60.chars().count(), 2 * EXCERPT_CONTEXT);
+        let cases = [
+            (
+                format!("{before_30}状态机 end"),
+                "abcdefghijklmnopqrstuvwxyz0123状态机 end",
+            ),
+            (
+                format!("-{before_30}状态机 end"),
+                "…abcdefghijklmnopqrstuvwxyz0123状态机 end",
+            ),
+            (
+                format!("x {from_match_60}"),
+                "x 状态机abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTU",
+            ),
+            (
+                format!("x {from_match_60}V"),
+                "x 状态机abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTU…",
+            ),
+            (
+                format!("-{before_30}{from_match_60}V"),
+                "…abcdefghijklmnopqrstuvwxyz0123状态机abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTU…",
+            ),
+        ];
+        let term = "状态机".to_string();
+        for (body, expected) in &cases {
+            assert_eq!(excerpt("标题", body, &[&term]), *expected, "{body:?}");
         }
     }
 }
