@@ -10,39 +10,53 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
 
 use super::event::Event;
-use super::state::{Page, Ticket, WorkerMsg};
-use super::store::{ListQuery, SESSION_KEY, SavedSession, Store};
+use super::state::{Page, WorkerMsg};
+use super::store::{SESSION_KEY, SavedSession, Store};
 use crate::config::DayFormat;
-use crate::post::PostId;
 use crate::render;
 
-/// Work on the library: the [`Effect`](super::state::Effect)s of the same names.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Job {
-    LoadTags,
-    LoadSession,
-    LoadList {
-        ticket: Ticket,
-        query: ListQuery,
-    },
-    LoadPost {
-        ticket: Ticket,
-        id: PostId,
-        width: u16,
-    },
-    SetRead {
-        id: PostId,
-        read: bool,
-    },
-    SetStarred {
-        id: PostId,
-        starred: bool,
-    },
-    SavePosition {
-        id: PostId,
-        offset: i64,
-    },
-    SaveSession(SavedSession),
+/// Declares an enum that starts with the library's work, written once for the worker's
+/// [`Job`] and for the state's [`Effect`](super::state::Effect), which asks for the same work
+/// and also for what runs outside the worker. [`super::route`] turns one into the other, so a
+/// job added here must be routed there before anything compiles.
+macro_rules! enum_with_library_jobs {
+    ($(#[$attr:meta])* $vis:vis enum $name:ident { $($more:tt)* }) => {
+        $(#[$attr])*
+        $vis enum $name {
+            LoadTags,
+            LoadSession,
+            LoadList {
+                ticket: $crate::app::state::Ticket,
+                query: $crate::app::store::ListQuery,
+            },
+            LoadPost {
+                ticket: $crate::app::state::Ticket,
+                id: $crate::post::PostId,
+                width: u16,
+            },
+            SetRead {
+                id: $crate::post::PostId,
+                read: bool,
+            },
+            SetStarred {
+                id: $crate::post::PostId,
+                starred: bool,
+            },
+            SavePosition {
+                id: $crate::post::PostId,
+                offset: i64,
+            },
+            SaveSession($crate::app::store::SavedSession),
+            $($more)*
+        }
+    };
+}
+pub(crate) use enum_with_library_jobs;
+
+enum_with_library_jobs! {
+    /// Work on the library: the [`Effect`](super::state::Effect)s of the same names.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Job {}
 }
 
 /// What goes down the worker's queue, in the order it was sent.
