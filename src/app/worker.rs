@@ -286,22 +286,27 @@ mod tests {
         }
     }
 
+    fn post(ticket: u64, id: crate::post::PostId) -> Job {
+        Job::LoadPost {
+            ticket,
+            id,
+            width: 80,
+        }
+    }
+
+    /// What the worker answers `job` with on a library that holds nothing.
+    fn run_on_empty_store(job: Job) -> Option<WorkerMsg> {
+        run(&MemoryStore::default(), &plain_style(), job)
+    }
+
     #[test]
     fn only_the_newest_list_and_post_requests_of_a_batch_run() {
         let batch = vec![
             list(1),
-            Job::LoadPost {
-                ticket: 2,
-                id: 7,
-                width: 80,
-            },
+            post(2, 7),
             Job::SetRead { id: 7, read: true },
             list(3),
-            Job::LoadPost {
-                ticket: 4,
-                id: 8,
-                width: 80,
-            },
+            post(4, 8),
             list(5),
         ];
         let kept = newest_queries(batch.into_iter().map(Request::Run).collect());
@@ -314,15 +319,7 @@ mod tests {
             .collect();
         assert_eq!(
             kept,
-            [
-                Job::SetRead { id: 7, read: true },
-                Job::LoadPost {
-                    ticket: 4,
-                    id: 8,
-                    width: 80
-                },
-                list(5),
-            ]
+            [Job::SetRead { id: 7, read: true }, post(4, 8), list(5)]
         );
     }
 
@@ -352,16 +349,7 @@ mod tests {
 
     #[test]
     fn a_missing_post_is_an_error_reply_not_a_panic() {
-        let store = MemoryStore::default();
-        let reply = run(
-            &store,
-            &plain_style(),
-            Job::LoadPost {
-                ticket: 1,
-                id: 42,
-                width: 80,
-            },
-        );
+        let reply = run_on_empty_store(post(1, 42));
         match reply {
             Some(WorkerMsg::Post { result: Err(e), .. }) => assert!(e.contains("42"), "{e}"),
             other => panic!("{other:?}"),
@@ -370,15 +358,10 @@ mod tests {
 
     #[test]
     fn a_failed_write_is_reported() {
-        let store = MemoryStore::default();
-        let reply = run(
-            &store,
-            &plain_style(),
-            Job::SetStarred {
-                id: 9,
-                starred: true,
-            },
-        );
+        let reply = run_on_empty_store(Job::SetStarred {
+            id: 9,
+            starred: true,
+        });
         assert!(matches!(reply, Some(WorkerMsg::Failed(e)) if e.contains("star")));
     }
 
