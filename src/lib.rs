@@ -9,6 +9,8 @@
 //!   [`post::LoadedPost`]s plus warnings. Never touches SQLite.
 //! - [`import`]: brings local folders into the library incrementally.
 //! - [`library`]: the SQLite store: sources, posts, tags, reading state, full-text search.
+//! - [`items`]: a newsletter issue split into sections and items (reader questions,
+//!   releases). Pure: no IO.
 //! - [`render`]: markdown to styled, CJK-aware wrapped lines. Pure: no IO, no library.
 //! - [`opml`]: reading and writing OPML subscription lists (pure).
 //! - [`cli`]: the command line, printing aligned text or JSON.
@@ -21,6 +23,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod import;
+pub mod items;
 pub mod library;
 pub mod loader;
 pub mod opml;
