@@ -118,6 +118,9 @@ pub fn read_blocks(markdown: &str) -> Vec<Block> {
                 Event::Start(Tag::List(_)) => BlockKind::List,
                 Event::Start(Tag::BlockQuote(_)) => BlockKind::Quote,
                 Event::Start(Tag::CodeBlock(_)) => BlockKind::Code,
+                // Raw HTML swallows the markdown lines after it up to a blank line
+                // ("</br>\n**2、@name** 提问："): its text is read as a paragraph's.
+                Event::Start(Tag::HtmlBlock) => BlockKind::Paragraph,
                 Event::Rule => {
                     let mut rule = Block::new(BlockKind::Rule, range.start);
                     rule.end = range.end;
@@ -206,8 +209,17 @@ pub fn read_blocks(markdown: &str) -> Vec<Block> {
                 }
             }
             Event::Text(text) | Event::Code(text) => push_text(block, walk, &text),
-            Event::InlineHtml(html) | Event::Html(html) => {
+            Event::InlineHtml(html) => {
                 if is_break_tag(&html) {
+                    push_break(block, walk);
+                }
+            }
+            Event::Html(html) => {
+                for line in html.lines() {
+                    let text = strip_tags(line);
+                    if !text.trim().is_empty() {
+                        push_text(block, walk, text.trim());
+                    }
                     push_break(block, walk);
                 }
             }
@@ -236,6 +248,21 @@ fn is_break_tag(html: &str) -> bool {
         .collect::<String>()
         .to_ascii_lowercase();
     tag == "<br>"
+}
+
+/// `html` without its tags (`<br/>` and the like), markdown marks left as they are.
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 fn push_text(block: &mut Block, walk: &mut Walk, text: &str) {

@@ -8,7 +8,8 @@ const PROJECTS: &[(&str, &[&str])] = &[
     ("Seata", &["seata", "fescar"]),
     ("SOFAJRaft", &["sofajraft", "jraft"]),
     ("SOFARPC", &["sofarpc"]),
-    ("SOFARegistry", &["sofaregistry"]),
+    // "SOFARegistery" is how some issues spell it.
+    ("SOFARegistry", &["sofaregistry", "sofaregistery"]),
     ("SOFABoot", &["sofaboot"]),
     ("SOFAArk", &["sofaark"]),
     ("SOFATracer", &["sofatracer"]),

@@ -6,7 +6,6 @@
 use super::blocks::{Block, BlockKind};
 use super::projects::{canonical_project, project_by_keywords, project_of_url, projects_named};
 use super::sections::strip_numbering;
-use super::split::first_line;
 
 /// An asker line is at most this wide; a longer line with "提问" is prose about asking.
 const ASKER_LINE_MAX_WIDTH: usize = 48;
@@ -34,6 +33,9 @@ pub fn is_questions_section(key: &str) -> bool {
 /// `bold` tells whether the line opens with bold text: without an `@`, a number or bold,
 /// "…提问" is prose ("欢迎提问").
 fn asker_of(line: &str, bold: bool) -> Option<String> {
+    // Bold marks that did not parse (`**1、@name **提问：`) stay in the text.
+    let bold = bold || line.trim_start().starts_with("**");
+    let line = line.replace('*', "");
     let line = line.trim();
     if crate::text::display_width(line) > ASKER_LINE_MAX_WIDTH {
         return None;
@@ -50,9 +52,10 @@ fn asker_of(line: &str, bold: bool) -> Option<String> {
     if !(at || (asks.is_some() && (numbered || bold))) {
         return None;
     }
-    let name_end = asks
-        .or_else(|| rest.find(" #"))
-        .or_else(|| rest.find('#'))
+    let name_end = [asks, rest.find(" #"), rest.find('#')]
+        .into_iter()
+        .flatten()
+        .min()
         .unwrap_or(rest.len());
     let name = rest[..name_end]
         .trim_start_matches(['@', '＠'])
@@ -60,6 +63,10 @@ fn asker_of(line: &str, bold: bool) -> Option<String> {
     // "@name" alone with no "提问" is an asker only when it is all the line says
     // (`**1.@user #123**`), not a sentence that starts by mentioning someone.
     if asks.is_none() && name.split_whitespace().count() > 3 {
+        return None;
+    }
+    // "关于 SOFAJRaft 的提问：" introduces a topic, not an asker.
+    if name.ends_with('的') || name.starts_with("关于") {
         return None;
     }
     (!name.is_empty()).then(|| name.to_string())
@@ -81,6 +88,10 @@ fn answer_start(text: &str) -> Option<&str> {
 /// Returns the project and its link.
 fn project_line(line: &str, block: &Block) -> Option<(String, Option<String>)> {
     let line = line.trim();
+    // "A：see https://github.com/…" is an answer that quotes a link.
+    if answer_start(line).is_some() {
+        return None;
+    }
     let colon = line.find(['：', ':'])?;
     let label = line[..colon].trim_matches(|c: char| c.is_whitespace() || "*「」【】_".contains(c));
     let after = line[colon..].trim_start_matches(['：', ':', ' ', '*']);
@@ -146,10 +157,40 @@ pub fn questions(blocks: &[Block]) -> Vec<Question> {
     let mut done = Vec::new();
     let mut draft: Option<Draft> = None;
     for block in blocks {
-        let first = first_line(&block.text);
-        if block.kind == BlockKind::Paragraph
-            && let Some(asker) = asker_of(first, block.bold_lead.is_some())
-        {
+        if matches!(block.kind, BlockKind::Heading(_) | BlockKind::Rule) && draft.is_some() {
+            break;
+        }
+        let lines: Vec<&str> = block.text.lines().collect();
+        // An asker line may sit inside a paragraph, after the previous answer's lines
+        // when no blank line came between, or in a quote that swallowed it as a lazy
+        // continuation; in a quote only an explicit "提问" counts ("> @Override" is code).
+        let quoted = block.kind == BlockKind::Quote;
+        let can_ask = block.kind == BlockKind::Paragraph || quoted;
+        let mut from = 0;
+        for (n, line) in lines.iter().enumerate() {
+            let bold = n == 0 && block.bold_lead.is_some();
+            let Some(asker) =
+                asker_of(line, bold).filter(|_| can_ask && (!quoted || line.contains("提问")))
+            else {
+                continue;
+            };
+            if let Some(current) = draft.as_mut() {
+                absorb(current, block, &lines[from..n]);
+            }
+            from = n + 1;
+            // `**1.@MOSN #2347**` then `@huayangchan`: the first line named the project
+            // the issue was filed under, the second the asker.
+            if let Some(header) = draft
+                .as_mut()
+                .filter(|d| d.question.is_empty() && d.answer.is_empty())
+            {
+                if header.project.is_none() {
+                    header.project =
+                        canonical_project(&header.asker).map(|p| (p.to_string(), None));
+                }
+                header.asker = asker;
+                continue;
+            }
             if let Some(previous) = draft.take() {
                 done.push(previous.finish());
             }
@@ -158,57 +199,55 @@ pub fn questions(blocks: &[Block]) -> Vec<Question> {
                 offset: block.offset,
                 ..Draft::default()
             };
-            // "提问：" may carry the question on the same line, or in lines under it.
-            let same_line = first
+            // "提问：" may carry the question on the same line.
+            let same_line = line
                 .split_once("提问")
                 .map(|(_, q)| q.trim_start_matches([':', '：', ' ', '*']));
             if let Some(q) = same_line.filter(|q| !q.is_empty()) {
                 new.question.push(q.to_string());
             }
-            let rest: Vec<&str> = block.text.lines().skip(1).collect();
-            if !rest.is_empty() {
-                new.question.push(rest.join("\n"));
-            }
             draft = Some(new);
-            continue;
         }
-        let Some(current) = draft.as_mut() else {
-            continue;
-        };
-        if matches!(block.kind, BlockKind::Heading(_) | BlockKind::Rule) {
-            break;
-        }
-        // A paragraph may end with the project line after a `<br/>`.
-        let answering = current.answered || answer_start(&block.text).is_some();
-        let mut kept = Vec::new();
-        for line in block.text.lines() {
-            if block.kind == BlockKind::Paragraph
-                && answering
-                && let Some(project) = project_line(line, block)
-            {
-                current.project.get_or_insert(project);
-            } else {
-                kept.push(line);
-            }
-        }
-        let text = kept.join("\n");
-        if text.trim().is_empty() {
-            continue;
-        }
-        if let Some(answer) = answer_start(&text) {
-            current.answered = true;
-            current.answer.push(answer.to_string());
-        } else if current.answered {
-            // A follow-up turn ("> 我理解…" then another "A："), or more of the answer.
-            current.answer.push(text);
-        } else {
-            current.question.push(text);
+        if let Some(current) = draft.as_mut() {
+            absorb(current, block, &lines[from..]);
         }
     }
     if let Some(last) = draft {
         done.push(last.finish());
     }
     done
+}
+
+/// Adds `lines` of `block` to the question being read: to its question until an answer
+/// starts, then to its answer; the editor's project line is taken out.
+fn absorb(current: &mut Draft, block: &Block, lines: &[&str]) {
+    let text = lines.join("\n");
+    // A paragraph may end with the project line after a `<br/>`.
+    let answering = current.answered || answer_start(&text).is_some();
+    let mut kept = Vec::new();
+    for line in lines {
+        if block.kind == BlockKind::Paragraph
+            && answering
+            && let Some(project) = project_line(line, block)
+        {
+            current.project.get_or_insert(project);
+        } else {
+            kept.push(*line);
+        }
+    }
+    let text = kept.join("\n");
+    if text.trim().is_empty() {
+        return;
+    }
+    if let Some(answer) = answer_start(&text) {
+        current.answered = true;
+        current.answer.push(answer.to_string());
+    } else if current.answered {
+        // A follow-up turn ("> 我理解…" then another "A："), or more of the answer.
+        current.answer.push(text);
+    } else {
+        current.question.push(text);
+    }
 }
 
 #[cfg(test)]
@@ -225,10 +264,13 @@ mod tests {
             ("2. 肖文璧 提问", "肖文璧"),
             ("@jiaxin shan 提问：", "jiaxin shan"),
             ("3、 @ 王 ** 提问:", "王"),
+            ("**1、@J~杰 **提问：", "J~杰"),
+            ("**2、王国柱 **提问：", "王国柱"),
         ] {
             assert_eq!(asker_of(line, false).as_deref(), Some(name), "{line}");
         }
         assert_eq!(asker_of("欢迎提问", false), None);
+        assert_eq!(asker_of("**1、关于 SOFAJRaft 的提问：**", true), None);
         assert_eq!(
             asker_of("**黄润良** 提问：", true).as_deref(),
             Some("黄润良")

@@ -107,6 +107,8 @@ fn is_bold_title(block: &Block) -> bool {
         && block.links.is_empty()
         && !text.ends_with([':', '：'])
         && !text.contains('@')
+        // Sentence punctuation makes a bold line a sentence ("筛选每周精华问答，同步开源进展").
+        && !text.contains(['，', '。', '！', '？', '?', '～', '!'])
         && !text.contains("提问")
         && strip_numbering(text).len() == text.len()
 }
@@ -165,11 +167,13 @@ pub fn find_sections(blocks: &[Block]) -> Vec<SectionSpan> {
                 };
                 Some((name, key, Some(index)))
             }
-            // Bold-only titles stand in for headings in posts that have few of them: a
-            // section under a deeper heading already has its title, and its bold lines
-            // are emphasis ("此版本强烈建议升级").
+            // Bold-only titles stand in for headings, at any depth: SOFA Weekly puts
+            // "**每周读者问答提炼**" under an H3 as often as under an H2. Their name is bare,
+            // as they do not say which heading they belong to. A bold line right under a
+            // title is its subtitle ("本周各项目回复 issue 共计 2 条").
             BlockKind::Paragraph
-                if is_bold_title(block) && parents.last().is_none_or(|(l, _, _)| *l <= 2) =>
+                if is_bold_title(block)
+                    && !sections.last().is_some_and(|s| s.blocks.start == i) =>
             {
                 let name = block.text.trim().to_string();
                 let key = section_key(&name);
@@ -237,11 +241,14 @@ mod tests {
 
     #[test]
     fn headings_and_bold_lines_start_sections() {
-        let md = "intro\n\n**每周读者问答提炼**\n\nq\n\n**本周发布详情如下：**\n\n## 本周发布\n\n### MOSN\n\n**此版本强烈建议升级**\n";
+        let md = "intro\n\n**每周读者问答提炼**\n\nq\n\n**本周发布详情如下：**\n\n## 本周发布\n\n### MOSN\n\n- x\n\n**本周推荐阅读**\n";
         let blocks = read_blocks(md);
         let names: Vec<_> = find_sections(&blocks).into_iter().map(|s| s.name).collect();
         // "本周发布" is the post's only H2 and its first heading: it titles the post.
-        assert_eq!(names, ["", "每周读者问答提炼", "本周发布", "MOSN"]);
+        assert_eq!(
+            names,
+            ["", "每周读者问答提炼", "本周发布", "MOSN", "本周推荐阅读"]
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 mod bigrams;
 mod import;
+mod items;
 mod migrations;
 mod query;
 mod reading;
@@ -22,6 +23,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 pub use import::{Change, ImportBatch, ImportReport, StoredFile, Upsert};
+pub use items::{Details, ItemFilter, ItemRow, SectionCount};
 pub use query::{Filter, SearchHit, StoredPost};
 pub use reading::ReadingState;
 pub use sources::{SourceInfo, SourceKind, SourceSpec};
