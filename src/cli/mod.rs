@@ -3,6 +3,7 @@
 
 mod config;
 pub mod generate;
+mod items;
 mod print;
 mod show;
 pub mod sync;
@@ -160,6 +161,14 @@ pub enum Command {
         #[arg(long)]
         plain: bool,
     },
+    /// Newsletter sections with the issues they appear in and their items, most issues first.
+    Sections(items::SectionsArgs),
+    /// Newsletter items (a reading-list entry, a tool, a news item), newest first.
+    Items(items::ItemsArgs),
+    /// Reader questions with their askers, answers and projects, newest first.
+    Questions(items::QuestionsArgs),
+    /// Releases announced in the newsletters: project, version, changes, newest first.
+    Releases(items::ReleasesArgs),
     /// List sources with their post counts, last sync time and status.
     Sources {
         #[arg(long)]
@@ -287,6 +296,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 plain,
             },
         ),
+        Some(Command::Sections(args)) => items::run_sections(&session, &args),
+        Some(Command::Items(args)) => items::run_items(&session, &args),
+        Some(Command::Questions(args)) => items::run_questions(&session, &args),
+        Some(Command::Releases(args)) => items::run_releases(&session, &args),
         Some(Command::Sources { json }) => {
             let library = session.open_library()?;
             sync::run_sources(&library, session.config(), json, &mut stdout())

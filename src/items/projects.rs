@@ -25,7 +25,8 @@ const PROJECTS: &[(&str, &[&str])] = &[
     ("Occlum", &["occlum"]),
     ("Holmes", &["holmes"]),
     ("Nydus", &["nydus"]),
-    ("Tongsuo", &["tongsuo", "铜锁"]),
+    // Tongsuo was called BabaSSL until 2022.
+    ("Tongsuo", &["tongsuo", "babassl", "铜锁"]),
     ("SOFAStack", &["sofastack"]),
 ];
 
@@ -54,7 +55,23 @@ const KEYWORDS: &[(&str, &[&str])] = &[
     ),
     (
         "SOFAJRaft",
-        &["Raft", "raft", "RheaKV", "rheakv", "Multi-Raft", "选举"],
+        &[
+            "Raft",
+            "raft",
+            "RheaKV",
+            "rheakv",
+            "Multi-Raft",
+            "选举",
+            "onApply",
+            "snapshot",
+            "Snapshot",
+            "快照",
+            "follower",
+            "Follower",
+            "leader",
+            "Leader",
+            "Learner",
+        ],
     ),
     (
         "MOSN",
@@ -67,6 +84,11 @@ const KEYWORDS: &[(&str, &[&str])] = &[
             "Envoy",
             "Service Mesh",
             "Mesh",
+            "readloop",
+            "fd",
+            "filter",
+            "热升级",
+            "平滑升级",
         ],
     ),
     (

@@ -108,8 +108,12 @@ fn project_line(line: &str, block: &Block) -> Option<(String, Option<String>)> {
     if label.is_empty() || crate::text::display_width(label) > 30 || !url.contains("github.com") {
         return None;
     }
+    // "SOFAStack：https://github.com/sofastack/sofa-jraft": the umbrella names no project,
+    // the repository does.
     let project = canonical_project(label)
+        .filter(|p| *p != "SOFAStack")
         .or_else(|| project_of_url(&url))
+        .or_else(|| canonical_project(label))
         .map(str::to_string)
         .or_else(|| (!label.contains(' ') || label.is_ascii()).then(|| label.to_string()))?;
     Some((project, Some(url)))

@@ -5,7 +5,6 @@
 
 use super::blocks::{Block, BlockKind};
 use super::projects::{canonical_project, project_of_url, projects_named};
-use super::split::first_line;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Release {
@@ -71,9 +70,8 @@ fn announces(text: &str) -> bool {
     let text = text.as_str();
     let lower = text.to_lowercase();
     version_in(text).is_some()
-        && ["发布", "release", "版本", "更新"]
-            .iter()
-            .any(|w| lower.contains(w))
+                // "升级 Dubbo 版本至 2.7.3" is a change, not a release.
+        && ["发布", "release"].iter().any(|w| lower.contains(w))
         && crate::text::display_width(text) <= 120
 }
 
@@ -99,8 +97,14 @@ fn project_in(lead: &str) -> Option<String> {
         .into_iter()
         .rev()
         .collect();
-    (word.chars().any(|c| c.is_ascii_alphabetic()) && !word.eq_ignore_ascii_case("v"))
-        .then(|| canonical_project(&word).map_or(word, str::to_string))
+    if word.chars().any(|c| c.is_ascii_alphabetic()) && !word.eq_ignore_ascii_case("v") {
+        return Some(canonical_project(&word).map_or(word, str::to_string));
+    }
+    // "BabaSSL 开源发布 8.3.0 版本": the first word written in capitals or CamelCase.
+    before
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .find(|w| w.len() >= 3 && w.chars().any(|c| c.is_ascii_uppercase()))
+        .map(|w| canonical_project(w).map_or(w.to_string(), str::to_string))
 }
 
 /// The releases of a release section named `name` made of `blocks`.
@@ -122,8 +126,11 @@ pub fn releases(name: &str, name_offset: usize, blocks: &[Block]) -> Vec<Release
         });
     }
     for block in blocks {
-        let first = first_line(&block.text);
-        if block.kind == BlockKind::Paragraph && announces(first) {
+        // "**本周发布详情如下：**" and the first release may share a paragraph.
+        let announcing = (block.kind == BlockKind::Paragraph)
+            .then(|| block.text.lines().find(|line| announces(line)))
+            .flatten();
+        if let Some(first) = announcing {
             let version = version_in(first);
             let project = project_in(first).or_else(|| section_project.clone());
             // The body repeating the title's release ("发布 SOFARPC 5.11.0 版本") is the same one.

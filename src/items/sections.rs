@@ -116,28 +116,14 @@ fn is_bold_title(block: &Block) -> bool {
 /// Splits a post's blocks into sections. Blocks before the first title form an untitled
 /// section (key ""), returned only when it has blocks.
 pub fn find_sections(blocks: &[Block]) -> Vec<SectionSpan> {
-    let levels: Vec<u8> = blocks
-        .iter()
-        .filter_map(|b| match b.kind {
-            BlockKind::Heading(level) => Some(level),
-            _ => None,
-        })
-        .collect();
-    // A post whose first heading is the only one at the top level is titled by it: that
-    // heading wraps the whole post and is no one's parent.
-    let top = levels.iter().copied().min();
-    let wrapper_level = match (levels.first(), top) {
-        (Some(&first), Some(top))
-            if first == top && levels.iter().filter(|&&l| l == top).count() == 1 =>
-        {
-            Some(top)
-        }
-        _ => None,
-    };
     let mut sections: Vec<SectionSpan> = Vec::new();
     let mut start_untitled = 0;
-    // Open headings: (level, name, key), deepest last.
-    let mut parents: Vec<(u8, String, String)> = Vec::new();
+    // Open headings: (level, name, key, groups), deepest last. A heading groups when a
+    // deeper heading follows it directly ("## Updates from Rust Community" then
+    // "### Official"): its sub-sections' bare names are ambiguous ("Official" of what?)
+    // and get its name in front. A heading with text of its own is not a group, and the
+    // headings under it keep their names (an editor's H4 "本周推荐阅读" after an H3).
+    let mut parents: Vec<(u8, String, String, bool)> = Vec::new();
     let mut heading_index = 0;
     let close = |sections: &mut Vec<SectionSpan>, at: usize| {
         if let Some(last) = sections.last_mut() {
@@ -150,30 +136,36 @@ pub fn find_sections(blocks: &[Block]) -> Vec<SectionSpan> {
                 let index = heading_index;
                 heading_index += 1;
                 let bare = block.text.trim().to_string();
-                while parents.last().is_some_and(|(l, _, _)| *l >= level) {
+                while parents.last().is_some_and(|(l, ..)| *l >= level) {
                     parents.pop();
                 }
-                let parent = parents.last().cloned();
-                parents.push((level, bare.clone(), section_key(&bare)));
-                if Some(level) == wrapper_level && index == 0 {
-                    parents.pop();
-                }
+                let parent = parents.last().filter(|(.., groups)| *groups).cloned();
+                let groups = blocks
+                    .get(i + 1)
+                    .is_some_and(|next| matches!(next.kind, BlockKind::Heading(l) if l > level));
                 let (name, key) = match parent {
-                    Some((_, parent_name, parent_key)) => (
+                    Some((_, parent_name, parent_key, _)) => (
                         format!("{parent_name} / {bare}"),
                         format!("{parent_key} / {}", section_key(&bare)),
                     ),
                     None => (bare.clone(), section_key(&bare)),
                 };
+                parents.push((level, name.clone(), key.clone(), groups));
                 Some((name, key, Some(index)))
             }
             // Bold-only titles stand in for headings, at any depth: SOFA Weekly puts
             // "**每周读者问答提炼**" under an H3 as often as under an H2. Their name is bare,
             // as they do not say which heading they belong to. A bold line right under a
-            // title is its subtitle ("本周各项目回复 issue 共计 2 条").
+            // title is its subtitle ("本周各项目回复 issue 共计 2 条"). Release notes end with
+            // their report link: a bold line before it is the notes' own ("此版本强烈建议
+            // 升级"), one after it starts the next section.
             BlockKind::Paragraph
                 if is_bold_title(block)
-                    && !sections.last().is_some_and(|s| s.blocks.start == i) =>
+                    && !sections.last().is_some_and(|s| {
+                        s.blocks.start == i
+                            || (super::releases::is_releases_section(&s.key)
+                                && blocks[i - 1].links.is_empty())
+                    }) =>
             {
                 let name = block.text.trim().to_string();
                 let key = section_key(&name);
@@ -241,21 +233,36 @@ mod tests {
 
     #[test]
     fn headings_and_bold_lines_start_sections() {
-        let md = "intro\n\n**每周读者问答提炼**\n\nq\n\n**本周发布详情如下：**\n\n## 本周发布\n\n### MOSN\n\n- x\n\n**本周推荐阅读**\n";
+        let md = "intro\n\n**每周读者问答提炼**\n\nq\n\n**本周发布详情如下：**\n\n## 本周发布\n\n### MOSN\n\n- x\n\n**此版本强烈建议升级**\n\n## 社区\n\nhi\n\n**本周推荐阅读**\n";
         let blocks = read_blocks(md);
         let names: Vec<_> = find_sections(&blocks).into_iter().map(|s| s.name).collect();
-        // "本周发布" is the post's only H2 and its first heading: it titles the post.
         assert_eq!(
             names,
-            ["", "每周读者问答提炼", "本周发布", "MOSN", "本周推荐阅读"]
+            [
+                "",
+                "每周读者问答提炼",
+                "本周发布",
+                "本周发布 / MOSN",
+                "社区",
+                "本周推荐阅读"
+            ]
         );
     }
 
     #[test]
-    fn a_lone_title_heading_is_nobodys_parent() {
-        let md = "# Issue 12\n\n## News\n\n- [a](https://a)\n\n## Tools\n";
+    fn only_a_grouping_heading_names_its_sub_sections() {
+        let md = "# Issue 12\n\nhello\n\n## News\n\n- [a](https://a)\n\n## Updates\n\n### Official\n\n#### Deep\n";
         let blocks = read_blocks(md);
         let names: Vec<_> = find_sections(&blocks).into_iter().map(|s| s.name).collect();
-        assert_eq!(names, ["Issue 12", "News", "Tools"]);
+        assert_eq!(
+            names,
+            [
+                "Issue 12",
+                "News",
+                "Updates",
+                "Updates / Official",
+                "Updates / Official / Deep"
+            ]
+        );
     }
 }
