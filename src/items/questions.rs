@@ -115,7 +115,14 @@ fn project_line(line: &str, block: &Block) -> Option<(String, Option<String>)> {
         .or_else(|| project_of_url(&url))
         .or_else(|| canonical_project(label))
         .map(str::to_string)
-        .or_else(|| (!label.contains(' ') || label.is_ascii()).then(|| label.to_string()))?;
+        // A project we do not know is still a project if its label looks like a name
+        // ("Holmes", "sofa-jarslink"), not a sentence ("3.客户端支持哪些").
+        .or_else(|| {
+            let name_like = label.is_ascii()
+                && label.starts_with(|c: char| c.is_ascii_alphabetic())
+                && label.split_whitespace().count() <= 2;
+            name_like.then(|| label.to_string())
+        })?;
     Some((project, Some(url)))
 }
 
@@ -135,14 +142,17 @@ impl Draft {
         let question = self.question.join("\n").trim().to_string();
         let answer = self.answer.join("\n\n").trim().to_string();
         let (project, link) = match self.project {
-            Some((project, link)) => (Some(project), link),
-            None => {
+            // "SOFAStack：…" names the umbrella, which a named project or keyword beats.
+            Some((project, link)) if project != "SOFAStack" => (Some(project), link),
+            umbrella => {
+                let link = umbrella.as_ref().and_then(|(_, link)| link.clone());
                 let named = projects_named(&format!("{question}\n{answer}"));
                 let project = named
                     .into_iter()
                     .find(|p| *p != "SOFAStack")
-                    .or_else(|| project_by_keywords(&format!("{question}\n{answer}")));
-                (project.map(str::to_string), None)
+                    .or_else(|| project_by_keywords(&format!("{question}\n{answer}")))
+                    .or(umbrella.as_ref().map(|_| "SOFAStack"));
+                (project.map(str::to_string), link)
             }
         };
         Question {
