@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::Args;
 use serde::Serialize;
 
-use super::Session;
+use super::CommandContext;
 use super::print::{json, output_width};
 use crate::library::{ItemFilter, ItemRow, SectionCount};
 use crate::text::{display_width, fit_to_width, sanitize_line, truncate_to_width};
@@ -74,55 +74,58 @@ fn filter(common: &Common) -> ItemFilter {
     }
 }
 
-pub fn run_sections(session: &Session<'_>, args: &SectionsArgs) -> anyhow::Result<ExitCode> {
-    let library = session.open_for_reading()?;
+pub fn run_sections(context: &CommandContext<'_>, args: &SectionsArgs) -> anyhow::Result<ExitCode> {
+    let library = context.open_for_reading()?;
     let sections = library.sections(&filter(&args.common))?;
     print_sections(&mut super::stdout(), &sections, args.common.json)?;
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn run_items(session: &Session<'_>, args: &ItemsArgs) -> anyhow::Result<ExitCode> {
-    let library = session.open_for_reading()?;
+pub fn run_items(context: &CommandContext<'_>, args: &ItemsArgs) -> anyhow::Result<ExitCode> {
+    let library = context.open_for_reading()?;
     let items = library.items(&ItemFilter {
         sections: args.sections.clone(),
         search: args.search.clone(),
         ..filter(&args.common)
     })?;
-    let items = formatted(session, items, args.common.json);
+    let items = formatted(context, items, args.common.json);
     print_items(&mut super::stdout(), &items, args.common.json)?;
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn run_questions(session: &Session<'_>, args: &QuestionsArgs) -> anyhow::Result<ExitCode> {
-    let library = session.open_for_reading()?;
+pub fn run_questions(
+    context: &CommandContext<'_>,
+    args: &QuestionsArgs,
+) -> anyhow::Result<ExitCode> {
+    let library = context.open_for_reading()?;
     let items = library.items(&ItemFilter {
         kind: Some("question"),
         project: args.project.clone(),
         search: args.search.clone(),
         ..filter(&args.common)
     })?;
-    let items = formatted(session, items, args.common.json);
+    let items = formatted(context, items, args.common.json);
     print_questions(&mut super::stdout(), &items, args.common.json)?;
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn run_releases(session: &Session<'_>, args: &ReleasesArgs) -> anyhow::Result<ExitCode> {
-    let library = session.open_for_reading()?;
+pub fn run_releases(context: &CommandContext<'_>, args: &ReleasesArgs) -> anyhow::Result<ExitCode> {
+    let library = context.open_for_reading()?;
     let items = library.items(&ItemFilter {
         kind: Some("release"),
         project: args.project.clone(),
         ..filter(&args.common)
     })?;
-    let items = formatted(session, items, args.common.json);
+    let items = formatted(context, items, args.common.json);
     print_releases(&mut super::stdout(), &items, args.common.json)?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// Dates in the configured format for people; JSON keeps `YYYY-MM-DD`.
-fn formatted(session: &Session<'_>, mut items: Vec<ItemRow>, as_json: bool) -> Vec<ItemRow> {
+fn formatted(context: &CommandContext<'_>, mut items: Vec<ItemRow>, as_json: bool) -> Vec<ItemRow> {
     if !as_json {
         for item in &mut items {
-            session.format_day(&mut item.date);
+            context.format_day(&mut item.date);
         }
     }
     items
