@@ -11,7 +11,7 @@ use std::thread;
 
 use super::event::Event;
 use super::state::{Page, Ticket, WorkerMsg};
-use super::store::{ListQuery, SESSION_KEY, SavedSession, Store};
+use super::store::{ItemsQuery, ListQuery, SESSION_KEY, SavedSession, Store};
 use crate::config::DayFormat;
 use crate::post::PostId;
 use crate::render;
@@ -43,6 +43,13 @@ pub enum Job {
         offset: i64,
     },
     SaveSession(SavedSession),
+    LoadSections {
+        tags: Vec<String>,
+    },
+    LoadItems {
+        ticket: Ticket,
+        query: ItemsQuery,
+    },
 }
 
 /// What goes down the worker's queue, in the order it was sent.
@@ -218,6 +225,13 @@ pub fn run(store: &dyn Store, style: &PageStyle, job: Job) -> Option<WorkerMsg> 
             .set_position(id, offset)
             .err()
             .and_then(|e| failed("could not save the reading position", e)),
+        Job::LoadSections { tags } => Some(WorkerMsg::Sections(
+            store.sections(&tags).map_err(|e| format!("{e:#}")),
+        )),
+        Job::LoadItems { ticket, query } => Some(WorkerMsg::Items {
+            ticket,
+            result: store.items(&query).map_err(|e| format!("{e:#}")),
+        }),
         Job::SaveSession(session) => {
             let json = serde_json::to_string(&session).expect("a session serialises");
             store

@@ -95,8 +95,8 @@ struct Walk {
     lead: Option<String>,
     lead_done: bool,
     saw_image: bool,
-    /// Where each open link's text starts: (in the block text, in the entry text).
-    open_links: Vec<(usize, usize, String)>,
+    /// Each open link: where its text starts in the block text, and its URL.
+    open_links: Vec<(usize, String)>,
     entry: Option<Entry>,
 }
 
@@ -157,9 +157,8 @@ pub fn read_blocks(markdown: &str) -> Vec<Block> {
                         walk.saw_image = true;
                     }
                     Tag::Link { dest_url, .. } => {
-                        let in_entry = walk.entry.as_ref().map_or(0, |e| e.text.len());
                         walk.open_links
-                            .push((block.text.len(), in_entry, dest_url.to_string()));
+                            .push((block.text.len(), dest_url.to_string()));
                     }
                     Tag::Item if walk.depth == 2 && block.kind == BlockKind::List => {
                         walk.entry = Some(Entry {
@@ -184,11 +183,10 @@ pub fn read_blocks(markdown: &str) -> Vec<Block> {
                     }
                     TagEnd::Image => walk.image = walk.image.saturating_sub(1),
                     TagEnd::Link => {
-                        if let Some((start, entry_start, url)) = walk.open_links.pop() {
+                        if let Some((start, url)) = walk.open_links.pop() {
                             let text = block.text[start..].trim().to_string();
                             let link = Link { text, url };
                             if let Some(entry) = walk.entry.as_mut() {
-                                let _ = entry_start;
                                 entry.links.push(link.clone());
                             }
                             block.links.push(link);
@@ -209,11 +207,7 @@ pub fn read_blocks(markdown: &str) -> Vec<Block> {
                 }
             }
             Event::Text(text) | Event::Code(text) => push_text(block, walk, &text),
-            Event::InlineHtml(html) => {
-                if is_break_tag(&html) {
-                    push_break(block, walk);
-                }
-            }
+            Event::InlineHtml(html) if is_break_tag(&html) => push_break(block, walk),
             Event::Html(html) => {
                 for line in html.lines() {
                     let text = strip_tags(line);

@@ -44,6 +44,8 @@ pub struct SectionCount {
 #[derive(Debug, Clone, Default)]
 pub struct ItemFilter {
     pub sections: Vec<String>,
+    /// Sections by their stored key, exactly (as [`SectionCount::key`] gives it).
+    pub section_keys: Vec<String>,
     pub search: Option<String>,
     pub tags: Vec<String>,
     /// `question` or `release`: only those.
@@ -248,6 +250,15 @@ impl Where {
             }
             conditions.push(&format!("({})", any.join(" OR ")), params);
         }
+        if !filter.section_keys.is_empty() {
+            let marks = vec!["?"; filter.section_keys.len()].join(", ");
+            let params: Vec<Box<dyn ToSql>> = filter
+                .section_keys
+                .iter()
+                .map(|k| Box::new(k.clone()) as Box<dyn ToSql>)
+                .collect();
+            conditions.push(&format!("i.section_key IN ({marks})"), params);
+        }
         if let Some(kind) = filter.kind {
             conditions.push("i.kind = ?", vec![Box::new(kind)]);
         }
@@ -294,6 +305,7 @@ impl Library {
     pub fn sections(&self, filter: &ItemFilter) -> Result<Vec<SectionCount>, LibraryError> {
         let unsectioned = ItemFilter {
             sections: Vec::new(),
+            section_keys: Vec::new(),
             limit: None,
             ..filter.clone()
         };

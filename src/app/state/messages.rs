@@ -4,7 +4,8 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::app::store::{ListQuery, SavedSession};
+use crate::app::store::{ItemsQuery, ListQuery, SavedSession, SectionEntry};
+use crate::library::ItemRow;
 use crate::post::{PostId, PostSummary, TagCount};
 use crate::render::{Rendered, TextMatch};
 
@@ -26,6 +27,14 @@ pub enum Effect {
         ticket: Ticket,
         id: PostId,
         width: u16,
+    },
+    /// The sections of the items view, under these tags.
+    LoadSections {
+        tags: Vec<String>,
+    },
+    LoadItems {
+        ticket: Ticket,
+        query: ItemsQuery,
     },
     SetRead {
         id: PostId,
@@ -126,6 +135,11 @@ pub enum WorkerMsg {
         result: Result<Arc<Page>, String>,
     },
     /// A write or a background job failed.
+    Sections(Result<Vec<SectionEntry>, String>),
+    Items {
+        ticket: Ticket,
+        result: Result<Vec<ItemRow>, String>,
+    },
     Failed(String),
     /// Something worth a line in the status bar.
     Note(String),
@@ -159,6 +173,8 @@ pub struct Reader {
     pub opened_at: Instant,
     pub marked_read: bool,
     pub loading_error: Option<String>,
+    /// The item the post was opened at, marked when its page arrives: its title.
+    pub mark: Option<String>,
 }
 
 /// A floating list over the screen.
