@@ -319,10 +319,14 @@ impl App {
             Action::Back => self.back(),
             Action::NextPane => self.cycle_pane(true),
             Action::PrevPane => self.cycle_pane(false),
+            // The sections pane stands where the tags were: no tag under its cursor.
+            Action::ToggleTag if self.items.is_some() && self.focus == Focus::Tags => Vec::new(),
             Action::ToggleTag => self.toggle_tag(),
             Action::TagNext => self.step_tag(1),
             Action::TagPrev => self.step_tag(-1),
             Action::Tags => {
+                // Typing a tag needs the tags pane back.
+                self.items = None;
                 self.focus = Focus::Tags;
                 self.tag_query = Some(String::new());
                 Vec::new()

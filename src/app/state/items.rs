@@ -346,6 +346,11 @@ mod tests {
             _ => None,
         });
         assert_eq!(sections, Some(vec!["SOFA Weekly".to_string()]));
+        // Space in the sections pane picks no hidden tag; `t` brings the tags back.
+        press(&mut h, "h<Space>");
+        assert_eq!(h.app.pinned_tags, Vec::<String>::new());
+        press(&mut h, "t");
+        assert!(h.app.items.is_none());
         assert!(effects.iter().any(|e| matches!(e,
             Effect::LoadItems { query, .. } if query.tags == ["SOFA Weekly"])));
     }
