@@ -47,6 +47,14 @@ macro_rules! enum_with_library_jobs {
                 offset: i64,
             },
             SaveSession($crate::app::store::SavedSession),
+            /// The sections of the items view, under these tags.
+            LoadSections {
+                tags: Vec<String>,
+            },
+            LoadItems {
+                ticket: $crate::app::state::Ticket,
+                query: $crate::app::store::ItemsQuery,
+            },
             $($more)*
         }
     };
@@ -232,6 +240,13 @@ pub fn run(store: &dyn Store, style: &PageStyle, job: Job) -> Option<WorkerMsg> 
             .set_position(id, offset)
             .err()
             .and_then(|e| failed("could not save the reading position", e)),
+        Job::LoadSections { tags } => Some(WorkerMsg::Sections(
+            store.sections(&tags).map_err(|e| format!("{e:#}")),
+        )),
+        Job::LoadItems { ticket, query } => Some(WorkerMsg::Items {
+            ticket,
+            result: store.items(&query).map_err(|e| format!("{e:#}")),
+        }),
         Job::SaveSession(session) => {
             let json = serde_json::to_string(&session).expect("a session serialises");
             store
