@@ -325,7 +325,12 @@ mod tests {
         let before = items(&library);
         library
             .conn
-            .execute_batch("DROP TABLE items; DROP TABLE items_fts; PRAGMA user_version = 3;")
+            .execute_batch(
+                "DROP TABLE items; DROP TABLE items_fts;
+                 DROP TABLE post_pictures; DROP TABLE picture_scans; DROP TABLE pictures;
+                 ALTER TABLE posts DROP COLUMN cover;
+                 PRAGMA user_version = 3;",
+            )
             .unwrap();
         let mut conn = library.conn;
         crate::library::migrations::migrate(&mut conn)
