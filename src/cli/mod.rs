@@ -449,7 +449,9 @@ fn run_import(session: &Session<'_>, paths: &[PathBuf]) -> anyhow::Result<ExitCo
             continue;
         }
         match import::import_path(&mut library, path) {
-            Ok(outcome) => print::import_outcome(&mut out, path, &outcome)?,
+            Ok(outcome) => {
+                print::import_outcome(&mut out, &mut std::io::stderr(), path, &outcome)?;
+            }
             Err(err) => {
                 out.flush()?;
                 failed = true;

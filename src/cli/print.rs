@@ -189,7 +189,15 @@ pub fn sources(out: &mut dyn Write, sources: &[SourceInfo], as_json: bool) -> io
     Ok(())
 }
 
-pub fn import_outcome(out: &mut dyn Write, path: &Path, outcome: &ImportOutcome) -> io::Result<()> {
+/// The report of one imported path on `out`, with the files it skipped; the warnings about
+/// files it did import (a bad date, a YAML error) go to `warnings` (stderr), so that a pipe
+/// of the report holds only the report.
+pub fn import_outcome(
+    out: &mut dyn Write,
+    warnings: &mut dyn Write,
+    path: &Path,
+    outcome: &ImportOutcome,
+) -> io::Result<()> {
     let report = &outcome.report;
     writeln!(
         out,
@@ -206,7 +214,11 @@ pub fn import_outcome(out: &mut dyn Write, path: &Path, outcome: &ImportOutcome)
         writeln!(out, "  skipped {}", sanitize_line(&skipped.to_string()))?;
     }
     for warning in &outcome.warnings {
-        writeln!(out, "  warning {}", sanitize_line(&warning.to_string()))?;
+        writeln!(
+            warnings,
+            "sofa-weekly: warning: {}",
+            sanitize_line(&warning.to_string())
+        )?;
     }
     Ok(())
 }
