@@ -57,7 +57,7 @@ pub fn run_show(session: &Session<'_>, args: &ShowArgs<'_>) -> anyhow::Result<Ex
     };
 
     let mut header = render::header(&post.title, post.date.as_deref(), &post.tags, width, &theme);
-    let mut rendered = render::render(&post.body, width, &theme);
+    let mut rendered = render::render_post(&post.body, &post.title, width, &theme);
     let mut links = render::link_list(&rendered.links, width, &theme);
     if styled {
         // The themes speak RGB; a 256- or 16-colour terminal gets the nearest it has.
