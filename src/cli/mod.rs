@@ -159,6 +159,9 @@ pub enum Command {
         /// Plain text: no colours, styles or hyperlinks (also what a pipe gets).
         #[arg(long)]
         plain: bool,
+        /// Print the post as JSON: metadata, the markdown body, its headings and links.
+        #[arg(long, conflicts_with_all = ["width", "plain"])]
+        json: bool,
     },
     /// List sources with their post counts, last sync time and status.
     Sources {
@@ -279,12 +282,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             target,
             width,
             plain,
+            json,
         }) => show::run_show(
             &session,
             &show::ShowArgs {
                 target: &target,
                 width: width.map(usize::from),
                 plain,
+                json,
             },
         ),
         Some(Command::Sources { json }) => {

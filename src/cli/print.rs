@@ -108,6 +108,11 @@ pub fn posts(out: &mut dyn Write, posts: &[PostSummary], as_json: bool) -> io::R
     Ok(())
 }
 
+/// One post as JSON (`show --json`).
+pub fn post_json(out: &mut dyn Write, post: &impl serde::Serialize) -> io::Result<()> {
+    json(out, post)
+}
+
 pub fn tags(out: &mut dyn Write, tags: &[TagCount], as_json: bool) -> io::Result<()> {
     if as_json {
         return json(out, &tags);

@@ -34,6 +34,7 @@ pub fn render_blocks(markdown: &str, width: usize, theme: &Theme) -> Rendered {
         code: None,
         image: None,
         html: None,
+        html_link_open: false,
         table: None,
         footnotes: Vec::new(),
     };
@@ -68,6 +69,8 @@ struct Walker<'t> {
     code: Option<CodeBlock>,
     image: Option<Image>,
     html: Option<(String, usize)>,
+    /// An `<a href>` is open (its `</a>` closes it; a markdown link's end closes its own).
+    html_link_open: bool,
     table: Option<TableData>,
     /// Footnote labels in order of first appearance: a footnote's number is its place here
     /// plus one. Labels are often long words (`[^heartbeat]`); a number reads better in text.
@@ -181,12 +184,7 @@ impl Walker<'_> {
             Tag::Emphasis => self.inline.push_style(self.theme.emphasis),
             Tag::Strong => self.inline.push_style(self.theme.strong),
             Tag::Strikethrough => self.inline.push_style(self.theme.strikethrough),
-            Tag::Link { dest_url, .. } => {
-                let index = register_link(&mut self.out.rendered.links, &dest_url, false);
-                self.inline.link = Some(index);
-                self.inline.link_text.clear();
-                self.inline.push_style(self.theme.link);
-            }
+            Tag::Link { dest_url, .. } => self.start_link(&dest_url),
             Tag::Image { dest_url, .. } => {
                 self.image = Some(Image {
                     url: dest_url.into_string(),
@@ -269,17 +267,7 @@ impl Walker<'_> {
                 self.out.blank_before_next();
             }
             TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => self.inline.pop_style(),
-            TagEnd::Link => {
-                self.inline.pop_style();
-                if let Some(index) = self.inline.link.take() {
-                    let link = &mut self.out.rendered.links[index];
-                    if link.text.is_empty() {
-                        link.text = clean(&self.inline.link_text);
-                    }
-                    let marker = format!("[{}]", link.number);
-                    self.inline.push_with(&marker, self.theme.link_number, at);
-                }
-            }
+            TagEnd::Link => self.end_link(at),
             TagEnd::Image => {
                 if let Some(image) = self.image.take() {
                     self.push_image(&image.url, &image.alt, image.source);
@@ -308,6 +296,7 @@ impl Walker<'_> {
     }
 
     fn take_inline(&mut self) -> StyledText {
+        self.html_link_open = false;
         let text = self.inline.take();
         self.inline.reset(self.base_style());
         text
@@ -389,11 +378,48 @@ impl Walker<'_> {
         self.out.blank_before_next();
     }
 
+    /// A link's text follows (a markdown link, or HTML's `<a href>`), until [`Self::end_link`].
+    fn start_link(&mut self, url: &str) {
+        let index = register_link(&mut self.out.rendered.links, url, false);
+        self.inline.link = Some(index);
+        self.inline.link_text.clear();
+        self.inline.push_style(self.theme.link);
+    }
+
+    /// The link's number after its text.
+    fn end_link(&mut self, at: usize) {
+        self.inline.pop_style();
+        if let Some(index) = self.inline.link.take() {
+            let link = &mut self.out.rendered.links[index];
+            if link.text.is_empty() {
+                link.text = clean(&self.inline.link_text);
+            }
+            let marker = format!("[{}]", link.number);
+            self.inline.push_with(&marker, self.theme.link_number, at);
+        }
+    }
+
+    /// `<a href>` opens a link unless one is open already (HTML does not nest links);
+    /// `</a>` closes only a link that HTML opened, not a markdown link around it.
+    fn html_link(&mut self, piece: HtmlPiece, at: usize) {
+        match piece {
+            HtmlPiece::LinkStart { href } if self.inline.link.is_none() => {
+                self.start_link(&href);
+                self.html_link_open = true;
+            }
+            HtmlPiece::LinkEnd if std::mem::take(&mut self.html_link_open) => self.end_link(at),
+            _ => {}
+        }
+    }
+
     fn inline_html(&mut self, tag: &str, at: usize) {
         match html::tag_meaning(tag) {
             Some(HtmlPiece::LineBreak) => self.inline.hard_break(at),
             Some(HtmlPiece::Image { src, alt }) => self.push_image(&src, &alt, at),
             Some(HtmlPiece::Text(text)) => self.inline.push_text(&text, at),
+            Some(piece @ (HtmlPiece::LinkStart { .. } | HtmlPiece::LinkEnd)) => {
+                self.html_link(piece, at);
+            }
             Some(HtmlPiece::ParagraphBreak) | None => {}
         }
     }
@@ -410,6 +436,9 @@ impl Walker<'_> {
                     }
                 }
                 HtmlPiece::Image { src, alt } => self.push_image(&src, &alt, at),
+                piece @ (HtmlPiece::LinkStart { .. } | HtmlPiece::LinkEnd) => {
+                    self.html_link(piece, at);
+                }
             }
         }
     }
@@ -434,5 +463,48 @@ impl Walker<'_> {
         self.inline.link = outer_link;
         self.inline
             .push_with(&format!("[{number}]"), self.theme.link_number, at);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Theme, render};
+
+    fn plain(markdown: &str, width: usize) -> Vec<String> {
+        render(markdown, width, &Theme::plain()).plain_lines()
+    }
+
+    #[test]
+    fn inline_html_anchor_is_a_numbered_link() {
+        let rendered = render(
+            "见 <a href=\"https://www.ruanyifeng.com/\">阮一峰</a>的周刊。",
+            40,
+            &Theme::plain(),
+        );
+        assert_eq!(rendered.plain_lines(), ["见 阮一峰[1]的周刊。"]);
+        assert_eq!(rendered.links[0].url, "https://www.ruanyifeng.com/");
+        assert_eq!(rendered.links[0].text, "阮一峰");
+        assert!(!rendered.links[0].is_image);
+        assert!(!rendered.link_spans.is_empty(), "the text is the link's");
+    }
+
+    #[test]
+    fn block_html_anchor_is_a_link_too() {
+        let rendered = render(
+            "<p>See <a href='https://a.io/'>a</a> and <a name=x>b</a></p>\n",
+            40,
+            &Theme::plain(),
+        );
+        assert_eq!(rendered.plain_lines(), ["See a[1] and b"]);
+        assert_eq!(rendered.links.len(), 1);
+    }
+
+    #[test]
+    fn a_line_after_br_has_no_leading_space() {
+        assert_eq!(
+            plain("one<br> two<br/>\nthree", 40),
+            ["one", "two", "three"]
+        );
+        assert_eq!(plain("一<br> 二", 40), ["一", "二"]);
     }
 }
