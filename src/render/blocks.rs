@@ -1,13 +1,18 @@
 //! The pulldown-cmark walker: one method per markdown construct, turning events into lines
 //! through [`Output`]. Paragraph text is collected by [`Inline`] and wrapped as a whole;
-//! tables go to [`super::table`], code blocks to [`super::code`], HTML to [`super::html`].
+//! tables go to [`super::table`], code blocks to [`super::code`], HTML to [`super::html`];
+//! callouts (GitHub alerts, and the containers [`super::container`] finds) get a bar and a
+//! label.
 
 use std::ops::Range;
 
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 use ratatui::style::Style;
 use ratatui::text::Span;
 
+use super::container::{self, Callout, CalloutKind, Fence};
 use super::html::{self, HtmlPiece};
 use super::inline::Inline;
 use super::links::register_link;
@@ -23,7 +28,9 @@ pub fn render_blocks(markdown: &str, width: usize, theme: &Theme) -> Rendered {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS;
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_GFM;
+    let (markdown, fences) = container::find(markdown);
     let mut walker = Walker {
         out: Output::new(width),
         theme,
@@ -37,12 +44,29 @@ pub fn render_blocks(markdown: &str, width: usize, theme: &Theme) -> Rendered {
         html_link_open: false,
         table: None,
         footnotes: Vec::new(),
+        fences,
+        next_fence: 0,
+        callouts: 0,
     };
     walker.inline.reset(theme.text);
-    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+    // Container fences open and close callouts between top-level blocks.
+    let mut depth = 0usize;
+    for (event, range) in Parser::new_ext(&markdown, options).into_offset_iter() {
+        if depth == 0 {
+            walker.fences_before(range.start);
+        }
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
         walker.event(event, range);
     }
+    walker.fences_before(usize::MAX);
     walker.flush();
+    while walker.callouts > 0 {
+        walker.close_callout();
+    }
     walker.out.finish()
 }
 
@@ -75,6 +99,11 @@ struct Walker<'t> {
     /// Footnote labels in order of first appearance: a footnote's number is its place here
     /// plus one. Labels are often long words (`[^heartbeat]`); a number reads better in text.
     footnotes: Vec<String>,
+    /// Container fences of the post ([`container::find`]), and the next one to reach.
+    fences: Vec<Fence>,
+    next_fence: usize,
+    /// Callouts open (containers and GitHub alerts).
+    callouts: usize,
 }
 
 impl Walker<'_> {
@@ -126,7 +155,10 @@ impl Walker<'_> {
                 self.inline
                     .push_style(self.theme.headings[level as usize - 1]);
             }
-            Tag::BlockQuote(_) => {
+            Tag::BlockQuote(Some(kind)) => {
+                self.open_callout(&Callout::new(alert_kind(kind), None), at);
+            }
+            Tag::BlockQuote(None) => {
                 self.flush();
                 self.out.settle_blank();
                 self.out.open("┃ ", Some("┃ "), self.theme.quote_bar);
@@ -203,7 +235,8 @@ impl Walker<'_> {
                 self.out.blank_before_next();
             }
             TagEnd::Heading(level) => self.end_heading(level),
-            TagEnd::BlockQuote(_) => {
+            TagEnd::BlockQuote(Some(_)) => self.close_callout(),
+            TagEnd::BlockQuote(None) => {
                 self.flush();
                 self.out.close();
                 self.quote_depth -= 1;
@@ -378,6 +411,47 @@ impl Walker<'_> {
         self.out.blank_before_next();
     }
 
+    /// Opens and closes the callouts of the container fences up to source byte `offset`.
+    fn fences_before(&mut self, offset: usize) {
+        while let Some(fence) = self.fences.get(self.next_fence)
+            && fence.offset <= offset
+        {
+            self.next_fence += 1;
+            match fence.opens.clone() {
+                Some(callout) => self.open_callout(&callout, fence.offset),
+                None => self.close_callout(),
+            }
+        }
+    }
+
+    /// A callout: a coloured bar down its left side, its label on the first line, then its
+    /// content, which renders as any markdown does.
+    fn open_callout(&mut self, callout: &Callout, at: usize) {
+        self.flush();
+        self.out.settle_blank();
+        let style = if callout.kind.is_warning() {
+            self.theme.callout_warning
+        } else {
+            self.theme.callout
+        };
+        self.out.open("┃ ", Some("┃ "), style);
+        self.callouts += 1;
+        self.inline.reset(self.base_style());
+        self.inline.push_with(&callout.label, style, at);
+        self.flush();
+    }
+
+    fn close_callout(&mut self) {
+        if self.callouts == 0 {
+            return;
+        }
+        self.flush();
+        self.out.close();
+        self.callouts -= 1;
+        self.inline.reset(self.base_style());
+        self.out.blank_before_next();
+    }
+
     /// A link's text follows (a markdown link, or HTML's `<a href>`), until [`Self::end_link`].
     fn start_link(&mut self, url: &str) {
         let index = register_link(&mut self.out.rendered.links, url, false);
@@ -466,6 +540,17 @@ impl Walker<'_> {
     }
 }
 
+/// GitHub's alerts (`> [!NOTE]`) are callouts like the site generators' containers.
+fn alert_kind(kind: BlockQuoteKind) -> CalloutKind {
+    match kind {
+        BlockQuoteKind::Note => CalloutKind::Note,
+        BlockQuoteKind::Tip => CalloutKind::Tip,
+        BlockQuoteKind::Important => CalloutKind::Important,
+        BlockQuoteKind::Warning => CalloutKind::Warning,
+        BlockQuoteKind::Caution => CalloutKind::Caution,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::{Theme, render};
@@ -497,6 +582,61 @@ mod tests {
         );
         assert_eq!(rendered.plain_lines(), ["See a[1] and b"]);
         assert_eq!(rendered.links.len(), 1);
+    }
+
+    #[test]
+    fn zenn_message_alert_is_a_labelled_callout_not_text() {
+        let lines = plain(
+            "前\n\n:::message alert\n**注意**: `rm -rf` は危険です\n\n- 一\n- 二\n:::\n\n後\n",
+            40,
+        );
+        assert_eq!(
+            lines,
+            [
+                "前",
+                "",
+                "┃ Warning",
+                "┃ 注意: rm -rf は危険です",
+                "┃ ",
+                "┃ • 一",
+                "┃ • 二",
+                "",
+                "後"
+            ]
+            .map(|line| line.trim_end().to_string())
+        );
+    }
+
+    #[test]
+    fn containers_and_github_alerts_draw_alike() {
+        let alert = plain("> [!TIP]\n> Use `cargo fmt`.\n", 40);
+        let container = plain("::: tip\nUse `cargo fmt`.\n:::\n", 40);
+        assert_eq!(alert, ["┃ Tip", "┃ Use cargo fmt."]);
+        assert_eq!(container, alert);
+        let details = plain(":::details 設定ファイル\n```yaml\na: 1\n```\n:::\n", 40);
+        assert_eq!(details[0], "┃ ▸ 設定ファイル");
+        assert!(details[1].starts_with("┃ ╭─ yaml"), "{details:?}");
+    }
+
+    #[test]
+    fn callout_lines_keep_their_source_offsets_and_width() {
+        let markdown = ":::note\nA long line of text inside a note that must wrap.\n:::\n";
+        let rendered = render(markdown, 20, &Theme::plain());
+        assert!(
+            rendered
+                .plain_lines()
+                .iter()
+                .all(|line| line.chars().count() <= 20)
+        );
+        let text_line = rendered
+            .plain_lines()
+            .iter()
+            .position(|line| line.contains("A long"))
+            .unwrap();
+        assert_eq!(
+            rendered.line_offsets[text_line],
+            markdown.find("A long").unwrap()
+        );
     }
 
     #[test]

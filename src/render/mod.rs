@@ -34,6 +34,7 @@ mod blocks;
 pub mod breaks;
 pub mod check;
 mod code;
+mod container;
 mod find;
 mod header;
 mod html;

@@ -21,6 +21,10 @@ pub struct Theme {
     pub image: Style,
     pub quote_bar: Style,
     pub quote_text: Style,
+    /// A callout's bar and label (`> [!NOTE]`, `:::message`, `::: tip`).
+    pub callout: Style,
+    /// A warning's or caution's bar and label.
+    pub callout_warning: Style,
     pub bullet: Style,
     pub rule: Style,
     pub table_border: Style,
@@ -65,6 +69,10 @@ impl Theme {
             quote_text: Style::new()
                 .fg(Color::Rgb(0xbc, 0xbc, 0xbc))
                 .add_modifier(Modifier::ITALIC),
+            callout: Style::new().fg(accent).add_modifier(Modifier::BOLD),
+            callout_warning: Style::new()
+                .fg(Color::Rgb(0xff, 0xaf, 0x5f))
+                .add_modifier(Modifier::BOLD),
             bullet: Style::new().fg(accent),
             rule: Style::new().fg(muted),
             table_border: Style::new().fg(muted),
@@ -104,6 +112,10 @@ impl Theme {
             quote_text: Style::new()
                 .fg(Color::Rgb(0x44, 0x44, 0x44))
                 .add_modifier(Modifier::ITALIC),
+            callout: Style::new().fg(accent).add_modifier(Modifier::BOLD),
+            callout_warning: Style::new()
+                .fg(Color::Rgb(0xaf, 0x5f, 0x00))
+                .add_modifier(Modifier::BOLD),
             bullet: Style::new().fg(accent),
             rule: Style::new().fg(muted),
             table_border: Style::new().fg(muted),
@@ -134,6 +146,8 @@ impl Theme {
             image: none,
             quote_bar: none,
             quote_text: none,
+            callout: none,
+            callout_warning: none,
             bullet: none,
             rule: none,
             table_border: none,
