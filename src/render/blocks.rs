@@ -12,6 +12,7 @@ use pulldown_cmark::{
 use ratatui::style::Style;
 use ratatui::text::Span;
 
+use super::code::{self, CodeInfo};
 use super::container::{self, Callout, CalloutKind, Fence};
 use super::html::{self, HtmlPiece};
 use super::inline::Inline;
@@ -20,7 +21,7 @@ use super::output::Output;
 use super::sanitize::clean;
 use super::table::{self, TableData};
 use super::wrap::StyledText;
-use super::{Heading, Rendered, Theme, code};
+use super::{Heading, Rendered, Theme};
 
 const BULLETS: [&str; 3] = ["• ", "◦ ", "▪ "];
 
@@ -71,7 +72,7 @@ pub fn render_blocks(markdown: &str, width: usize, theme: &Theme) -> Rendered {
 }
 
 struct CodeBlock {
-    language: Option<String>,
+    info: CodeInfo,
     text: String,
     source: usize,
 }
@@ -167,16 +168,18 @@ impl Walker<'_> {
             }
             Tag::CodeBlock(kind) => {
                 self.flush();
-                let language = match kind {
-                    CodeBlockKind::Fenced(info) => info
-                        .split([' ', ',', '{'])
-                        .next()
-                        .filter(|lang| !lang.is_empty())
-                        .map(clean),
-                    CodeBlockKind::Indented => None,
+                let info = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        let info = CodeInfo::parse(&info);
+                        CodeInfo {
+                            language: info.language.as_deref().map(clean),
+                            title: info.title.as_deref().map(clean),
+                        }
+                    }
+                    CodeBlockKind::Indented => CodeInfo::default(),
                 };
                 self.code = Some(CodeBlock {
-                    language,
+                    info,
                     text: String::new(),
                     source: at,
                 });
@@ -246,7 +249,7 @@ impl Walker<'_> {
             TagEnd::CodeBlock => {
                 if let Some(block) = self.code.take() {
                     let lines = code::render_block(
-                        block.language.as_deref(),
+                        &block.info,
                         &block.text,
                         self.out.content_width(),
                         self.theme,

@@ -38,19 +38,72 @@ fn themes() -> &'static ThemeSet {
     THEMES.get_or_init(ThemeSet::load_defaults)
 }
 
-/// The lines of a code block with their byte offsets in `code`: a label line, each code
-/// line (continuations marked), and a closing line. Every line fits `width`.
+/// What a fenced code block's info string says: the language that picks the highlighting,
+/// and the block's title (a file name, usually) when it has one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CodeInfo {
+    pub language: Option<String>,
+    pub title: Option<String>,
+}
+
+impl CodeInfo {
+    /// Reads an info string: `rust`, `rust,ignore`, `python {linenos}`, Zenn's
+    /// `yaml:設定ファイル`, and `js title="x.js"` (Docusaurus, VitePress, MkDocs).
+    ///
+    /// ```text
+    /// yaml:設定ファイル        → yaml, "設定ファイル"
+    /// js title="src/x.js" {1}  → js, "src/x.js"
+    /// ```
+    pub fn parse(info: &str) -> CodeInfo {
+        let first = info.split([' ', ',', '{']).next().unwrap_or("");
+        let (language, zenn_title) = match first.split_once(':') {
+            Some((language, title)) => (language, Some(title)),
+            None => (first, None),
+        };
+        let title = zenn_title
+            .map(str::to_string)
+            .or_else(|| title_attribute(info))
+            .map(|title| title.trim().to_string())
+            .filter(|title| !title.is_empty());
+        CodeInfo {
+            language: Some(language.to_string()).filter(|language| !language.is_empty()),
+            title,
+        }
+    }
+}
+
+/// The value of `title=…` in an info string, quoted or not.
+fn title_attribute(info: &str) -> Option<String> {
+    let at = info.find("title=")?;
+    let preceded_by_word = info[..at].ends_with(|c: char| c.is_alphanumeric() || c == '-');
+    if preceded_by_word {
+        return None;
+    }
+    let value = &info[at + "title=".len()..];
+    let title = match value.chars().next()? {
+        quote @ ('"' | '\'') => value[1..].split(quote).next()?,
+        _ => value.split([' ', '}', ',']).next()?,
+    };
+    Some(title.to_string())
+}
+
+/// The lines of a code block with their byte offsets in `code`: a label line (language
+/// and title), each code line (continuations marked), and a closing line. Every line fits
+/// `width`.
 pub fn render_block(
-    language: Option<&str>,
+    info: &CodeInfo,
     code: &str,
     width: usize,
     theme: &Theme,
 ) -> Vec<(Vec<Span<'static>>, usize)> {
     let gutter = theme.code_gutter;
+    let language = info.language.as_deref();
     let mut out = Vec::new();
-    let label = match language {
-        Some(lang) => format!("╭─ {lang}"),
-        None => "╭─".to_string(),
+    let label = match (language, info.title.as_deref()) {
+        (Some(lang), Some(title)) => format!("╭─ {lang} · {title}"),
+        (None, Some(title)) => format!("╭─ {title}"),
+        (Some(lang), None) => format!("╭─ {lang}"),
+        (None, None) => "╭─".to_string(),
     };
     out.push((vec![Span::styled(fit(&label, width), gutter)], 0));
     // The gutter goes first when it would leave less than a wide character's room.
@@ -141,7 +194,11 @@ mod tests {
     use unicode_width::UnicodeWidthStr;
 
     fn plain(language: Option<&str>, code: &str, width: usize) -> Vec<String> {
-        render_block(language, code, width, &Theme::plain())
+        let info = CodeInfo {
+            language: language.map(String::from),
+            title: None,
+        };
+        render_block(&info, code, width, &Theme::plain())
             .into_iter()
             .map(|(spans, _)| spans.iter().map(|s| s.content.as_ref()).collect())
             .collect()
@@ -169,9 +226,57 @@ mod tests {
 
     #[test]
     fn highlighting_colours_known_languages() {
-        let lines = render_block(Some("rust"), "fn main() {}\n", 40, &Theme::dark());
+        let lines = render_block(
+            &CodeInfo::parse("rust"),
+            "fn main() {}\n",
+            40,
+            &Theme::dark(),
+        );
         let colours: std::collections::HashSet<_> =
             lines[1].0.iter().filter_map(|s| s.style.fg).collect();
         assert!(colours.len() > 1, "{lines:?}");
+    }
+
+    #[test]
+    fn info_strings_give_language_and_title() {
+        let parse = |info: &str| {
+            let info = CodeInfo::parse(info);
+            (info.language, info.title)
+        };
+        let some = |text: &str| Some(text.to_string());
+        assert_eq!(
+            parse("yaml:設定ファイル"),
+            (some("yaml"), some("設定ファイル"))
+        );
+        assert_eq!(parse(r#"js title="x.js""#), (some("js"), some("x.js")));
+        assert_eq!(
+            parse(r#"jsx title='src/App.jsx' {1,3}"#),
+            (some("jsx"), some("src/App.jsx"))
+        );
+        assert_eq!(parse("rust,ignore"), (some("rust"), None));
+        assert_eq!(parse("python {linenos=table}"), (some("python"), None));
+        assert_eq!(parse(":only-title.txt"), (None, some("only-title.txt")));
+        assert_eq!(parse("text subtitle=x"), (some("text"), None));
+        assert_eq!(parse(""), (None, None));
+    }
+
+    #[test]
+    fn the_title_is_in_the_frame_and_the_language_still_highlights() {
+        let info = CodeInfo::parse("yaml:設定ファイル");
+        let plain: Vec<String> = render_block(&info, "a: 1\n", 40, &Theme::plain())
+            .into_iter()
+            .map(|(spans, _)| spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect();
+        assert_eq!(plain, ["╭─ yaml · 設定ファイル", "│ a: 1", "╰─"]);
+        let dark = render_block(&info, "key: \"value\"\n", 40, &Theme::dark());
+        let colours: std::collections::HashSet<_> =
+            dark[1].0.iter().filter_map(|s| s.style.fg).collect();
+        assert!(colours.len() > 1, "{dark:?}");
+        let narrow = render_block(&info, "a: 1\n", 8, &Theme::plain());
+        assert!(
+            narrow
+                .iter()
+                .all(|(spans, _)| { spans.iter().map(|s| s.content.width()).sum::<usize>() <= 8 })
+        );
     }
 }
