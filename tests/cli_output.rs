@@ -71,3 +71,65 @@ fn a_post_titled_by_its_heading_shows_the_title_once() {
         "{shown}"
     );
 }
+
+/// The distinct foreground colours of SGR sequences in `text` (`31`, `92`, `38;5;n`, …).
+fn foreground_colours(text: &str) -> std::collections::BTreeSet<String> {
+    let mut colours = std::collections::BTreeSet::new();
+    for sequence in text.split("\u{1b}[").skip(1) {
+        let Some((params, _)) = sequence.split_once('m') else {
+            continue;
+        };
+        let params: Vec<&str> = params.split(';').collect();
+        let mut i = 0;
+        while i < params.len() {
+            match params[i] {
+                "38" if params.get(i + 1) == Some(&"5") => {
+                    colours.insert(params[i..(i + 3).min(params.len())].join(";"));
+                    i += 3;
+                }
+                "38" => {
+                    colours.insert(params[i..(i + 5).min(params.len())].join(";"));
+                    i += 5;
+                }
+                code if matches!(code.parse::<u8>(), Ok(30..=37 | 90..=97)) => {
+                    colours.insert(code.to_string());
+                    i += 1;
+                }
+                _ => i += 1,
+            }
+        }
+    }
+    colours
+}
+
+#[test]
+fn highlighted_code_on_16_colours_uses_at_least_three_colours() {
+    let env = TestEnv::new();
+    let file = write_post(
+        &env,
+        "code.md",
+        "# Code\n\n```rust\nfn main() {\n    let s = \"text\"; // comment\n    let n = 42;\n}\n```\n",
+    );
+    let output = env
+        .cmd()
+        .env_remove("NO_COLOR")
+        .env_remove("COLORTERM")
+        .env("TERM", "xterm")
+        .args(["--color", "always", "--theme", "dark", "show"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    let code: String = text
+        .lines()
+        .filter(|line| line.contains("let") || line.contains("fn"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let colours = foreground_colours(&code);
+    assert!(colours.len() >= 3, "{colours:?} in {code:?}");
+    assert!(
+        colours.iter().all(|c| !c.starts_with("38")),
+        "only the 16 colours: {colours:?}"
+    );
+}

@@ -101,12 +101,19 @@ pub fn run_show(session: &Session<'_>, args: &ShowArgs<'_>) -> anyhow::Result<Ex
         Theme::plain()
     };
 
+    // The depth the terminal has: on 16 colours the code gets a theme of its own (the RGB
+    // themes' shades would all map to greys), and every RGB colour becomes the nearest one.
+    let depth = crate::app::colors::ColorDepth::from_env();
+    let theme = if depth == crate::app::colors::ColorDepth::Ansi16 {
+        theme.with_16_colour_code()
+    } else {
+        theme
+    };
     let mut header = render::header(&post.title, post.date.as_deref(), &post.tags, width, &theme);
     let mut rendered = render::render_post(&post.body, &post.title, width, &theme);
     let mut links = render::link_list(&rendered.links, width, &theme);
     if styled {
         // The themes speak RGB; a 256- or 16-colour terminal gets the nearest it has.
-        let depth = crate::app::colors::ColorDepth::from_env();
         for lines in [&mut header, &mut rendered.lines, &mut links] {
             depth.lines(lines);
         }

@@ -35,7 +35,99 @@ fn syntaxes() -> &'static SyntaxSet {
 
 fn themes() -> &'static ThemeSet {
     static THEMES: OnceLock<ThemeSet> = OnceLock::new();
-    THEMES.get_or_init(ThemeSet::load_defaults)
+    THEMES.get_or_init(|| {
+        let mut set = ThemeSet::load_defaults();
+        set.themes.insert(ANSI16_THEME.to_string(), ansi16_theme());
+        set
+    })
+}
+
+/// The name of the code theme for terminals with 16 colours ([`Theme::with_16_colour_code`]).
+pub const ANSI16_THEME: &str = "ansi-16";
+
+/// In [`ansi16_theme`], a colour with alpha 0 is the ANSI colour numbered by its red channel,
+/// and one with alpha 1 is the terminal's own text colour (the same convention bat uses for
+/// its `ansi` theme).
+const ANSI_ALPHA: u8 = 0;
+const DEFAULT_ALPHA: u8 = 1;
+
+/// Highlighting in the 16 colours every terminal has. The RGB themes' colours are soft
+/// shades that a 16-colour terminal can only show as its nearest grey, so keywords, strings
+/// and comments all looked alike; here each kind of token has a colour of its own.
+fn ansi16_theme() -> syntect::highlighting::Theme {
+    use syntect::highlighting::{
+        Color as SyntectColor, ScopeSelectors, StyleModifier, ThemeItem, ThemeSettings,
+    };
+    let ansi = |index: u8| SyntectColor {
+        r: index,
+        g: 0,
+        b: 0,
+        a: ANSI_ALPHA,
+    };
+    let default = SyntectColor {
+        r: 0,
+        g: 0,
+        b: 0,
+        a: DEFAULT_ALPHA,
+    };
+    // (scopes, colour): 1 red, 2 green, 3 yellow, 4 blue, 5 magenta, 6 cyan, 8 grey.
+    let rules: [(&str, SyntectColor); 14] = [
+        ("comment, punctuation.definition.comment", ansi(8)),
+        ("keyword, storage, keyword.control", ansi(5)),
+        ("keyword.operator, punctuation", default),
+        ("string, punctuation.definition.string", ansi(2)),
+        (
+            "constant.numeric, constant.language, constant.character",
+            ansi(3),
+        ),
+        (
+            "entity.name.function, support.function, meta.function-call",
+            ansi(4),
+        ),
+        (
+            "entity.name.type, entity.name.class, support.type, support.class",
+            ansi(6),
+        ),
+        ("entity.name.tag", ansi(1)),
+        ("entity.other.attribute-name", ansi(3)),
+        ("variable.parameter", default),
+        ("markup.heading", ansi(4)),
+        ("markup.inserted", ansi(2)),
+        ("markup.deleted", ansi(1)),
+        ("invalid", ansi(1)),
+    ];
+    let scopes = rules
+        .into_iter()
+        .filter_map(|(selectors, color)| {
+            Some(ThemeItem {
+                scope: selectors.parse::<ScopeSelectors>().ok()?,
+                style: StyleModifier {
+                    foreground: Some(color),
+                    background: None,
+                    font_style: None,
+                },
+            })
+        })
+        .collect();
+    syntect::highlighting::Theme {
+        name: Some(ANSI16_THEME.to_string()),
+        author: None,
+        settings: ThemeSettings {
+            foreground: Some(default),
+            ..ThemeSettings::default()
+        },
+        scopes,
+    }
+}
+
+/// A highlighted token's colour: RGB from the usual themes, an ANSI colour or the text's own
+/// from [`ansi16_theme`].
+fn token_style(base: Style, fg: syntect::highlighting::Color) -> Style {
+    match fg.a {
+        ANSI_ALPHA => base.fg(Color::Indexed(fg.r)),
+        DEFAULT_ALPHA => base,
+        _ => base.fg(Color::Rgb(fg.r, fg.g, fg.b)),
+    }
 }
 
 /// What a fenced code block's info string says: the language that picks the highlighting,
@@ -152,8 +244,7 @@ fn styled_lines(language: Option<&str>, code: &str, theme: &Theme) -> Vec<(usize
         match pieces {
             Some(pieces) => {
                 for (style, piece) in pieces {
-                    let fg = style.foreground;
-                    let style = base.fg(Color::Rgb(fg.r, fg.g, fg.b));
+                    let style = token_style(base, style.foreground);
                     push_code(&mut styled, piece, style, &mut column);
                 }
             }
@@ -278,5 +369,30 @@ mod tests {
                 .iter()
                 .all(|(spans, _)| { spans.iter().map(|s| s.content.width()).sum::<usize>() <= 8 })
         );
+    }
+
+    #[test]
+    fn sixteen_colour_code_keeps_keywords_strings_comments_and_numbers_apart() {
+        let theme = Theme::dark().with_16_colour_code();
+        let code = "fn main() { let s = \"text\"; let n = 42; } // note\n";
+        let lines = render_block(&CodeInfo::parse("rust"), code, 80, &theme);
+        let colour_of = |text: &str| {
+            lines[1]
+                .0
+                .iter()
+                .find(|span| span.content.contains(text))
+                .and_then(|span| span.style.fg)
+        };
+        let colours = ["fn", "\"text\"", "42", "// note"].map(colour_of);
+        for colour in colours {
+            assert!(
+                matches!(colour, Some(Color::Indexed(0..=15))),
+                "{colours:?}"
+            );
+        }
+        let distinct: std::collections::HashSet<_> = colours.iter().collect();
+        assert_eq!(distinct.len(), 4, "{colours:?}");
+        // Plain stays plain.
+        assert_eq!(Theme::plain().with_16_colour_code().code_theme, None);
     }
 }

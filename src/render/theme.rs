@@ -128,6 +128,16 @@ impl Theme {
         }
     }
 
+    /// The same theme with code highlighted in the 16 ANSI colours, for terminals that have
+    /// no more (`TERM=xterm`): the RGB themes' shades would all come out as greys there.
+    /// A theme without highlighting keeps none.
+    pub fn with_16_colour_code(mut self) -> Theme {
+        if self.code_theme.is_some() {
+            self.code_theme = Some(super::code::ANSI16_THEME);
+        }
+        self
+    }
+
     /// No colours, no styles, no highlighting: the layout alone.
     pub fn plain() -> Theme {
         let none = Style::new();
