@@ -133,3 +133,48 @@ fn highlighted_code_on_16_colours_uses_at_least_three_colours() {
         "only the 16 colours: {colours:?}"
     );
 }
+
+#[test]
+fn a_pipe_gets_whole_lines_from_list_search_and_sources() {
+    let env = TestEnv::new();
+    let folder = env.dir.path().join("long");
+    std::fs::create_dir_all(&folder).unwrap();
+    let title = format!(
+        "Koupleless {}the end of a long title",
+        "and more words ".repeat(12)
+    );
+    std::fs::write(
+        folder.join("2024-01-12-long.md"),
+        format!("---\ntitle: \"{title}\"\ntags: [\"Koupleless\"]\n---\n\nKoupleless body.\n"),
+    )
+    .unwrap();
+    env.stdout(&["import", folder.to_str().unwrap()]);
+    for args in [&["list"][..], &["search", "Koupleless"]] {
+        let output = env.cmd().env("COLUMNS", "250").args(args).output().unwrap();
+        let text = String::from_utf8(output.stdout).unwrap();
+        assert!(text.contains(&title), "{args:?} cut the line:\n{text}");
+        assert!(!text.contains('…'), "{args:?}:\n{text}");
+    }
+    let sources = env.stdout(&["sources"]);
+    let line = sources.lines().next().unwrap();
+    assert!(line.contains(folder.to_str().unwrap()), "{sources}");
+    assert!(
+        line.contains(" 1 post "),
+        "one post, not `1 posts`: {sources}"
+    );
+    assert!(!line.contains('…'), "{sources}");
+}
+
+#[test]
+fn each_command_help_puts_global_options_under_their_own_heading() {
+    let env = TestEnv::new();
+    for command in ["list", "show", "import", "sources", "sync"] {
+        let help = env.stdout(&[command, "--help"]);
+        let (own, global) = help
+            .split_once("Global options:")
+            .unwrap_or_else(|| panic!("{command}: no global heading\n{help}"));
+        assert!(global.contains("--library"), "{command}\n{help}");
+        assert!(!own.contains("--library"), "{command}\n{help}");
+        assert!(!global.contains("--json"), "{command}\n{help}");
+    }
+}

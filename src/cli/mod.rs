@@ -73,7 +73,9 @@ pub struct Cli {
     pub path: Option<PathBuf>,
 }
 
+/// Options of every command, under their own heading in each command's `--help`.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// The library folder [default: the user's data folder, e.g. ~/.local/share/sofa-weekly].
     #[arg(long, global = true, env = "SOFA_WEEKLY_LIBRARY", value_name = "DIR")]
