@@ -4,7 +4,6 @@
 mod common;
 
 use common::TestEnv;
-use serde_json::Value;
 
 /// A markdown file written into the test's folder.
 fn write_post(env: &TestEnv, name: &str, text: &str) -> std::path::PathBuf {
