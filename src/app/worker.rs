@@ -276,7 +276,7 @@ pub fn render_page(post: super::store::PostText, width: u16, style: &PageStyle) 
         id: summary.id,
         width,
         header,
-        rendered: render::render(&post.body, width as usize, theme),
+        rendered: render::render_post(&post.body, &summary.title, width as usize, theme),
         web_url: post.web_url,
         position: post.position,
     }

@@ -74,7 +74,9 @@ pub struct Cli {
     pub path: Option<PathBuf>,
 }
 
+/// Options of every command, under their own heading in each command's `--help`.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// The library folder [default: the user's data folder, e.g. ~/.local/share/sofa-weekly].
     #[arg(long, global = true, env = "SOFA_WEEKLY_LIBRARY", value_name = "DIR")]
@@ -160,6 +162,9 @@ pub enum Command {
         /// Plain text: no colours, styles or hyperlinks (also what a pipe gets).
         #[arg(long)]
         plain: bool,
+        /// Print the post as JSON: metadata, the markdown body, its headings and links.
+        #[arg(long, conflicts_with_all = ["width", "plain"])]
+        json: bool,
     },
     /// Newsletter sections with the issues they appear in and their items, most issues first.
     Sections(items::SectionsArgs),
@@ -290,12 +295,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             target,
             width,
             plain,
+            json,
         }) => show::run_show(
             &context,
             &show::ShowArgs {
                 target: &target,
                 width: width.map(usize::from),
                 plain,
+                json,
             },
         ),
         Some(Command::Images(args)) => {
@@ -505,7 +512,7 @@ fn run_import(context: &CommandContext<'_>, paths: &[PathBuf]) -> anyhow::Result
         }
         match crate::sync::import_path(&mut library, path) {
             Ok(outcome) => {
-                print::import_outcome(&mut out, path, &outcome)?;
+                print::import_outcome(&mut out, &mut std::io::stderr(), path, &outcome)?;
                 import_pictures(context, &mut library, &outcome.source, &mut out)?;
             }
             Err(err) => {
