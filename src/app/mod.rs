@@ -19,6 +19,7 @@ pub mod keymap;
 pub mod layout;
 pub mod options;
 pub mod route;
+pub mod series;
 pub mod source;
 pub mod state;
 pub mod store;

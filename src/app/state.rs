@@ -12,6 +12,7 @@ use ratatui::layout::Rect;
 
 use super::keymap::{Action, Focus, Keymap};
 use super::layout::{self, Panes};
+use super::series::SeriesTitles;
 use super::store::{ListQuery, SavedSession};
 use super::theme::ThemeKind;
 use crate::config::DayFormat;
@@ -19,6 +20,7 @@ use crate::post::{PostId, PostSummary, TagCount};
 
 mod input;
 mod messages;
+mod preview;
 mod reader;
 mod replies;
 mod tags;
@@ -63,6 +65,8 @@ pub struct App {
     pub search: Option<String>,
     pub search_input: Option<SearchInput>,
     pub posts: Vec<PostSummary>,
+    /// The shared start of each source's titles in `posts`, which the list leaves out.
+    pub series: SeriesTitles,
     pub posts_loaded: bool,
     /// `posts` is the first page of the list; the rest is on its way.
     pub more_posts: bool,
@@ -71,6 +75,11 @@ pub struct App {
     pub post_cursor: usize,
     pub post_offset: usize,
     pub reader: Option<Reader>,
+    /// The selected post's first page, shown in the reader pane while no post is open.
+    pub preview: Option<Arc<Page>>,
+    /// The post whose preview was asked for last.
+    preview_wanted: Option<PostId>,
+    preview_ticket: Ticket,
     pub popup: Option<Popup>,
     pub note: Option<StatusNote>,
     /// Set while a sync runs.
@@ -115,12 +124,16 @@ impl App {
             search: None,
             search_input: None,
             posts: Vec::new(),
+            series: SeriesTitles::default(),
             posts_loaded: false,
             more_posts: false,
             awaiting_first_page: false,
             post_cursor: 0,
             post_offset: 0,
             reader: None,
+            preview: None,
+            preview_wanted: None,
+            preview_ticket: 0,
             popup: None,
             note: None,
             sync: None,
@@ -268,6 +281,12 @@ impl App {
 
     /// A key press: text entry and popups first, then the keymap.
     pub fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let mut effects = self.handle_key(key);
+        effects.extend(self.follow_preview());
+        effects
+    }
+
+    fn handle_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         if self.fatal.is_some() {
             if matches!(key.code, KeyCode::Char('q') | KeyCode::Esc)
                 || (key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL))
@@ -396,6 +415,12 @@ impl App {
     /// the new width, at the same place in the text.
     pub fn resize(&mut self, width: u16, height: u16) -> Vec<Effect> {
         self.viewport = Rect::new(0, 0, width, height);
+        let mut effects = self.follow_preview();
+        effects.extend(self.rewrap_reader());
+        effects
+    }
+
+    fn rewrap_reader(&mut self) -> Vec<Effect> {
         self.keep_lists_in_view();
         let new_width = self.reader_width();
         let Some(reader) = &mut self.reader else {
@@ -439,6 +464,12 @@ impl App {
     }
 
     pub fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
+        let mut effects = self.handle_mouse(mouse);
+        effects.extend(self.follow_preview());
+        effects
+    }
+
+    fn handle_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
         if self.fatal.is_some() || self.popup.is_some() || self.search_input.is_some() {
             return Vec::new();
         }

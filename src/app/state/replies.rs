@@ -6,7 +6,17 @@ use super::*;
 
 impl App {
     pub fn on_worker(&mut self, msg: WorkerMsg) -> Vec<Effect> {
+        let mut effects = self.handle_reply(msg);
+        effects.extend(self.follow_preview());
+        effects
+    }
+
+    fn handle_reply(&mut self, msg: WorkerMsg) -> Vec<Effect> {
         match msg {
+            WorkerMsg::Post { ticket, result, .. } if ticket == self.preview_ticket => {
+                self.show_preview(result);
+                Vec::new()
+            }
             WorkerMsg::Tags(Ok(tags)) => {
                 let cursor_name = self.cursor_tag().map(|t| t.tag.clone());
                 self.tags = tags;
@@ -148,6 +158,7 @@ impl App {
             .select_on_load
             .take()
             .or_else(|| self.selected_post().map(|p| p.id));
+        self.series = SeriesTitles::learn(&posts);
         self.posts = posts;
         self.posts_loaded = true;
         let found = keep.and_then(|id| self.posts.iter().position(|p| p.id == id));
