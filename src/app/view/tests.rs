@@ -222,3 +222,40 @@ fn popups_over_chinese_titles_keep_their_left_border_at_every_width() {
         }
     }
 }
+
+/// The post list of a library of `folders` at 100×30: every row must differ and show its
+/// issue number (the list used to show `2026-08-19 This Week in Rust…` on every row).
+fn series_list(folders: &[&str], numbers: std::ops::RangeInclusive<u32>) -> String {
+    let posts = crate::app::testing::fixture_posts(folders);
+    let h = Harness::with_posts(posts, 100, 30);
+    let text = screen(&h.app).0;
+    let rows: Vec<String> = text
+        .lines()
+        .skip(2)
+        .take(h.app.posts.len())
+        .map(|line| line.chars().skip(1).take(48).collect())
+        .collect();
+    let distinct: std::collections::HashSet<&String> = rows.iter().collect();
+    assert_eq!(distinct.len(), rows.len(), "{text}");
+    for number in numbers {
+        let shown = format!("#{number}");
+        assert_eq!(
+            rows.iter().filter(|r| r.contains(&shown)).count(),
+            1,
+            "{shown} in\n{text}"
+        );
+    }
+    text
+}
+
+#[test]
+fn this_week_in_rust_rows_show_their_numbers() {
+    insta::assert_snapshot!(series_list(&["series/twir"], 603..=612));
+}
+
+#[test]
+fn ruanyf_rows_show_their_numbers_and_subtitles() {
+    let text = series_list(&["series/ruanyf"], 287..=296);
+    assert!(text.contains("#296 AI 的下一步"), "{text}");
+    insta::assert_snapshot!(text);
+}
