@@ -256,7 +256,7 @@ impl Keymap {
             (k(']'), Any, A::TagNext, "filter by the next tag", true),
             (k('['), Any, A::TagPrev, "filter by the previous tag", false),
             (k('t'), Any, A::Tags, "tags (type to narrow)", true),
-            (k('T'), Any, A::ClearTags, "clear the tag filter", false),
+            (k('T'), Any, A::ClearTags, "clear the filter: tags, search, unread only", false),
             (k('/'), Any, A::Search, "search titles and text", true),
             (k('u'), Any, A::UnreadOnly, "unread posts only", false),
             (k('s'), Any, A::Star, "star / unstar", false),

@@ -60,6 +60,8 @@ pub struct App {
     pub pinned_tags: Vec<String>,
     /// Type-to-narrow text of the tags pane, while typing.
     pub tag_query: Option<String>,
+    /// The pane `t` was pressed in: Esc while narrowing goes back there.
+    tags_opened_from: Option<Focus>,
     pub unread_only: bool,
     /// The kept search.
     pub search: Option<String>,
@@ -120,6 +122,7 @@ impl App {
             tag_offset: 0,
             pinned_tags: Vec::new(),
             tag_query: None,
+            tags_opened_from: None,
             unread_only: false,
             search: None,
             search_input: None,
@@ -334,16 +337,22 @@ impl App {
             Action::TagNext => self.step_tag(1),
             Action::TagPrev => self.step_tag(-1),
             Action::Tags => {
+                self.tags_opened_from = (self.focus != Focus::Tags).then_some(self.focus);
                 self.focus = Focus::Tags;
                 self.tag_query = Some(String::new());
                 Vec::new()
             }
             Action::ClearTags => {
+                // The whole filter: a restored search or "unread only" hides posts as much
+                // as a tag does, and the note on reopening names this one key for all.
                 self.pinned_tags.clear();
                 self.tag_query = None;
                 self.tag_cursor = 0;
                 self.tag_offset = 0;
-                self.note("tag filter cleared");
+                self.search = None;
+                self.unread_only = false;
+                self.refresh_matches();
+                self.note("filter cleared");
                 self.reload_list()
             }
             Action::NextPost => self.step_post(1),

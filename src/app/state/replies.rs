@@ -53,6 +53,7 @@ impl App {
                     }
                 }
                 self.keep_lists_in_view();
+                self.say_filter_restored();
                 self.reload_list()
             }
             WorkerMsg::List { ticket, result } => {
@@ -150,6 +151,37 @@ impl App {
                 effects.extend(self.reload_list());
                 effects
             }
+        }
+    }
+
+    /// A filter restored from last time hides posts: say so on the first screen, with the
+    /// key that clears it (`filter restored: tag MOSN · /状态 — T clears`).
+    fn say_filter_restored(&mut self) {
+        let mut parts = Vec::new();
+        let tags = self.filter_tags();
+        if !tags.is_empty() {
+            parts.push(format!("tag {}", tags.join(" + ")));
+        }
+        if let Some(search) = &self.search {
+            parts.push(format!("/{search}"));
+        }
+        if self.unread_only {
+            parts.push("unread only".to_string());
+        }
+        if parts.is_empty() && self.tag_on_load.is_none() {
+            return;
+        }
+        if let Some(tag) = &self.tag_on_load {
+            parts.push(format!("tag {tag}"));
+        }
+        let mut text = format!("filter restored: {}", parts.join(" · "));
+        if let Some(key) = self.keymap.key_for(Focus::Posts, Action::ClearTags) {
+            text.push_str(&format!(" — {} clears", key.label()));
+        }
+        match &mut self.note {
+            // A problem with the config, said at start, stays first.
+            Some(note) if note.error => note.text = format!("{}; {text}", note.text),
+            _ => self.note(text),
         }
     }
 

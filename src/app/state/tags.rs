@@ -53,6 +53,7 @@ impl App {
             KeyCode::Enter => {
                 let chosen = self.cursor_tag().map(|t| t.tag.clone());
                 self.tag_query = None;
+                self.tags_opened_from = None;
                 self.tag_cursor = chosen
                     .and_then(|name| self.visible_tags().iter().position(|t| t.tag == name))
                     .map_or(0, |i| i + 1);
@@ -66,6 +67,13 @@ impl App {
                 self.tag_cursor = chosen
                     .and_then(|name| self.visible_tags().iter().position(|t| t.tag == name))
                     .map_or(0, |i| i + 1);
+                // Back where `t` was pressed: from the reader, that is the post, not the
+                // tags pane (which on a narrow screen is a popup over the list).
+                match self.tags_opened_from.take() {
+                    Some(Focus::Reader) if self.reader.is_some() => self.focus = Focus::Reader,
+                    Some(Focus::Posts) => self.focus = Focus::Posts,
+                    _ => {}
+                }
                 self.keep_lists_in_view();
                 return Some(Vec::new());
             }

@@ -553,3 +553,42 @@ fn the_post_selected_last_time_is_selected_again_when_it_is_past_the_first_page(
     let (app, _) = start_noting_lists(&store);
     assert_eq!(app.selected_post().map(|p| p.id), Some(7));
 }
+
+#[test]
+fn a_restored_filter_says_so_and_capital_t_clears_it() {
+    let mut h = Harness::new(100, 30);
+    h.app = App::new("/home/reader/library", ThemeKind::Dark, 100);
+    let resize = h.app.resize(100, 30);
+    h.run(resize);
+    h.run(vec![Effect::LoadTags]);
+    let session = SavedSession {
+        cursor_tag: Some("MOSN".into()),
+        search: Some("状态".into()),
+        ..SavedSession::default()
+    };
+    let effects = h.app.on_worker(WorkerMsg::Session(session));
+    h.run(effects);
+    let note = h.app.note.clone().unwrap();
+    assert_eq!(note.text, "filter restored: tag MOSN · /状态 — T clears");
+    press(&mut h, "T");
+    assert_eq!(h.app.filter_tags(), Vec::<String>::new());
+    assert_eq!(h.app.search, None);
+    assert_eq!(ids(&h.app), [3, 2, 1, 4, 5]);
+}
+
+#[test]
+fn an_empty_session_says_nothing() {
+    let h = Harness::new(100, 30);
+    assert_eq!(h.app.note, None);
+}
+
+#[test]
+fn t_then_esc_from_the_reader_goes_back_to_the_post() {
+    for (width, height) in [(100, 30), (60, 20), (40, 12)] {
+        let mut h = Harness::new(width, height);
+        press(&mut h, "<Enter>t<Esc>");
+        assert_eq!(h.app.focus, Focus::Reader, "{width}x{height}");
+        assert!(h.app.panes().reader.is_some());
+        assert_eq!(h.app.tag_query, None);
+    }
+}
