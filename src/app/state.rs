@@ -101,6 +101,9 @@ pub struct App {
     keys_pressed: bool,
 }
 
+/// Reader panes with fewer rows than this get the compact header.
+const COMPACT_HEADER_BELOW: usize = 12;
+
 /// Scrolling the mouse wheel moves this many lines.
 const WHEEL_LINES: usize = 3;
 /// Rendered posts kept for going back and forth (and for resizing back).
@@ -232,6 +235,12 @@ impl App {
         panes
             .reader
             .map_or(1, |r| layout::inner(r).height.max(1) as usize)
+    }
+
+    /// A pane this short gets the two-line header, so that a post's first page shows its
+    /// text (40×12 leaves 8 rows).
+    pub fn wants_compact_header(&self) -> bool {
+        self.reader_height() < COMPACT_HEADER_BELOW
     }
 
     /// The columns the reader's text is wrapped to.
@@ -432,6 +441,7 @@ impl App {
     fn rewrap_reader(&mut self) -> Vec<Effect> {
         self.keep_lists_in_view();
         let new_width = self.reader_width();
+        let compact = self.wants_compact_header();
         let Some(reader) = &mut self.reader else {
             return Vec::new();
         };
@@ -439,6 +449,14 @@ impl App {
             return Vec::new();
         };
         if page.width == new_width {
+            // Same width, maybe another height: the header may change form.
+            let page = Page::with_compact_header(page, compact);
+            let anchor = reader.page.as_ref().map(|p| p.anchor(reader.scroll));
+            if let Some(anchor) = anchor.filter(|_| page.header_len() != reader.header_len()) {
+                reader.scroll = page.scroll_for(anchor);
+            }
+            reader.page = Some(page);
+            self.clamp_scroll();
             return Vec::new();
         }
         reader.pending_anchor = Some(page.anchor(reader.scroll));

@@ -48,7 +48,7 @@ pub mod wrap;
 use ratatui::text::Line;
 
 pub use ansi::write_ansi;
-pub use header::header;
+pub use header::{compact_header, header};
 pub use links::{is_openable_link, link_list};
 pub use theme::Theme;
 

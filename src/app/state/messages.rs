@@ -55,6 +55,11 @@ pub struct Page {
     /// `render::header` lines first, then the text: the body's line `n` is line
     /// `header_len + n` here.
     pub header: Vec<ratatui::text::Line<'static>>,
+    /// The other form of the header: the compact one while `header` is the full one, and
+    /// back (see [`Page::with_compact_header`]).
+    pub other_header: Vec<ratatui::text::Line<'static>>,
+    /// `header` is the compact form.
+    pub compact: bool,
     pub rendered: Rendered,
     pub web_url: Option<String>,
     /// The saved reading position, a byte offset into the body.
@@ -62,6 +67,17 @@ pub struct Page {
 }
 
 impl Page {
+    /// This page with the compact header (for a short pane) or the full one.
+    pub fn with_compact_header(page: &Arc<Page>, compact: bool) -> Arc<Page> {
+        if page.compact == compact {
+            return Arc::clone(page);
+        }
+        let mut other = Page::clone(page);
+        std::mem::swap(&mut other.header, &mut other.other_header);
+        other.compact = compact;
+        Arc::new(other)
+    }
+
     pub fn header_len(&self) -> usize {
         self.header.len()
     }
@@ -159,6 +175,13 @@ pub struct Reader {
     pub opened_at: Instant,
     pub marked_read: bool,
     pub loading_error: Option<String>,
+}
+
+impl Reader {
+    /// Lines of header the page shown has (0 while loading).
+    pub fn header_len(&self) -> usize {
+        self.page.as_ref().map_or(0, |p| p.header_len())
+    }
 }
 
 /// A floating list over the screen.

@@ -32,7 +32,10 @@ impl App {
         };
         self.preview_wanted = Some(id);
         if let Some(page) = self.cache.get(&(id, width, self.theme)).cloned() {
-            self.preview = Some(page);
+            self.preview = Some(Page::with_compact_header(
+                &page,
+                self.wants_compact_header(),
+            ));
             return Vec::new();
         }
         self.preview = None;
@@ -49,7 +52,10 @@ impl App {
         if let Ok(page) = result {
             self.remember(page.clone());
             if self.preview_wanted == Some(page.id) {
-                self.preview = Some(page);
+                self.preview = Some(Page::with_compact_header(
+                    &page,
+                    self.wants_compact_header(),
+                ));
             }
         }
     }

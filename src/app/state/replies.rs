@@ -203,6 +203,7 @@ impl App {
     }
 
     pub(super) fn show_page(&mut self, id: PostId, page: Arc<Page>) {
+        let page = Page::with_compact_header(&page, self.wants_compact_header());
         let query = self.active_search().map(str::to_string);
         let Some(reader) = self.reader.as_mut().filter(|r| r.summary.id == id) else {
             return;

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::{fit, popup_area};
+use super::{fit, footer_hints, popup_area};
 use crate::app::layout;
 use crate::app::state::App;
 use crate::app::theme::Styles;
@@ -15,7 +15,7 @@ fn list_popup(
     frame: &mut Frame,
     area: Rect,
     title: &str,
-    footer: &str,
+    footer: &[&str],
     rows: Vec<String>,
     cursor: usize,
     styles: &Styles,
@@ -24,9 +24,10 @@ fn list_popup(
         .min(area.height.saturating_sub(2))
         .max(3);
     let rect = popup_area(frame, area, 70, height);
+    let footer = footer_hints(footer, rect.width.saturating_sub(2) as usize);
     let block = Block::bordered()
         .title(title.to_string())
-        .title_bottom(Line::from(footer.to_string()).right_aligned())
+        .title_bottom(Line::from(footer).right_aligned())
         .border_style(styles.border_focused);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
@@ -66,7 +67,7 @@ pub fn draw_outline(frame: &mut Frame, app: &App, area: Rect, cursor: usize, sty
         frame,
         area,
         " Outline ",
-        " Enter jump · Esc close ",
+        &["Enter jump", "Esc close"],
         rows,
         cursor,
         styles,
@@ -99,10 +100,11 @@ pub fn draw_links(
             }
         })
         .collect();
-    let footer = if typed.is_empty() {
-        " number/Enter open · y copy · Esc close ".to_string()
+    let typed = format!("{typed}…");
+    let footer: &[&str] = if typed.len() == "…".len() {
+        &["number/Enter open", "y copy", "Esc close"]
     } else {
-        format!(" {typed}… ")
+        &[&typed]
     };
-    list_popup(frame, area, " Links ", &footer, rows, cursor, styles);
+    list_popup(frame, area, " Links ", footer, rows, cursor, styles);
 }

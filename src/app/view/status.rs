@@ -10,7 +10,7 @@ use super::fit;
 use crate::app::keymap::Focus;
 use crate::app::state::App;
 use crate::app::theme::Styles;
-use crate::text::sanitize_line;
+use crate::text::{display_width, sanitize_line};
 
 pub fn draw_title(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
     // On a narrow screen the filter matters more than the program's name.
@@ -84,20 +84,39 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
             Span::raw("  type to narrow · Enter choose · Esc stop"),
         ])
     } else {
-        let mut spans = Vec::new();
         // In the list, Esc first clears a kept search; say so while there is one.
         let clears_search = app.search.is_some() && app.focus == Focus::Posts;
+        let mut hints: Vec<(String, &str)> = Vec::new();
         if clears_search {
-            spans.push(Span::styled(" Esc ", styles.key_hint));
-            spans.push(Span::raw(" clear search "));
+            hints.push(("Esc".into(), "clear search"));
         }
         for (key, help) in app.keymap.hints(app.focus) {
             if clears_search && help == "back" {
                 continue;
             }
-            spans.push(Span::styled(format!(" {key} "), styles.key_hint));
-            spans.push(Span::raw(format!(" {help} ")));
+            hints.push((key, help));
         }
+        // Whole hints only: one cut in the middle ("links Es") names no key. When they do
+        // not all fit, the one for help stays, last: it leads to the others.
+        let columns = |(key, help): &(String, &str)| display_width(key) + display_width(help) + 4;
+        let help = hints.iter().position(|(_, help)| *help == "help");
+        let mut shown: Vec<(String, &str)> = super::whole_hints(&hints, width, columns).to_vec();
+        if shown.len() < hints.len()
+            && let Some(help) = help.map(|i| hints.remove(i))
+        {
+            shown =
+                super::whole_hints(&hints, width.saturating_sub(columns(&help)), columns).to_vec();
+            shown.push(help);
+        }
+        let spans: Vec<Span> = shown
+            .iter()
+            .flat_map(|(key, help)| {
+                [
+                    Span::styled(format!(" {key} "), styles.key_hint),
+                    Span::raw(format!(" {help} ")),
+                ]
+            })
+            .collect();
         Line::from(spans)
     };
     frame.render_widget(Paragraph::new(line).style(styles.status_bar), area);

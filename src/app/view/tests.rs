@@ -259,3 +259,39 @@ fn ruanyf_rows_show_their_numbers_and_subtitles() {
     assert!(text.contains("#296 AI 的下一步"), "{text}");
     insta::assert_snapshot!(text);
 }
+
+/// At 40×12 a post's first page showed its header only (a long title and a few tags took 8
+/// of its 8 rows): a short pane gets the compact header and shows the text.
+#[test]
+fn smallest_first_page_shows_three_lines_of_text() {
+    let mut posts = crate::app::testing::sample_posts();
+    let post = &mut posts[0];
+    post.summary.title =
+        "SOFA Weekly | MOSN 发布 v0.21.0，Seata 状态机模式详解与 SOFARegistry 的数据分片".into();
+    post.summary.tags = ["SOFA Weekly", "MOSN", "Seata", "SOFARegistry", "Layotto"]
+        .map(String::from)
+        .to_vec();
+    post.body = "第一行：MOSN 是一款云原生网络代理。\n\n第二行：使用 Go 语言开发。\n\n第三行：社区活动详见活动页面。\n".into();
+    let mut h = Harness::with_posts(posts, 40, 12);
+    press(&mut h, "jj<Enter>");
+    let text = screen(&h.app).0;
+    for line in ["第一行", "第二行", "第三行"] {
+        assert!(text.contains(line), "{line} in\n{text}");
+    }
+    insta::assert_snapshot!(text);
+}
+
+/// The status line, the links popup's footer and the help were cut mid-word at 40 columns
+/// ("…links Es", "umber/Enter open"): they are cut at whole hints and words.
+#[test]
+fn smallest_footers_are_cut_at_whole_hints() {
+    let reader = snapshot_after(40, 12, "<Enter>");
+    let status = reader.lines().last().unwrap().trim_end();
+    assert!(status.ends_with("?  help"), "{status}");
+    let links = snapshot_after(40, 12, "jj<Enter>f");
+    assert!(links.contains(" number/Enter open "), "{links}");
+    assert!(links.contains("y copy"), "{links}");
+    let help = snapshot_after(40, 12, "?");
+    insta::assert_snapshot!("smallest_links_popup", links);
+    insta::assert_snapshot!("smallest_help", help);
+}
