@@ -9,7 +9,7 @@ use std::time::Instant;
 use anyhow::Context;
 use ratatui::crossterm::event::KeyEventKind;
 
-use super::browser_and_clipboard::{copy_osc52, open_in_browser};
+use super::browser_and_clipboard::{OpenError, copy_osc52, open_in_browser};
 use super::colors::ColorDepth;
 use super::event::Event;
 use super::keymap::Action;
@@ -128,10 +128,19 @@ impl Outlets for EventLoop<'_> {
     }
 
     fn open_url(&mut self, url: String) {
-        if let Err(e) = open_in_browser(&url) {
-            let failed = WorkerMsg::Failed(format!("could not open {url}: {e}"));
-            let _ = self.events.send(Event::Worker(failed));
-        }
+        // Starting a program can take a moment (a slow disk, many `$BROWSER` entries): on a
+        // thread of its own, so the screen never waits.
+        let events = self.events.clone();
+        std::thread::spawn(move || {
+            let reply = match open_in_browser(&url) {
+                Ok(()) => return,
+                Err(OpenError::NoBrowser) => WorkerMsg::NoBrowser { url },
+                Err(OpenError::Failed(e)) => {
+                    WorkerMsg::Failed(format!("could not open {url}: {e}"))
+                }
+            };
+            let _ = events.send(Event::Worker(reply));
+        });
     }
 
     fn copy(&mut self, text: String) {

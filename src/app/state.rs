@@ -84,6 +84,8 @@ pub struct App {
     preview_ticket: Ticket,
     pub popup: Option<Popup>,
     pub note: Option<StatusNote>,
+    /// A link no browser took: the copy key, pressed next, copies it.
+    copy_offer: Option<String>,
     /// Set while a sync runs.
     pub sync: Option<SyncStatus>,
     pub quit: bool,
@@ -142,6 +144,7 @@ impl App {
             preview_ticket: 0,
             popup: None,
             note: None,
+            copy_offer: None,
             sync: None,
             quit: false,
             list_ticket: 0,
@@ -309,6 +312,13 @@ impl App {
         }
         self.note = None;
         self.keys_pressed = true;
+        if let Some(url) = self.copy_offer.take()
+            && self.search_input.is_none()
+            && self.keymap.resolve(Focus::Posts, &key) == Some(Action::CopyLink)
+        {
+            self.note(format!("copied {url}"));
+            return vec![Effect::Copy(url)];
+        }
         if self.search_input.is_some() {
             return self.on_search_key(key);
         }

@@ -145,6 +145,10 @@ pub enum WorkerMsg {
     Failed(String),
     /// Something worth a line in the status bar.
     Note(String),
+    /// No browser could be started for `url`: the reader offers to copy it instead.
+    NoBrowser {
+        url: String,
+    },
     /// The worker now reads from another library (see [`crate::app::worker::Request::SwitchLibrary`]).
     Switched {
         origin: String,

@@ -126,6 +126,20 @@ impl App {
                 self.note(text);
                 Vec::new()
             }
+            WorkerMsg::NoBrowser { url } => {
+                let key = self.keymap.key_for(Focus::Posts, Action::CopyLink);
+                match key {
+                    Some(key) => {
+                        self.error(format!(
+                            "no browser found: set $BROWSER — {} copies the link",
+                            key.label()
+                        ));
+                        self.copy_offer = Some(url);
+                    }
+                    None => self.error("no browser found: set $BROWSER"),
+                }
+                Vec::new()
+            }
             WorkerMsg::SyncProgress {
                 source,
                 done,

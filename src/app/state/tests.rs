@@ -592,3 +592,28 @@ fn t_then_esc_from_the_reader_goes_back_to_the_post() {
         assert_eq!(h.app.tag_query, None);
     }
 }
+
+#[test]
+fn with_no_browser_the_reader_says_so_and_y_copies_the_link() {
+    let mut h = Harness::new(100, 30);
+    press(&mut h, "jj<Enter>f1");
+    assert_eq!(
+        h.outside,
+        [Effect::OpenUrl("https://example.org/event".into())]
+    );
+    let effects = h.app.on_worker(WorkerMsg::NoBrowser {
+        url: "https://example.org/event".into(),
+    });
+    h.run(effects);
+    let note = h.app.note.clone().unwrap();
+    assert!(note.error);
+    assert_eq!(
+        note.text,
+        "no browser found: set $BROWSER — y copies the link"
+    );
+    press(&mut h, "y");
+    assert_eq!(
+        h.outside.last(),
+        Some(&Effect::Copy("https://example.org/event".into()))
+    );
+}
