@@ -16,7 +16,7 @@ use super::keymap::Action;
 use super::route::{Outlets, route_effect};
 use super::state::{App, Effect, WorkerMsg};
 use super::sync_job::{SyncJob, SyncPlan};
-use super::terminal::Term;
+use super::terminal::{Term, suspend};
 use super::view;
 use super::worker::{Job, Worker};
 
@@ -29,6 +29,8 @@ pub struct EventLoop<'a> {
     /// The library folder to read from once a sync has filled it (while showing the sample).
     pub switch_to: Option<PathBuf>,
     pub color_depth: ColorDepth,
+    /// Ctrl-Z was pressed: suspend once the effects before it have run.
+    pub suspend_asked: bool,
 }
 
 impl EventLoop<'_> {
@@ -92,6 +94,12 @@ impl EventLoop<'_> {
                 }
             }
             self.route_all(effects);
+            if std::mem::take(&mut self.suspend_asked) {
+                suspend(terminal).context("suspending")?;
+                // The terminal may have changed size meanwhile.
+                let size = terminal.size().context("reading the terminal size")?;
+                self.route_all(app.resize(size.width, size.height));
+            }
         }
     }
 
@@ -145,6 +153,10 @@ impl Outlets for EventLoop<'_> {
 
     fn copy(&mut self, text: String) {
         copy_osc52(&text);
+    }
+
+    fn suspend(&mut self) {
+        self.suspend_asked = true;
     }
 }
 

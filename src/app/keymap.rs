@@ -55,6 +55,10 @@ pub enum Action {
     OpenWeb,
     CopyLink,
     Sync,
+    /// Show how each source of the last sync went.
+    SyncResults,
+    /// Stop and give the terminal back to the shell (`fg` resumes).
+    Suspend,
     Help,
     Quit,
 }
@@ -93,6 +97,8 @@ impl Action {
             Action::OpenWeb => "open_web",
             Action::CopyLink => "copy_link",
             Action::Sync => "sync",
+            Action::SyncResults => "sync_results",
+            Action::Suspend => "suspend",
             Action::Help => "help",
             Action::Quit => "quit",
         }
@@ -264,6 +270,8 @@ impl Keymap {
             (k('o'), Any, A::OpenWeb, "open the post's web page", false),
             (k('y'), Any, A::CopyLink, "copy the post's link", false),
             (k('r'), Any, A::Sync, "sync sources in the background", false),
+            (k('R'), Any, A::SyncResults, "results of the last sync, source by source", false),
+            (Key::ctrl('z'), Any, A::Suspend, "suspend (the shell's fg resumes)", false),
             (k('?'), Any, A::Help, "this help", true),
             (k('q'), Any, A::Quit, "quit", true),
             (Key::ctrl('c'), Any, A::Quit, "quit", false),

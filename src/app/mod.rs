@@ -101,6 +101,7 @@ pub fn run_store(
         app.note = Some(state::StatusNote {
             text: options.notes.join("; "),
             error: true,
+            hint: None,
         });
     }
     let (events, inbox) = mpsc::channel();
@@ -120,6 +121,7 @@ pub fn run_store(
             sync_job: None,
             switch_to,
             color_depth: options.color_depth,
+            suspend_asked: false,
         };
         event_loop.run(terminal, &mut app, start, &inbox)
     });
@@ -143,6 +145,7 @@ pub fn run_failed(origin: &str, reason: &str) -> anyhow::Result<()> {
             sync_job: None,
             switch_to: None,
             color_depth: ColorDepth::from_env(),
+            suspend_asked: false,
         };
         event_loop.run(terminal, &mut app, Vec::new(), &inbox)
     })

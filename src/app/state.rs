@@ -88,6 +88,8 @@ pub struct App {
     copy_offer: Option<String>,
     /// Set while a sync runs.
     pub sync: Option<SyncStatus>,
+    /// How each source of the last sync went, for [`Popup::SyncResults`].
+    pub sync_results: Vec<String>,
     pub quit: bool,
     list_ticket: Ticket,
     post_ticket: Ticket,
@@ -146,6 +148,7 @@ impl App {
             note: None,
             copy_offer: None,
             sync: None,
+            sync_results: Vec::new(),
             quit: false,
             list_ticket: 0,
             post_ticket: 0,
@@ -282,6 +285,7 @@ impl App {
         self.note = Some(StatusNote {
             text: text.into(),
             error: false,
+            hint: None,
         });
     }
 
@@ -289,6 +293,7 @@ impl App {
         self.note = Some(StatusNote {
             text: text.into(),
             error: true,
+            hint: None,
         });
     }
 
@@ -426,6 +431,19 @@ impl App {
                 self.sync = Some(SyncStatus::default());
                 vec![Effect::Sync]
             }
+            Action::SyncResults => {
+                if self.sync_results.is_empty() {
+                    self.note(if self.sync.is_some() {
+                        "the sync is still running"
+                    } else {
+                        "no sync yet in this session"
+                    });
+                } else {
+                    self.popup = Some(Popup::SyncResults { scroll: 0 });
+                }
+                Vec::new()
+            }
+            Action::Suspend => vec![Effect::Suspend],
             Action::Help => {
                 self.popup = Some(Popup::Help { scroll: 0 });
                 Vec::new()

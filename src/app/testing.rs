@@ -217,6 +217,10 @@ impl Outlets for Recorder<'_> {
     fn copy(&mut self, text: String) {
         self.outside.push(Effect::Copy(text));
     }
+
+    fn suspend(&mut self) {
+        self.outside.push(Effect::Suspend);
+    }
 }
 
 /// Presses keys written like vim's `:map`: plain characters, and `<Enter>`, `<Esc>`,

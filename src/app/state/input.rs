@@ -65,7 +65,7 @@ impl App {
         let empty = match popup {
             Popup::Outline { .. } => page.rendered.headings.is_empty(),
             Popup::Links { .. } => page.rendered.links.is_empty(),
-            Popup::Help { .. } => false,
+            Popup::Help { .. } | Popup::SyncResults { .. } => false,
         };
         if empty {
             self.note(match popup {
@@ -84,6 +84,7 @@ impl App {
         };
         let rows = match &popup {
             Popup::Help { .. } => self.keymap.help_rows().len(),
+            Popup::SyncResults { .. } => self.sync_results.len(),
             Popup::Outline { .. } => self.page_items(|p| p.rendered.headings.len()),
             Popup::Links { .. } => self.page_items(|p| p.rendered.links.len()),
         };
@@ -106,7 +107,9 @@ impl App {
         };
         let mut effects = Vec::new();
         match &mut popup {
-            Popup::Help { scroll } => *scroll = step(*scroll, delta, rows),
+            Popup::Help { scroll } | Popup::SyncResults { scroll } => {
+                *scroll = step(*scroll, delta, rows)
+            }
             Popup::Outline { cursor } => {
                 *cursor = step(*cursor, delta, rows);
                 if key.code == KeyCode::Enter {

@@ -45,6 +45,8 @@ pub enum Effect {
     OpenUrl(String),
     /// Put text on the clipboard (OSC 52).
     Copy(String),
+    /// Give the terminal back and stop until the shell resumes us (Ctrl-Z).
+    Suspend,
 }
 
 /// A post rendered at one width, ready to draw.
@@ -159,10 +161,12 @@ pub enum WorkerMsg {
         done: usize,
         total: usize,
     },
-    /// Sync ended; `summary` says what it did, `failed` whether a source failed.
+    /// Sync ended; `summary` says what it did (the first failure's reason, if any),
+    /// `failed` whether a source failed, `results` how each source went.
     SyncFinished {
         summary: String,
         failed: bool,
+        results: Vec<String>,
     },
 }
 
@@ -191,9 +195,20 @@ impl Reader {
 /// A floating list over the screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Popup {
-    Help { scroll: usize },
-    Outline { cursor: usize },
-    Links { cursor: usize, typed: String },
+    Help {
+        scroll: usize,
+    },
+    Outline {
+        cursor: usize,
+    },
+    Links {
+        cursor: usize,
+        typed: String,
+    },
+    /// How each source of the last sync went.
+    SyncResults {
+        scroll: usize,
+    },
 }
 
 /// The `/` line while it is being typed.
@@ -208,6 +223,8 @@ pub struct SearchInput {
 pub struct StatusNote {
     pub text: String,
     pub error: bool,
+    /// A key hint kept at the line's end however long `text` is (`R all results`).
+    pub hint: Option<String>,
 }
 
 /// Where a running sync is, for the status line.

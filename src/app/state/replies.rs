@@ -152,10 +152,21 @@ impl App {
                 });
                 Vec::new()
             }
-            WorkerMsg::SyncFinished { summary, failed } => {
+            WorkerMsg::SyncFinished {
+                summary,
+                failed,
+                results,
+            } => {
                 self.sync = None;
+                self.sync_results = results;
                 if failed {
                     self.error(summary);
+                    if let (Some(note), Some(key)) = (
+                        self.note.as_mut(),
+                        self.keymap.key_for(self.focus, Action::SyncResults),
+                    ) {
+                        note.hint = Some(format!("{} all results", key.label()));
+                    }
                 } else {
                     self.note(summary);
                 }

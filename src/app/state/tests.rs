@@ -439,6 +439,7 @@ fn sync_runs_once_at_a_time_reports_progress_and_reloads() {
     let effects = h.app.on_worker(WorkerMsg::SyncFinished {
         summary: "weekly: 2 added".into(),
         failed: false,
+        results: vec!["weekly: 2 added".into()],
     });
     assert!(
         effects.contains(&Effect::LoadTags),
@@ -616,4 +617,36 @@ fn with_no_browser_the_reader_says_so_and_y_copies_the_link() {
         h.outside.last(),
         Some(&Effect::Copy("https://example.org/event".into()))
     );
+}
+
+#[test]
+fn a_failed_sync_leads_with_the_reason_and_r_shows_every_source() {
+    let mut h = Harness::new(100, 30);
+    press(&mut h, "R");
+    assert_eq!(h.app.popup, None, "no sync yet");
+    press(&mut h, "r");
+    let effects = h.app.on_worker(WorkerMsg::SyncFinished {
+        summary: "blog: cannot connect (host not found)".into(),
+        failed: true,
+        results: vec![
+            "weekly: 2 added".into(),
+            "blog: cannot connect (host not found) — https://example.invalid/feed".into(),
+        ],
+    });
+    h.run(effects);
+    let note = h.app.note.clone().unwrap();
+    assert!(note.error);
+    assert_eq!(note.text, "blog: cannot connect (host not found)");
+    assert_eq!(note.hint.as_deref(), Some("R all results"));
+    press(&mut h, "R");
+    assert_eq!(h.app.popup, Some(Popup::SyncResults { scroll: 0 }));
+    press(&mut h, "<Esc>");
+    assert_eq!(h.app.popup, None);
+}
+
+#[test]
+fn ctrl_z_asks_to_suspend() {
+    let mut h = Harness::new(100, 30);
+    press(&mut h, "<C-z>");
+    assert_eq!(h.outside, [Effect::Suspend]);
 }

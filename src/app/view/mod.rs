@@ -44,6 +44,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
     status::draw_status(frame, app, panes.status, &styles);
     match &app.popup {
         Some(Popup::Help { scroll }) => help::draw(frame, app, area, *scroll, &styles),
+        Some(Popup::SyncResults { scroll }) => {
+            popup::draw_sync_results(frame, app, area, *scroll, &styles)
+        }
         Some(Popup::Outline { cursor }) => popup::draw_outline(frame, app, area, *cursor, &styles),
         Some(Popup::Links { cursor, typed }) => {
             popup::draw_links(frame, app, area, *cursor, typed, &styles)

@@ -1,4 +1,5 @@
-//! The reader's popups: the outline of headings (`i`) and the numbered links (`f`).
+//! The reader's popups: the outline of headings (`i`), the numbered links (`f`) and how the
+//! last sync went (`R`).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -107,4 +108,38 @@ pub fn draw_links(
         &[&typed]
     };
     list_popup(frame, area, " Links ", footer, rows, cursor, styles);
+}
+
+/// Every source's result of the last sync, whole: wrapped, never cut.
+pub fn draw_sync_results(frame: &mut Frame, app: &App, area: Rect, scroll: usize, styles: &Styles) {
+    let width = area.width.saturating_sub(4).min(90);
+    let inner_width = width.saturating_sub(2).max(1) as usize;
+    let lines: Vec<Line> = app
+        .sync_results
+        .iter()
+        .flat_map(|result| {
+            let text = sanitize_line(result);
+            crate::render::wrap::wrap_ranges(&text, inner_width)
+                .into_iter()
+                .map(|range| Line::from(text[range].trim_end().to_string()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let height = (lines.len() as u16 + 2)
+        .min(area.height.saturating_sub(2))
+        .max(3);
+    let rect = popup_area(frame, area, width, height);
+    let footer = footer_hints(
+        &["j/k scroll", "Esc close"],
+        rect.width.saturating_sub(2) as usize,
+    );
+    let block = Block::bordered()
+        .title(" Last sync ")
+        .title_bottom(Line::from(footer).right_aligned())
+        .border_style(styles.border_focused);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let offset = scroll.min(lines.len().saturating_sub(inner.height as usize));
+    let shown: Vec<Line> = lines.into_iter().skip(offset).collect();
+    frame.render_widget(Paragraph::new(shown).style(styles.popup), inner);
 }

@@ -63,7 +63,17 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
         } else {
             styles.status_bar
         };
-        Line::from(Span::styled(fit(&sanitize_line(&note.text), width), style))
+        match &note.hint {
+            Some(hint) => {
+                let hint = format!(" · {} ", sanitize_line(hint));
+                let text_width = width.saturating_sub(display_width(&hint));
+                Line::from(vec![
+                    Span::styled(fit(&sanitize_line(&note.text), text_width), style),
+                    Span::styled(hint, styles.key_hint),
+                ])
+            }
+            None => Line::from(Span::styled(fit(&sanitize_line(&note.text), width), style)),
+        }
     } else if let Some(sync) = &app.sync {
         let source = sanitize_line(&sync.source);
         let progress = match (sync.total, source.is_empty()) {
