@@ -178,3 +178,17 @@ fn ctrl_z_gives_the_terminal_back_and_fg_takes_it_again() {
     app.press("exit\r");
     app.wait_exit();
 }
+
+#[test]
+fn a_markdown_file_given_on_the_command_line_opens_its_post() {
+    let file = fixture("app/2021-04-16-seata.md");
+    let mut app = Session::run(&[&file], 100, 30);
+    let screen = app.wait_for("┏ Reader");
+    assert!(screen.contains("Seata 状态机模式详解"), "{screen}");
+    assert!(
+        screen.contains("Space  page"),
+        "the reader has the keys:\n{screen}"
+    );
+    app.press("q");
+    assert!(app.wait_exit().success());
+}

@@ -73,13 +73,9 @@ pub fn run_with(source: AppSource, config: &Config, options: Options) -> anyhow:
                 _ => None,
             };
             let sync = source.sync_plan(config);
-            run_store(
-                Box::new(opened.library),
-                &opened.origin,
-                &options,
-                sync,
-                switch_to,
-            )
+            let mut app = App::new(opened.origin, options.theme, options.max_width);
+            app.read_directly = opened.direct;
+            run_app(app, Box::new(opened.library), &options, sync, switch_to)
         }
         Err(e) => run_failed(&source.origin(), &format!("{e:#}")),
     }
@@ -94,7 +90,17 @@ pub fn run_store(
     sync: SyncPlan,
     switch_to: Option<PathBuf>,
 ) -> anyhow::Result<()> {
-    let mut app = App::new(origin, options.theme, options.max_width);
+    let app = App::new(origin, options.theme, options.max_width);
+    run_app(app, store, options, sync, switch_to)
+}
+
+fn run_app(
+    mut app: App,
+    store: Box<dyn Store>,
+    options: &Options,
+    sync: SyncPlan,
+    switch_to: Option<PathBuf>,
+) -> anyhow::Result<()> {
     app.keymap = options.keymap.clone();
     app.day_format = options.day_format.clone();
     if !options.notes.is_empty() {

@@ -13,6 +13,7 @@ use ratatui::layout::Rect;
 use super::keymap::{Action, Focus, Keymap};
 use super::layout::{self, Panes};
 use super::series::SeriesTitles;
+use super::source::ReadDirectly;
 use super::store::{ListQuery, SavedSession};
 use super::theme::ThemeKind;
 use crate::config::DayFormat;
@@ -43,6 +44,9 @@ pub struct App {
     pub keymap: Keymap,
     /// What the title bar says we are reading: a library folder, a path, the sample.
     pub origin: String,
+    /// Set when a folder or file is read directly: its marks are not kept, and a single
+    /// file's post opens at once.
+    pub read_directly: Option<ReadDirectly>,
     /// Set when the library could not be opened: the screen shows only this.
     pub fatal: Option<String>,
     pub theme: ThemeKind,
@@ -118,6 +122,7 @@ impl App {
         App {
             keymap: Keymap::builtin(),
             origin: origin.into(),
+            read_directly: None,
             fatal: None,
             theme,
             day_format: DayFormat::default(),

@@ -66,6 +66,14 @@ impl App {
                         // A full first page: the whole list follows, under the same ticket.
                         self.more_posts = first_page && posts.len() >= FIRST_PAGE;
                         self.set_posts(posts);
+                        // `sofa-weekly FILE.md` is for reading that post, not a list of one.
+                        if let Some(direct) = self.read_directly.as_mut()
+                            && std::mem::take(&mut direct.single_file)
+                            && self.posts.len() == 1
+                            && self.reader.is_none()
+                        {
+                            return self.open_post(self.posts[0].clone());
+                        }
                         if self.more_posts {
                             return vec![Effect::LoadList {
                                 ticket,

@@ -650,3 +650,38 @@ fn ctrl_z_asks_to_suspend() {
     press(&mut h, "<C-z>");
     assert_eq!(h.outside, [Effect::Suspend]);
 }
+
+fn read_directly(posts: Vec<crate::app::store::PostText>, single_file: bool) -> Harness {
+    let mut h = Harness::with_posts(posts, 100, 30);
+    h.app = App::new("post.md", ThemeKind::Dark, 100);
+    h.app.read_directly = Some(crate::app::source::ReadDirectly {
+        path: "post.md".into(),
+        single_file,
+    });
+    let resize = h.app.resize(100, 30);
+    h.run(resize);
+    let start = h.app.start();
+    h.run(start);
+    h
+}
+
+#[test]
+fn a_file_read_directly_opens_its_post() {
+    let mut posts = crate::app::testing::sample_posts();
+    posts.truncate(1);
+    let h = read_directly(posts, true);
+    assert_eq!(h.app.focus, Focus::Reader);
+    assert_eq!(h.app.reader.as_ref().unwrap().summary.id, 1);
+    assert!(h.app.reader.as_ref().unwrap().page.is_some());
+}
+
+#[test]
+fn marks_on_posts_read_directly_say_they_are_not_kept() {
+    let mut h = read_directly(crate::app::testing::sample_posts(), false);
+    assert_eq!(h.app.focus, Focus::Posts, "a folder is listed");
+    press(&mut h, "s");
+    assert_eq!(
+        h.app.note.clone().unwrap().text,
+        "starred, until you quit: post.md is read directly (import it to keep marks)"
+    );
+}
