@@ -106,9 +106,9 @@ fn fit_words(text: &str, width: usize) -> String {
     fit(&cut, width)
 }
 
-/// The hints that fit in `width` columns, whole, in order, each `pieces` long: a footer cut
+/// The hints that fit in `width` columns, whole, in order, each `columns` wide: a footer cut
 /// mid-hint ("links Es") says nothing about its last key.
-fn whole_hints<'a, T>(hints: &'a [T], width: usize, columns: impl Fn(&T) -> usize) -> &'a [T] {
+fn whole_hints<T>(hints: &[T], width: usize, columns: impl Fn(&T) -> usize) -> &[T] {
     let mut used = 0;
     let mut count = 0;
     for hint in hints {

@@ -78,7 +78,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
             let mut spans = marks(post, styles);
             spans.push(Span::styled(lead, styles.dim));
             spans.push(Span::styled(
-                fit(&sanitize_line(&list_title(post, &title)), title_width),
+                fit(&sanitize_line(list_title(post, &title)), title_width),
                 title_style,
             ));
             let mut line = Line::from(spans);
