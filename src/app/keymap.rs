@@ -59,6 +59,8 @@ pub enum Action {
     SyncResults,
     /// Stop and give the terminal back to the shell (`fg` resumes).
     Suspend,
+    /// Switch the two left panes between tags/posts and sections/items.
+    Items,
     Help,
     Quit,
 }
@@ -99,6 +101,7 @@ impl Action {
             Action::Sync => "sync",
             Action::SyncResults => "sync_results",
             Action::Suspend => "suspend",
+            Action::Items => "items",
             Action::Help => "help",
             Action::Quit => "quit",
         }
@@ -264,6 +267,7 @@ impl Keymap {
             (k('t'), Any, A::Tags, "tags (type to narrow)", true),
             (k('T'), Any, A::ClearTags, "clear the filter: tags, search, unread only", false),
             (k('/'), Any, A::Search, "search titles and text", true),
+            (k('I'), Any, A::Items, "items: sections and items instead of tags and posts", false),
             (k('u'), Any, A::UnreadOnly, "unread posts only", false),
             (k('s'), Any, A::Star, "star / unstar", false),
             (k('m'), Any, A::ToggleRead, "mark read / unread", false),

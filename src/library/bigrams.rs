@@ -18,10 +18,15 @@ use rusqlite::{Transaction, params};
 
 use crate::post::PostId;
 
-/// Characters written without spaces between words: Han ideographs, kana, Hangul syllables.
+/// The letters of words written without spaces: Han ideographs, kana, Hangul syllables.
 /// (The table's `ascii` tokenizer splits on ASCII only, so tokens made of these characters
 /// reach the index exactly as written.)
-pub(super) fn is_cjk(c: char) -> bool {
+///
+/// Narrower than the renderer's `render::breaks::is_cjk_or_fullwidth`, which also holds CJK
+/// punctuation, bopomofo and full-width forms, where a line may break: those make no words,
+/// so the index neither pairs them nor answers a term made of them (a scan does). The set
+/// decides what the stored index holds; changing it means indexing every post again.
+pub(super) fn is_cjk_letter(c: char) -> bool {
     matches!(c,
         '\u{3041}'..='\u{3096}'     // Hiragana
         | '\u{30A1}'..='\u{30FA}'   // Katakana
@@ -59,7 +64,7 @@ pub(super) fn tokens(texts: &[&str]) -> String {
     for text in texts {
         let mut previous: Option<char> = None;
         for c in text.chars().chain(std::iter::once(' ')) {
-            let cjk = is_cjk(c);
+            let cjk = is_cjk_letter(c);
             match (previous, cjk) {
                 (Some(first), true) => push(u64::from(first) << 32 | u64::from(c)),
                 (Some(last), false) => push(u64::from(last) << 32),
@@ -100,8 +105,10 @@ impl Hasher for PairHasher {
 pub(super) fn match_expression(term: &str) -> Option<String> {
     let mut chars = term.chars();
     match (chars.next(), chars.next(), chars.next()) {
-        (Some(a), None, None) if is_cjk(a) => Some(format!("\"{a}\"*")),
-        (Some(a), Some(b), None) if is_cjk(a) && is_cjk(b) => Some(format!("\"{a}{b}\"")),
+        (Some(a), None, None) if is_cjk_letter(a) => Some(format!("\"{a}\"*")),
+        (Some(a), Some(b), None) if is_cjk_letter(a) && is_cjk_letter(b) => {
+            Some(format!("\"{a}{b}\""))
+        }
         _ => None,
     }
 }
@@ -279,6 +286,7 @@ mod tests {
                  DROP TRIGGER posts_bigrams_delete; DROP TRIGGER tag_names_stale;
                  CREATE TRIGGER posts_fts_insert AFTER INSERT ON posts BEGIN SELECT 1; END;
                  CREATE TRIGGER posts_fts_update AFTER UPDATE ON posts BEGIN SELECT 1; END;
+                 DROP TABLE items; DROP TABLE items_fts;
                  PRAGMA user_version = 1;",
             )
             .unwrap();
@@ -295,6 +303,38 @@ mod tests {
             library.tags().unwrap().len(),
             Library::tags(&library_of(POSTS).0).unwrap().len()
         );
+    }
+
+    #[test]
+    fn the_items_migration_segments_posts_stored_before_it() {
+        let posts: &[(&str, &str)] = &[
+            ("1.md", "## 工具\n\n- [a](https://a)\n- [b](https://b)\n"),
+            ("2.md", "## 工具\n\n- [c](https://c)\n"),
+        ];
+        let (library, _) = library_of(posts);
+        let items = |library: &Library| {
+            library
+                .items(&crate::library::ItemFilter::default())
+                .unwrap()
+                .into_iter()
+                .map(|i| i.title)
+                .collect::<Vec<_>>()
+        };
+        let before = items(&library);
+        library
+            .conn
+            .execute_batch("DROP TABLE items; DROP TABLE items_fts; PRAGMA user_version = 3;")
+            .unwrap();
+        let mut conn = library.conn;
+        crate::library::migrations::migrate(&mut conn)
+            .unwrap()
+            .unwrap();
+        let library = Library {
+            conn,
+            ..Library::open_in_memory().unwrap()
+        };
+        assert_eq!(items(&library), before);
+        assert_eq!(before.len(), 2, "two issues: each section is one item");
     }
 
     /// The tokens as a sorted list, to compare without caring about order.

@@ -7,12 +7,15 @@
 //! background thread opens its own.
 
 mod bigrams;
+mod excerpt;
 mod import;
+mod items;
 mod migrations;
 mod query;
 mod reading;
 mod sources;
 mod state_export;
+mod tag_names;
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
@@ -22,12 +25,14 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 pub use import::{Change, ImportBatch, ImportReport, StoredFile, Upsert};
+pub use items::{Details, ItemFilter, ItemRow, SectionCount};
 pub use query::{Filter, SearchHit, StoredPost};
 pub use reading::ReadingState;
 pub use sources::{SourceInfo, SourceKind, SourceSpec};
 pub use state_export::{ReadingImportReport, ReadingRecord};
 
 use crate::tags::Topics;
+use tag_names::TagName;
 
 /// The database file inside the library folder.
 pub const DB_FILE: &str = "library.sqlite3";
@@ -137,12 +142,6 @@ pub struct Library {
     topics: OnceCell<Topics>,
     /// tag key → (display spelling, kind); derived from `post_tags`, dropped on every write.
     tag_names: RefCell<Option<HashMap<String, TagName>>>,
-}
-
-#[derive(Debug, Clone)]
-struct TagName {
-    spelling: String,
-    kind: crate::post::TagKind,
 }
 
 /// Switches a connection to WAL. Switching needs the database to itself, and SQLite answers

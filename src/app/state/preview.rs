@@ -13,7 +13,10 @@ impl App {
         let wanted = self
             .selected_post()
             .map(|p| p.id)
-            .filter(|_| self.reader.is_none() && self.panes().reader.is_some());
+            // The items view lists items, not posts: its cursor is not on a post.
+            .filter(|_| {
+                self.reader.is_none() && self.items.is_none() && self.panes().reader.is_some()
+            });
         if wanted.is_none() {
             self.preview = None;
             self.preview_wanted = None;

@@ -51,22 +51,14 @@ impl App {
                 query.pop();
             }
             KeyCode::Enter => {
-                let chosen = self.cursor_tag().map(|t| t.tag.clone());
-                self.tag_query = None;
+                self.stop_tag_query();
                 self.tags_opened_from = None;
-                self.tag_cursor = chosen
-                    .and_then(|name| self.visible_tags().iter().position(|t| t.tag == name))
-                    .map_or(0, |i| i + 1);
                 self.focus = Focus::Posts;
                 self.keep_lists_in_view();
                 return Some(self.reload_list());
             }
             KeyCode::Esc => {
-                let chosen = self.cursor_tag().map(|t| t.tag.clone());
-                self.tag_query = None;
-                self.tag_cursor = chosen
-                    .and_then(|name| self.visible_tags().iter().position(|t| t.tag == name))
-                    .map_or(0, |i| i + 1);
+                self.stop_tag_query();
                 // Back where `t` was pressed: from the reader, that is the post, not the
                 // tags pane (which on a narrow screen is a popup over the list).
                 match self.tags_opened_from.take() {
@@ -84,5 +76,14 @@ impl App {
         self.tag_cursor = if rows > 0 { 1 } else { 0 };
         self.tag_offset = 0;
         Some(self.reload_list())
+    }
+
+    /// Ends the typing after `t`: every tag shows again, the cursor on the tag it was on.
+    fn stop_tag_query(&mut self) {
+        let chosen = self.cursor_tag().map(|t| t.tag.clone());
+        self.tag_query = None;
+        self.tag_cursor = chosen
+            .and_then(|name| self.visible_tags().iter().position(|t| t.tag == name))
+            .map_or(0, |i| i + 1);
     }
 }

@@ -85,17 +85,24 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
 
 /// The selected post's first page while none is open; the pane's title says Enter opens it.
 fn draw_preview(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
-    let title = if app.posts.is_empty() {
-        " Reader "
-    } else {
-        " Preview · Enter opens "
-    };
-    frame.render_widget(pane_block(title, false, styles), area);
+    if app.items.is_some() || app.posts.is_empty() {
+        let hint = if app.items.is_some() {
+            "Enter opens the selected item."
+        } else {
+            ""
+        };
+        let inner = layout::inner(area);
+        frame.render_widget(pane_block(" Reader ", false, styles), area);
+        frame.render_widget(
+            Paragraph::new(Line::styled(hint, styles.dim)).centered(),
+            inner,
+        );
+        return;
+    }
+    frame.render_widget(pane_block(" Preview · Enter opens ", false, styles), area);
     let text_area = layout::reader_text(area, app.max_width);
     let Some(page) = app.preview_page() else {
-        if !app.posts.is_empty() {
-            frame.render_widget(Paragraph::new(Line::styled("…", styles.dim)), text_area);
-        }
+        frame.render_widget(Paragraph::new(Line::styled("…", styles.dim)), text_area);
         return;
     };
     let lines: Vec<Line> = (0..(text_area.height as usize).min(page.line_count()))

@@ -295,3 +295,19 @@ fn smallest_footers_are_cut_at_whole_hints() {
     insta::assert_snapshot!("smallest_links_popup", links);
     insta::assert_snapshot!("smallest_help", help);
 }
+
+#[test]
+fn wide_items_view_with_a_marked_item() {
+    let mut h = Harness::new(100, 30);
+    crate::app::testing::open_items_view(&mut h);
+    press(&mut h, "<Enter>");
+    insta::assert_snapshot!(screen(&h.app).0);
+}
+
+#[test]
+fn wide_items_view_sections_and_items() {
+    let mut h = Harness::new(100, 30);
+    crate::app::testing::open_items_view(&mut h);
+    press(&mut h, "h");
+    insta::assert_snapshot!(screen(&h.app).0);
+}
