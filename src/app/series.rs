@@ -98,8 +98,24 @@ impl SeriesTitles {
         if number.is_none() && text.is_empty() {
             return whole();
         }
+        // Only a number left (`This Week in Rust 512`): the series name follows it, or a
+        // list of several newsletters would show bare numbers.
+        let text = if text.is_empty() {
+            series_name(&prefix.shared)
+        } else {
+            text
+        };
         ShortTitle { number, text }
     }
+}
+
+/// The name a shared start gives its series: what comes before the number, without the
+/// marks that lead up to it (`#`, `（第`).
+fn series_name(shared: &[char]) -> String {
+    let before: String = shared.iter().take_while(|&&c| c != NUMBER).collect();
+    before
+        .trim_end_matches(|c: char| c.is_whitespace() || "#№(（[【第-–—:：|｜".contains(c))
+        .to_string()
 }
 
 /// `title` with its first run of ASCII digits replaced by [`NUMBER`], and that run.
@@ -200,14 +216,22 @@ mod tests {
     }
 
     #[test]
-    fn a_numbered_series_keeps_only_its_number() {
+    fn a_numbered_series_without_subtitles_puts_its_number_first() {
         assert_eq!(
             shorts(&[
                 "This Week in Rust 512",
                 "This Week in Rust 511",
                 "This Week in Rust 49"
             ]),
-            ["#512", "#511", "#49"]
+            [
+                "#512 This Week in Rust",
+                "#511 This Week in Rust",
+                "#49 This Week in Rust"
+            ]
+        );
+        assert_eq!(
+            shorts(&["Issue #12", "Issue #11"]),
+            ["#12 Issue", "#11 Issue"]
         );
     }
 
@@ -267,7 +291,7 @@ mod tests {
             post("other", "This Week in Rust 3"),
         ];
         let series = SeriesTitles::learn(&posts);
-        assert_eq!(series.short(&posts[0]).joined(), "#2");
+        assert_eq!(series.short(&posts[0]).joined(), "#2 This Week in Rust");
         assert_eq!(series.short(&posts[2]).joined(), "This Week in Rust 3");
     }
 
