@@ -50,12 +50,15 @@ pub fn draw_title(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
 pub fn draw_status(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
     let width = area.width as usize;
     let line = if let Some(input) = &app.search_input {
-        let count = format!("  {} found · Enter keep · Esc cancel", app.post_count());
+        let text = sanitize_line(&input.text);
+        let found = format!("{} found", app.post_count());
+        let room = width.saturating_sub(display_width(&text) + 2);
+        let hints = [found.as_str(), "Enter keep", "Esc cancel"];
         Line::from(vec![
             Span::styled("/", styles.key_hint),
-            Span::raw(sanitize_line(&input.text)),
+            Span::raw(text),
             Span::styled("█", styles.dim),
-            Span::raw(count),
+            Span::raw(super::footer_hints(&hints, room)),
         ])
     } else if let Some(note) = &app.note {
         let style = if note.error {
@@ -87,11 +90,14 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
         .as_ref()
         .filter(|_| app.focus == crate::app::keymap::Focus::Tags)
     {
+        let query = sanitize_line(query);
+        let room = width.saturating_sub(display_width(&query) + 8);
+        let hints = ["type to narrow", "Enter choose", "Esc stop"];
         Line::from(vec![
             Span::styled(" tags: ", styles.key_hint),
-            Span::raw(sanitize_line(query)),
+            Span::raw(query),
             Span::styled("█", styles.dim),
-            Span::raw("  type to narrow · Enter choose · Esc stop"),
+            Span::raw(super::footer_hints(&hints, room)),
         ])
     } else {
         // In the list, Esc first clears a kept search; say so while there is one.
