@@ -274,7 +274,7 @@ pub fn render_page(post: super::store::PostText, width: u16, style: &PageStyle) 
         header,
         other_header: compact,
         compact: false,
-        rendered: render::render(&post.body, width as usize, theme),
+        rendered: render::render_post(&post.body, &summary.title, width as usize, theme),
         web_url: post.web_url,
         position: post.position,
     }
