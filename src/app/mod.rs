@@ -112,7 +112,7 @@ fn run_app(
     }
     let (events, inbox) = mpsc::channel();
     let style = worker::PageStyle {
-        theme: options.theme.render_theme(),
+        theme: options.color_depth.fit_theme(options.theme.render_theme()),
         day_format: options.day_format.clone(),
     };
     let worker = Worker::spawn(store, style, events.clone());
