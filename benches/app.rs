@@ -63,6 +63,7 @@ impl Outlets for Jobs {
     fn sync(&mut self) {}
     fn open_url(&mut self, _url: String) {}
     fn copy(&mut self, _text: String) {}
+    fn suspend(&mut self) {}
 }
 
 /// Runs effects synchronously, as the worker thread would, until none are left.

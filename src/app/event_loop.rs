@@ -9,14 +9,14 @@ use std::time::Instant;
 use anyhow::Context;
 use ratatui::crossterm::event::KeyEventKind;
 
-use super::browser_and_clipboard::{copy_osc52, open_in_browser};
+use super::browser_and_clipboard::{OpenError, copy_osc52, open_in_browser};
 use super::colors::ColorDepth;
 use super::event::Event;
 use super::keymap::Action;
 use super::route::{Outlets, route_effect};
 use super::state::{App, Effect, WorkerMsg};
 use super::sync_job::{SyncJob, SyncPlan};
-use super::terminal::Term;
+use super::terminal::{Term, suspend};
 use super::view;
 use super::worker::{Job, Worker};
 
@@ -29,6 +29,8 @@ pub struct EventLoop<'a> {
     /// The library folder to read from once a sync has filled it (while showing the sample).
     pub switch_to: Option<PathBuf>,
     pub color_depth: ColorDepth,
+    /// Ctrl-Z was pressed: suspend once the effects before it have run.
+    pub suspend_asked: bool,
 }
 
 impl EventLoop<'_> {
@@ -92,6 +94,12 @@ impl EventLoop<'_> {
                 }
             }
             self.route_all(effects);
+            if std::mem::take(&mut self.suspend_asked) {
+                suspend(terminal).context("suspending")?;
+                // The terminal may have changed size meanwhile.
+                let size = terminal.size().context("reading the terminal size")?;
+                self.route_all(app.resize(size.width, size.height));
+            }
         }
     }
 
@@ -128,14 +136,27 @@ impl Outlets for EventLoop<'_> {
     }
 
     fn open_url(&mut self, url: String) {
-        if let Err(e) = open_in_browser(&url) {
-            let failed = WorkerMsg::Failed(format!("could not open {url}: {e}"));
-            let _ = self.events.send(Event::Worker(failed));
-        }
+        // Starting a program can take a moment (a slow disk, many `$BROWSER` entries): on a
+        // thread of its own, so the screen never waits.
+        let events = self.events.clone();
+        std::thread::spawn(move || {
+            let reply = match open_in_browser(&url) {
+                Ok(()) => return,
+                Err(OpenError::NoBrowser) => WorkerMsg::NoBrowser { url },
+                Err(OpenError::Failed(e)) => {
+                    WorkerMsg::Failed(format!("could not open {url}: {e}"))
+                }
+            };
+            let _ = events.send(Event::Worker(reply));
+        });
     }
 
     fn copy(&mut self, text: String) {
         copy_osc52(&text);
+    }
+
+    fn suspend(&mut self) {
+        self.suspend_asked = true;
     }
 }
 

@@ -16,6 +16,8 @@ pub trait Outlets {
     fn open_url(&mut self, url: String);
     /// Put `text` on the clipboard.
     fn copy(&mut self, text: String);
+    /// Give the terminal back until the process is resumed.
+    fn suspend(&mut self);
 }
 
 /// Sends `effect` to where it runs.
@@ -34,5 +36,6 @@ pub fn route_effect(effect: Effect, to: &mut impl Outlets) {
         Effect::Sync => to.sync(),
         Effect::OpenUrl(url) => to.open_url(url),
         Effect::Copy(text) => to.copy(text),
+        Effect::Suspend => to.suspend(),
     }
 }

@@ -265,17 +265,15 @@ pub fn render_page(post: super::store::PostText, width: u16, style: &PageStyle) 
         .date
         .as_deref()
         .map(|day| style.day_format.format(day));
-    let header = render::header(
-        &summary.title,
-        date.as_deref(),
-        &summary.tags,
-        width as usize,
-        theme,
-    );
+    let (title, tags) = (&summary.title, &summary.tags);
+    let header = render::header(title, date.as_deref(), tags, width as usize, theme);
+    let compact = render::compact_header(title, date.as_deref(), tags, width as usize, theme);
     Page {
         id: summary.id,
         width,
         header,
+        other_header: compact,
+        compact: false,
         rendered: render::render_post(&post.body, &summary.title, width as usize, theme),
         web_url: post.web_url,
         position: post.position,

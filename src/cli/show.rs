@@ -104,11 +104,7 @@ pub fn run_show(context: &CommandContext<'_>, args: &ShowArgs<'_>) -> anyhow::Re
     // The depth the terminal has: on 16 colours the code gets a theme of its own (the RGB
     // themes' shades would all map to greys), and every RGB colour becomes the nearest one.
     let depth = crate::app::colors::ColorDepth::from_env();
-    let theme = if depth == crate::app::colors::ColorDepth::Ansi16 {
-        theme.with_16_colour_code()
-    } else {
-        theme
-    };
+    let theme = depth.fit_theme(theme);
     let mut header = render::header(&post.title, post.date.as_deref(), &post.tags, width, &theme);
     let mut rendered = render::render_post(&post.body, &post.title, width, &theme);
     let mut links = render::link_list(&rendered.links, width, &theme);

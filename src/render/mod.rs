@@ -50,7 +50,7 @@ pub mod wrap;
 use ratatui::text::Line;
 
 pub use ansi::write_ansi;
-pub use header::header;
+pub use header::{compact_header, header};
 pub use links::{is_openable_link, link_list};
 pub use theme::Theme;
 pub use title::without_repeated_title;

@@ -1,5 +1,6 @@
 //! The reader pane: the post's header and text at the reading width, centred, search
-//! matches highlighted, and where we are in the post.
+//! matches highlighted, and where we are in the post; while no post is open, a preview of
+//! the selected one.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -18,18 +19,7 @@ use crate::text::display_width;
 pub fn draw(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
     let has_focus = focused(app, Focus::Reader);
     let Some(reader) = &app.reader else {
-        let block = pane_block(" Reader ", false, styles);
-        let inner = layout::inner(area);
-        frame.render_widget(block, area);
-        let hint = if app.posts.is_empty() {
-            ""
-        } else {
-            "Enter opens the selected post."
-        };
-        frame.render_widget(
-            Paragraph::new(Line::styled(hint, styles.dim)).centered(),
-            inner,
-        );
+        draw_preview(frame, app, area, styles);
         return;
     };
     let text_area = layout::reader_text(area, app.max_width);
@@ -89,6 +79,34 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
                 highlight(line, &ranges)
             })
         })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), text_area);
+}
+
+/// The selected post's first page while none is open; the pane's title says Enter opens it.
+fn draw_preview(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
+    if app.items.is_some() || app.posts.is_empty() {
+        let hint = if app.items.is_some() {
+            "Enter opens the selected item."
+        } else {
+            ""
+        };
+        let inner = layout::inner(area);
+        frame.render_widget(pane_block(" Reader ", false, styles), area);
+        frame.render_widget(
+            Paragraph::new(Line::styled(hint, styles.dim)).centered(),
+            inner,
+        );
+        return;
+    }
+    frame.render_widget(pane_block(" Preview · Enter opens ", false, styles), area);
+    let text_area = layout::reader_text(area, app.max_width);
+    let Some(page) = app.preview_page() else {
+        frame.render_widget(Paragraph::new(Line::styled("…", styles.dim)), text_area);
+        return;
+    };
+    let lines: Vec<Line> = (0..(text_area.height as usize).min(page.line_count()))
+        .filter_map(|i| page.line(i).cloned())
         .collect();
     frame.render_widget(Paragraph::new(lines), text_area);
 }
