@@ -12,6 +12,8 @@
 //! - [`library`]: the SQLite store: sources, posts, tags, reading state, full-text search.
 //! - [`sync`]: brings sources (GitHub repositories, feeds, local folders) up to date in the
 //!   library: one plan step per kind of source, one run loop for the CLI and the app.
+//! - [`pictures`]: the pictures posts use, fetched at sync, checked, scaled and kept in the
+//!   library folder within a budget.
 //! - [`render`]: markdown to styled, CJK-aware wrapped lines. Pure: no IO, no library.
 //! - [`opml`]: reading and writing OPML subscription lists (pure).
 //! - [`cli`]: the command line, printing aligned text or JSON.
@@ -35,6 +37,7 @@ pub mod items;
 pub mod library;
 pub mod loader;
 pub mod opml;
+pub mod pictures;
 pub mod post;
 pub mod render;
 pub mod sample;

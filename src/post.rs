@@ -62,6 +62,9 @@ pub struct PostMeta {
     pub aliases: Vec<String>,
     /// The post's own page on the web, when known (feed item link).
     pub web_url: Option<String>,
+    /// The front matter's `cover` picture, as written (relative references stay relative:
+    /// `crate::pictures::refs` resolves them against the post's home).
+    pub cover: Option<String>,
 }
 
 /// A post as a loader hands it to the library.

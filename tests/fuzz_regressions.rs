@@ -55,3 +55,8 @@ fn html_to_markdown_regressions() {
 fn render_regressions() {
     check_all("render", checks::render_keeps_the_rules);
 }
+
+#[test]
+fn picture_regressions() {
+    check_all("picture", checks::picture_intake_is_sound);
+}

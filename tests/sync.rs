@@ -407,6 +407,7 @@ mod github_sync {
                 },
                 parallel_downloads: 3,
                 cancel: Arc::new(AtomicBool::new(false)),
+                ..SyncOptions::from_env()
             }
         }
 
@@ -796,6 +797,7 @@ mod feed_sync {
             github: GithubEndpoints::default(),
             parallel_downloads: 2,
             cancel: Arc::new(AtomicBool::new(false)),
+            ..SyncOptions::from_env()
         }
     }
 

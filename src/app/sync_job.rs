@@ -173,6 +173,7 @@ fn sync_library(
     }
     let options = SyncOptions {
         cancel,
+        pictures: config.pictures.clone().with_env(),
         ..SyncOptions::from_env()
     };
     let send = |source: String, done: usize, total: usize| {
@@ -190,6 +191,12 @@ fn sync_library(
             done,
             total,
             ..
+        }) => send(source, done, total),
+        // The status line counts pictures as it counts files.
+        SyncEvent::Progress(SyncProgress::Pictures {
+            source,
+            done,
+            total,
         }) => send(source, done, total),
         SyncEvent::SourceDone { source, result } => match result {
             Ok(report) => outcome.lines.push(report.summary_line()),

@@ -10,6 +10,7 @@ use clap::Subcommand;
 
 use super::CommandContext;
 use crate::config::{Config, KeyBinding};
+use crate::pictures::FetchScope;
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
@@ -76,6 +77,14 @@ pub fn effective_toml(config: &Config) -> String {
         let _ = writeln!(out, "name = {}", toml_string(&source.name));
         let _ = writeln!(out, "location = {}", toml_string(&source.location));
     }
+    out.push_str("\n[pictures]\n");
+    let fetch = match config.pictures.fetch {
+        FetchScope::All => toml_string("all"),
+        FetchScope::None => toml_string("none"),
+        FetchScope::Newest(n) => n.to_string(),
+    };
+    let _ = writeln!(out, "fetch = {fetch}");
+    let _ = writeln!(out, "budget = {}", config.pictures.budget_bytes);
     out.push_str("\n[topics]\n");
     if config.topics.is_empty() {
         out.push_str("# none added to the built-in vocabulary\n");
@@ -180,6 +189,9 @@ max_width = 72
 theme = "light"
 [topics]
 "Apache Dubbo" = ["dubbo", "Apache Dubbo"]
+[pictures]
+fetch = 30
+budget = "2 GiB"
 [keys]
 "ctrl-n" = "next_post"
 " " = "page_down"
@@ -198,6 +210,11 @@ x = "star"
                 .collect::<Vec<_>>()
         };
         assert_eq!(strip_lines(&again), strip_lines(&config));
+        assert_eq!(
+            again.pictures.fetch,
+            crate::pictures::FetchScope::Newest(30)
+        );
+        assert_eq!(again.pictures, config.pictures);
         assert_eq!(
             (again.sources, again.reader, again.topics, again.date_format),
             (

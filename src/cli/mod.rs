@@ -3,6 +3,7 @@
 
 mod config;
 pub mod generate;
+mod images;
 mod items;
 mod print;
 mod show;
@@ -183,6 +184,8 @@ pub enum Command {
     Source(sync::SourceCommand),
     /// Bring sources up to date: all, or those named.
     Sync(sync::SyncArgs),
+    /// List the picture cache (one entry per picture URL, then the totals), or prune it.
+    Images(images::ImagesArgs),
     /// Export the feed sources as OPML, or the reading state as JSON.
     Export(transfer::ExportArgs),
     /// Find and print the settings file.
@@ -302,6 +305,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 json,
             },
         ),
+        Some(Command::Images(args)) => {
+            let mut library = context.open_library()?;
+            images::run_images(
+                &mut library,
+                &context.picture_options(),
+                &args,
+                &mut stdout(),
+            )
+        }
         Some(Command::Sections(args)) => items::run_sections(&context, &args),
         Some(Command::Items(args)) => items::run_items(&context, &args),
         Some(Command::Questions(args)) => items::run_questions(&context, &args),
@@ -404,6 +416,11 @@ impl<'a> CommandContext<'a> {
             .or_else(crate::config::default_path)
     }
 
+    /// The picture cache's settings: the config's `[pictures]`, then `SOFA_WEEKLY_PICTURES`.
+    pub fn picture_options(&self) -> crate::pictures::PictureOptions {
+        self.config().pictures.clone().with_env()
+    }
+
     /// A post's stored day in the configured `date_format`, for human-readable output.
     pub fn format_day(&self, day: &mut Option<String>) {
         if let Some(text) = day {
@@ -462,6 +479,28 @@ impl<'a> CommandContext<'a> {
     }
 }
 
+/// The pictures of the posts `import` just brought in: beside them on disk, or on the web.
+/// A picture that fails is recorded and reported by `images`, never an import failure.
+fn import_pictures(
+    context: &CommandContext<'_>,
+    library: &mut Library,
+    source: &str,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let Some(source) = library.source(source)? else {
+        return Ok(());
+    };
+    let options = crate::sync::SyncOptions {
+        pictures: context.picture_options(),
+        ..crate::sync::SyncOptions::from_env()
+    };
+    let report = crate::sync::fetch_pictures(library, &source, &options, &mut |_| {})?;
+    if let Some(line) = report.summary_line() {
+        writeln!(out, "  {line}")?;
+    }
+    Ok(())
+}
+
 fn run_import(context: &CommandContext<'_>, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let mut library = context.open_library()?;
     let mut failed = false;
@@ -474,6 +513,7 @@ fn run_import(context: &CommandContext<'_>, paths: &[PathBuf]) -> anyhow::Result
         match crate::sync::import_path(&mut library, path) {
             Ok(outcome) => {
                 print::import_outcome(&mut out, &mut std::io::stderr(), path, &outcome)?;
+                import_pictures(context, &mut library, &outcome.source, &mut out)?;
             }
             Err(err) => {
                 out.flush()?;

@@ -179,7 +179,10 @@ pub fn run_sync(
         )?;
         return Ok(ExitCode::SUCCESS);
     }
-    let options = SyncOptions::from_env();
+    let options = SyncOptions {
+        pictures: config.pictures.clone().with_env(),
+        ..SyncOptions::from_env()
+    };
     stop_on_ctrl_c(&options.cancel)?;
     let mut display = ProgressDisplay::new(progress_bars);
     let mut write_error = None;
@@ -327,7 +330,37 @@ impl ProgressDisplay {
                     );
                 }
             }
+            SyncProgress::Pictures {
+                source,
+                done,
+                total,
+            } => self.pictures(&sanitize_line(&source), done, total),
         }
+    }
+
+    /// The bar counts pictures after the files: it starts again at 0 of their number.
+    fn pictures(&mut self, source: &str, done: usize, total: usize) {
+        if !self.interactive {
+            if done == 0 {
+                eprintln!("{source}: fetching {total} pictures");
+            } else if done == total || done.is_multiple_of(25) {
+                eprintln!("{source}: {done}/{total} pictures");
+            }
+            return;
+        }
+        let bar = self.bar.get_or_insert_with(ProgressBar::no_length);
+        if done == 0 {
+            bar.disable_steady_tick();
+            bar.set_prefix(source.to_owned());
+            bar.set_length(total as u64);
+            bar.set_message("");
+            bar.set_style(
+                ProgressStyle::with_template("{prefix}: [{bar:30}] {pos}/{len} pictures")
+                    .expect("valid template")
+                    .progress_chars("=> "),
+            );
+        }
+        bar.set_position(done as u64);
     }
 
     fn finish(&mut self) {

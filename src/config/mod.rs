@@ -21,6 +21,10 @@
 //! [topics]                    # added to the built-in topic vocabulary
 //! Dubbo = ["dubbo", "Apache Dubbo"]
 //!
+//! [pictures]                  # pictures kept offline (see `crate::pictures`)
+//! fetch = "all"               # "all", "none", or N: the newest N posts of each source
+//! budget = "1 GiB"            # total size of the cache; a number of bytes, or with KiB, MiB, GiB
+//!
 //! [keys]                      # key = action, in every pane
 //! "ctrl-n" = "next_post"
 //! [keys.reader]               # only in one pane: tags, posts or reader
@@ -106,6 +110,8 @@ pub struct Config {
     pub date_format: String,
     /// Key bindings on top of the defaults, in file order.
     pub keys: Vec<KeyBinding>,
+    /// `[pictures]`: which posts have their pictures fetched, and the cache's budget.
+    pub pictures: crate::pictures::PictureOptions,
 }
 
 impl Default for Config {
@@ -119,6 +125,7 @@ impl Default for Config {
             topics: Vec::new(),
             date_format: DEFAULT_DATE_FORMAT.to_owned(),
             keys: Vec::new(),
+            pictures: crate::pictures::PictureOptions::default(),
         }
     }
 }

@@ -13,6 +13,7 @@ use super::{
     Config, ConfigWarning, DEFAULT_DATE_FORMAT, DEFAULT_MAX_WIDTH, KEY_PANES, KeyBinding,
     ReaderConfig, SourceEntry, ThemeChoice,
 };
+use crate::pictures::{FetchScope, PictureOptions};
 
 const MAX_WIDTH_RANGE: std::ops::RangeInclusive<i64> = 20..=1000;
 
@@ -77,10 +78,11 @@ impl ConfigParser<'_> {
                     }
                 }
                 "keys" => config.keys = self.keys(value.get_ref(), value.span()),
+                "pictures" => self.pictures(value.get_ref(), value.span(), &mut config.pictures),
                 other => self.warn(
                     Some(key.span()),
                     format!(
-                        "unknown key {other:?} (expected date_format, sources, reader, topics or keys); ignored"
+                        "unknown key {other:?} (expected date_format, sources, reader, topics, pictures or keys); ignored"
                     ),
                 ),
             }
@@ -190,6 +192,50 @@ impl ConfigParser<'_> {
                     Some(key.span()),
                     format!(
                         "unknown key {other:?} in [reader] (expected max_width, theme); ignored"
+                    ),
+                ),
+            }
+        }
+    }
+
+    fn pictures(&mut self, value: &DeValue, span: Span, pictures: &mut PictureOptions) {
+        let Some(table) = value.as_table() else {
+            self.warn(
+                Some(span),
+                "pictures must be a table ([pictures]); using defaults".to_owned(),
+            );
+            return;
+        };
+        for (key, value) in table.iter() {
+            let span = value.span();
+            let text = match value.get_ref() {
+                DeValue::String(text) => Some(text.to_string()),
+                DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+                    .ok()
+                    .map(|i| i.to_string()),
+                _ => None,
+            };
+            match key.get_ref().as_ref() {
+                "fetch" => match text.as_deref().and_then(FetchScope::parse) {
+                    Some(scope) => pictures.fetch = scope,
+                    None => self.warn(
+                        Some(span),
+                        "pictures.fetch must be \"all\", \"none\" or a number of newest posts per source; using \"all\""
+                            .to_owned(),
+                    ),
+                },
+                "budget" => match text.as_deref().and_then(parse_size) {
+                    Some(bytes) => pictures.budget_bytes = bytes,
+                    None => self.warn(
+                        Some(span),
+                        "pictures.budget must be a size such as \"1 GiB\", \"500 MiB\" or a number of bytes; using \"1 GiB\""
+                            .to_owned(),
+                    ),
+                },
+                other => self.warn(
+                    Some(key.span()),
+                    format!(
+                        "unknown key {other:?} in [pictures] (expected fetch, budget); ignored"
                     ),
                 ),
             }
@@ -310,6 +356,27 @@ impl ConfigParser<'_> {
     }
 }
 
+/// `1 GiB`, `500MiB`, `2 G`, `1048576`: a size in bytes. Units are binary (a KB is 1024
+/// bytes, as file managers show the cache folder).
+pub(super) fn parse_size(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number.parse().ok().filter(|n: &f64| n.is_finite())?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        _ => return None,
+    };
+    let bytes = number * (1u64 << shift) as f64;
+    (bytes >= 0.0 && bytes < u64::MAX as f64).then_some(bytes as u64)
+}
+
 fn line_of(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())]
         .iter()
@@ -372,6 +439,29 @@ Layotto = "layotto"
                 ("Layotto".to_owned(), vec!["layotto".to_owned()]),
             ]
         );
+    }
+
+    #[test]
+    fn pictures_say_what_to_fetch_and_the_budget() {
+        let (config, warnings) = parse("[pictures]\nfetch = 20\nbudget = \"500 MiB\"\n");
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(config.pictures.fetch, FetchScope::Newest(20));
+        assert_eq!(config.pictures.budget_bytes, 500 << 20);
+        let (config, _) = parse("[pictures]\nfetch = \"none\"\nbudget = 4096\n");
+        assert_eq!(config.pictures.fetch, FetchScope::None);
+        assert_eq!(config.pictures.budget_bytes, 4096);
+        let (config, warnings) = parse("[pictures]\nfetch = \"some\"\nbudget = \"lots\"\n");
+        assert_eq!(config.pictures, PictureOptions::default());
+        assert_eq!(warnings.len(), 2);
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.to_string().contains(":2: pictures.fetch must be")),
+            "{warnings:?}"
+        );
+        assert_eq!(parse_size("1 GiB"), Some(1 << 30));
+        assert_eq!(parse_size("1.5k"), Some(1536));
+        assert_eq!(parse_size("-1"), None);
     }
 
     #[test]

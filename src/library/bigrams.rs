@@ -280,7 +280,9 @@ mod tests {
         library
             .conn
             .execute_batch(
-                "DROP INDEX posts_page;
+                "DROP TABLE post_pictures; DROP TABLE picture_scans; DROP TABLE pictures;
+                 ALTER TABLE posts DROP COLUMN cover;
+                 DROP INDEX posts_page;
                  CREATE INDEX posts_newest ON posts (date_ts DESC, natural_key DESC);
                  DROP TABLE posts_bigrams; DROP TABLE tag_names; DROP INDEX post_tags_by_spelling;
                  DROP TRIGGER posts_bigrams_delete; DROP TRIGGER tag_names_stale;
@@ -323,7 +325,12 @@ mod tests {
         let before = items(&library);
         library
             .conn
-            .execute_batch("DROP TABLE items; DROP TABLE items_fts; PRAGMA user_version = 3;")
+            .execute_batch(
+                "DROP TABLE items; DROP TABLE items_fts;
+                 DROP TABLE post_pictures; DROP TABLE picture_scans; DROP TABLE pictures;
+                 ALTER TABLE posts DROP COLUMN cover;
+                 PRAGMA user_version = 3;",
+            )
             .unwrap();
         let mut conn = library.conn;
         crate::library::migrations::migrate(&mut conn)

@@ -279,7 +279,7 @@ fn upsert_post(
     let date_day = meta.date.map(|date| date.day_string());
     let natural_key = natural_sort_key(&post.rel_path);
     // The post's own columns, in the order both the UPDATE and the INSERT below name them.
-    let content: [&dyn ToSql; 12] = [
+    let content: [&dyn ToSql; 13] = [
         &post.title,
         &date_ts,
         &date_day,
@@ -292,6 +292,7 @@ fn upsert_post(
         &post.content_hash,
         &mtime_ns,
         &size,
+        &meta.cover,
     ];
     let (id, outcome) = match existing {
         Some((id, hash)) if hash == post.content_hash => {
@@ -314,7 +315,7 @@ fn upsert_post(
             tx.prepare_cached(
                 "UPDATE posts SET title = ?2, date_ts = ?3, date_day = ?4, author = ?5,
                  description = ?6, web_url = ?7, draft = ?8, natural_key = ?9, body = ?10,
-                 content_hash = ?11, mtime_ns = ?12, size = ?13 WHERE id = ?1",
+                 content_hash = ?11, mtime_ns = ?12, size = ?13, cover = ?14 WHERE id = ?1",
             )?
             .execute(values.as_slice())?;
             tx.prepare_cached("DELETE FROM post_tags WHERE post_id = ?1")?
@@ -328,8 +329,9 @@ fn upsert_post(
             values.extend(content);
             tx.prepare_cached(
                 "INSERT INTO posts (source_id, rel_path, title, date_ts, date_day, author,
-                 description, web_url, draft, natural_key, body, content_hash, mtime_ns, size)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                 description, web_url, draft, natural_key, body, content_hash, mtime_ns, size,
+                 cover)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             )?
             .execute(values.as_slice())?;
             (tx.last_insert_rowid(), UpsertOutcome::Added)

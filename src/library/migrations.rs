@@ -28,6 +28,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: MIGRATION_4,
         fill: Some(super::items::index_all),
     },
+    Migration {
+        sql: MIGRATION_5,
+        fill: None,
+    },
 ];
 
 // 1: sources, posts, tags, reading state, settings, full-text index.
@@ -195,6 +199,49 @@ const MIGRATION_4: &str = r#"
         INSERT INTO items_fts (items_fts, rowid, title, body)
         VALUES ('delete', old.id, old.title, old.body);
     END;
+    "#;
+
+// 5: pictures kept offline (see `crate::pictures`).
+// - `posts.cover`: the front matter's cover reference, as written (resolved when fetched).
+// - `pictures`: one row per picture URL, whatever its state; `file` is relative to the
+//   library folder, so a moved library keeps its cache. `shown_at` (or, never shown,
+//   `fetched_at`) orders what the budget drops first. Failures keep `attempts` and
+//   `retry_at` for a growing delay.
+// - `post_pictures`: which post uses which picture; a picture used by 97 posts is one row
+//   in `pictures` and one file.
+// - `picture_scans`: the content each post's pictures were last found in, so that only
+//   new and changed posts are read again, and an interrupted sync resumes.
+// Nothing here is read on open: a cache of any size costs opening the library nothing.
+const MIGRATION_5: &str = r#"
+    ALTER TABLE posts ADD COLUMN cover TEXT;
+    CREATE TABLE pictures (
+        id         INTEGER PRIMARY KEY,
+        url        TEXT NOT NULL UNIQUE,
+        status     TEXT NOT NULL DEFAULT 'pending'
+                   CHECK (status IN ('ok', 'failed', 'skipped', 'pending')),
+        hash       TEXT,
+        file       TEXT,
+        bytes      INTEGER NOT NULL DEFAULT 0,
+        width      INTEGER,
+        height     INTEGER,
+        reason     TEXT,
+        attempts   INTEGER NOT NULL DEFAULT 0,
+        retry_at   INTEGER,
+        fetched_at INTEGER,
+        shown_at   INTEGER
+    );
+    CREATE INDEX pictures_by_hash ON pictures (hash);
+    CREATE TABLE post_pictures (
+        post_id    INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+        picture_id INTEGER NOT NULL REFERENCES pictures(id) ON DELETE CASCADE,
+        role       TEXT NOT NULL CHECK (role IN ('cover', 'body')),
+        PRIMARY KEY (post_id, picture_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX post_pictures_by_picture ON post_pictures (picture_id, post_id);
+    CREATE TABLE picture_scans (
+        post_id      INTEGER PRIMARY KEY REFERENCES posts(id) ON DELETE CASCADE,
+        content_hash TEXT NOT NULL
+    );
     "#;
 
 fn fill_migration_2(tx: &Transaction<'_>) -> rusqlite::Result<()> {

@@ -11,6 +11,7 @@ mod excerpt;
 mod import;
 mod items;
 mod migrations;
+pub mod pictures;
 mod query;
 mod reading;
 mod sources;

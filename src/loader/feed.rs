@@ -224,6 +224,7 @@ fn entry_to_post(entry: &Entry, feed_url: Option<&Url>) -> LoadedPost {
         draft: false,
         aliases: Vec::new(),
         web_url,
+        cover: None,
     };
     let content_hash = item_hash(&title, &meta, &body);
     LoadedPost {

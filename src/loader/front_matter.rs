@@ -382,7 +382,7 @@ enum ListSyntax {
 }
 
 /// Builds the fields from `(key, value)` pairs; keys are matched case-insensitively, unknown
-/// keys (`cover`, `authorlink`, …) are ignored. `block` is used to find a key's line for
+/// keys (`authorlink`, …) are ignored. `block` is used to find a key's line for
 /// problems.
 fn fields_from_entries(
     entries: impl Iterator<Item = (String, Value)>,
@@ -406,6 +406,7 @@ fn fields_from_entries(
             "categories" | "category" => categories.extend(list_of(value, syntax)),
             "aliases" => fields.aliases.extend(list_of(value, syntax)),
             "draft" => fields.draft |= is_true(&value),
+            "cover" => fields.cover = text_of(value),
             // Zenn and Jekyll: `published: false` is a draft, `published: true` says nothing
             // more (it is no date); some generators give the date under this key instead.
             "published" if is_boolean(&value) => fields.draft |= !is_true(&value),
@@ -514,6 +515,7 @@ mod tests {
         assert_eq!(fields.date.unwrap().day_string(), "2019-12-06");
         assert!(fields.draft);
         assert_eq!(fields.aliases, ["/old/"]);
+        assert_eq!(fields.cover.as_deref(), Some("https://example.com/c.png"));
         assert_eq!(front.body, "\n# Body\n");
     }
 

@@ -131,6 +131,11 @@ fn clean_meta(fields: PostMeta, rel_path: &str) -> PostMeta {
             .filter(|alias| !alias.is_empty())
             .collect(),
         web_url: None,
+        // A reference, not prose: no entities to decode.
+        cover: fields
+            .cover
+            .map(|cover| sanitize_line(&cover))
+            .filter(|cover| !cover.is_empty()),
     }
 }
 

@@ -36,11 +36,14 @@ use crate::loader::LoaderError;
 use crate::loader::feed::FeedError;
 use crate::loader::github::{GithubEndpoints, GithubError, LocationError};
 use crate::loader::http::HttpOptions;
+use crate::pictures::PictureOptions;
+use crate::pictures::fetch::UnreachableHosts;
 
 mod feed;
 mod github;
 mod local;
 mod naming;
+mod pictures;
 mod plan;
 mod report;
 mod run;
@@ -50,6 +53,7 @@ pub use local::{
     ImportError, ImportOutcome, SAMPLE_SOURCE, canonical_location, import_path, import_sample,
 };
 pub use naming::suggest_source_name;
+pub use pictures::fetch_pictures;
 pub use plan::Plan;
 pub use report::{SyncReport, human_bytes};
 pub use run::{RunSummary, SyncEvent, sync_sources};
@@ -69,18 +73,25 @@ pub struct SyncOptions {
     pub parallel_downloads: usize,
     /// Set to stop between files; what finished is kept.
     pub cancel: Arc<AtomicBool>,
+    /// Which posts have their pictures fetched after the posts, and the cache's budget.
+    pub pictures: PictureOptions,
+    /// Picture hosts found unreachable: shared by the sources of one run, so that each is
+    /// tried once per sync.
+    pub unreachable_hosts: UnreachableHosts,
 }
 
 impl SyncOptions {
     /// Defaults with the environment's overrides (`SOFA_WEEKLY_GITHUB_API`,
     /// `SOFA_WEEKLY_GITHUB_RAW`, `GITHUB_TOKEN`, `SOFA_WEEKLY_HTTP_TIMEOUT`,
-    /// `SOFA_WEEKLY_HTTP_RETRY_DELAY_MS`).
+    /// `SOFA_WEEKLY_HTTP_RETRY_DELAY_MS`, `SOFA_WEEKLY_PICTURES`).
     pub fn from_env() -> Self {
         Self {
             http: HttpOptions::from_env(),
             github: GithubEndpoints::from_env(),
             parallel_downloads: DEFAULT_PARALLEL_DOWNLOADS,
             cancel: Arc::new(AtomicBool::new(false)),
+            pictures: PictureOptions::default().with_env(),
+            unreachable_hosts: UnreachableHosts::default(),
         }
     }
 
@@ -102,6 +113,12 @@ pub enum SyncProgress {
         done: usize,
         total: usize,
         rel_path: String,
+    },
+    /// After the posts: `done` of the source's `total` pictures to fetch have finished.
+    Pictures {
+        source: String,
+        done: usize,
+        total: usize,
     },
 }
 
@@ -154,7 +171,13 @@ pub fn sync_source(
     progress(SyncProgress::Checking {
         source: source.name.clone(),
     });
-    let result = sync_posts(library, source, options, progress);
+    let result = sync_posts(library, source, options, progress).and_then(|mut report| {
+        if !report.cancelled {
+            report.pictures = fetch_pictures(library, source, options, progress)?;
+            report.cancelled |= report.pictures.cancelled;
+        }
+        Ok(report)
+    });
     match result {
         Ok(mut report) => {
             report.elapsed = started.elapsed();

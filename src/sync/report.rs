@@ -24,6 +24,9 @@ pub struct SyncReport {
     pub failures: Vec<LoadWarning>,
     /// Stored, with something to say (front matter that did not parse, guessed encoding).
     pub warnings: Vec<LoadWarning>,
+    /// The pictures fetched after the posts. A picture that failed is not a failed file:
+    /// it is recorded with its reason and tried again later.
+    pub pictures: crate::pictures::fetch::PictureReport,
 }
 
 impl SyncReport {
@@ -69,6 +72,10 @@ impl SyncReport {
         }
         if self.cancelled {
             line.push_str(" (cancelled; run sync again to finish)");
+        }
+        if let Some(pictures) = self.pictures.summary_line() {
+            line.push_str("; ");
+            line.push_str(&pictures);
         }
         line
     }

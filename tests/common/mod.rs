@@ -32,6 +32,8 @@ impl TestEnv {
             .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
             .env("XDG_DATA_HOME", self.dir.path().join("data"))
             .env("NO_COLOR", "1")
+            // Fixtures refer to pictures on real hosts: tests never reach them.
+            .env("SOFA_WEEKLY_PICTURES", "none")
             .env_remove("GITHUB_TOKEN");
         cmd
     }

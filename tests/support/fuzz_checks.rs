@@ -113,3 +113,21 @@ fn assert_rendered_within(
     }
     rendered
 }
+
+/// Random bytes as a downloaded picture: the intake never panics (a decoder panic is caught
+/// and becomes a refusal), and what it keeps obeys its rules: not a tracking pixel, at most
+/// the stored width, within the pixel limit, and readable again at the size it reports.
+pub fn picture_intake_is_sound(data: &[u8]) {
+    use sofa_weekly::pictures::intake::{
+        Intake, MAX_PIXELS, MAX_SKIPPED_SIDE, MAX_STORED_WIDTH, load_rgba, prepare, sniff,
+    };
+    let Ok(Intake::Keep(kept)) = prepare(data) else {
+        return;
+    };
+    assert!(kept.width > MAX_SKIPPED_SIDE && kept.height > MAX_SKIPPED_SIDE);
+    assert!(kept.width <= MAX_STORED_WIDTH, "{} px wide", kept.width);
+    assert!(u64::from(kept.width) * u64::from(kept.height) <= MAX_PIXELS);
+    assert_eq!(sniff(&kept.bytes).ok(), Some(kept.format));
+    let again = load_rgba(&kept.bytes).expect("a kept picture reads back");
+    assert_eq!(again.dimensions(), (kept.width, kept.height));
+}

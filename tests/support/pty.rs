@@ -33,6 +33,8 @@ pub fn command(args: &[&str], home: &Path) -> CommandBuilder {
     command.env("XDG_CONFIG_HOME", home.join("config"));
     command.env("XDG_DATA_HOME", home.join("data"));
     command.env("SOFA_WEEKLY_LIBRARY", home.join("library"));
+    // Fixtures refer to pictures on real hosts: tests never reach them.
+    command.env("SOFA_WEEKLY_PICTURES", "none");
     command.env_remove("NO_COLOR");
     command.env_remove("COLORTERM");
     command.env_remove("SOFA_WEEKLY_CONFIG");
