@@ -6,6 +6,8 @@
 //! Callers: the config parser checks a format with [`format_problem`]; the app and the CLI
 //! format days with [`DayFormat`].
 
+use std::sync::OnceLock;
+
 use super::DEFAULT_DATE_FORMAT;
 
 /// Why a `date_format` cannot be used, or `None` when it can.
@@ -29,29 +31,21 @@ pub(super) fn format_problem(format: &str) -> Option<&'static str> {
 /// A `date_format` together with the widest day it can produce, so that a column of dates
 /// (the reader's post list) has one width however long a month's name is or however wide
 /// the characters of the format (`%Y年%m月%d日` takes 14 columns, not 10).
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// The widest day is measured when first asked for: formatting a whole year of days costs
+/// more than the rest of a `show`, which never asks.
+#[derive(Debug, Clone)]
 pub struct DayFormat {
     format: String,
-    width: usize,
+    width: OnceLock<usize>,
 }
 
 impl DayFormat {
     pub fn new(format: &str) -> DayFormat {
-        // Every day of a leap year covers every month, weekday, day of the month and day
-        // of the year a format can name; the year itself has four digits in any post.
-        // Measured on the sanitised text, the text that is printed.
-        let mut day_format = DayFormat {
+        DayFormat {
             format: format.to_owned(),
-            width: 0,
-        };
-        let first = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("a valid day");
-        day_format.width = first
-            .iter_days()
-            .take(366)
-            .map(|day| crate::text::display_width(&day_format.format(&day.to_string())))
-            .max()
-            .unwrap_or(0);
-        day_format
+            width: OnceLock::new(),
+        }
     }
 
     /// A post's day (`YYYY-MM-DD`, as the library stores it) in this format, with nothing a
@@ -71,16 +65,34 @@ impl DayFormat {
 
     /// The display width of the widest day this format writes.
     pub fn width(&self) -> usize {
-        self.width
+        *self.width.get_or_init(|| {
+            // Every day of a leap year covers every month, weekday, day of the month and
+            // day of the year a format can name; the year itself has four digits in any
+            // post. Measured on the sanitised text, the text that is printed.
+            let first = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("a valid day");
+            first
+                .iter_days()
+                .take(366)
+                .map(|day| crate::text::display_width(&self.format(&day.to_string())))
+                .max()
+                .unwrap_or(0)
+        })
     }
 }
 
+/// Two formats are the same when they write the same text; whether the width was measured
+/// yet does not matter.
+impl PartialEq for DayFormat {
+    fn eq(&self, other: &Self) -> bool {
+        self.format == other.format
+    }
+}
+
+impl Eq for DayFormat {}
+
 impl Default for DayFormat {
     fn default() -> Self {
-        DayFormat {
-            format: DEFAULT_DATE_FORMAT.to_owned(),
-            width: 10,
-        }
+        DayFormat::new(DEFAULT_DATE_FORMAT)
     }
 }
 
