@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use rusqlite::{OptionalExtension, ToSql, Transaction, TransactionBehavior, params};
 
+use super::index::{self, IndexText};
 use super::{Library, LibraryError};
 use crate::loader::{FileStamp, natural_sort_key};
 use crate::post::{LoadedPost, PostId, SourceId};
@@ -207,7 +208,7 @@ impl Library {
                 Ok((
                     row.get::<_, PostId>(0)?,
                     row.get::<_, String>(1)?,
-                    row.get::<_, String>(2)?,
+                    super::body::from_row(row, 2)?,
                 ))
             })?;
             for post in posts {
@@ -230,16 +231,19 @@ const DERIVE_ON_A_THREAD_FROM: usize = 8;
 const DERIVED_AHEAD: usize = 32;
 
 /// What an added or updated post needs written besides its own columns, worked out from its
-/// text alone (so on any thread): the bigram index tokens and the topics it mentions.
+/// text alone (so on any thread): its compressed body, its index tokens and the topics it
+/// mentions.
 struct Derived {
-    grams: String,
+    body: Vec<u8>,
+    index: IndexText,
     topics: Vec<String>,
 }
 
 impl Derived {
     fn of(topics: &Topics, post: &LoadedPost) -> Derived {
         Derived {
-            grams: super::bigrams::tokens(&[&post.title, &post.body]),
+            body: super::body::compress(&post.body),
+            index: IndexText::of(&post.title, &post.body),
             topics: topics.detect(&post.title, &post.body),
         }
     }
@@ -284,7 +288,7 @@ fn upsert_post(
         &meta.web_url,
         &meta.draft,
         &natural_key,
-        &post.body,
+        &derived.body,
         &post.content_hash,
         &mtime_ns,
         &size,
@@ -296,15 +300,7 @@ fn upsert_post(
             return Ok(UpsertOutcome::Unchanged);
         }
         Some((id, _)) => {
-            // The trigram index is external-content: to take the old text out, FTS5 needs
-            // the old text.
-            let (old_title, old_body): (String, String) = tx
-                .prepare_cached("SELECT title, body FROM posts WHERE id = ?1")?
-                .query_row([id], |row| Ok((row.get(0)?, row.get(1)?)))?;
-            tx.prepare_cached(
-                "INSERT INTO posts_fts (posts_fts, rowid, title, body) VALUES ('delete', ?1, ?2, ?3)",
-            )?
-            .execute(params![id, old_title, old_body])?;
+            index::remove(tx, id)?;
             let mut values: Vec<&dyn ToSql> = vec![&id];
             values.extend(content);
             tx.prepare_cached(
@@ -341,10 +337,7 @@ fn upsert_post(
         }
     }
     insert_topic_tags(tx, id, derived.topics)?;
-    tx.prepare_cached("INSERT INTO posts_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?
-        .execute(params![id, post.title, post.body])?;
-    let replacing = matches!(outcome, UpsertOutcome::Updated);
-    super::bigrams::index_post(tx, id, &derived.grams, replacing)?;
+    index::insert(tx, id, &derived.index)?;
     Ok(outcome)
 }
 

@@ -6,8 +6,9 @@
 //! another thread or process writes. A `Library` is one connection: `Send`, not `Sync`; a
 //! background thread opens its own.
 
-mod bigrams;
+mod body;
 mod import;
+mod index;
 mod migrations;
 mod query;
 mod reading;
@@ -238,6 +239,18 @@ impl Library {
             topics: OnceCell::new(),
             tag_names: RefCell::new(None),
         })
+    }
+
+    /// A library over a connection already migrated, for tests that build the database
+    /// themselves.
+    #[cfg(test)]
+    pub(crate) fn from_connection(conn: Connection) -> Library {
+        Library {
+            conn,
+            path: None,
+            topics: OnceCell::new(),
+            tag_names: RefCell::new(None),
+        }
     }
 
     /// The database file, or `None` when the library is in memory.

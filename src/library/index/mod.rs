@@ -1,0 +1,55 @@
+//! The search index: one contentless FTS5 table, `search_index (title, body)`, over text
+//! tokenised in Rust ([`tokenize`]), and the query language that reads it ([`query`]).
+//!
+//! Why this design (measured in PERFORMANCE.md): SQLite's trigram tokenizer indexed three
+//! tokens per character and was most of an import's time, and its index was 2.6× the
+//! text. Here a CJK character is one pair token and a word one token, SQLite's own
+//! tokenizer (`ascii`) only splits at spaces, and the index keeps positions (for phrases)
+//! but not the text (the posts table has it, compressed: see `library::body`).
+
+pub mod query;
+pub mod tokenize;
+
+use rusqlite::{Connection, params};
+
+use crate::post::PostId;
+
+/// A post's title and body as the index takes them: tokenised, so the work can be done on
+/// any thread before the writer needs it.
+#[derive(Debug, Clone, Default)]
+pub struct IndexText {
+    title: String,
+    body: String,
+}
+
+impl IndexText {
+    pub fn of(title: &str, body: &str) -> IndexText {
+        IndexText {
+            title: tokenize::index_text(title),
+            body: tokenize::index_text(body),
+        }
+    }
+
+    /// How many tokens each column holds, as FTS5 records them in `search_index_docsize`.
+    fn token_counts(&self) -> [u64; 2] {
+        let count = |text: &str| text.split(' ').filter(|t| !t.is_empty()).count() as u64;
+        [count(&self.title), count(&self.body)]
+    }
+}
+
+/// Indexes one post (not yet indexed: [`remove`] it first when replacing).
+pub fn insert(conn: &Connection, id: PostId, text: &IndexText) -> rusqlite::Result<()> {
+    conn.prepare_cached("INSERT INTO search_index (rowid, title, body) VALUES (?1, ?2, ?3)")?
+        .execute(params![id, text.title, text.body])?;
+    Ok(())
+}
+
+/// Takes one post out of the index.
+pub fn remove(conn: &Connection, id: PostId) -> rusqlite::Result<()> {
+    conn.prepare_cached("DELETE FROM search_index WHERE rowid = ?1")?
+        .execute([id])?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;
