@@ -1,6 +1,7 @@
 //! The command line: clap definitions, and `run`, which opens the library and dispatches.
 //! Printing lives in [`print`]; each command here only gathers what to print.
 
+mod check;
 mod config;
 pub mod generate;
 mod print;
@@ -175,6 +176,18 @@ pub enum Command {
     /// Find and print the settings file.
     #[command(subcommand)]
     Config(config::ConfigCommand),
+    /// Check the library file and its search index, and say what is wrong.
+    #[command(
+        long_about = "Check the library: SQLite's integrity check, the search index's own, \
+                      and that every post is indexed with its own words. With --repair, rebuilds \
+                      the search index from the posts; a damaged file is moved aside and every \
+                      post and reading state it still holds is saved into a new library."
+    )]
+    Check {
+        /// Repair what the check finds.
+        #[arg(long)]
+        repair: bool,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     #[command(long_about = "Print a shell completion script. For bash: \
                       `sofa-weekly completions bash > ~/.local/share/bash-completion/completions/sofa-weekly`; \
@@ -194,9 +207,34 @@ pub enum Command {
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let session = Session::new(&cli.global);
-    match cli.command {
+    check::show_migration_progress(session.global.color.enabled(true));
+    run_command(cli.command, cli.path, &session).map_err(|err| name_damaged_file(err, &session))
+}
+
+/// A damaged page met after the library opened is reported with the file's name.
+fn name_damaged_file(err: anyhow::Error, session: &Session<'_>) -> anyhow::Error {
+    let damaged = err.chain().find_map(|cause| match cause.downcast_ref() {
+        Some(library::LibraryError::Corrupt(source)) => Some(source.to_string()),
+        _ => None,
+    });
+    match (damaged, session.library_dir()) {
+        (Some(reason), Ok(dir)) => library::LibraryError::Damaged {
+            path: dir.join(library::DB_FILE),
+            reason,
+        }
+        .into(),
+        _ => err,
+    }
+}
+
+fn run_command(
+    command: Option<Command>,
+    path: Option<PathBuf>,
+    session: &Session<'_>,
+) -> anyhow::Result<ExitCode> {
+    match command {
         None => {
-            let source = match cli.path {
+            let source = match path {
                 Some(path) => crate::app::AppSource::Path(path),
                 None => crate::app::AppSource::Library(session.library_dir()?),
             };
@@ -257,6 +295,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
             print::posts(&mut stdout(), &posts, json)?;
+            let filtered = filter
+                != Filter {
+                    limit: filter.limit,
+                    ..Filter::default()
+                };
+            if posts.is_empty() && filtered {
+                return Ok(no_match(&describe_filter(&filter)));
+            }
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Tags { json }) => {
@@ -266,13 +312,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Search { query, limit, json }) => {
             let library = session.open_for_reading()?;
-            let mut hits = library.search(&query.join(" "), limit)?;
+            let query = query.join(" ");
+            let mut hits = library.search(&query, limit)?;
             if !json {
                 for hit in &mut hits {
                     session.format_day(&mut hit.post.date);
                 }
             }
             print::search_hits(&mut stdout(), &hits, json)?;
+            if hits.is_empty() {
+                return Ok(no_match(&format!("{query:?}")));
+            }
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Show {
@@ -295,6 +345,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut library = session.open_library()?;
             sync::run_source(&mut library, command, &mut stdout())
         }
+        Some(Command::Check { repair }) => {
+            check::run_check(&session.library_dir()?, repair, &mut stdout())
+        }
         Some(Command::Sync(args)) => {
             let mut library = session.open_library()?;
             // A progress bar redraws itself with escape sequences: none without colours.
@@ -309,6 +362,32 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             )
         }
     }
+}
+
+/// Says on stderr that a search or filter found nothing, and exits 1, as grep does: a
+/// script can tell "nothing" from "something" without reading the output.
+fn no_match(what: &str) -> ExitCode {
+    eprintln!("no posts match {}", crate::text::sanitize_line(what));
+    ExitCode::from(1)
+}
+
+/// A list filter in words, for [`no_match`].
+fn describe_filter(filter: &Filter) -> String {
+    let mut parts: Vec<String> = filter
+        .tags
+        .iter()
+        .map(|tag| format!("tag {tag:?}"))
+        .collect();
+    if let Some(search) = &filter.search {
+        parts.push(format!("{search:?}"));
+    }
+    if filter.unread_only {
+        parts.push("unread".into());
+    }
+    if filter.starred_only {
+        parts.push("starred".into());
+    }
+    parts.join(", ")
 }
 
 fn stdout() -> impl Write {

@@ -7,6 +7,7 @@
 //! background thread opens its own.
 
 mod body;
+mod check;
 mod import;
 mod index;
 mod migrations;
@@ -22,7 +23,9 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
+pub use check::{CheckReport, SalvageReport, salvage};
 pub use import::{Change, ImportBatch, ImportReport, StoredFile, Upsert};
+pub use migrations::on_progress as on_migration_progress;
 pub use query::{Filter, SearchHit, StoredPost};
 pub use reading::ReadingState;
 pub use sources::{SourceInfo, SourceKind, SourceSpec};
@@ -69,6 +72,17 @@ pub enum LibraryError {
     ReadOnly { path: PathBuf, reason: String },
     #[error("the library is read-only or the disk is full ({source}); nothing was changed")]
     CannotWrite { source: rusqlite::Error },
+    #[error(
+        "the library {} is damaged ({reason}); `sofa-weekly check --repair` moves it aside and saves what it can still read into a new library",
+        path.display()
+    )]
+    Damaged { path: PathBuf, reason: String },
+    /// A damaged page met by a query after the library opened; the command line names the
+    /// file (see `cli::run`).
+    #[error(
+        "the library file is damaged ({0}); `sofa-weekly check --repair` moves it aside and saves what it can still read into a new library"
+    )]
+    Corrupt(#[source] rusqlite::Error),
     #[error("library query failed: {0}")]
     Sqlite(#[source] rusqlite::Error),
     #[error("no source named {0:?}")]
@@ -77,7 +91,7 @@ pub enum LibraryError {
 
 impl From<rusqlite::Error> for LibraryError {
     fn from(err: rusqlite::Error) -> Self {
-        use rusqlite::ErrorCode::{DiskFull, ReadOnly};
+        use rusqlite::ErrorCode::{DatabaseCorrupt, DiskFull, NotADatabase, ReadOnly};
         use rusqlite::ffi::{SQLITE_IOERR_FSYNC, SQLITE_IOERR_TRUNCATE, SQLITE_IOERR_WRITE};
         // A failed write is reported by the OS as ENOSPC (SQLITE_FULL) or, for EFBIG, EDQUOT
         // and EROFS, as an I/O error on write: all mean "cannot write", not a query bug.
@@ -89,6 +103,7 @@ impl From<rusqlite::Error> for LibraryError {
         });
         match err.sqlite_error_code() {
             Some(ReadOnly | DiskFull) => LibraryError::CannotWrite { source: err },
+            Some(DatabaseCorrupt | NotADatabase) => LibraryError::Corrupt(err),
             _ if failed_write => LibraryError::CannotWrite { source: err },
             _ => LibraryError::Sqlite(err),
         }
@@ -178,6 +193,12 @@ impl Library {
             source,
         })?;
         let path = dir.join(DB_FILE);
+        if check::is_truncated(&path) == Some(true) {
+            return Err(LibraryError::Damaged {
+                path,
+                reason: "the file is shorter than its header says: it was cut off".into(),
+            });
+        }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
@@ -210,6 +231,12 @@ impl Library {
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
                 LibraryError::Locked {
                     path: shown_path.clone(),
+                }
+            }
+            Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
+                LibraryError::Damaged {
+                    path: shown_path.clone(),
+                    reason: source.to_string(),
                 }
             }
             _ => LibraryError::Open {

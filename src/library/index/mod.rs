@@ -31,7 +31,7 @@ impl IndexText {
     }
 
     /// How many tokens each column holds, as FTS5 records them in `search_index_docsize`.
-    fn token_counts(&self) -> [u64; 2] {
+    pub(super) fn token_counts(&self) -> [u64; 2] {
         let count = |text: &str| text.split(' ').filter(|t| !t.is_empty()).count() as u64;
         [count(&self.title), count(&self.body)]
     }
