@@ -2,7 +2,8 @@
 //! words; and the two repairs: rebuilding the index from the posts, and salvaging what can
 //! still be read from a damaged file into a new library.
 //!
-//! A damaged file is moved aside, never written to: the salvage reads it post by post
+//! A damaged file is moved aside and kept (a truncated one is only given its length back,
+//! as zeros, so that SQLite reads what is left): the salvage reads it post by post
 //! (each by its id, so one unreadable page costs the posts on it, not the rest of the
 //! table) and writes every post, tag and reading state it can read into a fresh library
 //! in one transaction. Sources keep their names and locations but forget their sync
@@ -202,14 +203,21 @@ fn column_sizes(blob: &[u8]) -> [u64; 2] {
 /// which SQLite itself notices only when it reads past the end. `None` when the header
 /// cannot tell (no file, a WAL not yet copied back, a header too short to read).
 pub(super) fn is_truncated(path: &Path) -> Option<bool> {
-    use std::io::Read;
     let wal = PathBuf::from(format!("{}-wal", path.display()));
     if std::fs::metadata(&wal).is_ok_and(|wal| wal.len() > 0) {
         return None; // The database's true size may be in the WAL.
     }
+    Some(std::fs::metadata(path).ok()?.len() < size_in_header(path)?)
+}
+
+/// The size of the database in bytes, as its header gives it.
+fn size_in_header(path: &Path) -> Option<u64> {
+    use std::io::Read;
     let mut header = [0u8; 100];
-    let mut file = std::fs::File::open(path).ok()?;
-    file.read_exact(&mut header).ok()?;
+    std::fs::File::open(path)
+        .ok()?
+        .read_exact(&mut header)
+        .ok()?;
     if &header[..16] != b"SQLite format 3\0" {
         return None;
     }
@@ -219,10 +227,7 @@ pub(super) fn is_truncated(path: &Path) -> Option<bool> {
     };
     let pages = u64::from(u32::from_be_bytes(header[28..32].try_into().ok()?));
     // The page count is valid only when written by the same change as the header's counter.
-    if header[24..28] != header[92..96] || pages == 0 {
-        return None;
-    }
-    Some(file.metadata().ok()?.len() < pages * page_size)
+    (header[24..28] == header[92..96] && pages > 0).then_some(pages * page_size)
 }
 
 /// Moves the damaged library file in `dir` aside and salvages what it can into a new one.
@@ -241,6 +246,17 @@ pub fn salvage(dir: &Path) -> Result<SalvageReport, LibraryError> {
             let to = PathBuf::from(format!("{}{suffix}", aside.display()));
             std::fs::rename(&from, &to).map_err(io_error)?;
         }
+    }
+    // SQLite refuses to read a truncated file at all (even its schema): given its length
+    // back as zeros, it reads every page that is left and finds the missing ones damaged.
+    if is_truncated(&aside) == Some(true)
+        && let Some(size) = size_in_header(&aside)
+    {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&aside)
+            .and_then(|file| file.set_len(size))
+            .map_err(io_error)?;
     }
     let old = Connection::open_with_flags(
         &aside,
