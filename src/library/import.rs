@@ -120,9 +120,10 @@ impl Library {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let with_index = !self.defer_index;
         let derive = |change: Change| {
             let derived = match &change {
-                Change::Upsert(upsert) => Some(Derived::of(topics, &upsert.post)),
+                Change::Upsert(upsert) => Some(Derived::of(topics, &upsert.post, with_index)),
                 Change::Restamp(..) => None,
             };
             (change, derived)
@@ -235,15 +236,16 @@ const DERIVED_AHEAD: usize = 32;
 /// mentions.
 struct Derived {
     body: Vec<u8>,
-    index: IndexText,
+    /// `None` while indexing is deferred.
+    index: Option<IndexText>,
     topics: Vec<String>,
 }
 
 impl Derived {
-    fn of(topics: &Topics, post: &LoadedPost) -> Derived {
+    fn of(topics: &Topics, post: &LoadedPost, with_index: bool) -> Derived {
         Derived {
             body: super::body::compress(&post.body),
-            index: IndexText::of(&post.title, &post.body),
+            index: with_index.then(|| IndexText::of(&post.title, &post.body)),
             topics: topics.detect(&post.title, &post.body),
         }
     }
@@ -337,7 +339,9 @@ fn upsert_post(
         }
     }
     insert_topic_tags(tx, id, derived.topics)?;
-    index::insert(tx, id, &derived.index)?;
+    if let Some(text) = &derived.index {
+        index::insert(tx, id, text)?;
+    }
     Ok(outcome)
 }
 

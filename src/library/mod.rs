@@ -153,6 +153,9 @@ pub struct Library {
     topics: OnceCell<Topics>,
     /// tag key → (display spelling, kind); derived from `post_tags`, dropped on every write.
     tag_names: RefCell<Option<HashMap<String, TagName>>>,
+    /// Whether imports leave the search index to [`Library::index_pending`] (see
+    /// [`Library::defer_indexing`]).
+    defer_index: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -265,6 +268,7 @@ impl Library {
             path,
             topics: OnceCell::new(),
             tag_names: RefCell::new(None),
+            defer_index: false,
         })
     }
 
@@ -277,6 +281,7 @@ impl Library {
             path: None,
             topics: OnceCell::new(),
             tag_names: RefCell::new(None),
+            defer_index: false,
         }
     }
 

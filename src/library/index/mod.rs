@@ -51,5 +51,46 @@ pub fn remove(conn: &Connection, id: PostId) -> rusqlite::Result<()> {
     Ok(())
 }
 
+impl crate::library::Library {
+    /// Makes imports write posts without indexing them, for a reader that shows posts at
+    /// once and builds the index behind them with [`Library::index_pending`]. Tokenising
+    /// is most of an import's work: a folder read directly shows its posts in a fraction
+    /// of the time. Searches find only the posts indexed so far; see
+    /// [`Library::unindexed_count`].
+    pub fn defer_indexing(&mut self, defer: bool) {
+        self.defer_index = defer;
+    }
+
+    /// How many posts are not in the search index yet.
+    pub fn unindexed_count(&self) -> Result<u64, crate::library::LibraryError> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM posts WHERE id NOT IN (SELECT id FROM search_index_docsize)",
+            [],
+            |row| row.get(0),
+        )?)
+    }
+
+    /// Indexes up to `batch` posts not indexed yet, in one transaction, and returns how many
+    /// remain. Called again and again by a background job until it returns 0; each call is
+    /// short, so the job can answer other requests between them.
+    pub fn index_pending(&mut self, batch: usize) -> Result<u64, crate::library::LibraryError> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt = tx.prepare(
+                "SELECT id, title, body FROM posts \
+                 WHERE id NOT IN (SELECT id FROM search_index_docsize) LIMIT ?1",
+            )?;
+            let mut rows = stmt.query([batch as i64])?;
+            while let Some(row) = rows.next()? {
+                let title: String = row.get(1)?;
+                let body = crate::library::body::from_row(row, 2)?;
+                insert(&tx, row.get(0)?, &IndexText::of(&title, &body))?;
+            }
+        }
+        tx.commit()?;
+        self.unindexed_count()
+    }
+}
+
 #[cfg(test)]
 mod tests;

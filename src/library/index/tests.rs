@@ -368,3 +368,24 @@ fn a_schema_3_library_migrates_with_its_posts_and_reading_state() {
         .unwrap();
     assert_eq!(stored, "blob");
 }
+
+#[test]
+fn deferred_posts_are_listed_at_once_and_found_once_indexed() {
+    let mut library = Library::open_in_memory().unwrap();
+    library.defer_indexing(true);
+    let source = library
+        .ensure_source(&SourceSpec {
+            name: "test".into(),
+            kind: SourceKind::Local,
+            location: "/test".into(),
+        })
+        .unwrap();
+    apply(&mut library, source, POSTS, &[]);
+    assert_eq!(library.list(&Filter::default()).unwrap().len(), POSTS.len());
+    assert_eq!(library.unindexed_count().unwrap(), POSTS.len() as u64);
+    assert_eq!(found(&library, "状态"), Vec::<String>::new());
+    assert_eq!(library.index_pending(3).unwrap(), 1);
+    assert_eq!(library.index_pending(3).unwrap(), 0);
+    assert_eq!(found(&library, "状态"), scanned(POSTS, "状态"));
+    assert!(library.check().unwrap().is_ok());
+}
