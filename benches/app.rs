@@ -14,6 +14,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use sofa_weekly::app::route::{Outlets, route_effect};
 use sofa_weekly::app::state::{App, Effect};
 use sofa_weekly::app::store::{MemoryStore, PostText};
 use sofa_weekly::app::theme::ThemeKind;
@@ -50,6 +51,20 @@ fn posts(n: u64) -> Vec<PostText> {
     posts
 }
 
+/// Keeps the worker's jobs; what runs outside the process (a sync, a URL, the clipboard)
+/// is left out of the bench.
+#[derive(Default)]
+struct Jobs(Vec<worker::Job>);
+
+impl Outlets for Jobs {
+    fn work(&mut self, job: worker::Job) {
+        self.0.push(job);
+    }
+    fn sync(&mut self) {}
+    fn open_url(&mut self, _url: String) {}
+    fn copy(&mut self, _text: String) {}
+}
+
 /// Runs effects synchronously, as the worker thread would, until none are left.
 fn run(app: &mut App, store: &MemoryStore, effects: Vec<Effect>) {
     let style = worker::PageStyle {
@@ -58,11 +73,12 @@ fn run(app: &mut App, store: &MemoryStore, effects: Vec<Effect>) {
     };
     let mut queue = VecDeque::from(effects);
     while let Some(effect) = queue.pop_front() {
-        if matches!(effect, Effect::OpenUrl(_) | Effect::Copy(_) | Effect::Sync) {
-            continue;
-        }
-        if let Some(reply) = worker::run(store, &style, effect) {
-            queue.extend(app.on_worker(reply));
+        let mut jobs = Jobs::default();
+        route_effect(effect, &mut jobs);
+        for job in jobs.0 {
+            if let Some(reply) = worker::run(store, &style, job) {
+                queue.extend(app.on_worker(reply));
+            }
         }
     }
 }

@@ -8,8 +8,8 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use sofa_weekly::import::import_path;
 use sofa_weekly::library::Library;
+use sofa_weekly::sync::import_path;
 
 const FILES: u64 = 1_000;
 

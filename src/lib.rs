@@ -5,14 +5,20 @@
 //! - [`post`] and [`text`]: shared vocabulary (posts, metadata, tags) and text utilities
 //!   (control-character stripping, display width). No IO.
 //! - [`tags`]: tag normalisation and the topic vocabulary that tags posts by what they discuss.
-//! - [`loader`]: brings posts in from a folder (and, later, GitHub and feeds) as
+//! - [`loader`]: brings posts in from a folder, a GitHub repository or a feed as
 //!   [`post::LoadedPost`]s plus warnings. Never touches SQLite.
-//! - [`import`]: brings local folders into the library incrementally.
 //! - [`library`]: the SQLite store: sources, posts, tags, reading state, full-text search.
+//! - [`sync`]: brings sources (GitHub repositories, feeds, local folders) up to date in the
+//!   library: one plan step per kind of source, one run loop for the CLI and the app.
 //! - [`render`]: markdown to styled, CJK-aware wrapped lines. Pure: no IO, no library.
 //! - [`opml`]: reading and writing OPML subscription lists (pure).
 //! - [`cli`]: the command line, printing aligned text or JSON.
-//! - [`app`]: the ratatui reader.
+//! - [`app`]: the ratatui reader. [`app::state`] is the state and its `update`, with no
+//!   terminal and no threads; [`app::view`] draws it; [`app::event_loop`] feeds it events
+//!   and [`app::route`] sends what it asks for to the [`app::worker`] (the library),
+//!   [`app::sync_job`] or [`app::browser_and_clipboard`]. [`app::terminal`] takes and
+//!   restores the terminal, [`app::source`] opens what is read, [`app::options`] and
+//!   [`app::theme_choice`] turn the config into the reader's settings.
 //! - [`sample`]: the sample archive embedded in the binary, shown when the library is empty.
 
 #![forbid(unsafe_code)]
@@ -20,7 +26,6 @@
 pub mod app;
 pub mod cli;
 pub mod config;
-pub mod import;
 pub mod library;
 pub mod loader;
 pub mod opml;

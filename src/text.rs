@@ -95,7 +95,11 @@ pub fn sanitize_line(s: &str) -> String {
     out
 }
 
-/// Decodes HTML entities: `&name;` for the common named ones, `&#NNN;` and `&#xHH;`.
+/// The longest HTML entity name, `CounterClockwiseContourIntegral`: a `;` further away than
+/// this cannot end an entity.
+const LONGEST_ENTITY_NAME: usize = 31;
+
+/// Decodes HTML entities: `&name;` for every name HTML defines, `&#NNN;` and `&#xHH;`.
 /// Anything else, a bare `&` or an unknown name included, is kept as written. Metadata
 /// (`MOSN&amp;SOFARPC` in real SOFA Weekly titles) and inline HTML in posts both need it.
 pub fn decode_entities(text: &str) -> Cow<'_, str> {
@@ -109,11 +113,11 @@ pub fn decode_entities(text: &str) -> Cow<'_, str> {
         let after = &rest[amp + 1..];
         let decoded = after
             .find(';')
-            .filter(|&semi| semi <= 10)
-            .and_then(|semi| Some((entity(&after[..semi])?, semi)));
+            .filter(|&semi| semi <= LONGEST_ENTITY_NAME)
+            .and_then(|semi| Some((entity(&after[..=semi])?, semi)));
         match decoded {
-            Some((c, semi)) => {
-                out.push(c);
+            Some((chars, semi)) => {
+                out.extend(chars.into_iter().flatten());
                 rest = &after[semi + 1..];
             }
             None => {
@@ -126,43 +130,27 @@ pub fn decode_entities(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// The character an entity name (between `&` and `;`) stands for. NUL is never produced.
-fn entity(name: &str) -> Option<char> {
+/// The one or two characters an entity (between `&` and its `;`, the `;` included) stands
+/// for. NUL is never produced.
+///
+/// Names come from html5ever's table (markup5ever's `NAMED_ENTITIES`, all 2,231 of HTML's),
+/// so a feed's `&hearts;` or `&rarr;` decodes like `&amp;`. Numbers are read here: html5ever
+/// decodes them only inside its tokenizer, which would also take `<` in a title for a tag.
+fn entity(name_and_semicolon: &str) -> Option<[Option<char>; 2]> {
+    let name = name_and_semicolon.strip_suffix(';')?;
     if let Some(number) = name.strip_prefix('#') {
         let code = match number.strip_prefix(['x', 'X']) {
             Some(hex) => u32::from_str_radix(hex, 16).ok()?,
             None => number.parse().ok()?,
         };
-        return char::from_u32(code).filter(|&c| c != '\0');
+        let c = char::from_u32(code).filter(|&c| c != '\0')?;
+        return Some([Some(c), None]);
     }
-    Some(match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        "nbsp" => '\u{a0}',
-        "copy" => '©',
-        "reg" => '®',
-        "trade" => '™',
-        "mdash" => '—',
-        "ndash" => '–',
-        "hellip" => '…',
-        "laquo" => '«',
-        "raquo" => '»',
-        "ldquo" => '“',
-        "rdquo" => '”',
-        "lsquo" => '‘',
-        "rsquo" => '’',
-        "middot" => '·',
-        "times" => '×',
-        "bull" => '•',
-        "emsp" => '\u{2003}',
-        "ensp" => '\u{2002}',
-        "yen" => '¥',
-        "euro" => '€',
-        _ => return None,
-    })
+    // The table also holds every prefix of a name (for the tokenizer's longest match),
+    // mapped to 0: those are not entities.
+    let &(first, second) = markup5ever::data::NAMED_ENTITIES.get(name_and_semicolon)?;
+    let first = char::from_u32(first).filter(|&c| c != '\0')?;
+    Some([Some(first), char::from_u32(second).filter(|&c| c != '\0')])
 }
 
 /// Columns the text takes in a terminal.
@@ -258,6 +246,26 @@ mod tests {
         );
         assert_eq!(decode_entities("&#0; &#xD800; &"), "&#0; &#xD800; &");
         assert!(matches!(decode_entities("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn every_html_entity_name_decodes_and_prefixes_do_not() {
+        assert_eq!(
+            decode_entities("&hearts; &rarr; &CounterClockwiseContourIntegral;"),
+            "♥ → ∳"
+        );
+        // Two code points: ≂ and a combining slash.
+        assert_eq!(decode_entities("&NotEqualTilde;"), "\u{2242}\u{338}");
+        // `am` is a prefix of `amp` in the table, not an entity; names are case-sensitive.
+        assert_eq!(decode_entities("&am; &AMP; &Amp;"), "&am; & &Amp;");
+        // The 25 names decoded before html5ever's table was used.
+        let names = "amp lt gt quot apos nbsp copy reg trade mdash ndash hellip laquo raquo \
+                     ldquo rdquo lsquo rsquo middot times bull emsp ensp yen euro";
+        let encoded: String = names.split_whitespace().map(|n| format!("&{n};")).collect();
+        assert_eq!(
+            decode_entities(&encoded),
+            "&<>\"'\u{a0}©®™—–…«»“”‘’·×•\u{2003}\u{2002}¥€"
+        );
     }
 
     #[test]

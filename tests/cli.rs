@@ -208,8 +208,16 @@ fn a_touched_but_unchanged_file_counts_as_unchanged() {
     let (env, archive) = imported();
     let file = archive.join("pelican/release.markdown");
     let text = std::fs::read(&file).unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(20));
+    let imported_at = std::fs::metadata(&file).unwrap().modified().unwrap();
     std::fs::write(&file, text).unwrap();
+    // Rewritten within the file system's timestamp resolution, the file could keep its
+    // modification time: set one an hour later, so it surely looks touched.
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(imported_at + std::time::Duration::from_secs(3600))
+        .unwrap();
     env.cmd()
         .args(["import", archive.to_str().unwrap()])
         .assert()
@@ -437,4 +445,19 @@ fn a_search_or_filter_that_finds_nothing_says_so_and_exits_1() {
     }
     env.cmd().args(["list"]).assert().success();
     env.cmd().args(["search", "状态机"]).assert().success();
+}
+
+/// `date_format` is written by hand: an ESC in it (here `\u001b[2J`, "clear the screen") must
+/// not reach the terminal through `list`, which prints days in that format.
+#[test]
+fn a_date_format_with_an_escape_prints_none_to_list() {
+    let (env, _) = imported();
+    let config = env.dir.path().join("config.toml");
+    std::fs::write(&config, "date_format = \"\\u001b[2J%Y-%m-%d\\u009b\"\n").unwrap();
+    let list = env.stdout(&["--config", config.to_str().unwrap(), "list"]);
+    assert!(list.contains("[2J2019-12-06"), "{list}");
+    assert!(
+        !list.contains(['\u{1b}', '\u{9b}']),
+        "an escape reached the output: {list:?}"
+    );
 }

@@ -7,10 +7,10 @@
 mod common;
 
 use common::TestEnv;
-use sofa_weekly::import::import_path;
 use sofa_weekly::library::{Filter, Library};
 use sofa_weekly::loader::parse_post;
 use sofa_weekly::render::{Rendered, Theme, header, render};
+use sofa_weekly::sync::import_path;
 
 /// Renders at a few widths and checks the renderer's promises on each.
 fn render_checked(markdown: &str) -> Rendered {

@@ -425,34 +425,51 @@ fn the_checks_catch_what_they_look_for() {
 }
 
 /// The reader (the TUI) on a pseudo-terminal, opened on the hostile folder: every post
-/// opened, its link list shown, the tags pane shown. The terminal gets cursor moves and
-/// styles from the reader and nothing of the content's: no OSC sequence at all (clipboard,
-/// title, hyperlink), no BEL, no C1 control, no bidi override.
+/// opened, its link list shown (where it has links) and its end, the tags pane shown. The
+/// terminal gets cursor moves and styles from the reader and nothing of the content's: no
+/// OSC sequence at all (clipboard, title, hyperlink), no BEL, no C1 control, no bidi
+/// override.
 #[test]
 fn the_reader_on_a_terminal_writes_nothing_from_the_content() {
     let env = TestEnv::new();
     let folder = hostile_folder(&env);
     let folder = folder.to_str().unwrap();
     let mut app = PtySession::start(pty::command(&[folder], env.dir.path()), 100, 30);
-    let press = |app: &mut PtySession, keys: &str| {
-        app.press(keys);
-        std::thread::sleep(std::time::Duration::from_millis(150));
+    // Each key waits for what it does to be on screen: so every screen is drawn (keys read
+    // together would be drawn once), and an Esc is read on its own rather than as Alt with
+    // the key after it.
+    let status_line = |screen: &str| screen.lines().last().unwrap_or("").to_string();
+    let page_shown = |screen: &str| {
+        !screen.contains("loading…") && !screen.contains("Enter opens the selected post")
     };
     app.wait_for("6 posts");
     app.wait_for("Latin 2J raw");
-    press(&mut app, "\r");
-    for _ in 0..6 {
-        press(&mut app, "f"); // the link list
-        press(&mut app, "\x1b");
-        press(&mut app, "G"); // the end of the post
-        press(&mut app, "J"); // the next post
+    app.press("\r");
+    for post in 1..=6 {
+        let cursor = format!(" {post}/6 ");
+        app.wait_for_screen(|s| s.contains(&cursor) && page_shown(s));
+        app.press("f"); // the link list
+        let screen =
+            app.wait_for_screen(|s| s.contains(" Links ") || s.contains("this post has no links"));
+        if screen.contains(" Links ") {
+            app.press("\x1b");
+            app.wait_for_screen(|s| !s.contains(" Links "));
+        }
+        app.press("G"); // the end of the post
+        app.wait_for("100% ");
+        app.press("J"); // the next post
     }
-    press(&mut app, "\x1b");
-    press(&mut app, "\x1b");
-    press(&mut app, "t");
-    app.wait_for("gnp.exe");
-    press(&mut app, "\x1b");
-    press(&mut app, "q");
+    app.wait_for("last post");
+    app.press("\x1b"); // back to the posts
+    app.wait_for_screen(|s| status_line(s).contains("Enter  open"));
+    app.press("\x1b"); // back to the tags
+    app.wait_for_screen(|s| status_line(s).contains("Space  pick"));
+    app.press("t");
+    let screen = app.wait_for_screen(|s| status_line(s).contains("type to narrow"));
+    assert!(screen.contains("gnp.exe"), "{screen}");
+    app.press("\x1b");
+    app.wait_for_screen(|s| status_line(s).contains("Space  pick"));
+    app.press("q");
     app.wait_exit();
 
     let bytes = app.output();

@@ -1208,6 +1208,31 @@ mod cli_sync {
     }
 
     #[test]
+    fn source_add_without_a_name_picks_a_free_one_and_knows_its_locations() {
+        let env = TestEnv::new();
+        let added = env.stdout(&["source", "add", "https://www.example.com/feed.xml"]);
+        assert!(added.contains("added feed source example.com:"), "{added}");
+        // The derived name is taken by another location: the next number.
+        let added = env.stdout(&["source", "add", "https://example.com/other.xml"]);
+        assert!(
+            added.contains("added feed source example.com-2:"),
+            "{added}"
+        );
+        // A location a source already reads is not added twice, whatever it is called.
+        let again = env.stdout(&["source", "add", "https://example.com/other.xml"]);
+        assert!(
+            again.contains("source example.com-2 is already there"),
+            "{again}"
+        );
+        let sources = env.json(&["sources", "--json"]);
+        let feeds: Vec<&str> = (sources.as_array().unwrap().iter())
+            .filter(|source| source["location"].as_str().unwrap().contains("example.com"))
+            .map(|source| source["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(feeds, ["example.com", "example.com-2"]);
+    }
+
+    #[test]
     fn bad_locations_and_unknown_names_are_clear_errors() {
         let env = TestEnv::new();
         let output = env

@@ -193,14 +193,16 @@ fn a_background_reply_after_the_timeout_is_not_taken_for_keys() {
     let (mut app, _home) = start_answering(answers, &[&folder]);
     app.wait_for("3 posts");
     assert_eq!(app.background_at(0, 0), DARK_TITLE, "the query gave up");
-    // The reply arrives now: as keys it would sync (r), open links (f), go to the top (g)…
-    std::thread::sleep(std::time::Duration::from_millis(1500));
-    let screen = app.contents();
-    assert!(screen.contains("1/3"), "{screen}");
+    // The reply arrives now: as keys it would sync (r), open links (f), go to the top (g),
+    // start a search (/)…
+    app.wait_for_background_answer();
+    // Input is read in order: once `j` has moved the cursor from the first post to the
+    // second, the reply before it has been read too.
+    app.press("j");
+    let screen = app.wait_for("2/3");
     assert!(!screen.contains("nothing to sync"), "{screen}");
     assert!(!screen.contains("11;rgb"), "{screen}");
-    app.press("j");
-    app.wait_for("2/3");
+    assert!(!screen.contains("ffff"), "{screen}");
     app.press("q");
     assert!(app.wait_exit().success());
 }

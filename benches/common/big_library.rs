@@ -9,8 +9,8 @@
 
 use std::path::{Path, PathBuf};
 
-use sofa_weekly::import::import_path;
 use sofa_weekly::library::Library;
+use sofa_weekly::sync::import_path;
 
 /// Changes whenever the cached library must be rebuilt.
 const VERSION: &str = "v1";

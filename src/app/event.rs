@@ -1,5 +1,7 @@
 //! The one channel the event loop reads: terminal input, worker replies and termination
-//! signals all arrive as an [`Event`], each from its own thread.
+//! signals all arrive as an [`Event`], each from its own thread. The input thread is here;
+//! the signals are watched by [`super::terminal`], the replies come from
+//! [`super::worker`] and [`super::sync_job`].
 
 use std::sync::mpsc::Sender;
 use std::thread;
@@ -7,8 +9,8 @@ use std::time::Instant;
 
 use ratatui::crossterm::event;
 
-use super::background::LateReplyFilter;
 use super::state::WorkerMsg;
+use super::terminal_background::LateReplyFilter;
 
 #[derive(Debug)]
 pub enum Event {
@@ -45,20 +47,4 @@ pub fn spawn_input(events: Sender<Event>, mut late_reply: LateReplyFilter) {
             }
         })
         .expect("spawning the input thread");
-}
-
-/// Turns SIGTERM, SIGHUP and SIGINT into events, so that the loop restores the terminal
-/// before leaving instead of dying in raw mode.
-pub fn spawn_signals(events: Sender<Event>) -> std::io::Result<signal_hook::iterator::Handle> {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
-    let handle = signals.handle();
-    thread::Builder::new()
-        .name("signals".into())
-        .spawn(move || {
-            if let Some(signal) = signals.forever().next() {
-                let _ = events.send(Event::Signal(signal));
-            }
-        })?;
-    Ok(handle)
 }

@@ -20,7 +20,8 @@ pub enum Focus {
 }
 
 /// What the user wants, independent of the key that asked for it. The names (see
-/// [`Action::name`]) are the ones a configuration file can bind keys to.
+/// [`Action::name`]) are the ones a configuration file can bind keys to, and each variant is
+/// its name in CamelCase (`tag_next` is [`Action::TagNext`]), so one leads to the other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
     Down,
@@ -36,21 +37,22 @@ pub enum Action {
     NextPane,
     PrevPane,
     ToggleTag,
-    NextTag,
-    PrevTag,
-    FocusTags,
+    TagNext,
+    TagPrev,
+    /// Focus the tags pane and type to narrow it.
+    Tags,
     ClearTags,
     NextPost,
     PrevPost,
     Search,
     NextMatch,
     PrevMatch,
-    ToggleUnreadOnly,
-    ToggleStar,
+    UnreadOnly,
+    Star,
     ToggleRead,
     Outline,
     Links,
-    OpenWebPage,
+    OpenWeb,
     CopyLink,
     Sync,
     Help,
@@ -74,21 +76,21 @@ impl Action {
             Action::NextPane => "next_pane",
             Action::PrevPane => "prev_pane",
             Action::ToggleTag => "toggle_tag",
-            Action::NextTag => "tag_next",
-            Action::PrevTag => "tag_prev",
-            Action::FocusTags => "tags",
+            Action::TagNext => "tag_next",
+            Action::TagPrev => "tag_prev",
+            Action::Tags => "tags",
             Action::ClearTags => "clear_tags",
             Action::NextPost => "next_post",
             Action::PrevPost => "prev_post",
             Action::Search => "search",
             Action::NextMatch => "next_match",
             Action::PrevMatch => "prev_match",
-            Action::ToggleUnreadOnly => "unread_only",
-            Action::ToggleStar => "star",
+            Action::UnreadOnly => "unread_only",
+            Action::Star => "star",
             Action::ToggleRead => "toggle_read",
             Action::Outline => "outline",
             Action::Links => "links",
-            Action::OpenWebPage => "open_web",
+            Action::OpenWeb => "open_web",
             Action::CopyLink => "copy_link",
             Action::Sync => "sync",
             Action::Help => "help",
@@ -251,15 +253,15 @@ impl Keymap {
             (p(C::PageUp), Any, A::PageUp, "a page up", false),
             (p(C::Tab), Any, A::NextPane, "next pane", false),
             (p(C::BackTab), Any, A::PrevPane, "previous pane", false),
-            (k(']'), Any, A::NextTag, "filter by the next tag", true),
-            (k('['), Any, A::PrevTag, "filter by the previous tag", false),
-            (k('t'), Any, A::FocusTags, "tags (type to narrow)", true),
+            (k(']'), Any, A::TagNext, "filter by the next tag", true),
+            (k('['), Any, A::TagPrev, "filter by the previous tag", false),
+            (k('t'), Any, A::Tags, "tags (type to narrow)", true),
             (k('T'), Any, A::ClearTags, "clear the tag filter", false),
             (k('/'), Any, A::Search, "search titles and text", true),
-            (k('u'), Any, A::ToggleUnreadOnly, "unread posts only", false),
-            (k('s'), Any, A::ToggleStar, "star / unstar", false),
+            (k('u'), Any, A::UnreadOnly, "unread posts only", false),
+            (k('s'), Any, A::Star, "star / unstar", false),
             (k('m'), Any, A::ToggleRead, "mark read / unread", false),
-            (k('o'), Any, A::OpenWebPage, "open the post's web page", false),
+            (k('o'), Any, A::OpenWeb, "open the post's web page", false),
             (k('y'), Any, A::CopyLink, "copy the post's link", false),
             (k('r'), Any, A::Sync, "sync sources in the background", false),
             (k('?'), Any, A::Help, "this help", true),
@@ -338,8 +340,8 @@ fn short_help(action: Action) -> &'static str {
         Action::NextPost => "next post",
         Action::Links => "links",
         Action::Back => "back",
-        Action::NextTag => "next tag",
-        Action::FocusTags => "tags",
+        Action::TagNext => "next tag",
+        Action::Tags => "tags",
         Action::Search => "search",
         Action::Help => "help",
         Action::Quit => "quit",
@@ -399,7 +401,19 @@ mod tests {
         let keymap = Keymap::builtin();
         let next = event(KeyCode::Char(']'), KeyModifiers::NONE);
         for focus in [Focus::Tags, Focus::Posts, Focus::Reader] {
-            assert_eq!(keymap.resolve(focus, &next), Some(Action::NextTag));
+            assert_eq!(keymap.resolve(focus, &next), Some(Action::TagNext));
+        }
+    }
+
+    #[test]
+    fn each_action_is_named_like_its_variant() {
+        for name in Action::names() {
+            let action = Action::from_name(name).unwrap();
+            let variant: String = name
+                .split('_')
+                .map(|word| word[..1].to_uppercase() + &word[1..])
+                .collect();
+            assert_eq!(format!("{action:?}"), variant);
         }
     }
 

@@ -12,7 +12,7 @@ use ratatui::layout::Rect;
 
 use super::keymap::{Action, Focus, Keymap};
 use super::layout::{self, Panes};
-use super::store::{ListQuery, Session};
+use super::store::{ListQuery, SavedSession};
 use super::theme::ThemeKind;
 use crate::config::DayFormat;
 use crate::post::{PostId, PostSummary, TagCount};
@@ -312,9 +312,9 @@ impl App {
             Action::NextPane => self.cycle_pane(true),
             Action::PrevPane => self.cycle_pane(false),
             Action::ToggleTag => self.toggle_tag(),
-            Action::NextTag => self.step_tag(1),
-            Action::PrevTag => self.step_tag(-1),
-            Action::FocusTags => {
+            Action::TagNext => self.step_tag(1),
+            Action::TagPrev => self.step_tag(-1),
+            Action::Tags => {
                 self.focus = Focus::Tags;
                 self.tag_query = Some(String::new());
                 Vec::new()
@@ -338,7 +338,7 @@ impl App {
             }
             Action::NextMatch => self.jump_match(true),
             Action::PrevMatch => self.jump_match(false),
-            Action::ToggleUnreadOnly => {
+            Action::UnreadOnly => {
                 self.unread_only = !self.unread_only;
                 self.note(if self.unread_only {
                     "showing unread posts only"
@@ -347,14 +347,14 @@ impl App {
                 });
                 self.reload_list()
             }
-            Action::ToggleStar => self.toggle_flag(false),
+            Action::Star => self.toggle_flag(false),
             Action::ToggleRead => self.toggle_flag(true),
             Action::Outline => self.open_popup_for_page(Popup::Outline { cursor: 0 }),
             Action::Links => self.open_popup_for_page(Popup::Links {
                 cursor: 0,
                 typed: String::new(),
             }),
-            Action::OpenWebPage => match self.web_url() {
+            Action::OpenWeb => match self.web_url() {
                 Ok(url) => self.open_url(&url),
                 Err(why) => {
                     self.note(why);
@@ -580,8 +580,8 @@ impl App {
     }
 
     /// What to restore next time.
-    pub fn session(&self) -> Session {
-        Session {
+    pub fn session(&self) -> SavedSession {
+        SavedSession {
             pinned_tags: self.pinned_tags.clone(),
             cursor_tag: self.cursor_tag().map(|t| t.tag.clone()),
             unread_only: self.unread_only,

@@ -28,9 +28,10 @@ pub struct PostText {
     pub position: Option<i64>,
 }
 
-/// What is restored next time: the filter and the selected post.
+/// The reader's place, saved on quit and restored next time: the filter and the selected
+/// post.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Session {
+pub struct SavedSession {
     #[serde(default)]
     pub pinned_tags: Vec<String>,
     #[serde(default)]

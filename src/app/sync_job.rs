@@ -13,7 +13,7 @@ use super::event::Event;
 use super::state::WorkerMsg;
 use crate::config::Config;
 use crate::library::Library;
-use crate::sync::{self, SyncOptions, SyncProgress};
+use crate::sync::{self, SyncEvent, SyncOptions, SyncProgress};
 
 /// What `r` can sync.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,38 +102,30 @@ fn sync_library(
         cancel,
         ..SyncOptions::from_env()
     };
-    let send = |source: &str, done: usize, total: usize| {
+    let send = |source: String, done: usize, total: usize| {
         let _ = events.send(Event::Worker(WorkerMsg::SyncProgress {
-            source: source.to_string(),
+            source,
             done,
             total,
         }));
     };
-    for source in &sources {
-        if options.cancel.load(Ordering::Relaxed) {
-            lines.push("cancelled".into());
-            break;
-        }
-        let mut progress = |p: SyncProgress| match p {
-            SyncProgress::Checking { source } => send(&source, 0, 0),
-            SyncProgress::Downloading { source, total } => send(&source, 0, total),
-            SyncProgress::FileDone {
-                source,
-                done,
-                total,
-                ..
-            } => send(&source, done, total),
-        };
-        match sync::sync_source(&mut library, source, &options, &mut progress) {
-            Ok(report) => {
-                failed |= report.failed > 0;
-                lines.push(report.summary_line());
-            }
-            Err(e) => {
-                failed = true;
-                lines.push(format!("{}: {e}", source.name));
-            }
-        }
+    let summary = sync::sync_sources(&mut library, &sources, &options, &mut |event| match event {
+        SyncEvent::Progress(SyncProgress::Checking { source }) => send(source, 0, 0),
+        SyncEvent::Progress(SyncProgress::Downloading { source, total }) => send(source, 0, total),
+        SyncEvent::Progress(SyncProgress::FileDone {
+            source,
+            done,
+            total,
+            ..
+        }) => send(source, done, total),
+        SyncEvent::SourceDone { source, result } => lines.push(match result {
+            Ok(report) => report.summary_line(),
+            Err(e) => format!("{}: {e}", source.name),
+        }),
+    });
+    failed |= summary.failed;
+    if summary.cancelled {
+        lines.push("cancelled".into());
     }
     Ok((lines.join("; "), failed))
 }

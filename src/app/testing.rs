@@ -1,9 +1,10 @@
 //! Test support: a few posts in a [`MemoryStore`], and a harness that runs the effects an
-//! [`App`] asks for synchronously through [`worker::run`], so a test reads as keys in, state
-//! out: `press(&mut h, "]]<Enter>")`.
+//! [`App`] asks for synchronously, routed by [`route_effect`] and run by [`worker::run`], so
+//! a test reads as keys in, state out: `press(&mut h, "]]<Enter>")`.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+use super::route::{Outlets, route_effect};
 use super::state::{App, Effect};
 use super::store::{MemoryStore, PostText};
 use super::theme::ThemeKind;
@@ -144,19 +145,61 @@ impl Harness {
         }
     }
 
-    /// Runs effects (and the effects their replies cause) until there are none left.
+    /// Runs effects (and the effects their replies cause) until there are none left, each
+    /// routed as the event loop routes it.
     pub fn run(&mut self, effects: Vec<Effect>) {
         let style = self.page_style();
         let mut queue = std::collections::VecDeque::from(effects);
         while let Some(effect) = queue.pop_front() {
-            if matches!(effect, Effect::OpenUrl(_) | Effect::Copy(_) | Effect::Sync) {
-                self.outside.push(effect);
-                continue;
-            }
-            if let Some(reply) = worker::run(&self.store, &style, effect) {
-                queue.extend(self.app.on_worker(reply));
+            let mut routed = Recorder {
+                jobs: Vec::new(),
+                outside: &mut self.outside,
+            };
+            route_effect(effect, &mut routed);
+            for job in routed.jobs {
+                if let Some(reply) = worker::run(&self.store, &style, job) {
+                    queue.extend(self.app.on_worker(reply));
+                }
             }
         }
+    }
+}
+
+/// The worker's job for `effect`, routed as the event loop routes it; panics for an effect
+/// that runs elsewhere.
+pub fn job_of(effect: Effect) -> worker::Job {
+    let mut outside = Vec::new();
+    let mut routed = Recorder {
+        jobs: Vec::new(),
+        outside: &mut outside,
+    };
+    route_effect(effect, &mut routed);
+    let job = routed.jobs.pop();
+    assert!(outside.is_empty(), "not the worker's: {outside:?}");
+    job.expect("one job")
+}
+
+/// Outlets that keep the worker's jobs to run them here, and write down the rest.
+struct Recorder<'a> {
+    jobs: Vec<worker::Job>,
+    outside: &'a mut Vec<Effect>,
+}
+
+impl Outlets for Recorder<'_> {
+    fn work(&mut self, job: worker::Job) {
+        self.jobs.push(job);
+    }
+
+    fn sync(&mut self) {
+        self.outside.push(Effect::Sync);
+    }
+
+    fn open_url(&mut self, url: String) {
+        self.outside.push(Effect::OpenUrl(url));
+    }
+
+    fn copy(&mut self, text: String) {
+        self.outside.push(Effect::Copy(text));
     }
 }
 

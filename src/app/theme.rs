@@ -2,7 +2,7 @@
 //! variant for `NO_COLOR` that uses only bold, reverse and underline. The post text itself is
 //! styled by [`crate::render::Theme`], chosen here to match. Which one applies is decided by
 //! [`ThemeKind::choose`]: `NO_COLOR`, then the theme named by `--theme` or the config, then
-//! (for `auto`) the terminal's background, asked with OSC 11 ([`super::background`]), then
+//! (for `auto`) the terminal's background, asked with OSC 11 ([`super::terminal_background`]), then
 //! `COLORFGBG`, then dark.
 
 use ratatui::style::{Color, Modifier, Style};
@@ -21,7 +21,7 @@ pub enum ThemeKind {
 impl ThemeKind {
     /// `name` from the config: `dark`, `light`, `plain`, or `auto` (and anything else), which
     /// follows the terminal's background: what `terminal_background` finds (the terminal
-    /// asked with OSC 11, see [`super::background`]), else what `COLORFGBG` says, else dark.
+    /// asked with OSC 11, see [`super::terminal_background`]), else what `COLORFGBG` says, else dark.
     /// `terminal_background` is called only for `auto`, so a theme given by name sends the
     /// terminal nothing. `NO_COLOR` set to a non-empty value wins over everything, as
     /// <https://no-color.org> asks.

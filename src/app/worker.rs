@@ -1,17 +1,58 @@
-//! Runs the [`Effect`]s that need the library or take time, on a thread of its own that owns
-//! the [`Store`], and answers with [`WorkerMsg`]s through the event channel. Queries carry the
-//! ticket they were asked with; when several list or post requests are waiting, only the
-//! newest of each kind runs (typing a search asks once per key).
+//! Runs the [`Job`]s that need the library or take time, on a thread of its own that owns
+//! the [`Store`], and answers with [`WorkerMsg`]s through the event channel. The event loop
+//! turns the state's effects into jobs ([`super::route`]). Queries carry the ticket they were
+//! asked with; when several list or post requests are waiting, only the newest of each kind
+//! runs (typing a search asks once per key).
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
 
 use super::event::Event;
-use super::state::{Effect, Page, WorkerMsg};
-use super::store::{SESSION_KEY, Session, Store};
+use super::state::{Page, Ticket, WorkerMsg};
+use super::store::{ListQuery, SESSION_KEY, SavedSession, Store};
 use crate::config::DayFormat;
+use crate::post::PostId;
 use crate::render;
+
+/// Work on the library: the [`Effect`](super::state::Effect)s of the same names.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Job {
+    LoadTags,
+    LoadSession,
+    LoadList {
+        ticket: Ticket,
+        query: ListQuery,
+    },
+    LoadPost {
+        ticket: Ticket,
+        id: PostId,
+        width: u16,
+    },
+    SetRead {
+        id: PostId,
+        read: bool,
+    },
+    SetStarred {
+        id: PostId,
+        starred: bool,
+    },
+    SavePosition {
+        id: PostId,
+        offset: i64,
+    },
+    SaveSession(SavedSession),
+}
+
+/// What goes down the worker's queue, in the order it was sent.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    Run(Job),
+    /// Read from the library in this folder from now on (the event loop asks for it when a
+    /// sync has filled the library the sample stood in for).
+    SwitchLibrary(PathBuf),
+}
 
 /// How the worker renders a page: the text's theme and the header's date format.
 #[derive(Debug, Clone)]
@@ -22,36 +63,57 @@ pub struct PageStyle {
 
 /// The sending end of the worker's queue.
 pub struct Worker {
-    requests: Option<Sender<Effect>>,
+    requests: Option<Sender<Request>>,
     thread: Option<thread::JoinHandle<()>>,
+    /// Where an idle worker says that it has no library.
+    events: Sender<Event>,
 }
 
 impl Worker {
     pub fn spawn(store: Box<dyn Store>, style: PageStyle, events: Sender<Event>) -> Worker {
         let (requests, queue) = mpsc::channel();
+        let replies = events.clone();
         let thread = thread::Builder::new()
             .name("worker".into())
-            .spawn(move || serve(store, &style, queue, &events))
+            .spawn(move || serve(store, &style, queue, &replies))
             .expect("spawning the worker thread");
         Worker {
             requests: Some(requests),
             thread: Some(thread),
+            events,
         }
     }
 
-    /// A worker with nothing to work on (the error screen): effects are dropped.
-    pub fn idle() -> Worker {
+    /// A worker with no library (the error screen): it answers every job with an error.
+    pub fn idle(events: Sender<Event>) -> Worker {
         Worker {
             requests: None,
             thread: None,
+            events,
         }
     }
 
-    pub fn send(&self, effect: Effect) {
-        // The worker only stops when this end is dropped, so a send cannot fail while the
-        // app runs; ignoring the error keeps shutdown simple.
-        if let Some(requests) = &self.requests {
-            let _ = requests.send(effect);
+    pub fn send(&self, job: Job) {
+        self.request(Request::Run(job));
+    }
+
+    /// Reads from the library in `dir` from now on, if it holds posts; jobs sent before run
+    /// on the old store, jobs sent after on the new one.
+    pub fn switch_library(&self, dir: PathBuf) {
+        self.request(Request::SwitchLibrary(dir));
+    }
+
+    fn request(&self, request: Request) {
+        match &self.requests {
+            // The worker only stops when this end is dropped, so a send cannot fail while
+            // the app runs; ignoring the error keeps shutdown simple.
+            Some(requests) => {
+                let _ = requests.send(request);
+            }
+            None => {
+                let failed = WorkerMsg::Failed(format!("no library is open ({request:?})"));
+                let _ = self.events.send(Event::Worker(failed));
+            }
         }
     }
 
@@ -67,16 +129,16 @@ impl Worker {
 fn serve(
     mut store: Box<dyn Store>,
     style: &PageStyle,
-    queue: Receiver<Effect>,
+    queue: Receiver<Request>,
     events: &Sender<Event>,
 ) {
     while let Ok(first) = queue.recv() {
         let mut batch = vec![first];
         batch.extend(queue.try_iter());
-        for effect in newest_queries(batch) {
-            let reply = match effect {
-                Effect::SwitchLibrary(dir) => switch_library(&mut store, &dir),
-                other => run(store.as_ref(), style, other),
+        for request in newest_queries(batch) {
+            let reply = match request {
+                Request::SwitchLibrary(dir) => switch_library(&mut store, &dir),
+                Request::Run(job) => run(store.as_ref(), style, job),
             };
             if let Some(reply) = reply
                 && events.send(Event::Worker(reply)).is_err()
@@ -101,42 +163,42 @@ fn switch_library(store: &mut Box<dyn Store>, dir: &std::path::Path) -> Option<W
 }
 
 /// Drops every list and post request that a later one of the same kind supersedes.
-pub fn newest_queries(batch: Vec<Effect>) -> Vec<Effect> {
+pub fn newest_queries(batch: Vec<Request>) -> Vec<Request> {
     let last_list = batch
         .iter()
-        .rposition(|e| matches!(e, Effect::LoadList { .. }));
+        .rposition(|r| matches!(r, Request::Run(Job::LoadList { .. })));
     let last_post = batch
         .iter()
-        .rposition(|e| matches!(e, Effect::LoadPost { .. }));
+        .rposition(|r| matches!(r, Request::Run(Job::LoadPost { .. })));
     batch
         .into_iter()
         .enumerate()
-        .filter(|(i, e)| match e {
-            Effect::LoadList { .. } => Some(*i) == last_list,
-            Effect::LoadPost { .. } => Some(*i) == last_post,
+        .filter(|(i, r)| match r {
+            Request::Run(Job::LoadList { .. }) => Some(*i) == last_list,
+            Request::Run(Job::LoadPost { .. }) => Some(*i) == last_post,
             _ => true,
         })
         .map(|(_, e)| e)
         .collect()
 }
 
-/// Runs one effect against the store: the synchronous core, tested without threads.
-pub fn run(store: &dyn Store, style: &PageStyle, effect: Effect) -> Option<WorkerMsg> {
+/// Runs one job against the store: the synchronous core, tested without threads.
+pub fn run(store: &dyn Store, style: &PageStyle, job: Job) -> Option<WorkerMsg> {
     let failed = |what: &str, e: anyhow::Error| Some(WorkerMsg::Failed(format!("{what}: {e:#}")));
-    match effect {
-        Effect::LoadTags => Some(WorkerMsg::Tags(store.tags().map_err(|e| format!("{e:#}")))),
-        Effect::LoadSession => {
+    match job {
+        Job::LoadTags => Some(WorkerMsg::Tags(store.tags().map_err(|e| format!("{e:#}")))),
+        Job::LoadSession => {
             let session = match store.setting(SESSION_KEY) {
                 Ok(Some(json)) => serde_json::from_str(&json).unwrap_or_default(),
-                _ => Session::default(),
+                _ => SavedSession::default(),
             };
             Some(WorkerMsg::Session(session))
         }
-        Effect::LoadList { ticket, query } => Some(WorkerMsg::List {
+        Job::LoadList { ticket, query } => Some(WorkerMsg::List {
             ticket,
             result: store.list(&query).map_err(|e| format!("{e:#}")),
         }),
-        Effect::LoadPost { ticket, id, width } => {
+        Job::LoadPost { ticket, id, width } => {
             let result = match store.post(id) {
                 Ok(Some(post)) => Ok(Arc::new(render_page(post, width, style))),
                 Ok(None) => Err(format!("post {id} is no longer in the library")),
@@ -144,26 +206,25 @@ pub fn run(store: &dyn Store, style: &PageStyle, effect: Effect) -> Option<Worke
             };
             Some(WorkerMsg::Post { ticket, id, result })
         }
-        Effect::SetRead { id, read } => store
+        Job::SetRead { id, read } => store
             .set_read(id, read)
             .err()
             .and_then(|e| failed("could not save the read mark", e)),
-        Effect::SetStarred { id, starred } => store
+        Job::SetStarred { id, starred } => store
             .set_starred(id, starred)
             .err()
             .and_then(|e| failed("could not save the star", e)),
-        Effect::SavePosition { id, offset } => store
+        Job::SavePosition { id, offset } => store
             .set_position(id, offset)
             .err()
             .and_then(|e| failed("could not save the reading position", e)),
-        Effect::SaveSession(session) => {
+        Job::SaveSession(session) => {
             let json = serde_json::to_string(&session).expect("a session serialises");
             store
                 .set_setting(SESSION_KEY, &json)
                 .err()
                 .and_then(|e| failed("could not save the session", e))
         }
-        Effect::Sync | Effect::OpenUrl(_) | Effect::Copy(_) | Effect::SwitchLibrary(_) => None,
     }
 }
 
@@ -204,8 +265,8 @@ mod tests {
         }
     }
 
-    fn list(ticket: u64) -> Effect {
-        Effect::LoadList {
+    fn list(ticket: u64) -> Job {
+        Job::LoadList {
             ticket,
             query: ListQuery::default(),
         }
@@ -215,26 +276,33 @@ mod tests {
     fn only_the_newest_list_and_post_requests_of_a_batch_run() {
         let batch = vec![
             list(1),
-            Effect::LoadPost {
+            Job::LoadPost {
                 ticket: 2,
                 id: 7,
                 width: 80,
             },
-            Effect::SetRead { id: 7, read: true },
+            Job::SetRead { id: 7, read: true },
             list(3),
-            Effect::LoadPost {
+            Job::LoadPost {
                 ticket: 4,
                 id: 8,
                 width: 80,
             },
             list(5),
         ];
-        let kept = newest_queries(batch);
+        let kept = newest_queries(batch.into_iter().map(Request::Run).collect());
+        let kept: Vec<Job> = kept
+            .into_iter()
+            .map(|request| match request {
+                Request::Run(job) => job,
+                other => panic!("{other:?}"),
+            })
+            .collect();
         assert_eq!(
             kept,
             [
-                Effect::SetRead { id: 7, read: true },
-                Effect::LoadPost {
+                Job::SetRead { id: 7, read: true },
+                Job::LoadPost {
                     ticket: 4,
                     id: 8,
                     width: 80
@@ -245,12 +313,36 @@ mod tests {
     }
 
     #[test]
+    fn a_switch_of_library_keeps_its_place_among_the_queries() {
+        let dir = PathBuf::from("/library");
+        let batch = vec![
+            Request::Run(list(1)),
+            Request::SwitchLibrary(dir.clone()),
+            Request::Run(list(2)),
+        ];
+        assert_eq!(
+            newest_queries(batch),
+            [Request::SwitchLibrary(dir), Request::Run(list(2))]
+        );
+    }
+
+    #[test]
+    fn a_worker_without_a_library_answers_a_job_with_an_error() {
+        let (events, inbox) = mpsc::channel();
+        Worker::idle(events).send(Job::LoadTags);
+        match inbox.try_recv() {
+            Ok(Event::Worker(WorkerMsg::Failed(e))) => assert!(e.contains("no library"), "{e}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn a_missing_post_is_an_error_reply_not_a_panic() {
         let store = MemoryStore::default();
         let reply = run(
             &store,
             &plain_style(),
-            Effect::LoadPost {
+            Job::LoadPost {
                 ticket: 1,
                 id: 42,
                 width: 80,
@@ -268,7 +360,7 @@ mod tests {
         let reply = run(
             &store,
             &plain_style(),
-            Effect::SetStarred {
+            Job::SetStarred {
                 id: 9,
                 starred: true,
             },
@@ -280,7 +372,7 @@ mod tests {
     fn a_corrupt_saved_session_is_ignored() {
         let store = MemoryStore::default();
         store.set_setting(SESSION_KEY, "{not json").unwrap();
-        let reply = run(&store, &plain_style(), Effect::LoadSession);
-        assert!(matches!(reply, Some(WorkerMsg::Session(s)) if s == Session::default()));
+        let reply = run(&store, &plain_style(), Job::LoadSession);
+        assert!(matches!(reply, Some(WorkerMsg::Session(s)) if s == SavedSession::default()));
     }
 }

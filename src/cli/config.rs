@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use super::Session;
+use super::CommandContext;
 use crate::config::{Config, KeyBinding};
 
 #[derive(Debug, Subcommand)]
@@ -20,11 +20,11 @@ pub enum ConfigCommand {
 }
 
 pub fn run_config(
-    session: &Session<'_>,
+    context: &CommandContext<'_>,
     command: &ConfigCommand,
     out: &mut dyn Write,
 ) -> anyhow::Result<ExitCode> {
-    let path = session.config_path();
+    let path = context.config_path();
     match command {
         ConfigCommand::Path => {
             let Some(path) = path else {
@@ -51,7 +51,7 @@ pub fn run_config(
                 ),
                 None => "# Default settings.".to_owned(),
             };
-            let text = effective_toml(session.config());
+            let text = effective_toml(context.config());
             write!(out, "{}\n{}", crate::text::sanitize_line(&origin), text)?;
         }
     }

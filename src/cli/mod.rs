@@ -17,8 +17,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{ColorChoice, Config};
-use crate::import;
+use crate::config::{ColorChoice, Config, DayFormat};
 use crate::library::{self, Filter, Library};
 
 /// `--version`: the crate version and, when built from a git checkout, the commit.
@@ -206,18 +205,18 @@ pub enum Command {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let session = Session::new(&cli.global);
-    check::show_migration_progress(session.global.color.enabled(true));
-    run_command(cli.command, cli.path, &session).map_err(|err| name_damaged_file(err, &session))
+    let context = CommandContext::new(&cli.global);
+    check::show_migration_progress(context.global.color.enabled(true));
+    run_command(cli.command, cli.path, &context).map_err(|err| name_damaged_file(err, &context))
 }
 
 /// A damaged page met after the library opened is reported with the file's name.
-fn name_damaged_file(err: anyhow::Error, session: &Session<'_>) -> anyhow::Error {
+fn name_damaged_file(err: anyhow::Error, context: &CommandContext<'_>) -> anyhow::Error {
     let damaged = err.chain().find_map(|cause| match cause.downcast_ref() {
         Some(library::LibraryError::Corrupt(source)) => Some(source.to_string()),
         _ => None,
     });
-    match (damaged, session.library_dir()) {
+    match (damaged, context.library_dir()) {
         (Some(reason), Ok(dir)) => library::LibraryError::Damaged {
             path: dir.join(library::DB_FILE),
             reason,
@@ -230,33 +229,33 @@ fn name_damaged_file(err: anyhow::Error, session: &Session<'_>) -> anyhow::Error
 fn run_command(
     command: Option<Command>,
     path: Option<PathBuf>,
-    session: &Session<'_>,
+    context: &CommandContext<'_>,
 ) -> anyhow::Result<ExitCode> {
     match command {
         None => {
             let source = match path {
                 Some(path) => crate::app::AppSource::Path(path),
-                None => crate::app::AppSource::Library(session.library_dir()?),
+                None => crate::app::AppSource::Library(context.library_dir()?),
             };
-            let config = session.config();
-            let mut options = crate::app::Options::from_config(config, session.color());
-            options.notes = session.config_warnings().to_vec();
+            let config = context.config();
+            let mut options = crate::app::Options::from_config(config, context.color());
+            options.notes = context.config_warnings().to_vec();
             crate::app::run_with(source, config, options)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Import { paths, state }) => {
             let mut code = ExitCode::SUCCESS;
             if !paths.is_empty() {
-                code = run_import(&session, &paths)?;
+                code = run_import(&context, &paths)?;
             }
             if let Some(state) = state {
-                let mut library = session.open_library()?;
+                let mut library = context.open_library()?;
                 transfer::import_state(&mut library, &state, &mut stdout())?;
             }
             Ok(code)
         }
-        Some(Command::Export(args)) => transfer::run_export(&session, &args),
-        Some(Command::Config(command)) => config::run_config(&session, &command, &mut stdout()),
+        Some(Command::Export(args)) => transfer::run_export(&context, &args),
+        Some(Command::Config(command)) => config::run_config(&context, &command, &mut stdout()),
         Some(Command::Completions { shell }) => {
             generate::completions(shell, &mut stdout())?;
             Ok(ExitCode::SUCCESS)
@@ -287,11 +286,11 @@ fn run_command(
                 starred_only: starred,
                 limit,
             };
-            let library = session.open_for_reading()?;
+            let library = context.open_for_reading()?;
             let mut posts = library.list(&filter)?;
             if !json {
                 for post in &mut posts {
-                    session.format_day(&mut post.date);
+                    context.format_day(&mut post.date);
                 }
             }
             print::posts(&mut stdout(), &posts, json)?;
@@ -306,17 +305,17 @@ fn run_command(
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Tags { json }) => {
-            let library = session.open_for_reading()?;
+            let library = context.open_for_reading()?;
             print::tags(&mut stdout(), &library.tags()?, json)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Search { query, limit, json }) => {
-            let library = session.open_for_reading()?;
+            let library = context.open_for_reading()?;
             let query = query.join(" ");
             let mut hits = library.search(&query, limit)?;
             if !json {
                 for hit in &mut hits {
-                    session.format_day(&mut hit.post.date);
+                    context.format_day(&mut hit.post.date);
                 }
             }
             print::search_hits(&mut stdout(), &hits, json)?;
@@ -330,7 +329,7 @@ fn run_command(
             width,
             plain,
         }) => show::run_show(
-            &session,
+            &context,
             &show::ShowArgs {
                 target: &target,
                 width: width.map(usize::from),
@@ -338,24 +337,24 @@ fn run_command(
             },
         ),
         Some(Command::Sources { json }) => {
-            let library = session.open_library()?;
-            sync::run_sources(&library, session.config(), json, &mut stdout())
+            let library = context.open_library()?;
+            sync::run_sources(&library, context.config(), json, &mut stdout())
         }
         Some(Command::Source(command)) => {
-            let mut library = session.open_library()?;
+            let mut library = context.open_library()?;
             sync::run_source(&mut library, command, &mut stdout())
         }
         Some(Command::Check { repair }) => {
-            check::run_check(&session.library_dir()?, repair, &mut stdout())
+            check::run_check(&context.library_dir()?, repair, &mut stdout())
         }
         Some(Command::Sync(args)) => {
-            let mut library = session.open_library()?;
+            let mut library = context.open_library()?;
             // A progress bar redraws itself with escape sequences: none without colours.
             let progress_bars =
-                std::io::stderr().is_terminal() && session.global.color.enabled(true);
+                std::io::stderr().is_terminal() && context.global.color.enabled(true);
             sync::run_sync(
                 &mut library,
-                session.config(),
+                context.config(),
                 &args,
                 progress_bars,
                 &mut stdout(),
@@ -397,17 +396,20 @@ fn stdout() -> impl Write {
 /// What every command may need, loaded only when it does: the config file (read once, its
 /// warnings printed once) and the library, opened with the config's topic vocabulary so that
 /// every command tags posts the same way.
-pub struct Session<'a> {
+pub struct CommandContext<'a> {
     global: &'a GlobalArgs,
     /// The config with `--theme` applied, and its problems as printed.
     config: OnceCell<(Config, Vec<String>)>,
+    /// The config's `date_format`, made once: it measures its widest day when made.
+    day_format: OnceCell<DayFormat>,
 }
 
-impl<'a> Session<'a> {
-    pub fn new(global: &'a GlobalArgs) -> Session<'a> {
-        Session {
+impl<'a> CommandContext<'a> {
+    pub fn new(global: &'a GlobalArgs) -> CommandContext<'a> {
+        CommandContext {
             global,
             config: OnceCell::new(),
+            day_format: OnceCell::new(),
         }
     }
 
@@ -464,7 +466,8 @@ impl<'a> Session<'a> {
     /// A post's stored day in the configured `date_format`, for human-readable output.
     pub fn format_day(&self, day: &mut Option<String>) {
         if let Some(text) = day {
-            *text = self.config().format_day(text);
+            let format = self.day_format.get_or_init(|| self.config().day_format());
+            *text = format.format(text);
         }
     }
 
@@ -496,7 +499,7 @@ impl<'a> Session<'a> {
         );
         let mut sample = Library::open_in_memory()?;
         self.apply_topics(&mut sample)?;
-        import::import_sample(&mut sample).context("cannot load the sample archive")?;
+        crate::sync::import_sample(&mut sample).context("cannot load the sample archive")?;
         Ok(sample)
     }
 
@@ -504,7 +507,7 @@ impl<'a> Session<'a> {
     pub fn open_path(&self, path: &Path) -> anyhow::Result<Library> {
         let mut library = Library::open_in_memory()?;
         self.apply_topics(&mut library)?;
-        import::import_path(&mut library, path)?;
+        crate::sync::import_path(&mut library, path)?;
         Ok(library)
     }
 
@@ -518,8 +521,8 @@ impl<'a> Session<'a> {
     }
 }
 
-fn run_import(session: &Session<'_>, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
-    let mut library = session.open_library()?;
+fn run_import(context: &CommandContext<'_>, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let mut library = context.open_library()?;
     let mut failed = false;
     let mut out = stdout();
     for path in paths {
@@ -527,7 +530,7 @@ fn run_import(session: &Session<'_>, paths: &[PathBuf]) -> anyhow::Result<ExitCo
             failed |= !transfer::import_opml(&library, path, &mut out)?;
             continue;
         }
-        match import::import_path(&mut library, path) {
+        match crate::sync::import_path(&mut library, path) {
             Ok(outcome) => print::import_outcome(&mut out, path, &outcome)?,
             Err(err) => {
                 out.flush()?;

@@ -6,9 +6,9 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 
-use crate::import::ImportOutcome;
 use crate::library::{SearchHit, SourceInfo};
 use crate::post::{PostSummary, TagCount, TagKind};
+use crate::sync::ImportOutcome;
 use crate::text::{display_width, fit_to_width, sanitize_line, truncate_to_width};
 
 /// The width human output is fitted to: the terminal's, else a generous default for pipes.

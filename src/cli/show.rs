@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 
-use super::Session;
+use super::CommandContext;
 use crate::config::ColorChoice;
 use crate::loader;
 use crate::render::{self, Theme};
@@ -32,9 +32,9 @@ struct ShownPost {
     body: String,
 }
 
-pub fn run_show(session: &Session<'_>, args: &ShowArgs<'_>) -> anyhow::Result<ExitCode> {
-    let mut post = find_post(session, args.target)?;
-    session.format_day(&mut post.date);
+pub fn run_show(context: &CommandContext<'_>, args: &ShowArgs<'_>) -> anyhow::Result<ExitCode> {
+    let mut post = find_post(context, args.target)?;
+    context.format_day(&mut post.date);
     let stdout = std::io::stdout();
     let on_terminal = stdout.is_terminal();
     let width = args
@@ -44,12 +44,12 @@ pub fn run_show(session: &Session<'_>, args: &ShowArgs<'_>) -> anyhow::Result<Ex
         .max(1);
     // `--color always` styles even a pipe (for `less -R`); NO_COLOR and `--color never`
     // leave not one escape sequence.
-    let styled = !args.plain && session.color().enabled(on_terminal);
+    let styled = !args.plain && context.color().enabled(on_terminal);
     let theme = if styled {
         // The config's (or --theme's) choice; auto follows the terminal's background, asked
         // only when both ends are a terminal (`--color always` into a pipe asks nothing).
-        let choice = session.config().reader.theme;
-        crate::app::choose_theme(choice, ColorChoice::Always)
+        let choice = context.config().reader.theme;
+        crate::app::theme_choice::choose_theme(choice, ColorChoice::Always)
             .0
             .render_theme()
     } else {
@@ -90,7 +90,7 @@ fn terminal_width() -> Option<usize> {
 }
 
 /// A file when `target` names one; otherwise a post id in the library.
-fn find_post(session: &Session<'_>, target: &str) -> anyhow::Result<ShownPost> {
+fn find_post(context: &CommandContext<'_>, target: &str) -> anyhow::Result<ShownPost> {
     let path = Path::new(target);
     if path.exists() {
         return read_file(path);
@@ -98,7 +98,7 @@ fn find_post(session: &Session<'_>, target: &str) -> anyhow::Result<ShownPost> {
     let Ok(id) = target.parse::<i64>() else {
         bail!("{}: no such file, and not a post id", sanitize_line(target));
     };
-    let library = session.open_for_reading()?;
+    let library = context.open_for_reading()?;
     let Some(post) = library.post(id)? else {
         bail!("no post with id {id} (`sofa-weekly list` shows the ids)");
     };

@@ -18,9 +18,8 @@ use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::config::{Config, LoadedConfig};
-use crate::library::{Library, SourceKind};
-use crate::loader::github::GithubLocation;
-use crate::sync::{self, SyncOptions, SyncProgress};
+use crate::library::{Library, SourceKind, SourceSpec};
+use crate::sync::{self, SyncError, SyncEvent, SyncOptions, SyncProgress, SyncReport};
 use crate::text::sanitize_line;
 
 /// `sofa-weekly source …`
@@ -105,11 +104,25 @@ fn add_source(
     if kind == SourceKind::Local && !Path::new(location).exists() {
         bail!("{location}: no such file or folder");
     }
-    let name = match name {
-        Some(name) => name,
-        None => suggested_name(location, kind)?,
+    let spec = match name {
+        Some(name) => sync::spec_for(&name, location).map_err(anyhow::Error::msg)?,
+        None => {
+            // Checked first, so that a bad location is the error, not its name.
+            let checked = sync::spec_for("new", location).map_err(anyhow::Error::msg)?;
+            if let Some(existing) = library.source_at(checked.kind, &checked.location)? {
+                writeln!(
+                    out,
+                    "source {} is already there",
+                    sanitize_line(&existing.name)
+                )?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            let name = sync::suggest_source_name(&checked.location, None, |name| {
+                Ok::<_, anyhow::Error>(library.source(name)?.is_some())
+            })?;
+            SourceSpec { name, ..checked }
+        }
     };
-    let spec = sync::spec_for(&name, location).map_err(anyhow::Error::msg)?;
     if let Some(existing) = library.source(&spec.name)? {
         if existing.location == spec.location {
             writeln!(out, "source {} is already there", sanitize_line(&spec.name))?;
@@ -132,23 +145,6 @@ fn add_source(
         sanitize_line(&spec.name)
     )?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// A name from the location: the repository (and folder), the feed's host, the folder name.
-fn suggested_name(location: &str, kind: SourceKind) -> anyhow::Result<String> {
-    let name = match kind {
-        SourceKind::GitHub => GithubLocation::parse(location)?.suggested_name(),
-        SourceKind::Feed => crate::loader::http::check_url(location)?
-            .host_str()
-            .unwrap_or("feed")
-            .trim_start_matches("www.")
-            .to_owned(),
-        SourceKind::Local => Path::new(&crate::import::canonical_location(Path::new(location)))
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "local".to_owned()),
-    };
-    Ok(name)
 }
 
 /// `sources [--json]`: every source, the configured ones included, with post count, last
@@ -185,56 +181,69 @@ pub fn run_sync(
     }
     let options = SyncOptions::from_env();
     stop_on_ctrl_c(&options.cancel)?;
-    let interactive = progress_bars;
-    let mut failed = false;
-    for source in &sources {
-        if options.cancel.load(Ordering::Relaxed) {
-            break;
-        }
-        let mut display = ProgressDisplay::new(interactive);
-        let result = sync::sync_source(library, source, &options, &mut |p| display.update(p));
-        display.finish();
-        match result {
-            Ok(report) => {
-                for warning in &report.warnings {
-                    eprintln!(
-                        "sofa-weekly: warning: {}",
-                        sanitize_line(&warning.to_string())
-                    );
-                }
-                for failure in &report.failures {
-                    eprintln!(
-                        "sofa-weekly: skipped {}",
-                        sanitize_line(&failure.to_string())
-                    );
-                }
-                failed |= report.failed > 0;
-                writeln!(out, "{}", report.summary_line())?;
-            }
-            Err(error) => {
-                failed = true;
-                let hint = if error.is_unreachable() {
-                    " (the library is unchanged)"
-                } else {
-                    ""
-                };
-                eprintln!(
-                    "sofa-weekly: {}: {}{hint}",
-                    sanitize_line(&source.name),
-                    sanitize_line(&format!("{error:#}"))
-                );
+    let mut display = ProgressDisplay::new(progress_bars);
+    let mut write_error = None;
+    let summary = sync::sync_sources(library, &sources, &options, &mut |event| match event {
+        SyncEvent::Progress(progress) => display.update(progress),
+        SyncEvent::SourceDone { source, result } => {
+            display.finish();
+            if let Err(error) = print_outcome(out, &source.name, &result) {
+                // stdout is gone (a closed pipe): no point syncing more.
+                options.cancel.store(true, Ordering::Relaxed);
+                write_error.get_or_insert(error);
             }
         }
-        out.flush()?;
+    });
+    if let Some(error) = write_error {
+        return Err(error.into());
     }
     Ok(if options.cancel.load(Ordering::Relaxed) {
         eprintln!("sofa-weekly: sync cancelled; what finished is kept, run it again to finish");
         ExitCode::from(130)
-    } else if failed {
+    } else if summary.failed {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// One source's outcome: its summary line on `out`, warnings, skipped files and errors on
+/// stderr, one line each.
+fn print_outcome(
+    out: &mut dyn Write,
+    source: &str,
+    result: &Result<SyncReport, SyncError>,
+) -> std::io::Result<()> {
+    match result {
+        Ok(report) => {
+            for warning in &report.warnings {
+                eprintln!(
+                    "sofa-weekly: warning: {}",
+                    sanitize_line(&warning.to_string())
+                );
+            }
+            for failure in &report.failures {
+                eprintln!(
+                    "sofa-weekly: skipped {}",
+                    sanitize_line(&failure.to_string())
+                );
+            }
+            writeln!(out, "{}", report.summary_line())?;
+        }
+        Err(error) => {
+            let hint = if error.is_unreachable() {
+                " (the library is unchanged)"
+            } else {
+                ""
+            };
+            eprintln!(
+                "sofa-weekly: {}: {}{hint}",
+                sanitize_line(source),
+                sanitize_line(&format!("{error:#}"))
+            );
+        }
+    }
+    out.flush()
 }
 
 /// The first Ctrl-C sets `cancel` (sync stops between files); a second one exits at once.

@@ -15,7 +15,7 @@ use anyhow::{Context, bail};
 use clap::Args;
 use serde::{Deserialize, Serialize};
 
-use super::Session;
+use super::CommandContext;
 use crate::library::{Library, ReadingRecord, SourceKind};
 use crate::opml::{self, FeedEntry};
 use crate::sync;
@@ -92,12 +92,7 @@ pub fn import_opml(library: &Library, path: &Path, out: &mut dyn Write) -> anyho
     let mut already = 0;
     let mut taken_names: HashSet<String> = library.sources()?.into_iter().map(|s| s.name).collect();
     for feed in &document.feeds {
-        let wanted = if feed.name.trim().is_empty() {
-            host_of(&feed.xml_url)
-        } else {
-            feed.name.clone()
-        };
-        let spec = match sync::spec_for(&wanted, &feed.xml_url) {
+        let spec = match sync::spec_for("feed", &feed.xml_url) {
             Ok(spec) if spec.kind == SourceKind::Feed => spec,
             Ok(_) => continue, // only http(s) URLs get this far
             Err(problem) => {
@@ -115,7 +110,11 @@ pub fn import_opml(library: &Library, path: &Path, out: &mut dyn Write) -> anyho
             )?;
             continue;
         }
-        let name = unique_name(&spec.name, &taken_names);
+        let title = Some(feed.name.as_str());
+        let name = sync::suggest_source_name(&spec.location, title, |name| {
+            Ok::<_, std::convert::Infallible>(taken_names.contains(name))
+        })
+        .unwrap_or_else(|never| match never {});
         taken_names.insert(name.clone());
         let spec = crate::library::SourceSpec { name, ..spec };
         library.ensure_source(&spec)?;
@@ -153,33 +152,12 @@ pub fn import_opml(library: &Library, path: &Path, out: &mut dyn Write) -> anyho
     Ok(problems.is_empty())
 }
 
-/// `name`, or `name-2`, `name-3`… when a source already has it.
-fn unique_name(name: &str, taken: &HashSet<String>) -> String {
-    if !taken.contains(name) {
-        return name.to_owned();
-    }
-    (2..)
-        .map(|n| format!("{name}-{n}"))
-        .find(|candidate| !taken.contains(candidate))
-        .expect("some number is free")
-}
-
-fn host_of(url: &str) -> String {
-    url::Url::parse(url)
-        .ok()
-        .and_then(|u| {
-            u.host_str()
-                .map(|h| h.trim_start_matches("www.").to_owned())
-        })
-        .unwrap_or_else(|| "feed".to_owned())
-}
-
 /// `export --opml` / `export --state`.
-pub fn run_export(session: &Session<'_>, args: &ExportArgs) -> anyhow::Result<ExitCode> {
-    let library = session.open_library()?;
+pub fn run_export(context: &CommandContext<'_>, args: &ExportArgs) -> anyhow::Result<ExitCode> {
+    let library = context.open_library()?;
     let text = if args.opml {
         // Sources named in the config file count too, as in `sources`.
-        for problem in sync::register_configured_sources(&library, &session.config().sources)? {
+        for problem in sync::register_configured_sources(&library, &context.config().sources)? {
             eprintln!("sofa-weekly: config: {}", sanitize_line(&problem));
         }
         opml_text(&library)?

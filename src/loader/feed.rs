@@ -1,26 +1,27 @@
 //! Feeds as sources: RSS 0.9x/1.0/2.0, Atom and JSON Feed (parsed by feed-rs) become
 //! [`LoadedPost`]s, one per item.
 //!
-//! Each item's HTML (its full content, else its summary) is converted to markdown with htmd so
-//! the same renderer shows feeds and markdown archives; relative links and images are resolved
-//! against the item's `xml:base` or the feed URL first. Bytes are decoded by what the document
+//! Each item's HTML (its full content, else its summary) is converted to markdown
+//! ([`super::html_to_markdown`]), with relative links and images resolved against the item's
+//! `xml:base` or the feed URL. Bytes are decoded by what the document
 //! declares (XML declaration, else the HTTP charset); an undeclared non-UTF-8 feed is read as
 //! GB18030 when it decodes cleanly (Chinese feeds are this project's home), else as
 //! Windows-1252. A feed that does not parse is an error naming the URL, never a panic.
 //!
 //! Callers: `crate::sync` (which fetches with [`fetch_feed`] and stores the posts).
 
-use std::rc::Rc;
-
 use chrono::{DateTime, Utc};
 use feed_rs::model::{Entry, Text};
-use markup5ever_rcdom::{Node, NodeData};
 use thiserror::Error;
 use url::Url;
 
+use super::html_to_markdown::{html_to_text, is_web_url, resolve};
 use super::http::{Fetched, HttpClient, HttpError, Validators};
 use crate::post::{LoadWarning, LoadedPost, PostDate, PostMeta};
-use crate::text::strip_controls;
+use crate::text::{sanitize_line, strip_controls};
+
+/// Kept here for callers that convert item HTML themselves (the fuzz checks).
+pub use super::html_to_markdown::html_to_markdown;
 
 /// A parsed feed: its title and one post per item that could be read.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,7 +121,7 @@ pub fn parse_feed(
         .map(|entry| entry_to_post(entry, base.as_ref()))
         .collect();
     Ok(ParsedFeed {
-        title: feed.title.map(|t| clean_line(&t.content)),
+        title: feed.title.map(|t| sanitize_line(&t.content)),
         posts,
         warnings,
     })
@@ -208,22 +209,60 @@ fn with_rss_version(document: &[u8]) -> Option<Vec<u8>> {
 
 /// One item → one post. Never fails: missing parts get sensible stand-ins.
 fn entry_to_post(entry: &Entry, feed_url: Option<&Url>) -> LoadedPost {
-    let base = entry
+    let base = item_base(entry, feed_url);
+    let web_url = item_web_url(entry, base.as_ref());
+    let body = item_body(entry, base.as_ref(), web_url.as_deref());
+    let title = item_title(entry, &body);
+    let date: Option<DateTime<Utc>> = entry.published.or(entry.updated);
+    let authors = item_authors(entry);
+    let meta = PostMeta {
+        title: Some(title.clone()),
+        date: date.map(|d| PostDate::new(d.fixed_offset())),
+        author: (!authors.is_empty()).then(|| authors.join(", ")),
+        description: item_description(entry, base.as_ref()),
+        tags: item_tags(entry),
+        draft: false,
+        aliases: Vec::new(),
+        web_url,
+    };
+    let content_hash = item_hash(&title, &meta, &body);
+    LoadedPost {
+        rel_path: item_key(entry, &content_hash),
+        title,
+        meta,
+        body,
+        content_hash,
+    }
+}
+
+/// The URL relative links of an item resolve against: its `xml:base` (itself relative to the
+/// feed), else the feed's URL.
+fn item_base(entry: &Entry, feed_url: Option<&Url>) -> Option<Url> {
+    entry
         .base
         .as_deref()
         .and_then(|b| match feed_url {
             Some(feed_url) => feed_url.join(b).ok(),
             None => Url::parse(b).ok(),
         })
-        .or_else(|| feed_url.cloned());
-    let web_url = entry
+        .or_else(|| feed_url.cloned())
+}
+
+/// The item's page on the web: its `alternate` link (or one without a `rel`), else its first
+/// link, when that is http(s).
+fn item_web_url(entry: &Entry, base: Option<&Url>) -> Option<String> {
+    entry
         .links
         .iter()
         .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
         .or(entry.links.first())
-        .map(|l| resolve(base.as_ref(), &l.href))
-        .filter(|u| is_web_url(u));
+        .map(|l| resolve(base, &l.href))
+        .filter(|u| is_web_url(u))
+}
 
+/// The item's text as markdown: its content, else its summary; when it has neither, a line
+/// pointing to where the text is.
+fn item_body(entry: &Entry, base: Option<&Url>, web_url: Option<&str>) -> String {
     let (body_html, body_is_html) = match (&entry.content, &entry.summary) {
         (Some(content), _)
             if content
@@ -244,91 +283,96 @@ fn entry_to_post(entry: &Entry, feed_url: Option<&Url>) -> LoadedPost {
     // The body is stored and searched as it is: like a markdown file's, it keeps no control
     // characters (the renderer would hide them, but excerpts and other readers might not).
     let body = if body_is_html {
-        html_to_markdown(&body_html, base.as_ref())
+        html_to_markdown(&body_html, base)
     } else {
         body_html.trim().to_owned()
     };
-    let mut body = strip_controls(&body).into_owned();
-    if body.is_empty() {
-        body = match (&entry.content, &web_url) {
-            (Some(content), _) if content.src.is_some() => format!(
-                "The text of this item is at <{}>.",
-                resolve(base.as_ref(), &content.src.as_ref().unwrap().href)
-            ),
-            (_, Some(link)) => format!("This item has no text in the feed. Read it at <{link}>."),
-            _ => "This item has no text in the feed.".to_owned(),
-        };
+    let body = strip_controls(&body).into_owned();
+    if !body.is_empty() {
+        return body;
     }
+    match (&entry.content, web_url) {
+        (Some(content), _) if content.src.is_some() => format!(
+            "The text of this item is at <{}>.",
+            resolve(base, &content.src.as_ref().unwrap().href)
+        ),
+        (_, Some(link)) => format!("This item has no text in the feed. Read it at <{link}>."),
+        _ => "This item has no text in the feed.".to_owned(),
+    }
+}
 
-    let description = match (&entry.content, &entry.summary) {
+/// The summary as one line of at most 300 characters, when the item also has content (else
+/// the summary is the body already).
+fn item_description(entry: &Entry, base: Option<&Url>) -> Option<String> {
+    match (&entry.content, &entry.summary) {
         (Some(_), Some(summary)) if !summary.content.trim().is_empty() => {
             let text = if is_html_text(summary) {
-                html_to_markdown(&summary.content, base.as_ref())
+                html_to_markdown(&summary.content, base)
             } else {
                 summary.content.clone()
             };
-            Some(truncate_chars(&clean_line(&text), 300))
+            Some(truncate_chars(&sanitize_line(&text), 300))
         }
         _ => None,
-    };
-    let date: Option<DateTime<Utc>> = entry.published.or(entry.updated);
-    let authors: Vec<String> = entry
+    }
+}
+
+fn item_authors(entry: &Entry) -> Vec<String> {
+    entry
         .authors
         .iter()
-        .filter_map(|p| p.name.as_deref().map(clean_line))
+        .filter_map(|p| p.name.as_deref().map(sanitize_line))
         .filter(|n| !n.is_empty())
-        .collect();
+        .collect()
+}
+
+/// The categories' labels (else terms), each once, in feed order.
+fn item_tags(entry: &Entry) -> Vec<String> {
     let mut tags: Vec<String> = Vec::new();
     for category in &entry.categories {
-        let tag = clean_line(category.label.as_deref().unwrap_or(&category.term));
+        let tag = sanitize_line(category.label.as_deref().unwrap_or(&category.term));
         if !tag.is_empty() && !tags.contains(&tag) {
             tags.push(tag);
         }
     }
-    let title = entry
+    tags
+}
+
+/// The item's title as plain text; without one, the body's first line (at most 80
+/// characters), else "Untitled".
+fn item_title(entry: &Entry, body: &str) -> String {
+    entry
         .title
         .as_ref()
         .map(|t| {
             if is_html_text(t) {
-                clean_line(&html_to_text(&t.content))
+                sanitize_line(&html_to_text(&t.content))
             } else {
-                clean_line(&t.content)
+                sanitize_line(&t.content)
             }
         })
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| {
-            let first_line = clean_line(body.lines().find(|l| !l.trim().is_empty()).unwrap_or(""));
+            let first_line =
+                sanitize_line(body.lines().find(|l| !l.trim().is_empty()).unwrap_or(""));
             let first_line = truncate_chars(first_line.trim_start_matches('#').trim(), 80);
             if first_line.is_empty() {
                 "Untitled".to_owned()
             } else {
                 first_line
             }
-        });
+        })
+}
 
-    let meta = PostMeta {
-        title: Some(title.clone()),
-        date: date.map(|d| PostDate::new(d.fixed_offset())),
-        author: (!authors.is_empty()).then(|| authors.join(", ")),
-        description,
-        tags,
-        draft: false,
-        aliases: Vec::new(),
-        web_url,
-    };
-    let content_hash = item_hash(&title, &meta, &body);
-    let id = clean_line(&entry.id);
-    let rel_path = if id.is_empty() {
+/// What the library knows the item by (stored as its `rel_path`): its guid or id (its link
+/// when it has none, see `parse_feed`), else a hash of its content, so that a re-sync finds
+/// the same post again.
+fn item_key(entry: &Entry, content_hash: &str) -> String {
+    let id = sanitize_line(&entry.id);
+    if id.is_empty() {
         format!("item-{}", &content_hash[..16])
     } else {
         id
-    };
-    LoadedPost {
-        rel_path,
-        title,
-        meta,
-        body,
-        content_hash,
     }
 }
 
@@ -350,209 +394,6 @@ fn item_hash(title: &str, meta: &PostMeta, body: &str) -> String {
 fn is_html_text(text: &Text) -> bool {
     let essence = text.content_type.essence().to_string();
     essence.contains("html")
-}
-
-/// Deeper HTML than this is reduced to its text: htmd converts recursively, and a feed with
-/// thousands of nested elements would otherwise overflow the stack (measured: a debug build
-/// overflows 2 MiB at about 1,000 nested `<div>`s). Real articles nest a few dozen deep.
-const MAX_HTML_DEPTH: usize = 100;
-
-/// HTML → markdown, with `href`/`src` resolved against `base` and scripts and styles dropped.
-pub fn html_to_markdown(html: &str, base: Option<&Url>) -> String {
-    let converter = htmd::HtmlToMarkdown::builder()
-        .skip_tags(vec![
-            "script", "style", "noscript", "iframe", "object", "embed",
-        ])
-        .build();
-    // html5ever takes quadratic time on absurd nesting (minutes for 50,000 levels), so
-    // such input never reaches it.
-    if estimated_depth(html) > MAX_HTML_DEPTH {
-        return strip_tags(html).trim().to_owned();
-    }
-    let markdown = match converter.html_to_tree(html) {
-        Ok(tree) if max_depth(&tree) > MAX_HTML_DEPTH => text_of(&tree),
-        Ok(tree) => {
-            rewrite_links(&tree, base);
-            converter.tree_to_markdown(&tree)
-        }
-        // html5ever parses anything; an error here would be an IO error on a string.
-        Err(_) => html.to_owned(),
-    };
-    markdown.trim().to_owned()
-}
-
-/// The text of an HTML fragment, without markup (for titles).
-fn html_to_text(html: &str) -> String {
-    match htmd::HtmlToMarkdown::new().html_to_tree(html) {
-        Ok(tree) => text_of(&tree),
-        Err(_) => html.to_owned(),
-    }
-}
-
-/// Elements that never hold others open: void ones, and those HTML closes implicitly.
-fn never_nests(tag: &str) -> bool {
-    matches!(
-        tag,
-        "area"
-            | "base"
-            | "br"
-            | "col"
-            | "embed"
-            | "hr"
-            | "img"
-            | "input"
-            | "link"
-            | "meta"
-            | "source"
-            | "track"
-            | "wbr"
-            | "p"
-            | "li"
-            | "dt"
-            | "dd"
-            | "option"
-            | "tr"
-            | "td"
-            | "th"
-    )
-}
-
-/// The deepest element nesting a plain scan of the tags suggests (an over-estimate for
-/// sloppy HTML, which only costs formatting). Linear time.
-fn estimated_depth(html: &str) -> usize {
-    let bytes = html.as_bytes();
-    let (mut depth, mut deepest) = (0usize, 0usize);
-    let mut at = 0;
-    while let Some(offset) = bytes[at..].iter().position(|b| *b == b'<') {
-        let start = at + offset + 1;
-        let end = bytes[start..]
-            .iter()
-            .position(|b| *b == b'>')
-            .map_or(bytes.len(), |e| start + e);
-        let tag = &html[start..end];
-        at = end.min(bytes.len());
-        if let Some(closing) = tag.strip_prefix('/') {
-            let name = closing.trim().to_ascii_lowercase();
-            if !never_nests(&name) {
-                depth = depth.saturating_sub(1);
-            }
-        } else if tag.starts_with(|c: char| c.is_ascii_alphabetic()) && !tag.ends_with('/') {
-            let name: String = tag
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric())
-                .collect::<String>()
-                .to_ascii_lowercase();
-            if !never_nests(&name) {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
-        }
-    }
-    deepest
-}
-
-/// Text without tags, for HTML too absurd to parse.
-fn strip_tags(html: &str) -> String {
-    let mut text = String::with_capacity(html.len() / 2);
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text
-}
-
-/// Every node with its depth, parents before children, without recursion.
-fn for_each_node(root: &Rc<Node>, mut visit: impl FnMut(&Rc<Node>, usize)) {
-    let mut stack = vec![(Rc::clone(root), 0)];
-    while let Some((node, depth)) = stack.pop() {
-        visit(&node, depth);
-        let children = node.children.borrow();
-        stack.extend(children.iter().rev().map(|c| (Rc::clone(c), depth + 1)));
-    }
-}
-
-fn max_depth(root: &Rc<Node>) -> usize {
-    let mut deepest = 0;
-    for_each_node(root, |_, depth| deepest = deepest.max(depth));
-    deepest
-}
-
-/// The text of a tree, in document order, skipping scripts and styles.
-fn text_of(root: &Rc<Node>) -> String {
-    let mut text = String::new();
-    let mut skip_below: Option<usize> = None;
-    for_each_node(root, |node, depth| {
-        if skip_below.is_some_and(|d| depth > d) {
-            return;
-        }
-        skip_below = None;
-        match &node.data {
-            NodeData::Element { name, .. }
-                if matches!(&*name.local, "script" | "style" | "noscript") =>
-            {
-                skip_below = Some(depth);
-            }
-            NodeData::Text { contents } => text.push_str(&contents.borrow()),
-            _ => {}
-        }
-    });
-    text
-}
-
-/// Resolves relative `href` and `src` attributes; drops those with schemes a reader should
-/// never follow (`javascript:`, `data:`, `file:`, …).
-fn rewrite_links(root: &Rc<Node>, base: Option<&Url>) {
-    for_each_node(root, |node, _| rewrite_node_links(node, base));
-}
-
-fn rewrite_node_links(node: &Rc<Node>, base: Option<&Url>) {
-    if let NodeData::Element { attrs, .. } = &node.data {
-        let mut attrs = attrs.borrow_mut();
-        attrs.retain_mut(|attr| {
-            let name = &*attr.name.local;
-            if name != "href" && name != "src" {
-                return true;
-            }
-            let resolved = resolve(base, attr.value.trim());
-            let keep = resolved.starts_with('#') || is_web_url(&resolved) || {
-                resolved.starts_with("mailto:")
-            };
-            if keep {
-                attr.value = resolved.as_str().into();
-            }
-            keep
-        });
-    }
-}
-
-fn resolve(base: Option<&Url>, href: &str) -> String {
-    if href.starts_with('#') {
-        return href.to_owned();
-    }
-    match Url::parse(href) {
-        Ok(absolute) => absolute.to_string(),
-        Err(_) => base
-            .and_then(|b| b.join(href).ok())
-            .map(|u| u.to_string())
-            .unwrap_or_else(|| href.to_owned()),
-    }
-}
-
-fn is_web_url(url: &str) -> bool {
-    Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
-}
-
-/// One line of plain text: controls stripped, whitespace runs collapsed.
-fn clean_line(text: &str) -> String {
-    strip_controls(text)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn truncate_chars(text: &str, max: usize) -> String {
@@ -701,27 +542,6 @@ mod tests {
     }
 
     #[test]
-    fn absurdly_deep_html_becomes_text_instead_of_overflowing_the_stack() {
-        let html = "<div>".repeat(50_000) + "deep <b>text</b>" + &"</div>".repeat(50_000);
-        // The size of a background thread's stack in the app.
-        let handle = std::thread::Builder::new()
-            .stack_size(2 << 20)
-            .spawn(move || html_to_markdown(&html, None))
-            .unwrap();
-        assert_eq!(handle.join().unwrap(), "deep text");
-        assert_eq!(
-            estimated_depth("<p>a<p>b<br><img src=x><div><b>c</b></div>"),
-            2
-        );
-        // Nesting left unclosed counts too.
-        let implicit = "<ul>".repeat(150) + "x";
-        assert_eq!(html_to_markdown(&implicit, None), "x");
-        // Ordinary nesting is converted as usual.
-        let nested = "<div>".repeat(30) + "<p>a <b>b</b></p>" + &"</div>".repeat(30);
-        assert_eq!(html_to_markdown(&nested, None), "a **b**");
-    }
-
-    #[test]
     fn control_characters_never_reach_metadata() {
         let feed = parse(
             "<rss version=\"2.0\"><channel><title>t</title><item><guid>g</guid><title>Evil &#x1b;[31mred</title><category>a&#x9b;b</category></item></channel></rss>",
@@ -758,13 +578,6 @@ mod properties {
             let mut changed = RSS.as_bytes().to_vec();
             changed[at] = byte;
             let _ = parse_feed(URL_FOR_PROPS, &changed, Some("text/xml; charset=utf-8"));
-        }
-
-        /// Any HTML converts without panicking and without control characters in titles.
-        #[test]
-        fn any_html_converts(html in "\\PC{0,200}") {
-            let _ = html_to_markdown(&html, Url::parse(URL_FOR_PROPS).ok().as_ref());
-            prop_assert!(!clean_line(&html_to_text(&html)).chars().any(crate::text::is_forbidden));
         }
     }
 

@@ -9,13 +9,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-use super::{LoaderError, ParsedPost, has_utf16_bom, parse_post};
+use super::{LoaderError, MAX_FILE_SIZE, ParsedPost, has_utf16_bom, is_markdown_name, parse_post};
 use crate::post::LoadWarning;
 use crate::text::sanitize_line;
-
-/// Files larger than this are skipped: no newsletter issue is 10 MiB of text, and reading
-/// one into the library would only slow everything down.
-pub const MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
 /// How much of a file is looked at for NUL bytes, like git and ripgrep do to spot binaries.
 const BINARY_SNIFF_LEN: usize = 8 * 1024;
@@ -241,14 +237,6 @@ fn add_file(walk: &mut Walk, rel_path: String, abs_path: PathBuf, metadata: &fs:
         abs_path,
         stamp,
     });
-}
-
-/// `*.md` and `*.markdown`, in any letter case.
-fn is_markdown_name(name: &str) -> bool {
-    name.rsplit_once('.').is_some_and(|(stem, extension)| {
-        !stem.is_empty()
-            && (extension.eq_ignore_ascii_case("md") || extension.eq_ignore_ascii_case("markdown"))
-    })
 }
 
 /// Reads one found file: binary (NUL bytes in its first 8 KiB) or > 10 MiB →

@@ -9,17 +9,18 @@
 
 use std::fmt;
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
 use thiserror::Error;
 
 use super::http::{Fetched, HttpClient, HttpError, Validators};
+// Files the loader would refuse anyway are not downloaded.
+use super::{MAX_FILE_SIZE, is_markdown_name};
 
 pub const DEFAULT_API: &str = "https://api.github.com";
 pub const DEFAULT_RAW: &str = "https://raw.githubusercontent.com";
 /// The ref used when a location names none: whatever branch the repository calls default.
 pub const DEFAULT_REF: &str = "HEAD";
-/// Files the loader would refuse anyway (it reads at most 10 MiB) are not downloaded.
-pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 
 /// A parsed `github:OWNER/REPO[@REF][:PATH]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -196,8 +197,15 @@ impl GithubEndpoints {
     }
 }
 
+/// Everything but RFC 3986's unreserved characters (`A-Z a-z 0-9 - . _ ~`).
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// Percent-encodes everything but RFC 3986 unreserved characters, so spaces, `&`, `|`,
-/// parentheses, `#`, `?` and non-ASCII (Chinese) names survive as one path segment.
+/// parentheses, `#`, `?`, `/` and non-ASCII (Chinese) names survive as one path segment.
 ///
 /// ```
 /// use sofa_weekly::loader::github::encode_segment;
@@ -205,15 +213,7 @@ impl GithubEndpoints {
 /// assert_eq!(encode_segment("周报"), "%E5%91%A8%E6%8A%A5");
 /// ```
 pub fn encode_segment(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len());
-    for byte in segment.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(segment, PATH_SEGMENT).to_string()
 }
 
 /// One markdown file in a listed tree.
@@ -397,7 +397,7 @@ fn select_markdown(
             continue;
         };
         let is_file = entry.kind == "blob" && entry.mode != "120000";
-        if !is_file || !is_markdown(&entry.path) || rel_path.split('/').any(is_hidden) {
+        if !is_file || !is_markdown_name(&entry.path) || rel_path.split('/').any(is_hidden) {
             continue;
         }
         let size = entry.size.unwrap_or(0);
@@ -407,7 +407,7 @@ fn select_markdown(
             sha: entry.sha,
             size,
         };
-        if size > MAX_FILE_BYTES {
+        if size > MAX_FILE_SIZE {
             let reason = format!("{size} bytes, larger than the 10 MiB a post may have");
             tree.skipped.push((file, reason));
         } else if file.rel_path.chars().any(crate::text::is_forbidden) {
@@ -427,11 +427,6 @@ fn select_markdown(
         });
     }
     Ok(tree)
-}
-
-fn is_markdown(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    lower.ends_with(".md") || lower.ends_with(".markdown")
 }
 
 fn is_hidden(segment: &str) -> bool {
@@ -557,7 +552,7 @@ mod tests {
             entry("content/zh/blog/.draft/x.md", "blob", 10),
             entry("content/zh/blogger/x.md", "blob", 10),
             entry("content/en/blog/y.md", "blob", 10),
-            entry("content/zh/blog/huge.md", "blob", MAX_FILE_BYTES + 1),
+            entry("content/zh/blog/huge.md", "blob", MAX_FILE_SIZE + 1),
             entry("content/zh/blog/\u{1b}[31mred.md", "blob", 10),
         ];
         let tree = select_markdown(entries, &loc("github:o/r:content/zh/blog")).unwrap();

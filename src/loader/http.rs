@@ -282,6 +282,13 @@ impl HttpClient {
 
     /// Reads at most `max_body_bytes`; one byte more means the body is too large. The
     /// declared length is checked first so an honest huge answer costs nothing to refuse.
+    ///
+    /// Not ureq's own `Body::with_config().limit(..)`: in ureq 3 that limit counts the bytes
+    /// as they arrive, before gzip is undone (`BodyReader` wraps its `LimitReader` in the
+    /// decoder), so a few MiB of gzip could still unpack to gigabytes in memory. Here the
+    /// cap counts the decoded bytes we keep. It also lets a body of exactly the limit
+    /// through, where ureq's errors on the read after it, and its error would not name the
+    /// URL. Stalled or endless bodies end either way, by the read and total timeouts.
     fn read_capped(&self, url: &str, body: ureq::Body) -> Result<Vec<u8>, HttpError> {
         let limit = self.options.max_body_bytes;
         let too_large = || HttpError::TooLarge {

@@ -4,6 +4,7 @@
 
 use std::io::{self, Write};
 
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 
@@ -72,16 +73,14 @@ pub(super) fn write_lines(
     Ok(())
 }
 
+/// Every byte outside printable ASCII (`!` to `~`): what OSC 8 cannot carry.
+const NOT_URI_SAFE: &AsciiSet = &CONTROLS.add(b' ');
+
 /// A URL as OSC 8 accepts it: printable ASCII only, everything else percent-encoded, so no
 /// byte of it can end the sequence early.
 fn push_uri(buffer: &mut String, url: &str) {
-    for byte in url.bytes() {
-        if (0x21..0x7f).contains(&byte) {
-            buffer.push(byte as char);
-        } else {
-            buffer.push_str(&format!("%{byte:02X}"));
-        }
-    }
+    // `CONTROLS` holds C0 and DEL; bytes from 0x80 up are always encoded.
+    buffer.extend(utf8_percent_encode(url, NOT_URI_SAFE));
 }
 
 fn push_sgr(buffer: &mut String, style: Style) {

@@ -1,12 +1,13 @@
 //! Syncing a GitHub source: one conditional tree listing, then only the changed files,
 //! downloaded on a few threads and committed one by one as they arrive.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 
+use super::plan::{Plan, gone};
 use super::{SyncError, SyncOptions, SyncProgress, SyncReport};
-use crate::library::{ImportBatch, Library, SourceInfo, Upsert};
+use crate::library::{ImportBatch, Library, SourceInfo, StoredFile, Upsert};
 use crate::loader;
 use crate::loader::github::{self, GithubError, GithubLocation, Listing, TreeFile};
 use crate::loader::http::HttpClient;
@@ -27,27 +28,17 @@ pub(super) fn sync_github(
         source.etag.as_deref()
     };
     let mut report = SyncReport::new(&source.name);
-    let tree = match github::list_tree(&client, &options.github, &location, etag)? {
+    let listing = github::list_tree(&client, &options.github, &location, etag)?;
+    let plan = plan(&stored, &listing);
+    report.unchanged = plan.unchanged;
+    let tree = match listing {
         Listing::NotModified => {
             report.not_modified = true;
-            report.unchanged = stored.len();
             return Ok(report);
         }
         Listing::Listed(tree) => tree,
     };
-
-    let mut present: HashSet<&str> = HashSet::new();
-    let mut wanted: Vec<TreeFile> = Vec::new();
-    for file in &tree.files {
-        present.insert(&file.rel_path);
-        match stored.get(&file.rel_path) {
-            Some(known) if known.content_hash == file.sha => report.unchanged += 1,
-            _ => wanted.push(file.clone()),
-        }
-    }
     for (file, reason) in &tree.skipped {
-        // Still in the repository: a post stored from it earlier stays.
-        present.insert(&file.rel_path);
         report.fail(&file.repo_path, reason.clone());
     }
 
@@ -58,16 +49,11 @@ pub(super) fn sync_github(
     }
 
     // Removals first: the listing is complete, and they cost no download.
-    let removals: Vec<String> = stored
-        .keys()
-        .filter(|rel_path| !present.contains(rel_path.as_str()))
-        .cloned()
-        .collect();
-    if !removals.is_empty() {
+    if !plan.remove.is_empty() {
         report.add(library.apply(
             source.id,
             ImportBatch {
-                removals,
+                removals: plan.remove,
                 ..ImportBatch::default()
             },
         )?);
@@ -79,7 +65,7 @@ pub(super) fn sync_github(
         &location,
         &client,
         options,
-        wanted,
+        plan.fetch,
         &mut report,
         progress,
     )?;
@@ -218,4 +204,78 @@ fn is_hopeless(error: &GithubError) -> bool {
         error,
         GithubError::RateLimited { .. } | GithubError::BadToken { .. }
     ) || error.is_unreachable()
+}
+
+/// The plan for a listing: files whose blob sha differs from the stored content hash (or
+/// that are new) are downloaded; stored posts whose file left the tree are removed. A file
+/// the listing skipped (too large, unsafe path) is still in the repository, so its post
+/// stays.
+fn plan(stored: &HashMap<String, StoredFile>, listing: &Listing) -> Plan<TreeFile> {
+    let Listing::Listed(tree) = listing else {
+        return Plan::not_modified(stored);
+    };
+    let mut plan = Plan {
+        fetch: Vec::new(),
+        unchanged: 0,
+        remove: Vec::new(),
+    };
+    for file in &tree.files {
+        match stored.get(&file.rel_path) {
+            Some(known) if known.content_hash == file.sha => plan.unchanged += 1,
+            _ => plan.fetch.push(file.clone()),
+        }
+    }
+    let listed: HashSet<&str> = (tree.files.iter())
+        .chain(tree.skipped.iter().map(|(file, _)| file))
+        .map(|file| file.rel_path.as_str())
+        .collect();
+    plan.remove = gone(stored, |rel_path| listed.contains(rel_path));
+    plan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::loader::github::Tree;
+    use crate::sync::plan::stored_hashes as stored;
+
+    fn file(rel_path: &str, sha: &str) -> TreeFile {
+        TreeFile {
+            repo_path: format!("blog/{rel_path}"),
+            rel_path: rel_path.to_owned(),
+            sha: sha.to_owned(),
+            size: 10,
+        }
+    }
+
+    #[test]
+    fn only_changed_and_new_files_are_downloaded_and_gone_ones_removed() {
+        let stored = stored(&[
+            ("a.md", "1"),
+            ("b.md", "2"),
+            ("gone.md", "3"),
+            ("big.md", "4"),
+        ]);
+        let listing = Listing::Listed(Tree {
+            files: vec![
+                file("a.md", "1"),
+                file("b.md", "changed"),
+                file("c.md", "5"),
+            ],
+            skipped: vec![(file("big.md", "6"), "too large".into())],
+            etag: None,
+        });
+        let plan = plan(&stored, &listing);
+        let fetch: Vec<&str> = plan.fetch.iter().map(|f| f.rel_path.as_str()).collect();
+        assert_eq!(fetch, ["b.md", "c.md"]);
+        assert_eq!(plan.unchanged, 1);
+        assert_eq!(plan.remove, ["gone.md"], "a skipped file keeps its post");
+    }
+
+    #[test]
+    fn not_modified_downloads_and_removes_nothing() {
+        let plan = plan(&stored(&[("a.md", "1")]), &Listing::NotModified);
+        assert_eq!(plan, Plan::not_modified(&stored(&[("a.md", "1")])));
+        assert_eq!((plan.fetch.len(), plan.unchanged), (0, 1));
+    }
 }

@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use crate::config::SourceEntry;
-use crate::import;
 use crate::library::{Library, LibraryError, SourceInfo, SourceKind, SourceSpec};
 use crate::loader::github::GithubLocation;
 
@@ -68,7 +67,7 @@ pub fn spec_for(name: &str, location: &str) -> Result<SourceSpec, String> {
         SourceKind::Feed => crate::loader::http::check_url(location)
             .map_err(|e| e.to_string())?
             .to_string(),
-        SourceKind::Local => import::canonical_location(std::path::Path::new(location)),
+        SourceKind::Local => super::canonical_location(std::path::Path::new(location)),
     };
     Ok(SourceSpec {
         name,

@@ -113,9 +113,11 @@ impl Responder {
     }
 }
 
-/// Writes the answers to the terminal's input when they are due, in order.
+/// Writes the answers to the terminal's input when they are due, in order, and keeps a copy
+/// of what it has written in `answered`.
 fn spawn_answering(
     keys: Arc<Mutex<Box<dyn Write + Send>>>,
+    answered: Arc<Mutex<Vec<u8>>>,
 ) -> std::sync::mpsc::Sender<(Instant, Vec<u8>)> {
     let (outbox, inbox) = std::sync::mpsc::channel::<(Instant, Vec<u8>)>();
     std::thread::spawn(move || {
@@ -124,6 +126,7 @@ fn spawn_answering(
             let mut keys = keys.lock().unwrap();
             let _ = keys.write_all(&bytes);
             let _ = keys.flush();
+            answered.lock().unwrap().extend_from_slice(&bytes);
         }
     });
     outbox
@@ -135,6 +138,8 @@ pub struct PtySession {
     /// Set when the program's output has ended and all of it is on `screen`.
     output_closed: Arc<AtomicBool>,
     keys: Arc<Mutex<Box<dyn Write + Send>>>,
+    /// Every answer written to the program's input so far.
+    answered: Arc<Mutex<Vec<u8>>>,
     pub child: Box<dyn Child + Send + Sync>,
     // Kept open for the reader thread; closed when the session ends.
     master: Box<dyn MasterPty + Send>,
@@ -176,9 +181,10 @@ impl PtySession {
         let output_closed = Arc::new(AtomicBool::new(false));
         let mut output = pty.master.try_clone_reader().expect("pty reader");
         let keys = Arc::new(Mutex::new(pty.master.take_writer().expect("pty writer")));
+        let answered = Arc::new(Mutex::new(Vec::new()));
         let mut responder = Responder {
             answers,
-            outbox: spawn_answering(Arc::clone(&keys)),
+            outbox: spawn_answering(Arc::clone(&keys), Arc::clone(&answered)),
             next: 0,
         };
         let (parser, bytes, closed) = (
@@ -204,6 +210,7 @@ impl PtySession {
             raw,
             output_closed,
             keys,
+            answered,
             child,
             master: pty.master,
             _home: None,
@@ -238,6 +245,25 @@ impl PtySession {
                 "the screen never changed as expected:\n{contents}"
             );
             std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits until the terminal has answered the background query (written the colour to
+    /// the program's input), however long [`Answers::delay`] makes that take.
+    pub fn wait_for_background_answer(&self) {
+        let deadline = Instant::now() + PATIENCE;
+        while !self
+            .answered
+            .lock()
+            .unwrap()
+            .windows(5)
+            .any(|w| w == b"\x1b]11;")
+        {
+            assert!(
+                Instant::now() < deadline,
+                "the terminal never answered the background query"
+            );
+            std::thread::sleep(Duration::from_millis(20));
         }
     }
 

@@ -282,7 +282,7 @@ mod tests {
         assert_eq!(keymap.resolve(Focus::Tags, &space), Some(Action::ToggleTag));
         assert_eq!(
             keymap.resolve(Focus::Reader, &ctrl_n),
-            Some(Action::NextTag)
+            Some(Action::TagNext)
         );
         // `?` shows the effective table: x quits and q is gone.
         let rows = keymap.help_rows();

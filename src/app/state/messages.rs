@@ -4,14 +4,16 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::app::store::{ListQuery, Session};
+use crate::app::store::{ListQuery, SavedSession};
 use crate::post::{PostId, PostSummary, TagCount};
 use crate::render::{Rendered, TextMatch};
 
 /// Identifies a query, so that a reply to an older one is ignored.
 pub type Ticket = u64;
 
-/// Work for the worker (or, for the last three, for the event loop).
+/// What the state asks for. Each runs where [`crate::app::route::route_effect`] sends it:
+/// the library's work on the worker, a sync on a thread of its own, the last two in the
+/// event loop.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     LoadTags,
@@ -37,15 +39,12 @@ pub enum Effect {
         id: PostId,
         offset: i64,
     },
-    SaveSession(Session),
+    SaveSession(SavedSession),
     Sync,
     /// Hand a URL to the platform's opener (already checked: http, https or mailto).
     OpenUrl(String),
     /// Put text on the clipboard (OSC 52).
     Copy(String),
-    /// Read from the library in this folder from now on (the event loop asks for it when a
-    /// sync has filled the library the sample stood in for).
-    SwitchLibrary(std::path::PathBuf),
 }
 
 /// A post rendered at one width, ready to draw.
@@ -116,7 +115,7 @@ impl Page {
 #[derive(Debug, Clone)]
 pub enum WorkerMsg {
     Tags(Result<Vec<TagCount>, String>),
-    Session(Session),
+    Session(SavedSession),
     List {
         ticket: Ticket,
         result: Result<Vec<PostSummary>, String>,
@@ -130,7 +129,7 @@ pub enum WorkerMsg {
     Failed(String),
     /// Something worth a line in the status bar.
     Note(String),
-    /// The worker now reads from another library (see [`Effect::SwitchLibrary`]).
+    /// The worker now reads from another library (see [`crate::app::worker::Request::SwitchLibrary`]).
     Switched {
         origin: String,
     },

@@ -6,7 +6,7 @@ use ratatui::crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEven
 
 use super::*;
 use crate::app::store::{MemoryStore, Store};
-use crate::app::testing::{Harness, TOPICS, numbered_posts, press, titles};
+use crate::app::testing::{Harness, TOPICS, job_of, numbered_posts, press, titles};
 
 fn ids(app: &App) -> Vec<PostId> {
     app.posts.iter().map(|p| p.id).collect()
@@ -133,11 +133,11 @@ fn search_finds_text_only_in_bodies() {
 #[test]
 fn replies_to_old_queries_are_ignored() {
     let mut h = Harness::new(100, 30);
-    let first = h.app.update(Action::NextTag);
-    let second = h.app.update(Action::NextTag);
+    let first = h.app.update(Action::TagNext);
+    let second = h.app.update(Action::TagNext);
     let style = h.page_style();
-    let newer = crate::app::worker::run(&h.store, &style, second[0].clone()).unwrap();
-    let older = crate::app::worker::run(&h.store, &style, first[0].clone()).unwrap();
+    let newer = crate::app::worker::run(&h.store, &style, job_of(second[0].clone())).unwrap();
+    let older = crate::app::worker::run(&h.store, &style, job_of(first[0].clone())).unwrap();
     h.app.on_worker(newer);
     h.app.on_worker(older);
     assert_eq!(
@@ -506,7 +506,7 @@ fn start_noting_lists(store: &MemoryStore) -> (App, Vec<(usize, String)>) {
     queue.extend(app.start());
     let mut lists = Vec::new();
     while let Some(effect) = queue.pop_front() {
-        if let Some(reply) = crate::app::worker::run(store, &style, effect) {
+        if let Some(reply) = crate::app::worker::run(store, &style, job_of(effect)) {
             let is_list = matches!(reply, WorkerMsg::List { .. });
             queue.extend(app.on_worker(reply));
             if is_list {
@@ -540,7 +540,7 @@ fn a_long_list_shows_its_first_page_at_once_and_the_rest_after() {
 #[test]
 fn the_post_selected_last_time_is_selected_again_when_it_is_past_the_first_page() {
     let store = MemoryStore::new(numbered_posts(FIRST_PAGE * 2), TOPICS);
-    let session = crate::app::store::Session {
+    let session = crate::app::store::SavedSession {
         last_post: Some(7),
         ..Default::default()
     };

@@ -1,19 +1,23 @@
-//! Importing local folders and files: walk the folder, compare with what the library holds,
-//! read only what changed, and apply it all in one transaction.
+//! Local folders and files, for `import PATH`, the sync of local sources and the sample
+//! archive: walk the folder, compare with what the library holds, read only what changed,
+//! and apply it all in one transaction.
 //!
 //! Unchanged files are recognised by modification time and size without being read; a file
 //! whose stamp changed but whose content did not is only re-stamped. Files gone from the
 //! folder are removed from the library. A file that cannot be read or parsed is reported and
 //! skipped; it never stops the rest.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use super::plan::{Plan, gone};
+use super::{SyncError, SyncReport};
 use crate::library::{
-    Change, ImportBatch, ImportReport, Library, LibraryError, SourceKind, SourceSpec,
+    Change, ImportBatch, ImportReport, Library, LibraryError, SourceInfo, SourceKind, SourceSpec,
+    StoredFile, Upsert,
 };
 use crate::loader::{self, FoundFile, LoaderError, ParsedPost};
-use crate::post::{LoadWarning, SourceId};
+use crate::post::{LoadWarning, LoadedPost, SourceId};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -45,7 +49,9 @@ pub fn import_path(library: &mut Library, path: &Path) -> Result<ImportOutcome, 
     let source = match library.source_at(SourceKind::Local, &location)? {
         Some(source) => source.name,
         None => {
-            let name = unused_source_name(library, Path::new(&location))?;
+            let name = super::suggest_source_name(&location, None, |name| {
+                Ok::<_, LibraryError>(library.source(name)?.is_some())
+            })?;
             library.ensure_source(&SourceSpec {
                 name: name.clone(),
                 kind: SourceKind::Local,
@@ -65,7 +71,7 @@ pub fn import_path(library: &mut Library, path: &Path) -> Result<ImportOutcome, 
 
 /// Imports what a walk found into an existing source. Used by `import` and by sync of local
 /// sources.
-pub fn sync_walk(
+fn sync_walk(
     library: &mut Library,
     source: SourceId,
     mut walk: loader::Walk,
@@ -75,26 +81,14 @@ pub fn sync_walk(
         skipped: std::mem::take(&mut walk.skipped),
         ..ImportOutcome::default()
     };
-    let mut seen = HashSet::with_capacity(walk.files.len());
-    let mut unchanged = 0;
-    let mut changed = Vec::new();
-    for file in &walk.files {
-        seen.insert(file.rel_path.as_str());
-        let known = stored.get(&file.rel_path);
-        if known.is_some_and(|known| known.stamp == Some(file.stamp)) {
-            unchanged += 1;
-        } else {
-            changed.push(file);
-        }
-    }
-    let removals: Vec<String> = stored
-        .keys()
-        .filter(|rel_path| !seen.contains(rel_path.as_str()) && !walk.keeps(rel_path))
-        .cloned()
-        .collect();
+    let Plan {
+        fetch: changed,
+        unchanged,
+        remove: removals,
+    } = plan(&stored, &walk);
     let (skipped, warnings) = (&mut outcome.skipped, &mut outcome.warnings);
-    // What a read file changes: nothing if unreadable (being in `seen`, its post stays), a
-    // new stamp if only that changed, else the post.
+    // What a read file changes: nothing if unreadable (being listed, its post stays), else
+    // what `change_after_read` says.
     let to_change = |(file, read): (&&FoundFile, Result<ParsedPost, LoadWarning>)| match read {
         Err(skip) => {
             skipped.push(skip);
@@ -105,17 +99,7 @@ pub fn sync_walk(
             warnings: post_warnings,
         }) => {
             warnings.extend(post_warnings);
-            let known = stored.get(&file.rel_path);
-            Some(
-                if known.is_some_and(|known| known.content_hash == post.content_hash) {
-                    Change::Restamp(post.rel_path, file.stamp)
-                } else {
-                    Change::Upsert(crate::library::Upsert {
-                        post,
-                        stamp: Some(file.stamp),
-                    })
-                },
-            )
+            Some(change_after_read(stored.get(&file.rel_path), file, post))
         }
     };
     outcome.report = if changed.len() < READ_ON_A_THREAD_FROM {
@@ -150,27 +134,63 @@ pub fn sync_walk(
     Ok(outcome)
 }
 
+/// The plan for a walk: files whose stamp (modification time and size) differs from the
+/// stored one, or that are new, are read; stored posts whose file is gone are removed,
+/// unless the walk had to skip something that may hold them ([`loader::Walk::keeps`]).
+fn plan<'w>(stored: &HashMap<String, StoredFile>, walk: &'w loader::Walk) -> Plan<&'w FoundFile> {
+    let mut plan = Plan {
+        fetch: Vec::new(),
+        unchanged: 0,
+        remove: Vec::new(),
+    };
+    for file in &walk.files {
+        let known = stored.get(&file.rel_path);
+        if known.is_some_and(|known| known.stamp == Some(file.stamp)) {
+            plan.unchanged += 1;
+        } else {
+            plan.fetch.push(file);
+        }
+    }
+    let listed: HashSet<&str> = walk.files.iter().map(|f| f.rel_path.as_str()).collect();
+    plan.remove = gone(stored, |rel_path| {
+        listed.contains(rel_path) || walk.keeps(rel_path)
+    });
+    plan
+}
+
+/// The second half of the plan, for a file that was read: the same content as stored (the
+/// file was only touched) gets its new stamp, anything else is written.
+fn change_after_read(known: Option<&StoredFile>, file: &FoundFile, post: LoadedPost) -> Change {
+    if known.is_some_and(|known| known.content_hash == post.content_hash) {
+        Change::Restamp(post.rel_path, file.stamp)
+    } else {
+        Change::Upsert(Upsert {
+            post,
+            stamp: Some(file.stamp),
+        })
+    }
+}
+
+/// A local source brought up to date, as a sync reports it.
+pub(super) fn sync_local(
+    library: &mut Library,
+    source: &SourceInfo,
+) -> Result<SyncReport, SyncError> {
+    let walk = loader::walk(Path::new(&source.location))?;
+    let outcome = sync_walk(library, source.id, walk)?;
+    let mut report = SyncReport::new(&source.name);
+    report.add(outcome.report);
+    report.failed = outcome.skipped.len();
+    report.failures = outcome.skipped;
+    report.warnings = outcome.warnings;
+    Ok(report)
+}
+
 /// Fewer files than this are read on the calling thread.
 const READ_ON_A_THREAD_FROM: usize = 16;
 
 /// How many read files may wait for the library.
 const READ_AHEAD: usize = 16;
-
-/// A source name for a newly imported path: its folder (or file) name, made unique.
-fn unused_source_name(library: &Library, path: &Path) -> Result<String, LibraryError> {
-    let base = path
-        .file_name()
-        .map(|name| crate::text::sanitize_line(&name.to_string_lossy()))
-        .filter(|name| !name.is_empty())
-        .unwrap_or_else(|| "local".to_string());
-    let mut name = base.clone();
-    let mut n = 2;
-    while library.source(&name)?.is_some() {
-        name = format!("{base}-{n}");
-        n += 1;
-    }
-    Ok(name)
-}
 
 /// The canonical absolute form of a path, as sources record it.
 pub fn canonical_location(path: &Path) -> String {
@@ -192,7 +212,7 @@ pub fn import_sample(library: &mut Library) -> Result<ImportReport, LibraryError
     })?;
     let upserts = crate::sample::files()
         .iter()
-        .map(|file| crate::library::Upsert {
+        .map(|file| Upsert {
             post: loader::parse_post(file.rel_path, file.text.as_bytes()).post,
             stamp: None,
         })
@@ -210,6 +230,66 @@ pub fn import_sample(library: &mut Library) -> Result<ImportReport, LibraryError
 mod tests {
     use super::*;
     use crate::library::Filter;
+    use crate::loader::FileStamp;
+
+    fn found(rel_path: &str, mtime_ns: i64) -> FoundFile {
+        FoundFile {
+            rel_path: rel_path.to_owned(),
+            abs_path: PathBuf::from("/archive").join(rel_path),
+            stamp: FileStamp { mtime_ns, size: 10 },
+        }
+    }
+
+    fn stored(files: &[(&str, i64)]) -> HashMap<String, StoredFile> {
+        files
+            .iter()
+            .map(|(path, mtime_ns)| {
+                let file = StoredFile {
+                    content_hash: format!("hash-{path}"),
+                    stamp: Some(FileStamp {
+                        mtime_ns: *mtime_ns,
+                        size: 10,
+                    }),
+                };
+                ((*path).to_owned(), file)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_plan_reads_touched_and_new_files_and_removes_gone_ones() {
+        let stored = stored(&[("a.md", 1), ("b.md", 2), ("gone.md", 3), ("locked/c.md", 4)]);
+        let walk = loader::Walk {
+            root: PathBuf::from("/archive"),
+            files: vec![found("a.md", 1), found("b.md", 20), found("new.md", 5)],
+            skipped: Vec::new(),
+            kept: vec!["locked/".to_owned()],
+        };
+        let plan = plan(&stored, &walk);
+        let read: Vec<&str> = plan.fetch.iter().map(|f| f.rel_path.as_str()).collect();
+        assert_eq!(read, ["b.md", "new.md"]);
+        assert_eq!(plan.unchanged, 1);
+        assert_eq!(
+            plan.remove,
+            ["gone.md"],
+            "a folder that cannot be read keeps its posts"
+        );
+    }
+
+    #[test]
+    fn a_read_file_with_the_stored_content_is_only_restamped() {
+        let stored = stored(&[("b.md", 2)]);
+        let file = found("b.md", 20);
+        let mut post = loader::parse_post("b.md", b"text").post;
+        post.content_hash = "hash-b.md".to_owned();
+        let change = change_after_read(stored.get("b.md"), &file, post.clone());
+        assert!(
+            matches!(change, Change::Restamp(path, stamp) if path == "b.md" && stamp == file.stamp)
+        );
+        post.content_hash = "other".to_owned();
+        let change = change_after_read(stored.get("b.md"), &file, post);
+        assert!(matches!(change, Change::Upsert(upsert) if upsert.stamp == Some(file.stamp)));
+    }
 
     /// Enough files for reading on several threads and deriving index data on a second one.
     const FILES: usize = 40;
