@@ -61,6 +61,11 @@ impl crate::library::Library {
         self.defer_index = defer;
     }
 
+    /// Whether imports leave the index to [`Library::index_pending`].
+    pub fn defers_indexing(&self) -> bool {
+        self.defer_index
+    }
+
     /// How many posts are not in the search index yet.
     pub fn unindexed_count(&self) -> Result<u64, crate::library::LibraryError> {
         Ok(self.conn.query_row(
