@@ -233,7 +233,7 @@ fn check_finds_a_tampered_index_and_repair_rebuilds_it() {
 
 /// Marks posts 0, 3, 6, … read through the reading table, as the reader does.
 fn mark_every_third_read(env: &TestEnv) {
-    db(&env)
+    db(env)
         .execute_batch(
             "INSERT INTO reading (source_id, rel_path, read, starred)
              SELECT source_id, rel_path, 1, 0 FROM posts WHERE (id - 1) % 3 = 0;

@@ -246,7 +246,7 @@ fn run_command(
         Some(Command::Import { paths, state }) => {
             let mut code = ExitCode::SUCCESS;
             if !paths.is_empty() {
-                code = run_import(&context, &paths)?;
+                code = run_import(context, &paths)?;
             }
             if let Some(state) = state {
                 let mut library = context.open_library()?;
@@ -254,8 +254,8 @@ fn run_command(
             }
             Ok(code)
         }
-        Some(Command::Export(args)) => transfer::run_export(&context, &args),
-        Some(Command::Config(command)) => config::run_config(&context, &command, &mut stdout()),
+        Some(Command::Export(args)) => transfer::run_export(context, &args),
+        Some(Command::Config(command)) => config::run_config(context, &command, &mut stdout()),
         Some(Command::Completions { shell }) => {
             generate::completions(shell, &mut stdout())?;
             Ok(ExitCode::SUCCESS)
@@ -329,7 +329,7 @@ fn run_command(
             width,
             plain,
         }) => show::run_show(
-            &context,
+            context,
             &show::ShowArgs {
                 target: &target,
                 width: width.map(usize::from),

@@ -336,26 +336,69 @@ fn copy_readable(old: &Connection, library: &mut Library) -> Result<SalvageRepor
     let tx = library
         .conn
         .transaction_with_behavior(TransactionBehavior::Immediate)?;
-    // Sources first (posts refer to them), without their sync validators.
-    if let Ok(mut stmt) = old.prepare("SELECT id, name, kind, location FROM sources") {
-        if let Ok(mut rows) = stmt.query([]) {
-            while let Ok(Some(row)) = rows.next() {
-                let source: rusqlite::Result<(i64, String, String, String)> =
-                    (|| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))();
-                if let Ok((id, name, kind, location)) = source {
-                    tx.execute(
-                        "INSERT OR IGNORE INTO sources (id, name, kind, location) VALUES (?1, ?2, ?3, ?4)",
-                        params![id, name, kind, location],
-                    )?;
-                }
+    let sources = copy_sources(old, &tx)?;
+    let saved = copy_posts(old, &tx, &sources, &mut report)?;
+    copy_reading(old, &tx, &sources, &saved, &mut report)?;
+    copy_settings(old, &tx)?;
+    super::query::store_tag_names(&tx)?;
+    tx.commit()?;
+    library.invalidate_caches();
+    Ok(report)
+}
+
+/// Rows of `sql` in the damaged file, as far as they read: an error ends them.
+fn readable_rows<T>(
+    old: &Connection,
+    sql: &str,
+    mut each: impl FnMut(&rusqlite::Row<'_>) -> Result<T, LibraryError>,
+) -> Result<bool, LibraryError> {
+    let Ok(mut stmt) = old.prepare(sql) else {
+        return Ok(false);
+    };
+    let Ok(mut rows) = stmt.query([]) else {
+        return Ok(false);
+    };
+    loop {
+        match rows.next() {
+            Ok(Some(row)) => {
+                each(row)?;
             }
+            Ok(None) => return Ok(true),
+            Err(_) => return Ok(false),
         }
     }
-    let sources: BTreeSet<i64> = tx
+}
+
+/// The sources (posts refer to them), without their sync validators; their ids.
+fn copy_sources(
+    old: &Connection,
+    tx: &rusqlite::Transaction<'_>,
+) -> Result<BTreeSet<i64>, LibraryError> {
+    readable_rows(old, "SELECT id, name, kind, location FROM sources", |row| {
+        let source: rusqlite::Result<(i64, String, String, String)> =
+            (|| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))();
+        if let Ok((id, name, kind, location)) = source {
+            tx.execute(
+                "INSERT OR IGNORE INTO sources (id, name, kind, location) VALUES (?1, ?2, ?3, ?4)",
+                params![id, name, kind, location],
+            )?;
+        }
+        Ok(())
+    })?;
+    Ok(tx
         .prepare("SELECT id FROM sources")?
         .query_map([], |row| row.get(0))?
-        .collect::<Result<_, _>>()?;
-    let mut saved_keys = BTreeSet::new();
+        .collect::<Result<_, _>>()?)
+}
+
+/// Every post that reads whole, with its tags, indexed again; the (source, path) of each.
+fn copy_posts(
+    old: &Connection,
+    tx: &rusqlite::Transaction<'_>,
+    sources: &BTreeSet<i64>,
+    report: &mut SalvageReport,
+) -> Result<BTreeSet<(i64, String)>, LibraryError> {
+    let mut saved = BTreeSet::new();
     for id in known_post_ids(old) {
         let Some(post) = read_post(old, id).filter(|post| sources.contains(&post.source_id)) else {
             report.posts_lost += 1;
@@ -371,8 +414,9 @@ fn copy_readable(old: &Connection, library: &mut Library) -> Result<SalvageRepor
         let body = super::body::compress(&post.body);
         values.push(&body);
         let inserted = tx.execute(
-            "INSERT OR IGNORE INTO posts (id, source_id, rel_path, title, date_ts, date_day, author, \
-                 description, web_url, draft, natural_key, content_hash, mtime_ns, size, body) \
+            "INSERT OR IGNORE INTO posts (id, source_id, rel_path, title, date_ts, date_day, \
+                 author, description, web_url, draft, natural_key, content_hash, mtime_ns, size, \
+                 body) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             values.as_slice(),
         )?;
@@ -380,15 +424,28 @@ fn copy_readable(old: &Connection, library: &mut Library) -> Result<SalvageRepor
             report.posts_lost += 1;
             continue;
         }
-        index::insert(&tx, id, &IndexText::of(&post.title, &post.body))?;
-        copy_tags(old, &tx, id)?;
+        index::insert(tx, id, &IndexText::of(&post.title, &post.body))?;
+        copy_tags(old, tx, id)?;
         report.posts_saved += 1;
-        saved_keys.insert((post.source_id, post.rel_path));
+        saved.insert((post.source_id, post.rel_path));
     }
-    // Reading state: each saved post's by lookup (which may read where a scan of the table
-    // stops), then the rest of the table as far as it reads (state of posts that are gone
-    // is kept, as the library always keeps it).
-    let copy_reading = |row: &rusqlite::Row<'_>| -> rusqlite::Result<bool> {
+    Ok(saved)
+}
+
+const READING: &str =
+    "SELECT source_id, rel_path, read, starred, position, updated_at FROM reading";
+
+/// Reading state: each saved post's by lookup (which may read where a scan of the table
+/// stops), then the rest of the table as far as it reads (the state of posts that are gone
+/// is kept, as the library always keeps it).
+fn copy_reading(
+    old: &Connection,
+    tx: &rusqlite::Transaction<'_>,
+    sources: &BTreeSet<i64>,
+    saved: &BTreeSet<(i64, String)>,
+    report: &mut SalvageReport,
+) -> Result<(), LibraryError> {
+    let copy = |row: &rusqlite::Row<'_>| -> Result<bool, LibraryError> {
         let source_id: i64 = row.get(0)?;
         if !sources.contains(&source_id) {
             return Ok(false);
@@ -396,63 +453,44 @@ fn copy_readable(old: &Connection, library: &mut Library) -> Result<SalvageRepor
         let values: [rusqlite::types::Value; 6] =
             std::array::from_fn(|i| row.get(i).unwrap_or(rusqlite::types::Value::Null));
         let inserted = tx.execute(
-            "INSERT OR IGNORE INTO reading (source_id, rel_path, read, starred, position, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT OR IGNORE INTO reading (source_id, rel_path, read, starred, position, \
+                 updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             rusqlite::params_from_iter(values.iter()),
         )?;
         Ok(inserted > 0)
     };
-    const READING: &str =
-        "SELECT source_id, rel_path, read, starred, position, updated_at FROM reading";
-    for (source_id, rel_path) in &saved_keys {
+    let lookup = format!("{READING} WHERE source_id = ?1 AND rel_path = ?2");
+    for (source_id, rel_path) in saved {
         let found = old
-            .query_row(
-                &format!("{READING} WHERE source_id = ?1 AND rel_path = ?2"),
-                params![source_id, rel_path],
-                |row| Ok(copy_reading(row)),
-            )
+            .query_row(&lookup, params![source_id, rel_path], |row| Ok(copy(row)))
             .optional();
         match found {
-            Ok(Some(Ok(true))) => report.reading_saved += 1,
-            Ok(Some(Err(err))) => return Err(err.into()),
-            Ok(_) => {}
+            Ok(Some(copied)) => report.reading_saved += u64::from(copied?),
+            Ok(None) => {}
             Err(_) => report.reading_lost += 1,
         }
     }
-    if let Ok(mut stmt) = old.prepare(READING) {
-        if let Ok(mut rows) = stmt.query([]) {
-            loop {
-                match rows.next() {
-                    Ok(Some(row)) => {
-                        if copy_reading(row)? {
-                            report.reading_saved += 1;
-                        }
-                    }
-                    Ok(None) => break,
-                    Err(_) => {
-                        report.reading_lost += 1;
-                        break;
-                    }
-                }
-            }
-        }
+    let whole = readable_rows(old, READING, |row| {
+        report.reading_saved += u64::from(copy(row)?);
+        Ok(())
+    })?;
+    if !whole {
+        report.reading_lost += 1;
     }
-    if let Ok(mut stmt) = old.prepare("SELECT key, value FROM settings") {
-        if let Ok(mut rows) = stmt.query([]) {
-            while let Ok(Some(row)) = rows.next() {
-                if let (Ok(key), Ok(value)) = (row.get::<_, String>(0), row.get::<_, String>(1)) {
-                    tx.execute(
-                        "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)",
-                        [key, value],
-                    )?;
-                }
-            }
+    Ok(())
+}
+
+fn copy_settings(old: &Connection, tx: &rusqlite::Transaction<'_>) -> Result<(), LibraryError> {
+    readable_rows(old, "SELECT key, value FROM settings", |row| {
+        if let (Ok(key), Ok(value)) = (row.get::<_, String>(0), row.get::<_, String>(1)) {
+            tx.execute(
+                "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)",
+                [key, value],
+            )?;
         }
-    }
-    super::query::store_tag_names(&tx)?;
-    tx.commit()?;
-    library.invalidate_caches();
-    Ok(report)
+        Ok(())
+    })?;
+    Ok(())
 }
 
 fn copy_tags(
