@@ -68,12 +68,24 @@ impl Library {
             );
             return Ok(report);
         }
-        if let Err(err) = self.conn.execute(
-            "INSERT INTO search_index (search_index, rank) VALUES ('integrity-check', 0)",
+        for table in ["search_index", "search_chars"] {
+            if let Err(err) = self.conn.execute(
+                &format!("INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 0)"),
+                [],
+            ) {
+                report.index.push(format!(
+                    "the search index ({table}) is inconsistent in itself ({err})"
+                ));
+            }
+        }
+        let stray_chars: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM search_chars_docsize WHERE id NOT IN (SELECT id FROM posts)",
             [],
-        ) {
+            |row| row.get(0),
+        )?;
+        if stray_chars > 0 {
             report.index.push(format!(
-                "the search index is inconsistent in itself ({err})"
+                "the index of single characters holds {stray_chars} post(s) the library no longer has"
             ));
         }
         self.check_index_rows(&mut report)?;
@@ -156,9 +168,9 @@ impl Library {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute(
-            "INSERT INTO search_index (search_index) VALUES ('delete-all')",
-            [],
+        tx.execute_batch(
+            "INSERT INTO search_index (search_index) VALUES ('delete-all');
+             INSERT INTO search_chars (search_chars) VALUES ('delete-all');",
         )?;
         let mut count = 0;
         {

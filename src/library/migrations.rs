@@ -169,8 +169,13 @@ const MIGRATION_4: &str = r#"
         title, body, content = '', contentless_delete = 1, tokenize = 'ascii'
     );
     INSERT INTO search_index (search_index, rank) VALUES ('hashsize', 8388608);
+    CREATE VIRTUAL TABLE search_chars USING fts5 (
+        chars, content = '', contentless_delete = 1, detail = 'none', tokenize = 'ascii'
+    );
+    INSERT INTO search_chars (search_chars, rank) VALUES ('hashsize', 8388608);
     CREATE TRIGGER search_index_delete AFTER DELETE ON posts BEGIN
         DELETE FROM search_index WHERE rowid = old.id;
+        DELETE FROM search_chars WHERE rowid = old.id;
     END;
     "#;
 

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use rusqlite::{OptionalExtension, Row, ToSql, params};
 use serde::Serialize;
 
-use super::index::query::SearchQuery;
+use super::index::query::{SearchQuery, Table};
 use super::{Library, LibraryError, TagName};
 use crate::post::{PostId, PostSummary, TagCount, TagKind};
 use crate::tags::tag_key;
@@ -115,21 +115,36 @@ impl Conditions {
     }
 }
 
-/// Conditions selecting the posts that match `query` (see [`SearchQuery`]).
-fn add_search_conditions(query: &SearchQuery, conditions: &mut Conditions) {
+/// `%text%` for LIKE, its wildcards escaped.
+fn like_pattern(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// Conditions selecting the posts that match `query` (see [`SearchQuery`]); all but the
+/// included words when `joined_words` (the caller joins `search_index` on them itself).
+fn add_search_conditions(query: &SearchQuery, conditions: &mut Conditions, joined_words: bool) {
     if query.matches_nothing() {
         conditions.push("0", vec![]);
         return;
     }
-    if let Some(expression) = query.expression() {
+    for condition in query.conditions() {
+        if joined_words && condition.table == Table::Words && !condition.excluded {
+            continue;
+        }
+        let table = condition.table.name();
+        let not = if condition.excluded { "NOT " } else { "" };
         conditions.push(
-            "p.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)",
-            vec![Box::new(expression)],
-        );
-    } else if let Some(excluded) = query.excluded() {
-        conditions.push(
-            "p.id NOT IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)",
-            vec![Box::new(excluded)],
+            format!("p.id {not}IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"),
+            vec![Box::new(condition.expression)],
         );
     }
 }
@@ -146,7 +161,7 @@ impl Library {
         }
         let query = filter.search.as_deref().map(SearchQuery::parse);
         if let Some(query) = &query {
-            add_search_conditions(query, &mut conditions);
+            add_search_conditions(query, &mut conditions, false);
         }
         if filter.unread_only {
             conditions.push("COALESCE(r.read, 0) = 0", vec![]);
@@ -188,10 +203,18 @@ impl Library {
                 return Ok(true);
             }
         }
-        match query.and_then(SearchQuery::expression) {
-            Some(expression) => self.index_matches_at_most(&expression, SMALL_FILTER - 1),
-            None => Ok(false),
+        for condition in query.map(SearchQuery::conditions).unwrap_or_default() {
+            if !condition.excluded
+                && self.index_matches_at_most(
+                    condition.table,
+                    &condition.expression,
+                    SMALL_FILTER - 1,
+                )?
+            {
+                return Ok(true);
+            }
         }
+        Ok(false)
     }
 
     /// Every tag with the number of posts carrying it, most used first.
@@ -235,22 +258,33 @@ impl Library {
         if query.is_empty() || query.matches_nothing() {
             return Ok(Vec::new());
         }
-        let expression = query.expression();
+        let expression = query.included(Table::Words);
         let by_relevance = match &expression {
-            Some(expression) => self.index_matches_at_most(expression, RELEVANCE_LIMIT)?,
+            Some(expression) => {
+                self.index_matches_at_most(Table::Words, expression, RELEVANCE_LIMIT)?
+            }
             None => false,
         };
-        // Ranking keys: each a set of posts found by one index lookup, tested per match.
-        let mut params: Vec<Box<dyn ToSql>> = Vec::new();
-        let mut in_set = |expression: Option<String>| match expression {
-            Some(expression) => {
-                params.push(Box::new(expression));
+        // Ranking keys. The title test reads the title from the index the ranking walks
+        // anyway (a substring test, ASCII case folded): a lookup in the search index's
+        // title column cost as much as the search itself for a common word.
+        let texts = query.texts();
+        let in_title = if texts.is_empty() {
+            "0".to_string()
+        } else {
+            vec!["p.title LIKE ? ESCAPE '\\'"; texts.len()].join(" AND ")
+        };
+        let mut params: Vec<Box<dyn ToSql>> = texts
+            .iter()
+            .map(|text| Box::new(like_pattern(text)) as Box<dyn ToSql>)
+            .collect();
+        let together = match query.together() {
+            Some(phrase) => {
+                params.push(Box::new(phrase));
                 "p.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)"
             }
             None => "0",
         };
-        let in_title = in_set(query.in_title());
-        let together = in_set(query.together());
         let limit = limit.map_or(-1, |limit| limit as i64);
         // Ranked in two steps: first only ids and sort keys of the matching posts, then
         // columns and bodies of the page. Sorting whole rows made SQLite carry every matching
@@ -261,17 +295,25 @@ impl Library {
             params.push(Box::new(
                 expression.clone().expect("only with an expression"),
             ));
+            let mut conditions = Conditions::default();
+            add_search_conditions(&query, &mut conditions, true);
+            params.extend(conditions.params);
             format!(
                 "SELECT p.id AS id, ({in_title}) AS in_title, ({together}) AS together, \
                      fts.score AS relevance, p.date_ts AS date_ts, p.natural_key AS natural_key \
                  FROM posts p JOIN (SELECT rowid AS id, bm25(search_index, 10.0, 1.0) AS score \
-                     FROM search_index WHERE search_index MATCH ?) fts ON fts.id = p.id \
+                     FROM search_index WHERE search_index MATCH ?) fts ON fts.id = p.id {} \
                  ORDER BY in_title DESC, together DESC, relevance, date_ts DESC, \
-                     natural_key DESC LIMIT {limit}"
+                     natural_key DESC LIMIT {limit}",
+                Conditions {
+                    clauses: conditions.clauses,
+                    params: Vec::new()
+                }
+                .sql()
             )
         } else {
             let mut conditions = Conditions::default();
-            add_search_conditions(&query, &mut conditions);
+            add_search_conditions(&query, &mut conditions, false);
             params.extend(conditions.params);
             format!(
                 "SELECT p.id AS id, ({in_title}) AS in_title, ({together}) AS together, \
@@ -300,7 +342,6 @@ impl Library {
             let body = super::body::from_row(row, 8)?;
             Ok((post, body))
         })?;
-        let texts = query.texts();
         let terms: Vec<&String> = texts.iter().collect();
         let mut hits = Vec::new();
         for row in rows {
@@ -311,15 +352,21 @@ impl Library {
         Ok(hits)
     }
 
-    /// Whether at most `limit` posts match the index `expression`. Stops reading the
+    /// Whether at most `limit` posts match `expression` in `table`. Stops reading the
     /// index after `limit + 1` matches, so a common word costs no more than a rare one.
-    fn index_matches_at_most(&self, expression: &str, limit: usize) -> Result<bool, LibraryError> {
+    fn index_matches_at_most(
+        &self,
+        table: Table,
+        expression: &str,
+        limit: usize,
+    ) -> Result<bool, LibraryError> {
+        let table = table.name();
         let count: i64 = self
             .conn
-            .prepare_cached(
+            .prepare_cached(&format!(
                 "SELECT COUNT(*) FROM \
-                 (SELECT 1 FROM search_index WHERE search_index MATCH ?1 LIMIT ?2)",
-            )?
+                 (SELECT 1 FROM {table} WHERE {table} MATCH ?1 LIMIT ?2)"
+            ))?
             .query_row(params![expression, limit as i64 + 1], |row| row.get(0))?;
         Ok(count as usize <= limit)
     }

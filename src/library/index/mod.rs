@@ -1,6 +1,10 @@
 //! The search index: one contentless FTS5 table, `search_index (title, body)`, over text
 //! tokenised in Rust ([`tokenize`]), and the query language that reads it ([`query`]).
 //!
+//! A second table, `search_chars (chars)`, holds each post's distinct CJK characters
+//! without positions: it answers a term of one CJK character alone, which in
+//! `search_index` would be a prefix query over every pair starting with the character.
+//!
 //! Why this design (measured in PERFORMANCE.md): SQLite's trigram tokenizer indexed three
 //! tokens per character and was most of an import's time, and its index was 2.6× the
 //! text. Here a CJK character is one pair token and a word one token, SQLite's own
@@ -20,6 +24,8 @@ use crate::post::PostId;
 pub struct IndexText {
     title: String,
     body: String,
+    /// The distinct CJK characters of both, for `search_chars`.
+    chars: String,
 }
 
 impl IndexText {
@@ -27,6 +33,7 @@ impl IndexText {
         IndexText {
             title: tokenize::index_text(title),
             body: tokenize::index_text(body),
+            chars: tokenize::distinct_cjk(&[title, body]),
         }
     }
 
@@ -41,12 +48,18 @@ impl IndexText {
 pub fn insert(conn: &Connection, id: PostId, text: &IndexText) -> rusqlite::Result<()> {
     conn.prepare_cached("INSERT INTO search_index (rowid, title, body) VALUES (?1, ?2, ?3)")?
         .execute(params![id, text.title, text.body])?;
+    if !text.chars.is_empty() {
+        conn.prepare_cached("INSERT INTO search_chars (rowid, chars) VALUES (?1, ?2)")?
+            .execute(params![id, text.chars])?;
+    }
     Ok(())
 }
 
 /// Takes one post out of the index.
 pub fn remove(conn: &Connection, id: PostId) -> rusqlite::Result<()> {
     conn.prepare_cached("DELETE FROM search_index WHERE rowid = ?1")?
+        .execute([id])?;
+    conn.prepare_cached("DELETE FROM search_chars WHERE rowid = ?1")?
         .execute([id])?;
     Ok(())
 }

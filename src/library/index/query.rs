@@ -20,6 +20,38 @@ use super::tokenize::{Token, tokens};
 pub struct Term {
     pub text: String,
     pub phrase: String,
+    /// Which table answers it.
+    pub table: Table,
+}
+
+/// The two tables of the index (see the module docs of `library::index`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    /// `search_index`: words and CJK pairs, with positions.
+    Words,
+    /// `search_chars`: each post's distinct CJK characters, without positions. A term of
+    /// one CJK character alone is looked up here: in `search_index` it is a prefix query
+    /// over every pair starting with it, which for a common character (的) reads a large
+    /// part of the index.
+    Chars,
+}
+
+impl Table {
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Words => "search_index",
+            Table::Chars => "search_chars",
+        }
+    }
+}
+
+/// One condition of a query on one table: posts that match `expression` (or, when
+/// `excluded`, posts that do not).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    pub table: Table,
+    pub expression: String,
+    pub excluded: bool,
 }
 
 /// A parsed query. Terms that hold no word at all (`--`, `*`) are dropped.
@@ -60,9 +92,19 @@ impl SearchQuery {
                 parsed.dropped = true;
                 continue;
             };
+            let mut chars = text.trim().chars();
+            let table = match (chars.next(), chars.next()) {
+                (Some(c), None) if super::tokenize::is_cjk(c) => Table::Chars,
+                _ => Table::Words,
+            };
+            let phrase = match table {
+                Table::Chars => format!("\"{}\"", text.trim()),
+                Table::Words => phrase,
+            };
             let term = Term {
                 text: text.trim().to_string(),
                 phrase,
+                table,
             };
             if excluded {
                 parsed.exclude.push(term);
@@ -84,43 +126,36 @@ impl SearchQuery {
         self.is_empty() && self.dropped
     }
 
-    /// The expression for every included term (all of them), or `None` when there are
-    /// only exclusions.
-    pub fn included(&self) -> Option<String> {
-        (!self.include.is_empty()).then(|| {
-            self.include
-                .iter()
-                .map(|term| term.phrase.as_str())
-                .collect::<Vec<_>>()
-                .join(" AND ")
-        })
+    /// The included terms of `table`, all required; `None` when it has none.
+    pub fn included(&self, table: Table) -> Option<String> {
+        join(&self.include, table, " AND ")
     }
 
-    /// The expression matching posts with any excluded term, or `None`.
-    pub fn excluded(&self) -> Option<String> {
-        (!self.exclude.is_empty()).then(|| {
-            self.exclude
-                .iter()
-                .map(|term| term.phrase.as_str())
-                .collect::<Vec<_>>()
-                .join(" OR ")
-        })
+    /// The excluded terms of `table`: posts with any of them; `None` when it has none.
+    pub fn excluded(&self, table: Table) -> Option<String> {
+        join(&self.exclude, table, " OR ")
     }
 
-    /// The whole match: the included terms without the excluded ones. `None` when there
-    /// are no included terms (FTS5 cannot answer "every post without X").
-    pub fn expression(&self) -> Option<String> {
-        let included = self.included()?;
-        Some(match self.excluded() {
-            Some(excluded) => format!("({included}) NOT ({excluded})"),
-            None => included,
-        })
-    }
-
-    /// The included terms in the title column only.
-    pub fn in_title(&self) -> Option<String> {
-        self.included()
-            .map(|included| format!("title : ({included})"))
+    /// Every condition of the query, those that select posts first.
+    pub fn conditions(&self) -> Vec<Condition> {
+        let mut conditions = Vec::new();
+        for excluded in [false, true] {
+            for table in [Table::Words, Table::Chars] {
+                let expression = if excluded {
+                    self.excluded(table)
+                } else {
+                    self.included(table)
+                };
+                if let Some(expression) = expression {
+                    conditions.push(Condition {
+                        table,
+                        expression,
+                        excluded,
+                    });
+                }
+            }
+        }
+        conditions
     }
 
     /// The included terms as one phrase, their words next to each other: for ranking the
@@ -138,6 +173,15 @@ impl SearchQuery {
     pub fn texts(&self) -> Vec<String> {
         self.include.iter().map(|term| term.text.clone()).collect()
     }
+}
+
+fn join(terms: &[Term], table: Table, operator: &str) -> Option<String> {
+    let phrases: Vec<&str> = terms
+        .iter()
+        .filter(|term| term.table == table)
+        .map(|term| term.phrase.as_str())
+        .collect();
+    (!phrases.is_empty()).then(|| phrases.join(operator))
 }
 
 /// The FTS5 phrase of `text`, its last token a prefix when `prefix_last` (see the module
@@ -198,7 +242,8 @@ mod tests {
 
     #[test]
     fn cjk_substrings() {
-        assert_eq!(phrases("状").0, ["\"状\"*"]);
+        assert_eq!(phrases("状").0, ["\"状\""]);
+        assert_eq!(SearchQuery::parse("状").include[0].table, Table::Chars);
         assert_eq!(phrases("状态").0, ["\"状态\""]);
         assert_eq!(phrases("分布式事").0, ["\"分布 布式 式事\""]);
         assert_eq!(phrases("\"状态 机\"").0, ["\"状态 态 机\"*"]);
@@ -228,8 +273,21 @@ mod tests {
             )
         );
         assert!(SearchQuery::parse("* --").matches_nothing());
-        let parsed = SearchQuery::parse("a -b");
-        assert_eq!(parsed.expression().unwrap(), "(\"a\"*) NOT (\"b\"*)");
+        let parsed = SearchQuery::parse("a 的 -b -态");
+        let all = parsed.conditions();
+        let conditions: Vec<(Table, &str, bool)> = all
+            .iter()
+            .map(|c| (c.table, c.expression.as_str(), c.excluded))
+            .collect();
+        assert_eq!(
+            conditions,
+            [
+                (Table::Words, "\"a\"*", false),
+                (Table::Chars, "\"的\"", false),
+                (Table::Words, "\"b\"*", true),
+                (Table::Chars, "\"态\"", true),
+            ]
+        );
         assert_eq!(
             SearchQuery::parse("async closure").together().unwrap(),
             "\"async closure\"*"

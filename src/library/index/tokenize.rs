@@ -137,6 +137,20 @@ pub fn index_text(text: &str) -> String {
     out
 }
 
+/// The distinct CJK characters of `texts`, space-separated, in the order first seen.
+pub fn distinct_cjk(texts: &[&str]) -> String {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = String::new();
+    for c in texts.iter().flat_map(|text| text.chars()) {
+        if is_cjk(c) && seen.insert(c) {
+            out.push(c);
+            out.push(' ');
+        }
+    }
+    out.pop();
+    out
+}
+
 /// A run's pairs, then its last character alone.
 fn push_run(run: &[char], out: &mut String) {
     for pair in run.windows(2) {
@@ -181,6 +195,11 @@ mod tests {
         assert_eq!(index_text("状态 机"), "状态 态 机");
         assert_eq!(index_text("状态\n- 机"), "状态 态 机");
         assert_eq!(index_text("async\nclosure"), "async closure");
+    }
+
+    #[test]
+    fn distinct_characters_once_each() {
+        assert_eq!(distinct_cjk(&["状态，状态 a", "态机"]), "状 态 机");
     }
 
     #[test]
