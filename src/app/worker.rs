@@ -10,39 +10,53 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
 
 use super::event::Event;
-use super::state::{Page, Ticket, WorkerMsg};
-use super::store::{ListQuery, SESSION_KEY, SavedSession, Store};
+use super::state::{Page, WorkerMsg};
+use super::store::{SESSION_KEY, SavedSession, Store};
 use crate::config::DayFormat;
-use crate::post::PostId;
 use crate::render;
 
-/// Work on the library: the [`Effect`](super::state::Effect)s of the same names.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Job {
-    LoadTags,
-    LoadSession,
-    LoadList {
-        ticket: Ticket,
-        query: ListQuery,
-    },
-    LoadPost {
-        ticket: Ticket,
-        id: PostId,
-        width: u16,
-    },
-    SetRead {
-        id: PostId,
-        read: bool,
-    },
-    SetStarred {
-        id: PostId,
-        starred: bool,
-    },
-    SavePosition {
-        id: PostId,
-        offset: i64,
-    },
-    SaveSession(SavedSession),
+/// Declares an enum that starts with the library's work, written once for the worker's
+/// [`Job`] and for the state's [`Effect`](super::state::Effect), which asks for the same work
+/// and also for what runs outside the worker. [`super::route`] turns one into the other, so a
+/// job added here must be routed there before anything compiles.
+macro_rules! enum_with_library_jobs {
+    ($(#[$attr:meta])* $vis:vis enum $name:ident { $($more:tt)* }) => {
+        $(#[$attr])*
+        $vis enum $name {
+            LoadTags,
+            LoadSession,
+            LoadList {
+                ticket: $crate::app::state::Ticket,
+                query: $crate::app::store::ListQuery,
+            },
+            LoadPost {
+                ticket: $crate::app::state::Ticket,
+                id: $crate::post::PostId,
+                width: u16,
+            },
+            SetRead {
+                id: $crate::post::PostId,
+                read: bool,
+            },
+            SetStarred {
+                id: $crate::post::PostId,
+                starred: bool,
+            },
+            SavePosition {
+                id: $crate::post::PostId,
+                offset: i64,
+            },
+            SaveSession($crate::app::store::SavedSession),
+            $($more)*
+        }
+    };
+}
+pub(crate) use enum_with_library_jobs;
+
+enum_with_library_jobs! {
+    /// Work on the library: the [`Effect`](super::state::Effect)s of the same names.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Job {}
 }
 
 /// What goes down the worker's queue, in the order it was sent.
@@ -319,6 +333,7 @@ pub fn render_page(post: super::store::PostText, width: u16, style: &PageStyle) 
 mod tests {
     use super::*;
     use crate::app::store::{ListQuery, MemoryStore};
+    use crate::post::PostId;
 
     fn plain_style() -> PageStyle {
         PageStyle {
@@ -334,22 +349,27 @@ mod tests {
         }
     }
 
+    fn post(ticket: u64, id: crate::post::PostId) -> Job {
+        Job::LoadPost {
+            ticket,
+            id,
+            width: 80,
+        }
+    }
+
+    /// What the worker answers `job` with on a library that holds nothing.
+    fn run_on_empty_store(job: Job) -> Option<WorkerMsg> {
+        run(&MemoryStore::default(), &plain_style(), job)
+    }
+
     #[test]
     fn only_the_newest_list_and_post_requests_of_a_batch_run() {
         let batch = vec![
             list(1),
-            Job::LoadPost {
-                ticket: 2,
-                id: 7,
-                width: 80,
-            },
+            post(2, 7),
             Job::SetRead { id: 7, read: true },
             list(3),
-            Job::LoadPost {
-                ticket: 4,
-                id: 8,
-                width: 80,
-            },
+            post(4, 8),
             list(5),
         ];
         let kept = newest_queries(batch.into_iter().map(Request::Run).collect());
@@ -362,15 +382,7 @@ mod tests {
             .collect();
         assert_eq!(
             kept,
-            [
-                Job::SetRead { id: 7, read: true },
-                Job::LoadPost {
-                    ticket: 4,
-                    id: 8,
-                    width: 80
-                },
-                list(5),
-            ]
+            [Job::SetRead { id: 7, read: true }, post(4, 8), list(5)]
         );
     }
 
@@ -469,16 +481,7 @@ mod tests {
 
     #[test]
     fn a_missing_post_is_an_error_reply_not_a_panic() {
-        let store = MemoryStore::default();
-        let reply = run(
-            &store,
-            &plain_style(),
-            Job::LoadPost {
-                ticket: 1,
-                id: 42,
-                width: 80,
-            },
-        );
+        let reply = run_on_empty_store(post(1, 42));
         match reply {
             Some(WorkerMsg::Post { result: Err(e), .. }) => assert!(e.contains("42"), "{e}"),
             other => panic!("{other:?}"),
@@ -487,15 +490,10 @@ mod tests {
 
     #[test]
     fn a_failed_write_is_reported() {
-        let store = MemoryStore::default();
-        let reply = run(
-            &store,
-            &plain_style(),
-            Job::SetStarred {
-                id: 9,
-                starred: true,
-            },
-        );
+        let reply = run_on_empty_store(Job::SetStarred {
+            id: 9,
+            starred: true,
+        });
         assert!(matches!(reply, Some(WorkerMsg::Failed(e)) if e.contains("star")));
     }
 

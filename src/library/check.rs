@@ -352,7 +352,7 @@ fn copy_readable(old: &Connection, library: &mut Library) -> Result<SalvageRepor
     let saved = copy_posts(old, &tx, &sources, &mut report)?;
     copy_reading(old, &tx, &sources, &saved, &mut report)?;
     copy_settings(old, &tx)?;
-    super::query::store_tag_names(&tx)?;
+    super::tag_names::store_tag_names(&tx)?;
     tx.commit()?;
     library.invalidate_caches();
     Ok(report)

@@ -182,7 +182,7 @@ const MIGRATION_4: &str = r#"
 // Migration 2 also filled the short-word index; migration 4 drops that index, so a library
 // migrating past both no longer builds it in between.
 fn fill_migration_2(tx: &Transaction<'_>) -> rusqlite::Result<()> {
-    super::query::store_tag_names(tx)
+    super::tag_names::store_tag_names(tx)
 }
 
 /// Compresses every body and indexes every post, reporting progress as it goes.

@@ -8,6 +8,7 @@
 
 mod body;
 mod check;
+mod excerpt;
 mod import;
 mod index;
 mod migrations;
@@ -15,6 +16,7 @@ mod query;
 mod reading;
 mod sources;
 mod state_export;
+mod tag_names;
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
@@ -32,6 +34,7 @@ pub use sources::{SourceInfo, SourceKind, SourceSpec};
 pub use state_export::{ReadingImportReport, ReadingRecord};
 
 use crate::tags::Topics;
+use tag_names::TagName;
 
 /// The database file inside the library folder.
 pub const DB_FILE: &str = "library.sqlite3";
@@ -156,12 +159,6 @@ pub struct Library {
     /// Whether imports leave the search index to [`Library::index_pending`] (see
     /// [`Library::defer_indexing`]).
     defer_index: bool,
-}
-
-#[derive(Debug, Clone)]
-struct TagName {
-    spelling: String,
-    kind: crate::post::TagKind,
 }
 
 /// Switches a connection to WAL. Switching needs the database to itself, and SQLite answers

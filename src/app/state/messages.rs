@@ -4,47 +4,25 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::app::store::{ListQuery, SavedSession};
+use crate::app::store::SavedSession;
 use crate::post::{PostId, PostSummary, TagCount};
 use crate::render::{Rendered, TextMatch};
 
 /// Identifies a query, so that a reply to an older one is ignored.
 pub type Ticket = u64;
 
-/// What the state asks for. Each runs where [`crate::app::route::route_effect`] sends it:
-/// the library's work on the worker, a sync on a thread of its own, the last two in the
-/// event loop.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    LoadTags,
-    LoadSession,
-    LoadList {
-        ticket: Ticket,
-        query: ListQuery,
-    },
-    LoadPost {
-        ticket: Ticket,
-        id: PostId,
-        width: u16,
-    },
-    SetRead {
-        id: PostId,
-        read: bool,
-    },
-    SetStarred {
-        id: PostId,
-        starred: bool,
-    },
-    SavePosition {
-        id: PostId,
-        offset: i64,
-    },
-    SaveSession(SavedSession),
-    Sync,
-    /// Hand a URL to the platform's opener (already checked: http, https or mailto).
-    OpenUrl(String),
-    /// Put text on the clipboard (OSC 52).
-    Copy(String),
+crate::app::worker::enum_with_library_jobs! {
+    /// What the state asks for. Each runs where [`crate::app::route::route_effect`] sends it:
+    /// the library's work on the worker, a sync on a thread of its own, the last two in the
+    /// event loop.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Effect {
+        Sync,
+        /// Hand a URL to the platform's opener (already checked: http, https or mailto).
+        OpenUrl(String),
+        /// Put text on the clipboard (OSC 52).
+        Copy(String),
+    }
 }
 
 /// A post rendered at one width, ready to draw.

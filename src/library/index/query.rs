@@ -94,7 +94,7 @@ impl SearchQuery {
             };
             let mut chars = text.trim().chars();
             let table = match (chars.next(), chars.next()) {
-                (Some(c), None) if super::tokenize::is_cjk(c) => Table::Chars,
+                (Some(c), None) if super::tokenize::is_cjk_letter(c) => Table::Chars,
                 _ => Table::Words,
             };
             let phrase = match table {

@@ -79,12 +79,12 @@ fn joined(text: &str) -> String {
     let mut out = String::new();
     let mut i = 0;
     while i < chars.len() {
-        if chars[i] == '\n' && i > 0 && super::tokenize::is_cjk(chars[i - 1]) {
+        if chars[i] == '\n' && i > 0 && super::tokenize::is_cjk_letter(chars[i - 1]) {
             let mut j = i + 1;
             while j < chars.len() && matches!(chars[j], ' ' | '\t') {
                 j += 1;
             }
-            if j < chars.len() && super::tokenize::is_cjk(chars[j]) {
+            if j < chars.len() && super::tokenize::is_cjk_letter(chars[j]) {
                 i = j;
                 continue;
             }
@@ -227,7 +227,7 @@ fn chinese_terms_of_one_to_four_characters_find_what_a_scan_finds() {
         }
         let start = rng.below(text.len() - length);
         let term: String = text[start..start + length].iter().collect();
-        if !term.chars().all(super::tokenize::is_cjk) {
+        if !term.chars().all(super::tokenize::is_cjk_letter) {
             continue;
         }
         assert_eq!(found(&library, &term), scanned(&posts, &term), "{term:?}");

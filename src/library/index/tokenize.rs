@@ -16,8 +16,13 @@
 //! it at the spaces and keeps each token whole (it treats non-ASCII as word characters and
 //! only lowers ASCII, which is already lower).
 
-/// Characters written without spaces between words: Han ideographs, kana, Hangul syllables.
-pub fn is_cjk(c: char) -> bool {
+/// The letters of words written without spaces: Han ideographs, kana, Hangul syllables.
+///
+/// Narrower than the renderer's `render::breaks::is_cjk_or_fullwidth`, which also holds CJK
+/// punctuation, bopomofo and full-width forms, where a line may break: those make no words,
+/// so the index neither pairs them nor answers a term made of them. The set decides what
+/// the stored index holds; changing it means indexing every post again.
+pub fn is_cjk_letter(c: char) -> bool {
     matches!(c,
         '\u{3041}'..='\u{3096}'     // Hiragana
         | '\u{30A1}'..='\u{30FA}'   // Katakana
@@ -49,7 +54,7 @@ fn class(c: char) -> Class {
             _ => Class::Separator,
         };
     }
-    if is_cjk(c) {
+    if is_cjk_letter(c) {
         Class::Cjk
     } else if c.is_alphanumeric() {
         Class::Word
@@ -142,7 +147,7 @@ pub fn distinct_cjk(texts: &[&str]) -> String {
     let mut seen = std::collections::HashSet::new();
     let mut out = String::new();
     for c in texts.iter().flat_map(|text| text.chars()) {
-        if is_cjk(c) && seen.insert(c) {
+        if is_cjk_letter(c) && seen.insert(c) {
             out.push(c);
             out.push(' ');
         }
