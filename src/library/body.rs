@@ -2,9 +2,10 @@
 //!
 //! Markdown is most of a library's size, and the search index keeps positions rather than
 //! text, so the bodies themselves must be small for the whole file to stay within 1.3× the
-//! markdown it holds. zstd at level 3 shrinks a Chinese or English newsletter to a third or
-//! less, compresses at a few hundred MB/s and reads back faster still, so an import is not
-//! slowed and a page of search excerpts costs little (measured in PERFORMANCE.md).
+//! markdown it holds. zstd shrinks a Chinese or English newsletter to well under half (a
+//! generated archive to 0.4×), compresses faster than SQLite writes, and reads back at
+//! hundreds of MB/s, so an import is not slowed and a page of search excerpts costs little
+//! (measured in PERFORMANCE.md).
 //!
 //! Libraries written before migration 4 held the text itself: a body read as TEXT is
 //! taken as it is, so a half-read or salvaged old row still reads.

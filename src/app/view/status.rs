@@ -50,7 +50,11 @@ pub fn draw_title(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
 pub fn draw_status(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
     let width = area.width as usize;
     let line = if let Some(input) = &app.search_input {
-        let count = format!("  {} found · Enter keep · Esc cancel", app.post_count());
+        let count = if app.waiting_for_index() {
+            "  indexing… · Enter keep · Esc cancel".to_string()
+        } else {
+            format!("  {} found · Enter keep · Esc cancel", app.post_count())
+        };
         Line::from(vec![
             Span::styled("/", styles.key_hint),
             Span::raw(sanitize_line(&input.text)),
