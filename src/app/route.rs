@@ -29,6 +29,8 @@ pub fn route_effect(effect: Effect, to: &mut impl Outlets) {
         Effect::SetStarred { id, starred } => to.work(Job::SetStarred { id, starred }),
         Effect::SavePosition { id, offset } => to.work(Job::SavePosition { id, offset }),
         Effect::SaveSession(session) => to.work(Job::SaveSession(session)),
+        Effect::LoadSections { tags } => to.work(Job::LoadSections { tags }),
+        Effect::LoadItems { ticket, query } => to.work(Job::LoadItems { ticket, query }),
         Effect::Sync => to.sync(),
         Effect::OpenUrl(url) => to.open_url(url),
         Effect::Copy(text) => to.copy(text),

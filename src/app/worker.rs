@@ -47,6 +47,14 @@ macro_rules! enum_with_library_jobs {
                 offset: i64,
             },
             SaveSession($crate::app::store::SavedSession),
+            /// The sections of the items view, under these tags.
+            LoadSections {
+                tags: Vec<String>,
+            },
+            LoadItems {
+                ticket: $crate::app::state::Ticket,
+                query: $crate::app::store::ItemsQuery,
+            },
             $($more)*
         }
     };
@@ -294,6 +302,13 @@ pub fn run(store: &dyn Store, style: &PageStyle, job: Job) -> Option<WorkerMsg> 
             .set_position(id, offset)
             .err()
             .and_then(|e| failed("could not save the reading position", e)),
+        Job::LoadSections { tags } => Some(WorkerMsg::Sections(
+            store.sections(&tags).map_err(|e| format!("{e:#}")),
+        )),
+        Job::LoadItems { ticket, query } => Some(WorkerMsg::Items {
+            ticket,
+            result: store.items(&query).map_err(|e| format!("{e:#}")),
+        }),
         Job::SaveSession(session) => {
             let json = serde_json::to_string(&session).expect("a session serialises");
             store
@@ -323,7 +338,7 @@ pub fn render_page(post: super::store::PostText, width: u16, style: &PageStyle) 
         id: summary.id,
         width,
         header,
-        rendered: render::render(&post.body, width as usize, theme),
+        rendered: render::render_post(&post.body, &summary.title, width as usize, theme),
         web_url: post.web_url,
         position: post.position,
     }

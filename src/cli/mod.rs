@@ -4,6 +4,7 @@
 mod check;
 mod config;
 pub mod generate;
+mod items;
 mod print;
 mod show;
 pub mod sync;
@@ -73,7 +74,9 @@ pub struct Cli {
     pub path: Option<PathBuf>,
 }
 
+/// Options of every command, under their own heading in each command's `--help`.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// The library folder [default: the user's data folder, e.g. ~/.local/share/sofa-weekly].
     #[arg(long, global = true, env = "SOFA_WEEKLY_LIBRARY", value_name = "DIR")]
@@ -159,7 +162,18 @@ pub enum Command {
         /// Plain text: no colours, styles or hyperlinks (also what a pipe gets).
         #[arg(long)]
         plain: bool,
+        /// Print the post as JSON: metadata, the markdown body, its headings and links.
+        #[arg(long, conflicts_with_all = ["width", "plain"])]
+        json: bool,
     },
+    /// Newsletter sections with the issues they appear in and their items, most issues first.
+    Sections(items::SectionsArgs),
+    /// Newsletter items (a reading-list entry, a tool, a news item), newest first.
+    Items(items::ItemsArgs),
+    /// Reader questions with their askers, answers and projects, newest first.
+    Questions(items::QuestionsArgs),
+    /// Releases announced in the newsletters: project, version, changes, newest first.
+    Releases(items::ReleasesArgs),
     /// List sources with their post counts, last sync time and status.
     Sources {
         #[arg(long)]
@@ -328,14 +342,20 @@ fn run_command(
             target,
             width,
             plain,
+            json,
         }) => show::run_show(
             context,
             &show::ShowArgs {
                 target: &target,
                 width: width.map(usize::from),
                 plain,
+                json,
             },
         ),
+        Some(Command::Sections(args)) => items::run_sections(&context, &args),
+        Some(Command::Items(args)) => items::run_items(&context, &args),
+        Some(Command::Questions(args)) => items::run_questions(&context, &args),
+        Some(Command::Releases(args)) => items::run_releases(&context, &args),
         Some(Command::Sources { json }) => {
             let library = context.open_library()?;
             sync::run_sources(&library, context.config(), json, &mut stdout())
@@ -531,7 +551,9 @@ fn run_import(context: &CommandContext<'_>, paths: &[PathBuf]) -> anyhow::Result
             continue;
         }
         match crate::sync::import_path(&mut library, path) {
-            Ok(outcome) => print::import_outcome(&mut out, path, &outcome)?,
+            Ok(outcome) => {
+                print::import_outcome(&mut out, &mut std::io::stderr(), path, &outcome)?;
+            }
             Err(err) => {
                 out.flush()?;
                 failed = true;

@@ -8,6 +8,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
+use serde::Serialize;
 
 use super::CommandContext;
 use crate::config::ColorChoice;
@@ -22,18 +23,62 @@ pub struct ShowArgs<'a> {
     pub target: &'a str,
     pub width: Option<usize>,
     pub plain: bool,
+    pub json: bool,
 }
 
-/// What `show` prints: the header fields and the markdown body.
+/// What `show` prints: the header fields and the markdown body; with `--json`, all of it as
+/// stored (the date as `YYYY-MM-DD`), plus the headings and links of the body.
+#[derive(Debug, Serialize)]
 struct ShownPost {
+    /// `None` for a file shown from disk.
+    id: Option<i64>,
     title: String,
     date: Option<String>,
     tags: Vec<String>,
+    author: Option<String>,
+    description: Option<String>,
+    /// The source's name; `None` for a file shown from disk.
+    source: Option<String>,
+    /// The post's path within its source, or the file's path as given.
+    path: String,
+    web_url: Option<String>,
+    read: bool,
+    starred: bool,
+    /// The markdown text, without its front matter.
     body: String,
+}
+
+/// `show --json`: the post, and what the reader navigates it by.
+#[derive(Debug, Serialize)]
+struct PostJson<'a> {
+    #[serde(flatten)]
+    post: &'a ShownPost,
+    headings: Vec<HeadingJson>,
+    links: Vec<LinkJson>,
+}
+
+#[derive(Debug, Serialize)]
+struct HeadingJson {
+    level: u8,
+    text: String,
+}
+
+#[derive(Debug, Serialize)]
+struct LinkJson {
+    number: usize,
+    url: String,
+    text: String,
+    is_image: bool,
 }
 
 pub fn run_show(context: &CommandContext<'_>, args: &ShowArgs<'_>) -> anyhow::Result<ExitCode> {
     let mut post = find_post(context, args.target)?;
+    if args.json {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        super::print::post_json(&mut out, &post_json(&post))?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
     context.format_day(&mut post.date);
     let stdout = std::io::stdout();
     let on_terminal = stdout.is_terminal();
@@ -56,12 +101,19 @@ pub fn run_show(context: &CommandContext<'_>, args: &ShowArgs<'_>) -> anyhow::Re
         Theme::plain()
     };
 
+    // The depth the terminal has: on 16 colours the code gets a theme of its own (the RGB
+    // themes' shades would all map to greys), and every RGB colour becomes the nearest one.
+    let depth = crate::app::colors::ColorDepth::from_env();
+    let theme = if depth == crate::app::colors::ColorDepth::Ansi16 {
+        theme.with_16_colour_code()
+    } else {
+        theme
+    };
     let mut header = render::header(&post.title, post.date.as_deref(), &post.tags, width, &theme);
-    let mut rendered = render::render(&post.body, width, &theme);
+    let mut rendered = render::render_post(&post.body, &post.title, width, &theme);
     let mut links = render::link_list(&rendered.links, width, &theme);
     if styled {
         // The themes speak RGB; a 256- or 16-colour terminal gets the nearest it has.
-        let depth = crate::app::colors::ColorDepth::from_env();
         for lines in [&mut header, &mut rendered.lines, &mut links] {
             depth.lines(lines);
         }
@@ -80,6 +132,32 @@ pub fn run_show(context: &CommandContext<'_>, args: &ShowArgs<'_>) -> anyhow::Re
     // process.
     std::mem::forget(rendered);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The post with the headings and links of its body (which do not depend on a width).
+fn post_json(post: &ShownPost) -> PostJson<'_> {
+    let rendered = render::render(&post.body, DEFAULT_WIDTH, &Theme::plain());
+    PostJson {
+        post,
+        headings: rendered
+            .headings
+            .into_iter()
+            .map(|heading| HeadingJson {
+                level: heading.level,
+                text: heading.text,
+            })
+            .collect(),
+        links: rendered
+            .links
+            .into_iter()
+            .map(|link| LinkJson {
+                number: link.number,
+                url: link.url,
+                text: link.text,
+                is_image: link.is_image,
+            })
+            .collect(),
+    }
 }
 
 fn terminal_width() -> Option<usize> {
@@ -103,9 +181,17 @@ fn find_post(context: &CommandContext<'_>, target: &str) -> anyhow::Result<Shown
         bail!("no post with id {id} (`sofa-weekly list` shows the ids)");
     };
     Ok(ShownPost {
+        id: Some(post.summary.id),
         title: post.summary.title,
         date: post.summary.date,
         tags: post.summary.tags,
+        author: post.author,
+        description: post.description,
+        source: Some(post.summary.source),
+        path: post.summary.path,
+        web_url: post.web_url,
+        read: post.summary.read,
+        starred: post.summary.starred,
         body: post.body,
     })
 }
@@ -126,9 +212,17 @@ fn read_file(path: &Path) -> anyhow::Result<ShownPost> {
         eprintln!("sofa-weekly: {}", sanitize_line(&warning.to_string()));
     }
     Ok(ShownPost {
+        id: None,
         title: post.title,
         date: post.meta.date.map(|date| date.day_string()),
         tags: post.meta.tags,
+        author: post.meta.author,
+        description: post.meta.description,
+        source: None,
+        path: sanitize_line(&path.to_string_lossy()),
+        web_url: post.meta.web_url,
+        read: false,
+        starred: false,
         body: post.body,
     })
 }

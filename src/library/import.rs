@@ -190,6 +190,7 @@ impl Library {
         }
         if report.added + report.updated + report.removed > 0 {
             super::tag_names::store_tag_names(&tx)?;
+            super::items::apply_guards(&tx, source)?;
         }
         tx.commit()?;
         self.invalidate_caches();
@@ -232,13 +233,14 @@ const DERIVE_ON_A_THREAD_FROM: usize = 8;
 const DERIVED_AHEAD: usize = 32;
 
 /// What an added or updated post needs written besides its own columns, worked out from its
-/// text alone (so on any thread): its compressed body, its index tokens and the topics it
-/// mentions.
+/// text alone (so on any thread): its compressed body, its index tokens, the topics it
+/// mentions, and its sections and items.
 struct Derived {
     body: Vec<u8>,
     /// `None` while indexing is deferred.
     index: Option<IndexText>,
     topics: Vec<String>,
+    items: crate::items::Segmented,
 }
 
 impl Derived {
@@ -247,6 +249,7 @@ impl Derived {
             body: super::body::compress(&post.body),
             index: with_index.then(|| IndexText::of(&post.title, &post.body)),
             topics: topics.detect(&post.title, &post.body),
+            items: crate::items::segment(&post.body),
         }
     }
 }
@@ -342,6 +345,8 @@ fn upsert_post(
     if let Some(text) = &derived.index {
         index::insert(tx, id, text)?;
     }
+    let replacing = matches!(outcome, UpsertOutcome::Updated);
+    super::items::store_items(tx, source, id, &derived.items, replacing)?;
     Ok(outcome)
 }
 

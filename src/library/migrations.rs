@@ -26,7 +26,11 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         sql: MIGRATION_4,
-        fill: Some(fill_migration_4),
+        fill: Some(super::items::index_all),
+    },
+    Migration {
+        sql: MIGRATION_5,
+        fill: Some(fill_migration_5),
     },
 ];
 
@@ -153,14 +157,58 @@ const MIGRATION_3: &str = r#"
     DROP INDEX posts_newest;
     "#;
 
-// 4: the search index of `library::index` replaces both the trigram and the short-word
+// 4: newsletter items (see `crate::items` and `library::items`). Each post's sections and
+// items, written with the post and deleted with it (cascade). A whole section is stored
+// both as one item (`kind = 'whole'`, `parts` = how many items it splits into) and as its
+// parts; `visible` says which the per-source guards chose. Questions and releases carry
+// their fields in their own columns (`changes` a JSON array). `text_key` finds text
+// repeated verbatim across issues. Search: a trigram index like the posts' one, written by
+// the import code; deletes follow by trigger.
+const MIGRATION_4: &str = r#"
+    CREATE TABLE items (
+        id          INTEGER PRIMARY KEY,
+        post_id     INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+        source_id   INTEGER NOT NULL,
+        seq         INTEGER NOT NULL,
+        section_key TEXT NOT NULL,
+        section     TEXT NOT NULL,
+        kind        TEXT NOT NULL CHECK (kind IN ('whole', 'part', 'question', 'release')),
+        title       TEXT NOT NULL,
+        link        TEXT,
+        body        TEXT NOT NULL,
+        place       INTEGER NOT NULL,
+        heading     INTEGER,
+        parts       INTEGER NOT NULL DEFAULT 0,
+        asker       TEXT,
+        question    TEXT,
+        answer      TEXT,
+        project     TEXT,
+        version     TEXT,
+        changes     TEXT,
+        text_key    TEXT NOT NULL,
+        visible     INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX items_by_post ON items (post_id, seq);
+    CREATE INDEX items_by_section ON items (source_id, section_key);
+    CREATE INDEX items_by_text ON items (source_id, text_key);
+    CREATE INDEX items_by_kind ON items (kind, visible);
+    CREATE VIRTUAL TABLE items_fts USING fts5 (
+        title, body, content = 'items', content_rowid = 'id', tokenize = 'trigram'
+    );
+    CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN
+        INSERT INTO items_fts (items_fts, rowid, title, body)
+        VALUES ('delete', old.id, old.title, old.body);
+    END;
+    "#;
+
+// 5: the search index of `library::index` replaces both the trigram and the short-word
 // index, and bodies are stored compressed (`library::body`). Measured on 10,000 posts
 // (187 MB of markdown): the import 85 s → about 15 s, the library 3.6× → under 1.3× the
 // markdown; see PERFORMANCE.md. Contentless with deletes (the text is in `posts`, and a
 // row is removed by id alone); positions kept, for phrases; the `ascii` tokenizer, as the
 // text reaches it already split into tokens by spaces. Deletes follow `posts` by trigger;
 // the import code writes the rows (see migration 2 for why not triggers).
-const MIGRATION_4: &str = r#"
+const MIGRATION_5: &str = r#"
     DROP TRIGGER posts_fts_delete;
     DROP TABLE posts_fts;
     DROP TRIGGER posts_bigrams_delete;
@@ -179,14 +227,14 @@ const MIGRATION_4: &str = r#"
     END;
     "#;
 
-// Migration 2 also filled the short-word index; migration 4 drops that index, so a library
+// Migration 2 also filled the short-word index; migration 5 drops that index, so a library
 // migrating past both no longer builds it in between.
 fn fill_migration_2(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     super::tag_names::store_tag_names(tx)
 }
 
 /// Compresses every body and indexes every post, reporting progress as it goes.
-fn fill_migration_4(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+fn fill_migration_5(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     let ids: Vec<i64> = tx
         .prepare("SELECT id FROM posts")?
         .query_map([], |row| row.get(0))?
@@ -258,14 +306,14 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<Result<(), usize>> {
         tx.pragma_update(None, "user_version", index + 1)?;
     }
     tx.commit()?;
-    if current < 4 && current > 0 {
+    if current < 5 && current > 0 {
         reclaim_space(conn);
     }
     Ok(Ok(()))
 }
 
 /// Gives the space of the dropped trigram index (2.6× the markdown) back to the file
-/// system after migration 4. Best effort: another program holding the library open makes
+/// system after migration 5. Best effort: another program holding the library open makes
 /// VACUUM fail, and the library is as good without it (the free pages are reused).
 fn reclaim_space(conn: &Connection) {
     let pages = |pragma: &str| -> i64 {

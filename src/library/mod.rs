@@ -11,6 +11,7 @@ mod check;
 mod excerpt;
 mod import;
 mod index;
+mod items;
 mod migrations;
 mod query;
 mod reading;
@@ -27,6 +28,7 @@ use rusqlite::{Connection, OpenFlags};
 
 pub use check::{CheckReport, SalvageReport, salvage};
 pub use import::{Change, ImportBatch, ImportReport, StoredFile, Upsert};
+pub use items::{Details, ItemFilter, ItemRow, SectionCount};
 pub use migrations::on_progress as on_migration_progress;
 pub use query::{Filter, SearchHit, StoredPost};
 pub use reading::ReadingState;

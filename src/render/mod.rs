@@ -34,6 +34,7 @@ mod blocks;
 pub mod breaks;
 pub mod check;
 mod code;
+mod container;
 mod find;
 mod header;
 mod html;
@@ -43,6 +44,7 @@ mod output;
 mod sanitize;
 mod table;
 mod theme;
+mod title;
 pub mod wrap;
 
 use ratatui::text::Line;
@@ -51,6 +53,7 @@ pub use ansi::write_ansi;
 pub use header::header;
 pub use links::{is_openable_link, link_list};
 pub use theme::Theme;
+pub use title::without_repeated_title;
 
 /// A heading of the post, for an outline.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,6 +140,12 @@ pub struct Rendered {
 /// ```
 pub fn render(markdown: &str, width: usize, theme: &Theme) -> Rendered {
     blocks::render_blocks(markdown, width.max(1), theme)
+}
+
+/// Renders a post's body under its header: [`render`] without the leading heading when it
+/// only repeats `title`, which the header already shows ([`without_repeated_title`]).
+pub fn render_post(markdown: &str, title: &str, width: usize, theme: &Theme) -> Rendered {
+    render(&without_repeated_title(markdown, title), width, theme)
 }
 
 impl Rendered {
