@@ -352,10 +352,10 @@ fn run_command(
                 json,
             },
         ),
-        Some(Command::Sections(args)) => items::run_sections(&context, &args),
-        Some(Command::Items(args)) => items::run_items(&context, &args),
-        Some(Command::Questions(args)) => items::run_questions(&context, &args),
-        Some(Command::Releases(args)) => items::run_releases(&context, &args),
+        Some(Command::Sections(args)) => items::run_sections(context, &args),
+        Some(Command::Items(args)) => items::run_items(context, &args),
+        Some(Command::Questions(args)) => items::run_questions(context, &args),
+        Some(Command::Releases(args)) => items::run_releases(context, &args),
         Some(Command::Sources { json }) => {
             let library = context.open_library()?;
             sync::run_sources(&library, context.config(), json, &mut stdout())
