@@ -203,8 +203,8 @@ const MIGRATION_4: &str = r#"
 
 // 5: the search index of `library::index` replaces both the trigram and the short-word
 // index, and bodies are stored compressed (`library::body`). Measured on 10,000 posts
-// (187 MB of markdown): the import 85 s → about 15 s, the library 3.6× → under 1.3× the
-// markdown; see PERFORMANCE.md. Contentless with deletes (the text is in `posts`, and a
+// (187 MB of markdown): the import 85 s on one pegged core → 35 s of CPU on two threads,
+// the library 3.6× → 1.3× the markdown; see PERFORMANCE.md. Contentless with deletes (the text is in `posts`, and a
 // row is removed by id alone); positions kept, for phrases; the `ascii` tokenizer, as the
 // text reaches it already split into tokens by spaces. Deletes follow `posts` by trigger;
 // the import code writes the rows (see migration 2 for why not triggers).
