@@ -22,9 +22,17 @@ use sofa_weekly::tags::Topics;
 /// One list page of the app or of `list --limit 50`.
 const PAGE: usize = 50;
 
-/// Words the generator really writes: a two-character and a four-character Chinese word
-/// (the common case the trigram index cannot or can serve) and an English one.
-const QUERIES: &[(&str, &str)] = &[("zh2", "状态"), ("zh4", "分布式事"), ("en", "graceful")];
+/// Words the generator really writes: one-, two- and four-character Chinese (a lone
+/// character is a prefix query over the index's pairs, the costliest kind), an English
+/// word, a phrase, and a term with an exclusion.
+const QUERIES: &[(&str, &str)] = &[
+    ("zh1", "态"),
+    ("zh2", "状态"),
+    ("zh4", "分布式事"),
+    ("en", "graceful"),
+    ("phrase", "\"graceful shutdown\""),
+    ("exclude", "状态 -事务"),
+];
 
 fn open_and_first_page(c: &mut Criterion) {
     let dir = big_library::library_of(big_library::LARGE);

@@ -431,6 +431,25 @@ fn show_reports_a_missing_file_or_unknown_id() {
         .stderr(predicate::str::contains("no post with id 999999"));
 }
 
+#[test]
+fn a_search_or_filter_that_finds_nothing_says_so_and_exits_1() {
+    let (env, _) = imported();
+    for args in [
+        &["search", "不存在的词"][..],
+        &["search", "不存在的词", "--json"],
+        &["list", "--search", "不存在的词"],
+        &["list", "--tag", "no such tag"],
+    ] {
+        env.cmd()
+            .args(args)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("no posts match"));
+    }
+    env.cmd().args(["list"]).assert().success();
+    env.cmd().args(["search", "状态机"]).assert().success();
+}
+
 /// `date_format` is written by hand: an ESC in it (here `\u001b[2J`, "clear the screen") must
 /// not reach the terminal through `list`, which prints days in that format.
 #[test]

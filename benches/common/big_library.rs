@@ -13,7 +13,7 @@ use sofa_weekly::library::Library;
 use sofa_weekly::sync::import_path;
 
 /// Changes whenever the cached library must be rebuilt.
-const VERSION: &str = "v1";
+const VERSION: &str = "v2";
 
 /// The number of posts in the large library the budgets speak of.
 pub const LARGE: u64 = 10_000;

@@ -98,7 +98,10 @@ impl AppSource {
                 Ok(opened(sample()?, origin.into(), true))
             }
             AppSource::Path(path) => {
+                // Posts first, the search index behind them (the worker builds it): the
+                // index is most of the import's work, and the list need not wait for it.
                 let mut library = in_memory()?;
+                library.defer_indexing(true);
                 crate::sync::import_path(&mut library, path)?;
                 Ok(Opened {
                     direct: Some(ReadDirectly {

@@ -291,6 +291,14 @@ impl App {
         self.next_ticket
     }
 
+    /// Whether a search waits for the search index (see [`super::worker::INDEXING`]): the
+    /// search line says so instead of a count that is not the search's yet.
+    pub fn waiting_for_index(&self) -> bool {
+        self.note
+            .as_ref()
+            .is_some_and(|note| note.text == super::worker::INDEXING)
+    }
+
     pub(super) fn note(&mut self, text: impl Into<String>) {
         self.note = Some(StatusNote {
             text: text.into(),

@@ -91,6 +91,12 @@ pub trait Store: Send {
     fn set_position(&self, id: PostId, offset: i64) -> anyhow::Result<()>;
     fn setting(&self, key: &str) -> anyhow::Result<Option<String>>;
     fn set_setting(&self, key: &str, value: &str) -> anyhow::Result<()>;
+    /// Builds a little more of the search index of posts stored without one (a folder read
+    /// directly shows its posts first) and returns how many posts still wait; 0 when search
+    /// finds every post. The worker calls it while it has nothing else to do.
+    fn index_pending(&mut self) -> anyhow::Result<u64> {
+        Ok(0)
+    }
     /// Sections (questions and releases among them), most issues first. A store without
     /// items has none.
     fn sections(&self, _tags: &[String]) -> anyhow::Result<Vec<SectionEntry>> {
@@ -262,6 +268,17 @@ impl Store for crate::library::Library {
         Ok(crate::library::Library::set_setting(self, key, value)?)
     }
 
+    fn index_pending(&mut self) -> anyhow::Result<u64> {
+        if !self.defers_indexing() {
+            return Ok(0);
+        }
+        // About 20 ms of work each: the worker answers a key between two steps.
+        const POSTS_PER_STEP: usize = 16;
+        Ok(crate::library::Library::index_pending(
+            self,
+            POSTS_PER_STEP,
+        )?)
+    }
     fn sections(&self, tags: &[String]) -> anyhow::Result<Vec<SectionEntry>> {
         use crate::library::ItemFilter;
         let filter = ItemFilter {

@@ -154,20 +154,82 @@ fn serve(
     queue: Receiver<Request>,
     events: &Sender<Event>,
 ) {
-    while let Ok(first) = queue.recv() {
+    let send = |reply: Option<WorkerMsg>| match reply {
+        Some(reply) => events.send(Event::Worker(reply)).is_ok(),
+        None => true,
+    };
+    // While the store builds its search index, the worker builds it between requests, and
+    // a search asked for meanwhile waits for it (the newest one only), so that it does not
+    // answer with the few posts indexed so far.
+    let mut indexing = true;
+    let mut waiting_search: Option<Job> = None;
+    loop {
+        let first = if indexing {
+            match queue.try_recv() {
+                Ok(request) => request,
+                Err(mpsc::TryRecvError::Empty) => {
+                    let (still_indexing, reply) = index_step(store.as_mut());
+                    indexing = still_indexing;
+                    if !send(reply) {
+                        return;
+                    }
+                    if !indexing
+                        && let Some(job) = waiting_search.take()
+                        && !(send(Some(WorkerMsg::Note(INDEXED.into())))
+                            && send(run(store.as_ref(), style, job)))
+                    {
+                        return;
+                    }
+                    continue;
+                }
+                Err(mpsc::TryRecvError::Disconnected) => return,
+            }
+        } else {
+            match queue.recv() {
+                Ok(request) => request,
+                Err(_) => return,
+            }
+        };
         let mut batch = vec![first];
         batch.extend(queue.try_iter());
         for request in newest_queries(batch) {
             let reply = match request {
-                Request::SwitchLibrary(dir) => switch_library(&mut store, &dir),
+                Request::SwitchLibrary(dir) => {
+                    indexing = true;
+                    switch_library(&mut store, &dir)
+                }
+                Request::Run(job @ Job::LoadList { .. }) if indexing && is_search(&job) => {
+                    waiting_search = Some(job);
+                    Some(WorkerMsg::Note(INDEXING.into()))
+                }
                 Request::Run(job) => run(store.as_ref(), style, job),
             };
-            if let Some(reply) = reply
-                && events.send(Event::Worker(reply)).is_err()
-            {
+            if !send(reply) {
                 return;
             }
         }
+    }
+}
+
+/// What the status line says while a search waits for the index, and once it answers.
+pub const INDEXING: &str = "indexing… the search answers when every post is indexed";
+pub const INDEXED: &str = "every post is indexed";
+
+fn is_search(job: &Job) -> bool {
+    matches!(job, Job::LoadList { query, .. } if query.search.as_deref().is_some_and(|s| !s.trim().is_empty()))
+}
+
+/// Builds one step of the store's search index: whether more remains, and what to tell.
+fn index_step(store: &mut dyn Store) -> (bool, Option<WorkerMsg>) {
+    match store.index_pending() {
+        Ok(0) => (false, None),
+        Ok(_) => (true, None),
+        Err(e) => (
+            false,
+            Some(WorkerMsg::Failed(format!(
+                "could not build the search index: {e:#}"
+            ))),
+        ),
     }
 }
 
@@ -284,6 +346,7 @@ pub fn render_page(post: super::store::PostText, width: u16, style: &PageStyle) 
 mod tests {
     use super::*;
     use crate::app::store::{ListQuery, MemoryStore};
+    use crate::post::PostId;
 
     fn plain_style() -> PageStyle {
         PageStyle {
@@ -348,6 +411,75 @@ mod tests {
             newest_queries(batch),
             [Request::SwitchLibrary(dir), Request::Run(list(2))]
         );
+    }
+
+    /// A store that needs three steps to index its posts.
+    struct SlowIndex(MemoryStore, u64);
+
+    impl Store for SlowIndex {
+        fn list(&self, query: &ListQuery) -> anyhow::Result<Vec<crate::post::PostSummary>> {
+            self.0.list(query)
+        }
+        fn tags(&self) -> anyhow::Result<Vec<crate::post::TagCount>> {
+            self.0.tags()
+        }
+        fn post(&self, id: PostId) -> anyhow::Result<Option<super::super::store::PostText>> {
+            self.0.post(id)
+        }
+        fn set_read(&self, id: PostId, read: bool) -> anyhow::Result<()> {
+            self.0.set_read(id, read)
+        }
+        fn set_starred(&self, id: PostId, starred: bool) -> anyhow::Result<()> {
+            self.0.set_starred(id, starred)
+        }
+        fn set_position(&self, id: PostId, offset: i64) -> anyhow::Result<()> {
+            self.0.set_position(id, offset)
+        }
+        fn setting(&self, key: &str) -> anyhow::Result<Option<String>> {
+            self.0.setting(key)
+        }
+        fn set_setting(&self, key: &str, value: &str) -> anyhow::Result<()> {
+            self.0.set_setting(key, value)
+        }
+        fn index_pending(&mut self) -> anyhow::Result<u64> {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            self.1 = self.1.saturating_sub(1);
+            Ok(self.1)
+        }
+    }
+
+    #[test]
+    fn a_search_before_the_index_is_built_says_indexing_then_answers() {
+        let (events, inbox) = mpsc::channel();
+        let worker = Worker::spawn(
+            Box::new(SlowIndex(MemoryStore::default(), 3)),
+            plain_style(),
+            events,
+        );
+        worker.send(Job::LoadList {
+            ticket: 7,
+            query: ListQuery {
+                search: Some("状态".into()),
+                ..ListQuery::default()
+            },
+        });
+        let mut replies = Vec::new();
+        while replies.len() < 3 {
+            match inbox.recv_timeout(std::time::Duration::from_secs(10)) {
+                Ok(Event::Worker(msg)) => replies.push(msg),
+                other => panic!("{other:?}"),
+            }
+        }
+        assert!(matches!(&replies[0], WorkerMsg::Note(note) if note == INDEXING));
+        assert!(matches!(&replies[1], WorkerMsg::Note(note) if note == INDEXED));
+        assert!(matches!(
+            &replies[2],
+            WorkerMsg::List {
+                ticket: 7,
+                result: Ok(_)
+            }
+        ));
+        worker.finish();
     }
 
     #[test]

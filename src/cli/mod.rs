@@ -1,6 +1,7 @@
 //! The command line: clap definitions, and `run`, which opens the library and dispatches.
 //! Printing lives in [`print`]; each command here only gathers what to print.
 
+mod check;
 mod config;
 pub mod generate;
 mod images;
@@ -191,6 +192,18 @@ pub enum Command {
     /// Find and print the settings file.
     #[command(subcommand)]
     Config(config::ConfigCommand),
+    /// Check the library file and its search index, and say what is wrong.
+    #[command(
+        long_about = "Check the library: SQLite's integrity check, the search index's own, \
+                      and that every post is indexed with its own words. With --repair, rebuilds \
+                      the search index from the posts; a damaged file is moved aside and every \
+                      post and reading state it still holds is saved into a new library."
+    )]
+    Check {
+        /// Repair what the check finds.
+        #[arg(long)]
+        repair: bool,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     #[command(long_about = "Print a shell completion script. For bash: \
                       `sofa-weekly completions bash > ~/.local/share/bash-completion/completions/sofa-weekly`; \
@@ -210,9 +223,34 @@ pub enum Command {
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let context = CommandContext::new(&cli.global);
-    match cli.command {
+    check::show_migration_progress(context.global.color.enabled(true));
+    run_command(cli.command, cli.path, &context).map_err(|err| name_damaged_file(err, &context))
+}
+
+/// A damaged page met after the library opened is reported with the file's name.
+fn name_damaged_file(err: anyhow::Error, context: &CommandContext<'_>) -> anyhow::Error {
+    let damaged = err.chain().find_map(|cause| match cause.downcast_ref() {
+        Some(library::LibraryError::Corrupt(source)) => Some(source.to_string()),
+        _ => None,
+    });
+    match (damaged, context.library_dir()) {
+        (Some(reason), Ok(dir)) => library::LibraryError::Damaged {
+            path: dir.join(library::DB_FILE),
+            reason,
+        }
+        .into(),
+        _ => err,
+    }
+}
+
+fn run_command(
+    command: Option<Command>,
+    path: Option<PathBuf>,
+    context: &CommandContext<'_>,
+) -> anyhow::Result<ExitCode> {
+    match command {
         None => {
-            let source = match cli.path {
+            let source = match path {
                 Some(path) => crate::app::AppSource::Path(path),
                 None => crate::app::AppSource::Library(context.library_dir()?),
             };
@@ -225,7 +263,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Import { paths, state }) => {
             let mut code = ExitCode::SUCCESS;
             if !paths.is_empty() {
-                code = run_import(&context, &paths)?;
+                code = run_import(context, &paths)?;
             }
             if let Some(state) = state {
                 let mut library = context.open_library()?;
@@ -233,8 +271,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(code)
         }
-        Some(Command::Export(args)) => transfer::run_export(&context, &args),
-        Some(Command::Config(command)) => config::run_config(&context, &command, &mut stdout()),
+        Some(Command::Export(args)) => transfer::run_export(context, &args),
+        Some(Command::Config(command)) => config::run_config(context, &command, &mut stdout()),
         Some(Command::Completions { shell }) => {
             generate::completions(shell, &mut stdout())?;
             Ok(ExitCode::SUCCESS)
@@ -273,6 +311,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
             print::posts(&mut stdout(), &posts, json)?;
+            let filtered = filter
+                != Filter {
+                    limit: filter.limit,
+                    ..Filter::default()
+                };
+            if posts.is_empty() && filtered {
+                return Ok(no_match(&describe_filter(&filter)));
+            }
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Tags { json }) => {
@@ -282,13 +328,17 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Search { query, limit, json }) => {
             let library = context.open_for_reading()?;
-            let mut hits = library.search(&query.join(" "), limit)?;
+            let query = query.join(" ");
+            let mut hits = library.search(&query, limit)?;
             if !json {
                 for hit in &mut hits {
                     context.format_day(&mut hit.post.date);
                 }
             }
             print::search_hits(&mut stdout(), &hits, json)?;
+            if hits.is_empty() {
+                return Ok(no_match(&format!("{query:?}")));
+            }
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Show {
@@ -297,7 +347,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             plain,
             json,
         }) => show::run_show(
-            &context,
+            context,
             &show::ShowArgs {
                 target: &target,
                 width: width.map(usize::from),
@@ -314,10 +364,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 &mut stdout(),
             )
         }
-        Some(Command::Sections(args)) => items::run_sections(&context, &args),
-        Some(Command::Items(args)) => items::run_items(&context, &args),
-        Some(Command::Questions(args)) => items::run_questions(&context, &args),
-        Some(Command::Releases(args)) => items::run_releases(&context, &args),
+        Some(Command::Sections(args)) => items::run_sections(context, &args),
+        Some(Command::Items(args)) => items::run_items(context, &args),
+        Some(Command::Questions(args)) => items::run_questions(context, &args),
+        Some(Command::Releases(args)) => items::run_releases(context, &args),
         Some(Command::Sources { json }) => {
             let library = context.open_library()?;
             sync::run_sources(&library, context.config(), json, &mut stdout())
@@ -325,6 +375,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Source(command)) => {
             let mut library = context.open_library()?;
             sync::run_source(&mut library, command, &mut stdout())
+        }
+        Some(Command::Check { repair }) => {
+            check::run_check(&context.library_dir()?, repair, &mut stdout())
         }
         Some(Command::Sync(args)) => {
             let mut library = context.open_library()?;
@@ -340,6 +393,32 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             )
         }
     }
+}
+
+/// Says on stderr that a search or filter found nothing, and exits 1, as grep does: a
+/// script can tell "nothing" from "something" without reading the output.
+fn no_match(what: &str) -> ExitCode {
+    eprintln!("no posts match {}", crate::text::sanitize_line(what));
+    ExitCode::from(1)
+}
+
+/// A list filter in words, for [`no_match`].
+fn describe_filter(filter: &Filter) -> String {
+    let mut parts: Vec<String> = filter
+        .tags
+        .iter()
+        .map(|tag| format!("tag {tag:?}"))
+        .collect();
+    if let Some(search) = &filter.search {
+        parts.push(format!("{search:?}"));
+    }
+    if filter.unread_only {
+        parts.push("unread".into());
+    }
+    if filter.starred_only {
+        parts.push("starred".into());
+    }
+    parts.join(", ")
 }
 
 fn stdout() -> impl Write {

@@ -114,7 +114,7 @@ fn push_plain_text(markdown: &str, from: usize, to: usize, out: &mut String) -> 
         // An ASCII byte or a lead byte: a character starts here.
         let c = markdown[at..].chars().next().expect("at a char boundary");
         let syntax = is_markup(c);
-        if !syntax && !c.is_whitespace() {
+        if !syntax && !is_space(c) {
             at += c.len_utf8();
             continue;
         }
@@ -136,7 +136,14 @@ fn push_plain_text(markdown: &str, from: usize, to: usize, out: &mut String) -> 
 
 /// The markdown syntax characters [`plain_text`] drops.
 fn is_markup(c: char) -> bool {
-    matches!(c, '*' | '_' | '#' | '`' | '>' | '[' | ']' | '|' | '!')
+    matches!(c, '*' | '_' | '#' | '`' | '>' | '[' | ']' | '!')
+}
+
+/// What [`plain_text`] folds into one space: whitespace, and a table's cell border, which
+/// separates words as a space does (dropping it ran the cells together:
+/// `|rustc|target/loongarch|` gave "rustctarget/loongarch").
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '|'
 }
 
 /// The bytes that may begin a character [`plain_text`] drops or folds: the markdown syntax
@@ -207,7 +214,7 @@ mod tests {
         let mut chars = markdown.chars().peekable();
         while let Some(c) = chars.next() {
             match c {
-                '*' | '_' | '#' | '`' | '>' | '[' | '|' | '!' => {}
+                '*' | '_' | '#' | '`' | '>' | '[' | '!' => {}
                 ']' if chars.peek() == Some(&'(') => {
                     for c in chars.by_ref() {
                         if c == ')' {
@@ -216,7 +223,7 @@ mod tests {
                     }
                 }
                 ']' => {}
-                c if c.is_whitespace() => {
+                c if c.is_whitespace() || c == '|' => {
                     if !out.ends_with(' ') {
                         out.push(' ');
                     }

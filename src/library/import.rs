@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use rusqlite::{OptionalExtension, ToSql, Transaction, TransactionBehavior, params};
 
+use super::index::{self, IndexText};
 use super::{Library, LibraryError};
 use crate::loader::{FileStamp, natural_sort_key};
 use crate::post::{LoadedPost, PostId, SourceId};
@@ -119,9 +120,10 @@ impl Library {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let with_index = !self.defer_index;
         let derive = |change: Change| {
             let derived = match &change {
-                Change::Upsert(upsert) => Some(Derived::of(topics, &upsert.post)),
+                Change::Upsert(upsert) => Some(Derived::of(topics, &upsert.post, with_index)),
                 Change::Restamp(..) => None,
             };
             (change, derived)
@@ -208,7 +210,7 @@ impl Library {
                 Ok((
                     row.get::<_, PostId>(0)?,
                     row.get::<_, String>(1)?,
-                    row.get::<_, String>(2)?,
+                    super::body::from_row(row, 2)?,
                 ))
             })?;
             for post in posts {
@@ -231,18 +233,21 @@ const DERIVE_ON_A_THREAD_FROM: usize = 8;
 const DERIVED_AHEAD: usize = 32;
 
 /// What an added or updated post needs written besides its own columns, worked out from its
-/// text alone (so on any thread): the bigram index tokens, the topics it mentions, and its
-/// sections and items.
+/// text alone (so on any thread): its compressed body, its index tokens, the topics it
+/// mentions, and its sections and items.
 struct Derived {
-    grams: String,
+    body: Vec<u8>,
+    /// `None` while indexing is deferred.
+    index: Option<IndexText>,
     topics: Vec<String>,
     items: crate::items::Segmented,
 }
 
 impl Derived {
-    fn of(topics: &Topics, post: &LoadedPost) -> Derived {
+    fn of(topics: &Topics, post: &LoadedPost, with_index: bool) -> Derived {
         Derived {
-            grams: super::bigrams::tokens(&[&post.title, &post.body]),
+            body: super::body::compress(&post.body),
+            index: with_index.then(|| IndexText::of(&post.title, &post.body)),
             topics: topics.detect(&post.title, &post.body),
             items: crate::items::segment(&post.body),
         }
@@ -288,7 +293,7 @@ fn upsert_post(
         &meta.web_url,
         &meta.draft,
         &natural_key,
-        &post.body,
+        &derived.body,
         &post.content_hash,
         &mtime_ns,
         &size,
@@ -301,15 +306,7 @@ fn upsert_post(
             return Ok(UpsertOutcome::Unchanged);
         }
         Some((id, _)) => {
-            // The trigram index is external-content: to take the old text out, FTS5 needs
-            // the old text.
-            let (old_title, old_body): (String, String) = tx
-                .prepare_cached("SELECT title, body FROM posts WHERE id = ?1")?
-                .query_row([id], |row| Ok((row.get(0)?, row.get(1)?)))?;
-            tx.prepare_cached(
-                "INSERT INTO posts_fts (posts_fts, rowid, title, body) VALUES ('delete', ?1, ?2, ?3)",
-            )?
-            .execute(params![id, old_title, old_body])?;
+            index::remove(tx, id)?;
             let mut values: Vec<&dyn ToSql> = vec![&id];
             values.extend(content);
             tx.prepare_cached(
@@ -347,10 +344,10 @@ fn upsert_post(
         }
     }
     insert_topic_tags(tx, id, derived.topics)?;
-    tx.prepare_cached("INSERT INTO posts_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?
-        .execute(params![id, post.title, post.body])?;
+    if let Some(text) = &derived.index {
+        index::insert(tx, id, text)?;
+    }
     let replacing = matches!(outcome, UpsertOutcome::Updated);
-    super::bigrams::index_post(tx, id, &derived.grams, replacing)?;
     super::items::store_items(tx, source, id, &derived.items, replacing)?;
     Ok(outcome)
 }

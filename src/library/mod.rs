@@ -6,9 +6,11 @@
 //! another thread or process writes. A `Library` is one connection: `Send`, not `Sync`; a
 //! background thread opens its own.
 
-mod bigrams;
+mod body;
+mod check;
 mod excerpt;
 mod import;
+mod index;
 mod items;
 mod migrations;
 pub mod pictures;
@@ -25,8 +27,10 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
+pub use check::{CheckReport, SalvageReport, salvage};
 pub use import::{Change, ImportBatch, ImportReport, StoredFile, Upsert};
 pub use items::{Details, ItemFilter, ItemRow, SectionCount};
+pub use migrations::on_progress as on_migration_progress;
 pub use query::{Filter, SearchHit, StoredPost};
 pub use reading::ReadingState;
 pub use sources::{SourceInfo, SourceKind, SourceSpec};
@@ -74,6 +78,17 @@ pub enum LibraryError {
     ReadOnly { path: PathBuf, reason: String },
     #[error("the library is read-only or the disk is full ({source}); nothing was changed")]
     CannotWrite { source: rusqlite::Error },
+    #[error(
+        "the library {} is damaged ({reason}); `sofa-weekly check --repair` moves it aside and saves what it can still read into a new library",
+        path.display()
+    )]
+    Damaged { path: PathBuf, reason: String },
+    /// A damaged page met by a query after the library opened; the command line names the
+    /// file (see `cli::run`).
+    #[error(
+        "the library file is damaged ({0}); `sofa-weekly check --repair` moves it aside and saves what it can still read into a new library"
+    )]
+    Corrupt(#[source] rusqlite::Error),
     #[error("library query failed: {0}")]
     Sqlite(#[source] rusqlite::Error),
     #[error("no source named {0:?}")]
@@ -82,7 +97,7 @@ pub enum LibraryError {
 
 impl From<rusqlite::Error> for LibraryError {
     fn from(err: rusqlite::Error) -> Self {
-        use rusqlite::ErrorCode::{DiskFull, ReadOnly};
+        use rusqlite::ErrorCode::{DatabaseCorrupt, DiskFull, NotADatabase, ReadOnly};
         use rusqlite::ffi::{SQLITE_IOERR_FSYNC, SQLITE_IOERR_TRUNCATE, SQLITE_IOERR_WRITE};
         // A failed write is reported by the OS as ENOSPC (SQLITE_FULL) or, for EFBIG, EDQUOT
         // and EROFS, as an I/O error on write: all mean "cannot write", not a query bug.
@@ -94,6 +109,7 @@ impl From<rusqlite::Error> for LibraryError {
         });
         match err.sqlite_error_code() {
             Some(ReadOnly | DiskFull) => LibraryError::CannotWrite { source: err },
+            Some(DatabaseCorrupt | NotADatabase) => LibraryError::Corrupt(err),
             _ if failed_write => LibraryError::CannotWrite { source: err },
             _ => LibraryError::Sqlite(err),
         }
@@ -143,6 +159,9 @@ pub struct Library {
     topics: OnceCell<Topics>,
     /// tag key → (display spelling, kind); derived from `post_tags`, dropped on every write.
     tag_names: RefCell<Option<HashMap<String, TagName>>>,
+    /// Whether imports leave the search index to [`Library::index_pending`] (see
+    /// [`Library::defer_indexing`]).
+    defer_index: bool,
 }
 
 /// Switches a connection to WAL. Switching needs the database to itself, and SQLite answers
@@ -177,6 +196,12 @@ impl Library {
             source,
         })?;
         let path = dir.join(DB_FILE);
+        if check::is_truncated(&path) == Some(true) {
+            return Err(LibraryError::Damaged {
+                path,
+                reason: "the file is shorter than its header says: it was cut off".into(),
+            });
+        }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
@@ -211,6 +236,12 @@ impl Library {
                     path: shown_path.clone(),
                 }
             }
+            Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
+                LibraryError::Damaged {
+                    path: shown_path.clone(),
+                    reason: source.to_string(),
+                }
+            }
             _ => LibraryError::Open {
                 path: shown_path.clone(),
                 source,
@@ -237,7 +268,21 @@ impl Library {
             path,
             topics: OnceCell::new(),
             tag_names: RefCell::new(None),
+            defer_index: false,
         })
+    }
+
+    /// A library over a connection already migrated, for tests that build the database
+    /// themselves.
+    #[cfg(test)]
+    pub(crate) fn from_connection(conn: Connection) -> Library {
+        Library {
+            conn,
+            path: None,
+            topics: OnceCell::new(),
+            tag_names: RefCell::new(None),
+            defer_index: false,
+        }
     }
 
     /// The database file, or `None` when the library is in memory.

@@ -1,10 +1,7 @@
 //! Reading posts back: the filtered list, tag counts, full-text search and single posts.
 //!
-//! Search covers titles and bodies. Terms of three characters or more go through the FTS5
-//! trigram index, which finds substrings and so works for Chinese (no spaces between words).
-//! Shorter terms cannot use trigrams: one- and two-character Chinese terms (a two-character
-//! word is the common case) go through the bigram index (see [`super::bigrams`]); other
-//! short terms ("Go", "k8") are found by a plain scan.
+//! Search covers titles and bodies, through the index of [`super::index`]: Chinese
+//! substrings of any length, words and word prefixes, phrases, exclusions.
 
 use std::collections::HashMap;
 
@@ -12,8 +9,9 @@ use rusqlite::{OptionalExtension, Row, ToSql, params};
 use serde::Serialize;
 
 use super::excerpt::excerpt;
+use super::index::query::{SearchQuery, Table};
 use super::tag_names::TagName;
-use super::{Library, LibraryError, bigrams};
+use super::{Library, LibraryError};
 use crate::post::{PostId, PostSummary, TagCount, TagKind};
 use crate::tags::tag_key;
 
@@ -119,90 +117,11 @@ impl Conditions {
     }
 }
 
-/// A search query split into the terms the trigram index can answer, the one- and
-/// two-character CJK terms the bigram index answers, and those only a scan can find.
-struct SearchTerms {
-    indexed: Vec<String>,
-    short_cjk: Vec<String>,
-    scanned: Vec<String>,
-}
-
-impl SearchTerms {
-    fn parse(query: &str) -> SearchTerms {
-        let mut terms = SearchTerms {
-            indexed: Vec::new(),
-            short_cjk: Vec::new(),
-            scanned: Vec::new(),
-        };
-        for term in query.split_whitespace() {
-            let kind = if term.chars().count() >= 3 {
-                &mut terms.indexed
-            } else if bigrams::match_expression(term).is_some() {
-                &mut terms.short_cjk
-            } else {
-                &mut terms.scanned
-            };
-            kind.push(term.to_string());
-        }
-        terms
-    }
-
-    fn is_empty(&self) -> bool {
-        self.indexed.is_empty() && self.short_cjk.is_empty() && self.scanned.is_empty()
-    }
-
-    /// Every term, in the order excerpts and title ranking look at them.
-    fn all(&self) -> Vec<&String> {
-        self.indexed
-            .iter()
-            .chain(&self.short_cjk)
-            .chain(&self.scanned)
-            .collect()
-    }
-
-    /// Each term as an FTS5 phrase (quotes doubled), all required.
-    fn match_expression(&self) -> Option<String> {
-        if self.indexed.is_empty() {
-            return None;
-        }
-        let phrases: Vec<String> = self
-            .indexed
-            .iter()
-            .map(|term| format!("\"{}\"", term.replace('"', "\"\"")))
-            .collect();
-        Some(phrases.join(" AND "))
-    }
-
-    /// Conditions for every term; for the trigram terms too unless `with_trigrams` is false
-    /// (the caller joins the trigram index itself).
-    fn add_conditions(&self, conditions: &mut Conditions, with_trigrams: bool) {
-        if let Some(expression) = self.match_expression().filter(|_| with_trigrams) {
-            conditions.push(
-                "p.id IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)",
-                vec![Box::new(expression)],
-            );
-        }
-        for term in &self.short_cjk {
-            let expression = bigrams::match_expression(term).expect("sorted by parse");
-            conditions.push(
-                "p.id IN (SELECT rowid FROM posts_bigrams WHERE posts_bigrams MATCH ?)",
-                vec![Box::new(expression)],
-            );
-        }
-        for term in &self.scanned {
-            let pattern = like_pattern(term);
-            conditions.push(
-                "(p.title LIKE ? ESCAPE '\\' OR p.body LIKE ? ESCAPE '\\')",
-                vec![Box::new(pattern.clone()), Box::new(pattern)],
-            );
-        }
-    }
-}
-
-fn like_pattern(term: &str) -> String {
-    let mut pattern = String::with_capacity(term.len() + 2);
+/// `%text%` for LIKE, its wildcards escaped.
+fn like_pattern(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
     pattern.push('%');
-    for c in term.chars() {
+    for c in text.chars() {
         if matches!(c, '%' | '_' | '\\') {
             pattern.push('\\');
         }
@@ -210,6 +129,26 @@ fn like_pattern(term: &str) -> String {
     }
     pattern.push('%');
     pattern
+}
+
+/// Conditions selecting the posts that match `query` (see [`SearchQuery`]); all but the
+/// included words when `joined_words` (the caller joins `search_index` on them itself).
+fn add_search_conditions(query: &SearchQuery, conditions: &mut Conditions, joined_words: bool) {
+    if query.matches_nothing() {
+        conditions.push("0", vec![]);
+        return;
+    }
+    for condition in query.conditions() {
+        if joined_words && condition.table == Table::Words && !condition.excluded {
+            continue;
+        }
+        let table = condition.table.name();
+        let not = if condition.excluded { "NOT " } else { "" };
+        conditions.push(
+            format!("p.id {not}IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"),
+            vec![Box::new(condition.expression)],
+        );
+    }
 }
 
 impl Library {
@@ -222,9 +161,9 @@ impl Library {
                 vec![Box::new(tag_key(tag))],
             );
         }
-        let terms = filter.search.as_deref().map(SearchTerms::parse);
-        if let Some(terms) = &terms {
-            terms.add_conditions(&mut conditions, true);
+        let query = filter.search.as_deref().map(SearchQuery::parse);
+        if let Some(query) = &query {
+            add_search_conditions(query, &mut conditions, false);
         }
         if filter.unread_only {
             conditions.push("COALESCE(r.read, 0) = 0", vec![]);
@@ -233,7 +172,7 @@ impl Library {
             conditions.push("COALESCE(r.starred, 0) = 1", vec![]);
         }
         let limit = filter.limit.map_or(-1, |limit| limit as i64);
-        let posts = if self.has_small_filter(&filter.tags, terms.as_ref())? {
+        let posts = if self.has_small_filter(&filter.tags, query.as_ref())? {
             "posts p"
         } else {
             POSTS_NEWEST_FIRST
@@ -253,35 +192,27 @@ impl Library {
     fn has_small_filter(
         &self,
         tags: &[String],
-        terms: Option<&SearchTerms>,
+        query: Option<&SearchQuery>,
     ) -> Result<bool, LibraryError> {
-        let fewer_than = |sql: &str, key: &str| -> Result<bool, LibraryError> {
-            let count: i64 = self
-                .conn
-                .prepare_cached(sql)?
-                .query_row(params![key, SMALL_FILTER as i64], |row| row.get(0))?;
-            Ok((count as usize) < SMALL_FILTER)
-        };
         for tag in tags {
             let sql = "SELECT COUNT(*) FROM \
                        (SELECT 1 FROM post_tags WHERE tag_key = ?1 LIMIT ?2)";
-            if fewer_than(sql, &tag_key(tag))? {
+            let count: i64 = self
+                .conn
+                .prepare_cached(sql)?
+                .query_row(params![tag_key(tag), SMALL_FILTER as i64], |row| row.get(0))?;
+            if (count as usize) < SMALL_FILTER {
                 return Ok(true);
             }
         }
-        let Some(terms) = terms else {
-            return Ok(false);
-        };
-        if let Some(expression) = terms.match_expression()
-            && self.trigram_matches_at_most(&expression, SMALL_FILTER - 1)?
-        {
-            return Ok(true);
-        }
-        for term in &terms.short_cjk {
-            let expression = bigrams::match_expression(term).expect("sorted by parse");
-            let sql = "SELECT COUNT(*) FROM \
-                       (SELECT 1 FROM posts_bigrams WHERE posts_bigrams MATCH ?1 LIMIT ?2)";
-            if fewer_than(sql, &expression)? {
+        for condition in query.map(SearchQuery::conditions).unwrap_or_default() {
+            if !condition.excluded
+                && self.index_matches_at_most(
+                    condition.table,
+                    &condition.expression,
+                    SMALL_FILTER - 1,
+                )?
+            {
                 return Ok(true);
             }
         }
@@ -309,112 +240,135 @@ impl Library {
         Ok(tags)
     }
 
-    /// Posts containing every term of `query`, best first: matches in the title before
-    /// matches in the body only, then by relevance, then newest first.
+    /// Posts matching `query` (see [`SearchQuery`]), best first: posts with every term in
+    /// the title, then posts with the terms together (as one phrase), then by relevance,
+    /// then newest first.
     ///
-    /// Relevance is the bm25 score of the terms of three characters or more, and only when
-    /// they are in at most [`RELEVANCE_LIMIT`] posts; otherwise (and for queries of short
-    /// terms only, which the trigram index cannot score) body matches come newest first.
-    /// Why: bm25 costs a pass over every matching post (its size, its hits), 10 ms for an
-    /// English word in 1,900 of 10,000 posts, and the cost grows with the number of matches
-    /// while the page stays 50 posts long. A word found in hundreds of posts is a common
-    /// word of the archive, and among its matches a newsletter reader wants the recent ones,
-    /// as a mail client's search does; a rarer word keeps the ranking that puts the post
-    /// about it first. The date order walks an index and stops at the page, so its cost
-    /// does not grow with the number of matches.
+    /// Relevance is the bm25 score of the included terms, and only when they are in at most
+    /// [`RELEVANCE_LIMIT`] posts; otherwise the rest come newest first. Why: bm25 costs a
+    /// pass over every matching post (its size, its hits), and the cost grows with the
+    /// number of matches while the page stays 50 posts long. A word found in hundreds of
+    /// posts is a common word of the archive, and among its matches a newsletter reader
+    /// wants the recent ones, as a mail client's search does; a rarer word keeps the
+    /// ranking that puts the post about it first.
     pub fn search(
         &self,
         query: &str,
         limit: Option<usize>,
     ) -> Result<Vec<SearchHit>, LibraryError> {
-        let terms = SearchTerms::parse(query);
-        if terms.is_empty() {
+        let query = SearchQuery::parse(query);
+        if query.is_empty() || query.matches_nothing() {
             return Ok(Vec::new());
         }
-        let all_terms = terms.all();
-        let title_match = all_terms
-            .iter()
-            .map(|_| "p.title LIKE ? ESCAPE '\\'")
-            .collect::<Vec<_>>()
-            .join(" AND ");
-        let expression = terms.match_expression();
+        let expression = query.included(Table::Words);
         let by_relevance = match &expression {
-            Some(expression) => self.trigram_matches_at_most(expression, RELEVANCE_LIMIT)?,
+            Some(expression) => {
+                self.index_matches_at_most(Table::Words, expression, RELEVANCE_LIMIT)?
+            }
             None => false,
         };
-        let mut conditions = Conditions::default();
-        terms.add_conditions(&mut conditions, !by_relevance);
+        // Ranking keys. The title test reads the title from the index the ranking walks
+        // anyway (a substring test, ASCII case folded): a lookup in the search index's
+        // title column cost as much as the search itself for a common word.
+        let texts = query.texts();
+        let in_title = if texts.is_empty() {
+            "0".to_string()
+        } else {
+            vec!["p.title LIKE ? ESCAPE '\\'"; texts.len()].join(" AND ")
+        };
+        let mut params: Vec<Box<dyn ToSql>> = texts
+            .iter()
+            .map(|text| Box::new(like_pattern(text)) as Box<dyn ToSql>)
+            .collect();
+        let together = match query.together() {
+            Some(phrase) => {
+                params.push(Box::new(phrase));
+                "p.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)"
+            }
+            None => "0",
+        };
         let limit = limit.map_or(-1, |limit| limit as i64);
         // Ranked in two steps: first only ids and sort keys of the matching posts, then
         // columns and bodies of the page. Sorting whole rows made SQLite carry every matching
-        // body through the sorter (30 MB for a common word in 10,000 posts).
+        // body through the sorter.
         let ranked = if by_relevance {
-            // The trigram terms select the candidates and give their bm25 score in one pass
-            // (lower is better; a title hit weighs ten body hits), rather than a MATCH per
-            // row.
+            // The index selects the candidates and gives their bm25 score in one pass (lower
+            // is better; a title hit weighs ten body hits).
+            params.push(Box::new(
+                expression.clone().expect("only with an expression"),
+            ));
+            let mut conditions = Conditions::default();
+            add_search_conditions(&query, &mut conditions, true);
+            params.extend(conditions.params);
             format!(
-                "SELECT p.id AS id, ({title_match}) AS in_title, fts.score AS relevance, \
-                     p.date_ts AS date_ts, p.natural_key AS natural_key \
-                 FROM posts p JOIN (SELECT rowid AS id, bm25(posts_fts, 10.0, 1.0) AS score \
-                     FROM posts_fts WHERE posts_fts MATCH ?) fts ON fts.id = p.id {} \
-                 ORDER BY in_title DESC, relevance, date_ts DESC, natural_key DESC \
-                 LIMIT {limit}",
-                conditions.sql()
+                "SELECT p.id AS id, ({in_title}) AS in_title, ({together}) AS together, \
+                     fts.score AS relevance, p.date_ts AS date_ts, p.natural_key AS natural_key \
+                 FROM posts p JOIN (SELECT rowid AS id, bm25(search_index, 10.0, 1.0) AS score \
+                     FROM search_index WHERE search_index MATCH ?) fts ON fts.id = p.id {} \
+                 ORDER BY in_title DESC, together DESC, relevance, date_ts DESC, \
+                     natural_key DESC LIMIT {limit}",
+                Conditions {
+                    clauses: conditions.clauses,
+                    params: Vec::new()
+                }
+                .sql()
             )
         } else {
+            let mut conditions = Conditions::default();
+            add_search_conditions(&query, &mut conditions, false);
+            params.extend(conditions.params);
             format!(
-                "SELECT p.id AS id, ({title_match}) AS in_title, 0 AS relevance, \
-                     p.date_ts AS date_ts, p.natural_key AS natural_key \
+                "SELECT p.id AS id, ({in_title}) AS in_title, ({together}) AS together, \
+                     0 AS relevance, p.date_ts AS date_ts, p.natural_key AS natural_key \
                  FROM {POSTS_NEWEST_FIRST} {} \
-                 ORDER BY in_title DESC, {NEWEST_FIRST} LIMIT {limit}",
-                conditions.sql()
+                 ORDER BY in_title DESC, together DESC, {NEWEST_FIRST} LIMIT {limit}",
+                Conditions {
+                    clauses: conditions.clauses,
+                    params: Vec::new()
+                }
+                .sql()
             )
         };
         let sql = format!(
             "WITH ranked AS ({ranked}) \
              SELECT {SUMMARY_COLUMNS}, p.body \
              FROM ranked JOIN posts p ON p.id = ranked.id {SUMMARY_JOINS} \
-             ORDER BY ranked.in_title DESC, ranked.relevance, ranked.date_ts DESC, \
-                 ranked.natural_key DESC"
+             ORDER BY ranked.in_title DESC, ranked.together DESC, ranked.relevance, \
+                 ranked.date_ts DESC, ranked.natural_key DESC"
         );
-        let title_patterns: Vec<String> = all_terms.iter().map(|term| like_pattern(term)).collect();
-        let mut params: Vec<&dyn ToSql> = title_patterns
-            .iter()
-            .map(|pattern| pattern as &dyn ToSql)
-            .collect();
-        if let Some(expression) = expression.as_ref().filter(|_| by_relevance) {
-            params.push(expression);
-        }
-        params.extend(conditions.params());
+        let params: Vec<&dyn ToSql> = params.iter().map(|param| param.as_ref()).collect();
         let names = self.tag_names()?;
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map(params.as_slice(), |row| {
             let post = summary_from_row(row, &names)?;
-            let body: String = row.get(8)?;
+            let body = super::body::from_row(row, 8)?;
             Ok((post, body))
         })?;
+        let terms: Vec<&String> = texts.iter().collect();
         let mut hits = Vec::new();
         for row in rows {
             let (post, body) = row?;
-            let excerpt = excerpt(&post.title, &body, &all_terms);
+            let excerpt = excerpt(&post.title, &body, &terms);
             hits.push(SearchHit { post, excerpt });
         }
         Ok(hits)
     }
 
-    /// Whether at most `limit` posts match the trigram `expression`. Stops reading the
+    /// Whether at most `limit` posts match `expression` in `table`. Stops reading the
     /// index after `limit + 1` matches, so a common word costs no more than a rare one.
-    fn trigram_matches_at_most(
+    fn index_matches_at_most(
         &self,
+        table: Table,
         expression: &str,
         limit: usize,
     ) -> Result<bool, LibraryError> {
+        let table = table.name();
         let count: i64 = self
             .conn
-            .prepare_cached(
+            .prepare_cached(&format!(
                 "SELECT COUNT(*) FROM \
-                 (SELECT 1 FROM posts_fts WHERE posts_fts MATCH ?1 LIMIT ?2)",
-            )?
+                 (SELECT 1 FROM {table} WHERE {table} MATCH ?1 LIMIT ?2)"
+            ))?
             .query_row(params![expression, limit as i64 + 1], |row| row.get(0))?;
         Ok(count as usize <= limit)
     }
@@ -434,7 +388,7 @@ impl Library {
                     author: row.get(8)?,
                     description: row.get(9)?,
                     web_url: row.get(10)?,
-                    body: row.get(11)?,
+                    body: super::body::from_row(row, 11)?,
                 })
             })
             .optional()?)

@@ -138,7 +138,7 @@ fn is_small_kana(c: char) -> bool {
 /// Han, kana, Hangul syllables, bopomofo, CJK symbols and punctuation, and full-width forms:
 /// text where a line may break between any two characters (subject to kinsoku).
 ///
-/// Wider than the search index's `library::bigrams::is_cjk_letter`, which pairs the letters
+/// Wider than the search index's `library::index::tokenize::is_cjk_letter`, which pairs the letters
 /// of words only: here the punctuation and full-width forms matter too, since a line may
 /// break before or after them as between two ideographs.
 pub fn is_cjk_or_fullwidth(c: char) -> bool {

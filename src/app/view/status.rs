@@ -51,7 +51,11 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
     let width = area.width as usize;
     let line = if let Some(input) = &app.search_input {
         let text = sanitize_line(&input.text);
-        let found = format!("{} found", app.post_count());
+        let found = if app.waiting_for_index() {
+            "indexing…".to_string()
+        } else {
+            format!("{} found", app.post_count())
+        };
         let room = width.saturating_sub(display_width(&text) + 2);
         let hints = [found.as_str(), "Enter keep", "Esc cancel"];
         Line::from(vec![

@@ -1,0 +1,114 @@
+//! The search index: one contentless FTS5 table, `search_index (title, body)`, over text
+//! tokenised in Rust ([`tokenize`]), and the query language that reads it ([`query`]).
+//!
+//! A second table, `search_chars (chars)`, holds each post's distinct CJK characters
+//! without positions: it answers a term of one CJK character alone, which in
+//! `search_index` would be a prefix query over every pair starting with the character.
+//!
+//! Why this design (measured in PERFORMANCE.md): SQLite's trigram tokenizer indexed three
+//! tokens per character and was most of an import's time, and its index was 2.6× the
+//! text. Here a CJK character is one pair token and a word one token, SQLite's own
+//! tokenizer (`ascii`) only splits at spaces, and the index keeps positions (for phrases)
+//! but not the text (the posts table has it, compressed: see `library::body`).
+
+pub mod query;
+pub mod tokenize;
+
+use rusqlite::{Connection, params};
+
+use crate::post::PostId;
+
+/// A post's title and body as the index takes them: tokenised, so the work can be done on
+/// any thread before the writer needs it.
+#[derive(Debug, Clone, Default)]
+pub struct IndexText {
+    title: String,
+    body: String,
+    /// The distinct CJK characters of both, for `search_chars`.
+    chars: String,
+}
+
+impl IndexText {
+    pub fn of(title: &str, body: &str) -> IndexText {
+        IndexText {
+            title: tokenize::index_text(title),
+            body: tokenize::index_text(body),
+            chars: tokenize::distinct_cjk(&[title, body]),
+        }
+    }
+
+    /// How many tokens each column holds, as FTS5 records them in `search_index_docsize`.
+    pub(super) fn token_counts(&self) -> [u64; 2] {
+        let count = |text: &str| text.split(' ').filter(|t| !t.is_empty()).count() as u64;
+        [count(&self.title), count(&self.body)]
+    }
+}
+
+/// Indexes one post (not yet indexed: [`remove`] it first when replacing).
+pub fn insert(conn: &Connection, id: PostId, text: &IndexText) -> rusqlite::Result<()> {
+    conn.prepare_cached("INSERT INTO search_index (rowid, title, body) VALUES (?1, ?2, ?3)")?
+        .execute(params![id, text.title, text.body])?;
+    if !text.chars.is_empty() {
+        conn.prepare_cached("INSERT INTO search_chars (rowid, chars) VALUES (?1, ?2)")?
+            .execute(params![id, text.chars])?;
+    }
+    Ok(())
+}
+
+/// Takes one post out of the index.
+pub fn remove(conn: &Connection, id: PostId) -> rusqlite::Result<()> {
+    conn.prepare_cached("DELETE FROM search_index WHERE rowid = ?1")?
+        .execute([id])?;
+    conn.prepare_cached("DELETE FROM search_chars WHERE rowid = ?1")?
+        .execute([id])?;
+    Ok(())
+}
+
+impl crate::library::Library {
+    /// Makes imports write posts without indexing them, for a reader that shows posts at
+    /// once and builds the index behind them with [`Library::index_pending`]. Tokenising
+    /// is most of an import's work: a folder read directly shows its posts in a fraction
+    /// of the time. Searches find only the posts indexed so far; see
+    /// [`Library::unindexed_count`].
+    pub fn defer_indexing(&mut self, defer: bool) {
+        self.defer_index = defer;
+    }
+
+    /// Whether imports leave the index to [`Library::index_pending`].
+    pub fn defers_indexing(&self) -> bool {
+        self.defer_index
+    }
+
+    /// How many posts are not in the search index yet.
+    pub fn unindexed_count(&self) -> Result<u64, crate::library::LibraryError> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM posts WHERE id NOT IN (SELECT id FROM search_index_docsize)",
+            [],
+            |row| row.get(0),
+        )?)
+    }
+
+    /// Indexes up to `batch` posts not indexed yet, in one transaction, and returns how many
+    /// remain. Called again and again by a background job until it returns 0; each call is
+    /// short, so the job can answer other requests between them.
+    pub fn index_pending(&mut self, batch: usize) -> Result<u64, crate::library::LibraryError> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt = tx.prepare(
+                "SELECT id, title, body FROM posts \
+                 WHERE id NOT IN (SELECT id FROM search_index_docsize) LIMIT ?1",
+            )?;
+            let mut rows = stmt.query([batch as i64])?;
+            while let Some(row) = rows.next()? {
+                let title: String = row.get(1)?;
+                let body = crate::library::body::from_row(row, 2)?;
+                insert(&tx, row.get(0)?, &IndexText::of(&title, &body))?;
+            }
+        }
+        tx.commit()?;
+        self.unindexed_count()
+    }
+}
+
+#[cfg(test)]
+mod tests;
