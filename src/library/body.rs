@@ -7,7 +7,7 @@
 //! hundreds of MB/s, so an import is not slowed and a page of search excerpts costs little
 //! (measured in PERFORMANCE.md).
 //!
-//! Libraries written before migration 4 held the text itself: a body read as TEXT is
+//! Libraries written before migration 6 held the text itself: a body read as TEXT is
 //! taken as it is, so a half-read or salvaged old row still reads.
 
 use rusqlite::types::ValueRef;

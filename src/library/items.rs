@@ -202,8 +202,11 @@ pub(super) fn apply_guards(tx: &Transaction<'_>, source: SourceId) -> rusqlite::
 pub(super) fn index_all(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     let posts: Vec<(PostId, SourceId, String)> = {
         let mut stmt = tx.prepare("SELECT id, source_id, body FROM posts")?;
-        stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
-            .collect::<Result<_, _>>()?
+        // Text before migration 6, compressed after: `body::from_row` reads both.
+        stmt.query_map([], |row| {
+            Ok((row.get(0)?, row.get(1)?, super::body::from_row(row, 2)?))
+        })?
+        .collect::<Result<_, _>>()?
     };
     let mut sources: Vec<SourceId> = posts.iter().map(|p| p.1).collect();
     sources.sort_unstable();

@@ -131,7 +131,7 @@ impl Library {
             Ok(PostToScan {
                 id: row.get(0)?,
                 rel_path: row.get(1)?,
-                body: row.get(2)?,
+                body: super::body::from_row(row, 2)?,
                 cover: row.get(3)?,
                 web_url: row.get(4)?,
                 content_hash: row.get(5)?,
