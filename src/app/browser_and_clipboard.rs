@@ -11,6 +11,15 @@ use super::state;
 /// has already checked it is http, https or mailto.
 pub fn open_in_browser(url: &str) -> io::Result<()> {
     debug_assert!(state::is_openable(url));
+    open_with_platform(std::ffi::OsStr::new(url))
+}
+
+/// Hands a local file (a cached picture) to the platform's opener, as one argument.
+pub fn open_file(path: &std::path::Path) -> io::Result<()> {
+    open_with_platform(path.as_os_str())
+}
+
+fn open_with_platform(target: &std::ffi::OsStr) -> io::Result<()> {
     let opener = if cfg!(target_os = "macos") {
         "open"
     } else if cfg!(windows) {
@@ -19,7 +28,7 @@ pub fn open_in_browser(url: &str) -> io::Result<()> {
         "xdg-open"
     };
     let mut child = std::process::Command::new(opener)
-        .arg(url)
+        .arg(target)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())

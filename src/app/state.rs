@@ -19,6 +19,7 @@ use crate::post::{PostId, PostSummary, TagCount};
 
 mod input;
 mod messages;
+mod pictures;
 mod reader;
 mod replies;
 mod tags;
@@ -71,6 +72,13 @@ pub struct App {
     pub post_cursor: usize,
     pub post_offset: usize,
     pub reader: Option<Reader>,
+    /// Pictures are drawn (a protocol was chosen at start): pages leave rows for them.
+    pub draw_pictures: bool,
+    /// The pictures are cells of the buffer (half blocks, kitty's placeholders) that
+    /// anything drawn later covers; sixel and iTerm2 pictures are not.
+    pub pictures_are_cells: bool,
+    /// The decoded pictures of the open page.
+    pub pictures: super::pictures::DrawnPictures,
     pub popup: Option<Popup>,
     pub note: Option<StatusNote>,
     /// Set while a sync runs.
@@ -121,6 +129,9 @@ impl App {
             post_cursor: 0,
             post_offset: 0,
             reader: None,
+            draw_pictures: false,
+            pictures_are_cells: true,
+            pictures: Default::default(),
             popup: None,
             note: None,
             sync: None,
@@ -398,13 +409,16 @@ impl App {
         self.viewport = Rect::new(0, 0, width, height);
         self.keep_lists_in_view();
         let new_width = self.reader_width();
+        let picture_rows = self.picture_rows();
         let Some(reader) = &mut self.reader else {
             return Vec::new();
         };
         let Some(page) = &reader.page else {
             return Vec::new();
         };
-        if page.width == new_width {
+        // A picture is sized to the pane's height too: lay its rows out again.
+        let pictures_fit = page.rendered.pictures.is_empty() || page.picture_rows == picture_rows;
+        if page.width == new_width && pictures_fit {
             return Vec::new();
         }
         reader.pending_anchor = Some(page.anchor(reader.scroll));

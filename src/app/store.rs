@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::pictures::{MemoryShelf, PictureShelf};
 use crate::post::{PostId, PostSummary, TagCount, TagKind};
 
 /// Which posts the list shows.
@@ -58,6 +59,10 @@ pub trait Store: Send {
     fn set_position(&self, id: PostId, offset: i64) -> anyhow::Result<()>;
     fn setting(&self, key: &str) -> anyhow::Result<Option<String>>;
     fn set_setting(&self, key: &str, value: &str) -> anyhow::Result<()>;
+    /// The picture cache, when this store has one.
+    fn picture_shelf(&self) -> Option<&dyn PictureShelf> {
+        None
+    }
 }
 
 /// An in-memory store with the same semantics as the library's queries, for tests.
@@ -66,6 +71,8 @@ pub struct MemoryStore {
     pub posts: std::sync::Mutex<Vec<PostText>>,
     pub topics: Vec<String>,
     pub settings: std::sync::Mutex<std::collections::HashMap<String, String>>,
+    /// Pictures made in the test, by reference.
+    pub pictures: Option<MemoryShelf>,
 }
 
 impl MemoryStore {
@@ -74,6 +81,7 @@ impl MemoryStore {
             posts: std::sync::Mutex::new(posts),
             topics: topics.iter().map(|t| t.to_string()).collect(),
             settings: Default::default(),
+            pictures: None,
         }
     }
 
@@ -160,6 +168,12 @@ impl Store for MemoryStore {
 
     fn setting(&self, key: &str) -> anyhow::Result<Option<String>> {
         Ok(self.settings.lock().expect("store lock").get(key).cloned())
+    }
+
+    fn picture_shelf(&self) -> Option<&dyn PictureShelf> {
+        self.pictures
+            .as_ref()
+            .map(|shelf| shelf as &dyn PictureShelf)
     }
 
     fn set_setting(&self, key: &str, value: &str) -> anyhow::Result<()> {

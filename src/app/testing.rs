@@ -5,7 +5,7 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::route::{Outlets, route_effect};
-use super::state::{App, Effect};
+use super::state::{App, Effect, WorkerMsg};
 use super::store::{MemoryStore, PostText};
 use super::theme::ThemeKind;
 use super::worker;
@@ -142,6 +142,10 @@ impl Harness {
         worker::PageStyle {
             theme: self.app.theme.render_theme(),
             day_format: self.app.day_format.clone(),
+            pictures: self
+                .app
+                .draw_pictures
+                .then_some(crate::render::CellSize::HALF_BLOCKS),
         }
     }
 
@@ -153,12 +157,26 @@ impl Harness {
         while let Some(effect) = queue.pop_front() {
             let mut routed = Recorder {
                 jobs: Vec::new(),
+                batches: Vec::new(),
                 outside: &mut self.outside,
             };
             route_effect(effect, &mut routed);
             for job in routed.jobs {
                 if let Some(reply) = worker::run(&self.store, &style, job) {
                     queue.extend(self.app.on_worker(reply));
+                }
+            }
+            // Pictures are decoded here in half blocks, as the picture thread would.
+            for batch in routed.batches {
+                let graphics = crate::app::pictures::graphics::Graphics::half_blocks();
+                for request in &batch.pictures {
+                    let result = crate::app::pictures::decode::prepare(&graphics, request)
+                        .map(std::sync::Arc::new);
+                    queue.extend(self.app.on_worker(WorkerMsg::Picture {
+                        page: batch.page,
+                        index: request.index,
+                        result,
+                    }));
                 }
             }
         }
@@ -171,6 +189,7 @@ pub fn job_of(effect: Effect) -> worker::Job {
     let mut outside = Vec::new();
     let mut routed = Recorder {
         jobs: Vec::new(),
+        batches: Vec::new(),
         outside: &mut outside,
     };
     route_effect(effect, &mut routed);
@@ -182,6 +201,7 @@ pub fn job_of(effect: Effect) -> worker::Job {
 /// Outlets that keep the worker's jobs to run them here, and write down the rest.
 struct Recorder<'a> {
     jobs: Vec<worker::Job>,
+    batches: Vec<crate::app::pictures::decode::DecodeBatch>,
     outside: &'a mut Vec<Effect>,
 }
 
@@ -200,6 +220,14 @@ impl Outlets for Recorder<'_> {
 
     fn copy(&mut self, text: String) {
         self.outside.push(Effect::Copy(text));
+    }
+
+    fn open_file(&mut self, path: std::path::PathBuf) {
+        self.outside.push(Effect::OpenFile(path));
+    }
+
+    fn decode(&mut self, batch: crate::app::pictures::decode::DecodeBatch) {
+        self.batches.push(batch);
     }
 }
 

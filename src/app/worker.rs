@@ -10,8 +10,9 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
 
 use super::event::Event;
+use super::pictures::ShelfEntry;
 use super::state::{Page, Ticket, WorkerMsg};
-use super::store::{ListQuery, SESSION_KEY, SavedSession, Store};
+use super::store::{ListQuery, PostText, SESSION_KEY, SavedSession, Store};
 use crate::config::DayFormat;
 use crate::post::PostId;
 use crate::render;
@@ -29,6 +30,7 @@ pub enum Job {
         ticket: Ticket,
         id: PostId,
         width: u16,
+        picture_rows: u16,
     },
     SetRead {
         id: PostId,
@@ -43,6 +45,7 @@ pub enum Job {
         offset: i64,
     },
     SaveSession(SavedSession),
+    MarkPicturesShown(Vec<String>),
 }
 
 /// What goes down the worker's queue, in the order it was sent.
@@ -54,11 +57,13 @@ pub enum Request {
     SwitchLibrary(PathBuf),
 }
 
-/// How the worker renders a page: the text's theme and the header's date format.
+/// How the worker renders a page: the text's theme, the header's date format, and the
+/// terminal's cell when pictures are drawn (`None`: placeholders only).
 #[derive(Debug, Clone)]
 pub struct PageStyle {
     pub theme: render::Theme,
     pub day_format: DayFormat,
+    pub pictures: Option<render::CellSize>,
 }
 
 /// The sending end of the worker's queue.
@@ -198,9 +203,23 @@ pub fn run(store: &dyn Store, style: &PageStyle, job: Job) -> Option<WorkerMsg> 
             ticket,
             result: store.list(&query).map_err(|e| format!("{e:#}")),
         }),
-        Job::LoadPost { ticket, id, width } => {
+        Job::LoadPost {
+            ticket,
+            id,
+            width,
+            picture_rows,
+        } => {
             let result = match store.post(id) {
-                Ok(Some(post)) => Ok(Arc::new(render_page(post, width, style))),
+                Ok(Some(post)) => {
+                    let shelf = post_pictures(store, &post, style);
+                    Ok(Arc::new(render_page(
+                        post,
+                        width,
+                        picture_rows,
+                        shelf,
+                        style,
+                    )))
+                }
                 Ok(None) => Err(format!("post {id} is no longer in the library")),
                 Err(e) => Err(format!("{e:#}")),
             };
@@ -218,6 +237,11 @@ pub fn run(store: &dyn Store, style: &PageStyle, job: Job) -> Option<WorkerMsg> 
             .set_position(id, offset)
             .err()
             .and_then(|e| failed("could not save the reading position", e)),
+        Job::MarkPicturesShown(urls) => store
+            .picture_shelf()?
+            .mark_shown(&urls)
+            .err()
+            .and_then(|e| failed("could not note the pictures shown", e)),
         Job::SaveSession(session) => {
             let json = serde_json::to_string(&session).expect("a session serialises");
             store
@@ -228,8 +252,26 @@ pub fn run(store: &dyn Store, style: &PageStyle, job: Job) -> Option<WorkerMsg> 
     }
 }
 
-/// Header and text of a post wrapped at `width`, the header's date in the configured format.
-pub fn render_page(post: super::store::PostText, width: u16, style: &PageStyle) -> Page {
+/// What the cache holds of the pictures of `post`, when pictures are drawn. A cache that
+/// cannot answer leaves the placeholders, as with pictures off.
+fn post_pictures(store: &dyn Store, post: &PostText, style: &PageStyle) -> Vec<ShelfEntry> {
+    match (style.pictures, store.picture_shelf()) {
+        (Some(_), Some(shelf)) => shelf
+            .post_pictures(post.summary.id, &post.body)
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// Header and text of a post wrapped at `width`, the header's date in the configured format;
+/// with pictures drawn, each picture that stands alone gets at most `picture_rows` rows.
+pub fn render_page(
+    post: PostText,
+    width: u16,
+    picture_rows: u16,
+    shelf: Vec<ShelfEntry>,
+    style: &PageStyle,
+) -> Page {
     let summary = &post.summary;
     let theme = &style.theme;
     let date = summary
@@ -243,13 +285,36 @@ pub fn render_page(post: super::store::PostText, width: u16, style: &PageStyle) 
         width as usize,
         theme,
     );
+    let rendered = match style.pictures {
+        Some(cell) => {
+            let lookup = |reference: &str| {
+                shelf
+                    .iter()
+                    .find(|entry| entry.reference == reference)
+                    .map(|entry| entry.state.clone())
+            };
+            let layout = render::PictureLayout {
+                lookup: &lookup,
+                cell,
+                max_rows: usize::from(picture_rows.max(1)),
+            };
+            render::render_with_pictures(&post.body, width as usize, theme, &layout)
+        }
+        None => render::render(&post.body, width as usize, theme),
+    };
     Page {
         id: summary.id,
         width,
         header,
-        rendered: render::render(&post.body, width as usize, theme),
+        rendered,
         web_url: post.web_url,
         position: post.position,
+        picture_rows: if style.pictures.is_some() {
+            picture_rows
+        } else {
+            0
+        },
+        shelf,
     }
 }
 
@@ -262,6 +327,7 @@ mod tests {
         PageStyle {
             theme: render::Theme::plain(),
             day_format: DayFormat::default(),
+            pictures: None,
         }
     }
 
@@ -280,6 +346,7 @@ mod tests {
                 ticket: 2,
                 id: 7,
                 width: 80,
+                picture_rows: 20,
             },
             Job::SetRead { id: 7, read: true },
             list(3),
@@ -287,6 +354,7 @@ mod tests {
                 ticket: 4,
                 id: 8,
                 width: 80,
+                picture_rows: 20,
             },
             list(5),
         ];
@@ -305,7 +373,8 @@ mod tests {
                 Job::LoadPost {
                     ticket: 4,
                     id: 8,
-                    width: 80
+                    width: 80,
+                    picture_rows: 20,
                 },
                 list(5),
             ]
@@ -346,6 +415,7 @@ mod tests {
                 ticket: 1,
                 id: 42,
                 width: 80,
+                picture_rows: 0,
             },
         );
         match reply {

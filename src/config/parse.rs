@@ -10,8 +10,8 @@ use toml::de::{DeTable, DeValue};
 
 use super::day_format::format_problem;
 use super::{
-    Config, ConfigWarning, DEFAULT_DATE_FORMAT, DEFAULT_MAX_WIDTH, KEY_PANES, KeyBinding,
-    ReaderConfig, SourceEntry, ThemeChoice,
+    Config, ConfigWarning, DEFAULT_DATE_FORMAT, DEFAULT_MAX_WIDTH, ImagesChoice, KEY_PANES,
+    KeyBinding, ReaderConfig, SourceEntry, ThemeChoice,
 };
 
 const MAX_WIDTH_RANGE: std::ops::RangeInclusive<i64> = 20..=1000;
@@ -171,10 +171,18 @@ impl ConfigParser<'_> {
                             .to_owned(),
                     ),
                 },
+                "images" => match value.get_ref().as_str().and_then(ImagesChoice::parse) {
+                    Some(choice) => reader.images = choice,
+                    None => self.warn(
+                        Some(span),
+                        "reader.images must be \"auto\", \"kitty\", \"sixel\", \"iterm2\", \"halfblocks\" or \"off\"; using \"auto\""
+                            .to_owned(),
+                    ),
+                },
                 other => self.warn(
                     Some(key.span()),
                     format!(
-                        "unknown key {other:?} in [reader] (expected max_width, theme); ignored"
+                        "unknown key {other:?} in [reader] (expected max_width, theme, images); ignored"
                     ),
                 ),
             }

@@ -40,6 +40,7 @@ mod html;
 mod inline;
 mod links;
 mod output;
+mod pictures;
 mod sanitize;
 mod table;
 mod theme;
@@ -50,6 +51,9 @@ use ratatui::text::Line;
 pub use ansi::write_ansi;
 pub use header::header;
 pub use links::{is_openable_link, link_list};
+pub use pictures::{
+    CellSize, PictureBlock, PictureLayout, PictureState, fit_picture, missing_label,
+};
 pub use theme::Theme;
 
 /// A heading of the post, for an outline.
@@ -124,6 +128,8 @@ pub struct Rendered {
     /// The lines that continue the line before them after a wrap, in line order: lets
     /// [`Rendered::find`] match a phrase that a wrap cut in two.
     pub soft_wraps: Vec<SoftWrap>,
+    /// The pictures drawn at their place, in line order (only with [`render_with_pictures`]).
+    pub pictures: Vec<PictureBlock>,
 }
 
 /// Renders `markdown` to lines at most `width` columns wide.
@@ -136,7 +142,35 @@ pub struct Rendered {
 /// assert_eq!(rendered.headings[0].line, 0);
 /// ```
 pub fn render(markdown: &str, width: usize, theme: &Theme) -> Rendered {
-    blocks::render_blocks(markdown, width.max(1), theme)
+    blocks::render_blocks(markdown, width.max(1), theme, None)
+}
+
+/// [`render`], with the pictures that stand alone in their paragraph laid out as
+/// [`PictureBlock`]s (see [`PictureLayout`]): their rows are blank lines to draw them in.
+///
+/// ```
+/// use sofa_weekly::render::{render_with_pictures, CellSize, PictureLayout, PictureState, Theme};
+/// let lookup = |url: &str| match url {
+///     "arch.png" => Some(PictureState::Cached { width: 400, height: 100 }),
+///     _ => Some(PictureState::Missing("not downloaded yet".into())),
+/// };
+/// let layout = PictureLayout { lookup: &lookup, cell: CellSize::HALF_BLOCKS, max_rows: 20 };
+/// let markdown = "Before.\n\n![arch](arch.png)\n\n![poster](poster.jpg)\n\nSee ![x](arch.png) here.";
+/// let rendered = render_with_pictures(markdown, 40, &Theme::plain(), &layout);
+/// let picture = &rendered.pictures[0];
+/// assert_eq!((picture.line, picture.rows, picture.columns), (2, 5, 40));
+/// assert_eq!(rendered.lines[2].width(), 0);
+/// let text = rendered.plain_lines();
+/// assert_eq!(text[8], "[image: poster (not downloaded yet)][2]");
+/// assert_eq!(text[10], "See [image: x][1] here.");
+/// ```
+pub fn render_with_pictures(
+    markdown: &str,
+    width: usize,
+    theme: &Theme,
+    pictures: &PictureLayout,
+) -> Rendered {
+    blocks::render_blocks(markdown, width.max(1), theme, Some(pictures))
 }
 
 impl Rendered {

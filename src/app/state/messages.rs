@@ -4,6 +4,8 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::app::pictures::decode::DecodeBatch;
+use crate::app::pictures::{Drawable, PageKey, ShelfEntry};
 use crate::app::store::{ListQuery, SavedSession};
 use crate::post::{PostId, PostSummary, TagCount};
 use crate::render::{Rendered, TextMatch};
@@ -26,6 +28,8 @@ pub enum Effect {
         ticket: Ticket,
         id: PostId,
         width: u16,
+        /// The most rows a picture may take (about two thirds of the pane).
+        picture_rows: u16,
     },
     SetRead {
         id: PostId,
@@ -40,11 +44,17 @@ pub enum Effect {
         offset: i64,
     },
     SaveSession(SavedSession),
+    /// Decode the pictures of the page shown, on the picture thread.
+    DecodePictures(DecodeBatch),
+    /// Tell the cache these pictures (absolute URLs) were shown.
+    MarkPicturesShown(Vec<String>),
     Sync,
     /// Hand a URL to the platform's opener (already checked: http, https or mailto).
     OpenUrl(String),
     /// Put text on the clipboard (OSC 52).
     Copy(String),
+    /// Hand a local file (a cached picture) to the platform's opener.
+    OpenFile(std::path::PathBuf),
 }
 
 /// A post rendered at one width, ready to draw.
@@ -59,9 +69,27 @@ pub struct Page {
     pub web_url: Option<String>,
     /// The saved reading position, a byte offset into the body.
     pub position: Option<i64>,
+    /// The most rows a picture was given in this layout (0: pictures are not drawn).
+    pub picture_rows: u16,
+    /// What the cache holds of each picture the post uses, in the order of the text.
+    pub shelf: Vec<ShelfEntry>,
 }
 
 impl Page {
+    /// Which page this is, for the pictures decoded for it.
+    pub fn key(&self) -> PageKey {
+        PageKey {
+            id: self.id,
+            width: self.width,
+            max_rows: usize::from(self.picture_rows),
+        }
+    }
+
+    /// What the cache holds of the picture written as `reference`.
+    pub fn shelf_entry(&self, reference: &str) -> Option<&ShelfEntry> {
+        self.shelf.iter().find(|entry| entry.reference == reference)
+    }
+
     pub fn header_len(&self) -> usize {
         self.header.len()
     }
@@ -124,6 +152,13 @@ pub enum WorkerMsg {
         ticket: Ticket,
         id: PostId,
         result: Result<Arc<Page>, String>,
+    },
+    /// A picture of `page` is decoded (or could not be).
+    Picture {
+        page: PageKey,
+        /// Its index in the page's `rendered.pictures`.
+        index: usize,
+        result: Result<Arc<Drawable>, String>,
     },
     /// A write or a background job failed.
     Failed(String),
