@@ -19,7 +19,7 @@ pub struct Harness {
     pub outside: Vec<Effect>,
 }
 
-fn post(id: i64, date: &str, title: &str, tags: &[&str], body: &str) -> PostText {
+pub fn post(id: i64, date: &str, title: &str, tags: &[&str], body: &str) -> PostText {
     PostText {
         summary: PostSummary {
             id,
@@ -109,6 +109,27 @@ impl Harness {
 
     pub fn themed(posts: Vec<PostText>, theme: ThemeKind, width: u16, height: u16) -> Harness {
         Harness::configured(posts, theme, DayFormat::default(), width, height)
+    }
+
+    /// `posts` with the pictures of `shelf`, drawn in half blocks.
+    pub fn with_pictures(
+        posts: Vec<PostText>,
+        shelf: crate::app::pictures::MemoryShelf,
+        width: u16,
+        height: u16,
+    ) -> Harness {
+        let mut h = Harness {
+            app: App::new("/home/reader/library", ThemeKind::Dark, 100),
+            store: MemoryStore::new(posts, TOPICS),
+            outside: Vec::new(),
+        };
+        h.store.pictures = Some(shelf);
+        h.app.draw_pictures = true;
+        let resize = h.app.resize(width, height);
+        let start = h.app.start();
+        h.run(resize);
+        h.run(start);
+        h
     }
 
     /// The sample posts with days written in `date_format`.

@@ -2,6 +2,11 @@
 //!
 //! A path is read straight from disk: no library is opened, and the code highlighter is only
 //! loaded by the renderer when the post has a code block, so showing a file stays cheap.
+//!
+//! On a terminal, pictures are drawn as the reader draws them (`--images`): from the cache
+//! for a post of the library, from the files beside it for a post shown by path; never from
+//! the network. `--plain`, a pipe, uncoloured output or `--images off` keep the
+//! placeholders with their alt text.
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -10,6 +15,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 
 use super::CommandContext;
+use crate::app::pictures::{ShelfEntry, print};
 use crate::config::ColorChoice;
 use crate::loader;
 use crate::render::{self, Theme};
@@ -30,6 +36,8 @@ struct ShownPost {
     date: Option<String>,
     tags: Vec<String>,
     body: String,
+    /// The file, for a post shown by path (its pictures are beside it).
+    file: Option<std::path::PathBuf>,
 }
 
 pub fn run_show(context: &CommandContext<'_>, args: &ShowArgs<'_>) -> anyhow::Result<ExitCode> {
@@ -56,8 +64,34 @@ pub fn run_show(context: &CommandContext<'_>, args: &ShowArgs<'_>) -> anyhow::Re
         Theme::plain()
     };
 
+    let graphics = if styled && on_terminal {
+        crate::app::pictures::graphics::detect(context.config().reader.images)
+    } else {
+        None
+    };
+    let shelf = match &graphics {
+        Some(_) => post_pictures(&post, width, &theme),
+        None => Vec::new(),
+    };
+
     let mut header = render::header(&post.title, post.date.as_deref(), &post.tags, width, &theme);
-    let mut rendered = render::render(&post.body, width, &theme);
+    let mut rendered = match &graphics {
+        Some(graphics) => {
+            let lookup = |reference: &str| {
+                shelf
+                    .iter()
+                    .find(|entry| entry.reference == reference)
+                    .map(|entry| entry.state.clone())
+            };
+            let layout = render::PictureLayout {
+                lookup: &lookup,
+                cell: graphics.cell,
+                max_rows: picture_rows(),
+            };
+            render::render_with_pictures(&post.body, width, &theme, &layout)
+        }
+        None => render::render(&post.body, width, &theme),
+    };
     let mut links = render::link_list(&rendered.links, width, &theme);
     if styled {
         // The themes speak RGB; a 256- or 16-colour terminal gets the nearest it has.
@@ -69,7 +103,21 @@ pub fn run_show(context: &CommandContext<'_>, args: &ShowArgs<'_>) -> anyhow::Re
 
     let mut out = std::io::BufWriter::new(stdout.lock());
     render::write_ansi(&header, &mut out, styled)?;
-    rendered.write_ansi(&mut out, styled, styled)?;
+    match &graphics {
+        Some(graphics) => {
+            let depth = crate::app::colors::ColorDepth::from_env();
+            rendered.write_ansi_with_pictures(&mut out, styled, styled, &mut |block, out| {
+                let entry = shelf.iter().find(|entry| entry.reference == block.url);
+                let Some(cells) = entry.and_then(|entry| print::draw_block(graphics, block, entry))
+                else {
+                    return Ok(false);
+                };
+                print::write_cells(&cells, depth, out)?;
+                Ok(true)
+            })?
+        }
+        None => rendered.write_ansi(&mut out, styled, styled)?,
+    }
     if !links.is_empty() {
         writeln!(out)?;
         render::write_ansi(&links, &mut out, styled)?;
@@ -80,6 +128,28 @@ pub fn run_show(context: &CommandContext<'_>, args: &ShowArgs<'_>) -> anyhow::Re
     // process.
     std::mem::forget(rendered);
     Ok(ExitCode::SUCCESS)
+}
+
+/// About two thirds of the terminal's height: the most rows one picture takes.
+fn picture_rows() -> usize {
+    let rows = ratatui::crossterm::terminal::size().map_or(24, |(_, rows)| rows);
+    usize::from(rows.max(3)) * 2 / 3
+}
+
+/// What is known of the pictures of `post`, to draw them: the files beside a post shown by
+/// path.
+fn post_pictures(post: &ShownPost, width: usize, theme: &Theme) -> Vec<ShelfEntry> {
+    let Some(file) = &post.file else {
+        return Vec::new();
+    };
+    // The references as the renderer reads them (markdown and HTML images alike).
+    let references: Vec<String> = render::render(&post.body, width, theme)
+        .links
+        .into_iter()
+        .filter(|link| link.is_image)
+        .map(|link| link.url)
+        .collect();
+    print::pictures_beside(file, &references)
 }
 
 fn terminal_width() -> Option<usize> {
@@ -107,6 +177,7 @@ fn find_post(context: &CommandContext<'_>, target: &str) -> anyhow::Result<Shown
         date: post.summary.date,
         tags: post.summary.tags,
         body: post.body,
+        file: None,
     })
 }
 
@@ -130,5 +201,6 @@ fn read_file(path: &Path) -> anyhow::Result<ShownPost> {
         date: post.meta.date.map(|date| date.day_string()),
         tags: post.meta.tags,
         body: post.body,
+        file: Some(path.to_path_buf()),
     })
 }

@@ -208,6 +208,35 @@ impl Rendered {
         } else {
             &[]
         };
-        ansi::write_lines(&self.lines, spans, &self.links, out, color)
+        ansi::write_lines(&self.lines, 0, spans, &self.links, out, color)
+    }
+
+    /// [`Rendered::write_ansi`], with each picture's rows written by `draw_picture` (which
+    /// returns `false` to leave them blank as they are).
+    pub fn write_ansi_with_pictures(
+        &self,
+        out: &mut dyn std::io::Write,
+        color: bool,
+        hyperlinks: bool,
+        draw_picture: &mut dyn FnMut(
+            &PictureBlock,
+            &mut dyn std::io::Write,
+        ) -> std::io::Result<bool>,
+    ) -> std::io::Result<()> {
+        let spans = if hyperlinks {
+            &self.link_spans[..]
+        } else {
+            &[]
+        };
+        let mut next = 0;
+        for block in &self.pictures {
+            let text = &self.lines[next..block.line];
+            ansi::write_lines(text, next, spans, &self.links, out, color)?;
+            next = block.line;
+            if draw_picture(block, out)? {
+                next = block.line + block.rows;
+            }
+        }
+        ansi::write_lines(&self.lines[next..], next, spans, &self.links, out, color)
     }
 }

@@ -126,4 +126,6 @@ fn clear(frame: &mut Frame, rect: Rect) {
 }
 
 #[cfg(test)]
+mod picture_tests;
+#[cfg(test)]
 mod tests;
