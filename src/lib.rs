@@ -19,6 +19,9 @@
 //!   [`app::sync_job`] or [`app::browser_and_clipboard`]. [`app::terminal`] takes and
 //!   restores the terminal, [`app::source`] opens what is read, [`app::options`] and
 //!   [`app::theme_choice`] turn the config into the reader's settings.
+//! - [`config`]: the config file (`config.toml`): its types and defaults, the checks that turn
+//!   a bad value into a warning naming the key, the day formatter every output shares, and
+//!   the theme and colour choices. Read by `cli` and `app`; nothing below them reads it.
 //! - [`sample`]: the sample archive embedded in the binary, shown when the library is empty.
 
 #![forbid(unsafe_code)]

@@ -1,6 +1,6 @@
 //! Small text utilities every layer needs: keeping terminal control characters out of
-//! anything we print, and measuring or cutting text by display width (a CJK character
-//! takes two columns).
+//! anything we print, measuring or cutting text by display width (a CJK character
+//! takes two columns), and the one case fold of every case-insensitive match.
 
 use std::borrow::Cow;
 
@@ -191,6 +191,28 @@ pub fn fit_to_width(s: &str, width: usize) -> String {
     out
 }
 
+/// The case fold of every case-insensitive match we make of text: the reader's find
+/// (`render::find`) and the search excerpt (`library::excerpt`), so that a word found in one
+/// is found in the other.
+///
+/// One character in, one out, so that a match in the folded text is a match at the same
+/// characters of the original: the reader highlights its columns, the excerpt cuts at its
+/// bytes. It is the first character of the lower case, which is the whole of it for every
+/// character but U+0130 (İ lowers to "i" and a combining dot above): folded to a plain "i",
+/// "istanbul" finds "İstanbul". Full-width letters fold to full-width ones (Ａ to ａ), not to
+/// ASCII; ß and ǅ fold to ß and ǆ.
+///
+/// ```
+/// use sofa_weekly::text::fold_case;
+/// assert_eq!(fold_case('İ'), 'i');
+/// assert_eq!(fold_case('Ａ'), 'ａ');
+/// assert_eq!(fold_case('ǅ'), 'ǆ');
+/// assert_eq!(fold_case('状'), '状');
+/// ```
+pub fn fold_case(c: char) -> char {
+    c.to_lowercase().next().unwrap_or(c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,5 +303,15 @@ mod tests {
         let family = "👨‍👩‍👧x";
         assert_eq!(truncate_to_width(family, 2), "…");
         assert_eq!(truncate_to_width(family, 3), "👨‍👩‍👧x");
+    }
+
+    #[test]
+    fn only_the_dotted_capital_i_lowers_to_more_than_its_fold() {
+        let longer: Vec<char> = (0..=char::MAX as u32)
+            .filter_map(char::from_u32)
+            .filter(|c| c.to_lowercase().count() > 1)
+            .collect();
+        assert_eq!(longer, ['\u{130}']);
+        assert_eq!(fold_case('\u{130}'), 'i');
     }
 }

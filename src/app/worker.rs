@@ -11,41 +11,57 @@ use std::thread;
 
 use super::event::Event;
 use super::pictures::ShelfEntry;
-use super::state::{Page, Ticket, WorkerMsg};
-use super::store::{ListQuery, PostText, SESSION_KEY, SavedSession, Store};
+use super::state::{Page, WorkerMsg};
+use super::store::{PostText, SESSION_KEY, SavedSession, Store};
 use crate::config::DayFormat;
-use crate::post::PostId;
 use crate::render;
 
-/// Work on the library: the [`Effect`](super::state::Effect)s of the same names.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Job {
-    LoadTags,
-    LoadSession,
-    LoadList {
-        ticket: Ticket,
-        query: ListQuery,
-    },
-    LoadPost {
-        ticket: Ticket,
-        id: PostId,
-        width: u16,
-        picture_rows: u16,
-    },
-    SetRead {
-        id: PostId,
-        read: bool,
-    },
-    SetStarred {
-        id: PostId,
-        starred: bool,
-    },
-    SavePosition {
-        id: PostId,
-        offset: i64,
-    },
-    SaveSession(SavedSession),
-    MarkPicturesShown(Vec<String>),
+/// Declares an enum that starts with the library's work, written once for the worker's
+/// [`Job`] and for the state's [`Effect`](super::state::Effect), which asks for the same work
+/// and also for what runs outside the worker. [`super::route`] turns one into the other, so a
+/// job added here must be routed there before anything compiles.
+macro_rules! enum_with_library_jobs {
+    ($(#[$attr:meta])* $vis:vis enum $name:ident { $($more:tt)* }) => {
+        $(#[$attr])*
+        $vis enum $name {
+            LoadTags,
+            LoadSession,
+            LoadList {
+                ticket: $crate::app::state::Ticket,
+                query: $crate::app::store::ListQuery,
+            },
+            LoadPost {
+                ticket: $crate::app::state::Ticket,
+                id: $crate::post::PostId,
+                width: u16,
+                /// The most rows a picture may take (about two thirds of the pane).
+                picture_rows: u16,
+            },
+            SetRead {
+                id: $crate::post::PostId,
+                read: bool,
+            },
+            SetStarred {
+                id: $crate::post::PostId,
+                starred: bool,
+            },
+            SavePosition {
+                id: $crate::post::PostId,
+                offset: i64,
+            },
+            SaveSession($crate::app::store::SavedSession),
+            /// Tell the cache these pictures (absolute URLs) were shown.
+            MarkPicturesShown(Vec<String>),
+            $($more)*
+        }
+    };
+}
+pub(crate) use enum_with_library_jobs;
+
+enum_with_library_jobs! {
+    /// Work on the library: the [`Effect`](super::state::Effect)s of the same names.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Job {}
 }
 
 /// What goes down the worker's queue, in the order it was sent.
@@ -252,6 +268,7 @@ pub fn run(store: &dyn Store, style: &PageStyle, job: Job) -> Option<WorkerMsg> 
     }
 }
 
+/// Header and text of a post wrapped at `width`, the header's date in the configured format.
 /// What the cache holds of the pictures of `post`, when pictures are drawn. A cache that
 /// cannot answer leaves the placeholders, as with pictures off.
 fn post_pictures(store: &dyn Store, post: &PostText, style: &PageStyle) -> Vec<ShelfEntry> {
@@ -338,24 +355,28 @@ mod tests {
         }
     }
 
+    fn post(ticket: u64, id: crate::post::PostId) -> Job {
+        Job::LoadPost {
+            ticket,
+            id,
+            width: 80,
+            picture_rows: 20,
+        }
+    }
+
+    /// What the worker answers `job` with on a library that holds nothing.
+    fn run_on_empty_store(job: Job) -> Option<WorkerMsg> {
+        run(&MemoryStore::default(), &plain_style(), job)
+    }
+
     #[test]
     fn only_the_newest_list_and_post_requests_of_a_batch_run() {
         let batch = vec![
             list(1),
-            Job::LoadPost {
-                ticket: 2,
-                id: 7,
-                width: 80,
-                picture_rows: 20,
-            },
+            post(2, 7),
             Job::SetRead { id: 7, read: true },
             list(3),
-            Job::LoadPost {
-                ticket: 4,
-                id: 8,
-                width: 80,
-                picture_rows: 20,
-            },
+            post(4, 8),
             list(5),
         ];
         let kept = newest_queries(batch.into_iter().map(Request::Run).collect());
@@ -368,16 +389,7 @@ mod tests {
             .collect();
         assert_eq!(
             kept,
-            [
-                Job::SetRead { id: 7, read: true },
-                Job::LoadPost {
-                    ticket: 4,
-                    id: 8,
-                    width: 80,
-                    picture_rows: 20,
-                },
-                list(5),
-            ]
+            [Job::SetRead { id: 7, read: true }, post(4, 8), list(5)]
         );
     }
 
@@ -407,17 +419,7 @@ mod tests {
 
     #[test]
     fn a_missing_post_is_an_error_reply_not_a_panic() {
-        let store = MemoryStore::default();
-        let reply = run(
-            &store,
-            &plain_style(),
-            Job::LoadPost {
-                ticket: 1,
-                id: 42,
-                width: 80,
-                picture_rows: 0,
-            },
-        );
+        let reply = run_on_empty_store(post(1, 42));
         match reply {
             Some(WorkerMsg::Post { result: Err(e), .. }) => assert!(e.contains("42"), "{e}"),
             other => panic!("{other:?}"),
@@ -426,15 +428,10 @@ mod tests {
 
     #[test]
     fn a_failed_write_is_reported() {
-        let store = MemoryStore::default();
-        let reply = run(
-            &store,
-            &plain_style(),
-            Job::SetStarred {
-                id: 9,
-                starred: true,
-            },
-        );
+        let reply = run_on_empty_store(Job::SetStarred {
+            id: 9,
+            starred: true,
+        });
         assert!(matches!(reply, Some(WorkerMsg::Failed(e)) if e.contains("star")));
     }
 

@@ -254,14 +254,10 @@ impl Config {
 mod tests {
     use super::*;
 
-    fn parse(text: &str) -> (Config, Vec<ConfigWarning>) {
-        Config::parse(text, Path::new("/home/u/.config/sofa-weekly/config.toml"))
-    }
-
     #[test]
     fn topic_additions_extend_the_builtin_vocabulary() {
-        let (config, _) =
-            parse("[topics]\nDubbo = [\"dubbo\", \"Apache Dubbo\"]\nMOSN = [\"摩森\"]\n");
+        let text = "[topics]\nDubbo = [\"dubbo\", \"Apache Dubbo\"]\nMOSN = [\"摩森\"]\n";
+        let (config, _) = Config::parse(text, Path::new("config.toml"));
         let topics = config.topics_vocabulary().unwrap();
         assert_eq!(topics.detect("Apache Dubbo 3.0", ""), ["Dubbo"]);
         assert_eq!(topics.detect("摩森 新版本", ""), ["MOSN"]);

@@ -34,6 +34,21 @@ impl ConfigParser<'_> {
         });
     }
 
+    /// `value` as a table, or `None` after warning with `problem` (which says what is used
+    /// instead).
+    fn table<'v, 'a>(
+        &mut self,
+        value: &'v DeValue<'a>,
+        span: Span,
+        problem: &str,
+    ) -> Option<&'v DeTable<'a>> {
+        let table = value.as_table();
+        if table.is_none() {
+            self.warn(Some(span), problem.to_owned());
+        }
+        table
+    }
+
     pub(super) fn parse(&mut self) -> Config {
         let mut config = Config::default();
         let table = match DeTable::parse(self.text) {
@@ -133,11 +148,11 @@ impl ConfigParser<'_> {
     }
 
     fn reader(&mut self, value: &DeValue, span: Span, reader: &mut ReaderConfig) {
-        let Some(table) = value.as_table() else {
-            self.warn(
-                Some(span),
-                "reader must be a table ([reader]); using defaults".to_owned(),
-            );
+        let Some(table) = self.table(
+            value,
+            span,
+            "reader must be a table ([reader]); using defaults",
+        ) else {
             return;
         };
         for (key, value) in table.iter() {
@@ -190,11 +205,11 @@ impl ConfigParser<'_> {
     }
 
     fn topics(&mut self, value: &DeValue, span: Span) -> Vec<(String, Vec<String>)> {
-        let Some(table) = value.as_table() else {
-            self.warn(
-                Some(span),
-                "topics must be a table of name = [\"spelling\", …]; ignored".to_owned(),
-            );
+        let Some(table) = self.table(
+            value,
+            span,
+            "topics must be a table of name = [\"spelling\", …]; ignored",
+        ) else {
             return Vec::new();
         };
         let mut topics = Vec::new();
@@ -247,11 +262,11 @@ impl ConfigParser<'_> {
 
     /// `[keys]`: `key = "action"` lines apply everywhere; `[keys.PANE]` tables to one pane.
     fn keys(&mut self, value: &DeValue, span: Span) -> Vec<KeyBinding> {
-        let Some(table) = value.as_table() else {
-            self.warn(
-                Some(span),
-                "keys must be a table: [keys] with lines such as j = \"down\"; ignored".to_owned(),
-            );
+        let Some(table) = self.table(
+            value,
+            span,
+            "keys must be a table: [keys] with lines such as j = \"down\"; ignored",
+        ) else {
             return Vec::new();
         };
         let mut bindings = Vec::new();

@@ -18,10 +18,15 @@ use rusqlite::{Transaction, params};
 
 use crate::post::PostId;
 
-/// Characters written without spaces between words: Han ideographs, kana, Hangul syllables.
+/// The letters of words written without spaces: Han ideographs, kana, Hangul syllables.
 /// (The table's `ascii` tokenizer splits on ASCII only, so tokens made of these characters
 /// reach the index exactly as written.)
-pub(super) fn is_cjk(c: char) -> bool {
+///
+/// Narrower than the renderer's `render::breaks::is_cjk_or_fullwidth`, which also holds CJK
+/// punctuation, bopomofo and full-width forms, where a line may break: those make no words,
+/// so the index neither pairs them nor answers a term made of them (a scan does). The set
+/// decides what the stored index holds; changing it means indexing every post again.
+pub(super) fn is_cjk_letter(c: char) -> bool {
     matches!(c,
         '\u{3041}'..='\u{3096}'     // Hiragana
         | '\u{30A1}'..='\u{30FA}'   // Katakana
@@ -59,7 +64,7 @@ pub(super) fn tokens(texts: &[&str]) -> String {
     for text in texts {
         let mut previous: Option<char> = None;
         for c in text.chars().chain(std::iter::once(' ')) {
-            let cjk = is_cjk(c);
+            let cjk = is_cjk_letter(c);
             match (previous, cjk) {
                 (Some(first), true) => push(u64::from(first) << 32 | u64::from(c)),
                 (Some(last), false) => push(u64::from(last) << 32),
@@ -100,8 +105,10 @@ impl Hasher for PairHasher {
 pub(super) fn match_expression(term: &str) -> Option<String> {
     let mut chars = term.chars();
     match (chars.next(), chars.next(), chars.next()) {
-        (Some(a), None, None) if is_cjk(a) => Some(format!("\"{a}\"*")),
-        (Some(a), Some(b), None) if is_cjk(a) && is_cjk(b) => Some(format!("\"{a}{b}\"")),
+        (Some(a), None, None) if is_cjk_letter(a) => Some(format!("\"{a}\"*")),
+        (Some(a), Some(b), None) if is_cjk_letter(a) && is_cjk_letter(b) => {
+            Some(format!("\"{a}{b}\""))
+        }
         _ => None,
     }
 }

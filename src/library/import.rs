@@ -187,7 +187,7 @@ impl Library {
             }
         }
         if report.added + report.updated + report.removed > 0 {
-            super::query::store_tag_names(&tx)?;
+            super::tag_names::store_tag_names(&tx)?;
         }
         tx.commit()?;
         self.invalidate_caches();
@@ -215,7 +215,7 @@ impl Library {
                 insert_topic_tags(&tx, id, topics.detect(&title, &body))?;
             }
         }
-        super::query::store_tag_names(&tx)?;
+        super::tag_names::store_tag_names(&tx)?;
         tx.commit()?;
         self.invalidate_caches();
         Ok(())

@@ -151,7 +151,7 @@ const MIGRATION_3: &str = r#"
 
 fn fill_migration_2(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     super::bigrams::index_all(tx)?;
-    super::query::store_tag_names(tx)
+    super::tag_names::store_tag_names(tx)
 }
 
 /// The schema version this build writes.

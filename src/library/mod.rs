@@ -7,12 +7,14 @@
 //! background thread opens its own.
 
 mod bigrams;
+mod excerpt;
 mod import;
 mod migrations;
 mod query;
 mod reading;
 mod sources;
 mod state_export;
+mod tag_names;
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
@@ -28,6 +30,7 @@ pub use sources::{SourceInfo, SourceKind, SourceSpec};
 pub use state_export::{ReadingImportReport, ReadingRecord};
 
 use crate::tags::Topics;
+use tag_names::TagName;
 
 /// The database file inside the library folder.
 pub const DB_FILE: &str = "library.sqlite3";
@@ -137,12 +140,6 @@ pub struct Library {
     topics: OnceCell<Topics>,
     /// tag key → (display spelling, kind); derived from `post_tags`, dropped on every write.
     tag_names: RefCell<Option<HashMap<String, TagName>>>,
-}
-
-#[derive(Debug, Clone)]
-struct TagName {
-    spelling: String,
-    kind: crate::post::TagKind,
 }
 
 /// Switches a connection to WAL. Switching needs the database to itself, and SQLite answers

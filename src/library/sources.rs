@@ -161,3 +161,19 @@ impl Library {
         Ok(())
     }
 }
+
+#[cfg(test)]
+impl Library {
+    /// An empty in-memory library with one local source: where most library tests start.
+    pub(crate) fn in_memory_with_local_source(name: &str, location: &str) -> (Library, SourceId) {
+        let library = Library::open_in_memory().unwrap();
+        let source = library
+            .ensure_source(&SourceSpec {
+                name: name.into(),
+                kind: SourceKind::Local,
+                location: location.into(),
+            })
+            .unwrap();
+        (library, source)
+    }
+}

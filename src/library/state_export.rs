@@ -155,17 +155,10 @@ fn is_newer(imported: Option<&str>, local: Option<&str>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::library::{ImportBatch, SourceKind, SourceSpec, Upsert};
+    use crate::library::{ImportBatch, Upsert};
 
     fn library_with(posts: &[&str]) -> Library {
-        let mut library = Library::open_in_memory().unwrap();
-        let id = library
-            .ensure_source(&SourceSpec {
-                name: "blog".into(),
-                kind: SourceKind::Local,
-                location: "/blog".into(),
-            })
-            .unwrap();
+        let (mut library, id) = Library::in_memory_with_local_source("blog", "/blog");
         let upserts = posts
             .iter()
             .map(|path| Upsert {

@@ -73,6 +73,13 @@ impl Walk {
             kept == rel_path || (kept.ends_with('/') && rel_path.starts_with(kept.as_str()))
         })
     }
+
+    /// Reports a file or folder (`rel_path`, a folder's ending in `/`) that is there but
+    /// cannot be read now, and keeps what the library has from it.
+    fn skip_and_keep(&mut self, warning: LoadWarning, rel_path: String) {
+        self.skipped.push(warning);
+        self.kept.push(rel_path);
+    }
 }
 
 /// A folder (recursively; `*.md` / `*.markdown` in any letter case; hidden files and folders
@@ -119,9 +126,10 @@ pub fn walk(path: &Path) -> Result<Walk, LoaderError> {
         let entries = match entries {
             Ok(entries) => entries,
             Err(error) => {
-                walk.skipped
-                    .push(warning(&dir, format!("cannot read folder: {error}")));
-                walk.kept.push(prefix);
+                walk.skip_and_keep(
+                    warning(&dir, format!("cannot read folder: {error}")),
+                    prefix,
+                );
                 continue;
             }
         };
@@ -129,9 +137,8 @@ pub fn walk(path: &Path) -> Result<Walk, LoaderError> {
             match entry {
                 Ok(entry) => visit(&mut walk, &mut pending, &prefix, &entry),
                 Err(error) => {
-                    walk.skipped
-                        .push(warning(&dir, format!("cannot list folder: {error}")));
-                    walk.kept.push(prefix.clone());
+                    let reason = format!("cannot list folder: {error}");
+                    walk.skip_and_keep(warning(&dir, reason), prefix.clone());
                 }
             }
         }
@@ -151,11 +158,8 @@ fn visit(walk: &mut Walk, pending: &mut Vec<PendingFolder>, prefix: &str, entry:
     let path = entry.path();
     let rel_path = format!("{prefix}{name}");
     let Ok(file_type) = entry.file_type() else {
-        walk.skipped.push(warning(
-            &path,
-            "cannot tell what kind of file this is".into(),
-        ));
-        walk.kept.push(rel_path);
+        let reason = "cannot tell what kind of file this is".into();
+        walk.skip_and_keep(warning(&path, reason), rel_path);
         return;
     };
     if file_type.is_dir() {
@@ -187,9 +191,7 @@ fn visit(walk: &mut Walk, pending: &mut Vec<PendingFolder>, prefix: &str, entry:
         match entry.metadata() {
             Ok(metadata) => metadata,
             Err(error) => {
-                walk.skipped
-                    .push(warning(&path, format!("cannot read: {error}")));
-                walk.kept.push(rel_path);
+                walk.skip_and_keep(warning(&path, format!("cannot read: {error}")), rel_path);
                 return;
             }
         }
@@ -219,8 +221,7 @@ fn walk_single_file(absolute: PathBuf, metadata: &fs::Metadata) -> Walk {
 fn add_file(walk: &mut Walk, rel_path: String, abs_path: PathBuf, metadata: &fs::Metadata) {
     let stamp = FileStamp::from_metadata(metadata);
     if stamp.size > MAX_FILE_SIZE {
-        walk.skipped.push(too_large(&abs_path, stamp.size));
-        walk.kept.push(rel_path);
+        walk.skip_and_keep(too_large(&abs_path, stamp.size), rel_path);
         return;
     }
     // The path is stored and printed (JSON output, the reader): like GitHub tree paths, one

@@ -213,9 +213,26 @@ impl HttpClient {
         accept: Option<&str>,
     ) -> Result<Fetched, HttpError> {
         check_url(url)?;
+        // A request is spent by sending it: each attempt builds its own.
+        let request = || {
+            let mut request = self.agent.get(url);
+            if let Some(etag) = &validators.etag {
+                request = request.header("If-None-Match", etag);
+            }
+            if let Some(last_modified) = &validators.last_modified {
+                request = request.header("If-Modified-Since", last_modified);
+            }
+            if let Some(token) = bearer {
+                request = request.header("Authorization", &format!("Bearer {token}"));
+            }
+            if let Some(accept) = accept {
+                request = request.header("Accept", accept);
+            }
+            request
+        };
         let mut attempt = 0;
         loop {
-            match self.get_once(url, validators, bearer, accept) {
+            match self.send(url, request()) {
                 Err(err) if err.is_transient() && attempt < self.options.retries => {
                     std::thread::sleep(self.options.retry_delay * 2u32.pow(attempt));
                     attempt += 1;
@@ -225,26 +242,12 @@ impl HttpClient {
         }
     }
 
-    fn get_once(
+    /// Sends `request` (a GET of `url`) once and reads the answer.
+    fn send(
         &self,
         url: &str,
-        validators: &Validators,
-        bearer: Option<&str>,
-        accept: Option<&str>,
+        request: ureq::RequestBuilder<ureq::typestate::WithoutBody>,
     ) -> Result<Fetched, HttpError> {
-        let mut request = self.agent.get(url);
-        if let Some(etag) = &validators.etag {
-            request = request.header("If-None-Match", etag);
-        }
-        if let Some(last_modified) = &validators.last_modified {
-            request = request.header("If-Modified-Since", last_modified);
-        }
-        if let Some(token) = bearer {
-            request = request.header("Authorization", &format!("Bearer {token}"));
-        }
-        if let Some(accept) = accept {
-            request = request.header("Accept", accept);
-        }
         let response = request.call().map_err(|e| self.classify(url, e))?;
         let status = response.status().as_u16();
         let header = |name: &str| {

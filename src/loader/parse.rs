@@ -261,11 +261,16 @@ mod tests {
         parse_post(rel_path, &fixture(rel_path))
     }
 
+    /// A fixture that must parse without a warning.
+    fn clean_fixture(rel_path: &str) -> LoadedPost {
+        let parsed = parse_fixture(rel_path);
+        assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+        parsed.post
+    }
+
     #[test]
     fn sofa_weekly_post_as_published() {
-        let parsed = parse_fixture("yaml/sofa-weekly-20200508/index.md");
-        assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
-        let post = parsed.post;
+        let post = clean_fixture("yaml/sofa-weekly-20200508/index.md");
         // `&amp;` as the real archive writes it.
         assert_eq!(post.title, "SOFA Weekly | MOSN&SOFARPC 发布、社区活动报名");
         assert_eq!(post.meta.title.as_deref(), Some(post.title.as_str()));
@@ -285,9 +290,7 @@ mod tests {
 
     #[test]
     fn toml_post() {
-        let parsed = parse_fixture("toml/hugo-post.md");
-        assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
-        let post = parsed.post;
+        let post = clean_fixture("toml/hugo-post.md");
         assert_eq!(post.title, "Seata 1.0 发布");
         assert_eq!(post.meta.date.unwrap().day_string(), "2019-12-20");
         assert_eq!(post.meta.tags, ["Seata", "分布式事务", "SOFA Weekly"]);
@@ -298,9 +301,7 @@ mod tests {
 
     #[test]
     fn key_value_post() {
-        let parsed = parse_fixture("key-value/pelican-post.md");
-        assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
-        let post = parsed.post;
+        let post = clean_fixture("key-value/pelican-post.md");
         assert_eq!(post.title, "Service Mesh in practice");
         assert_eq!(post.meta.date.unwrap().day_string(), "2021-03-05");
         // "Service mesh" (tags) and "Service Mesh" (category) are one tag, first spelling kept.
@@ -315,9 +316,7 @@ mod tests {
 
     #[test]
     fn no_metadata_title_from_heading_date_from_folder() {
-        let parsed = parse_fixture("plain/2019-12-06/index.md");
-        assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
-        let post = parsed.post;
+        let post = clean_fixture("plain/2019-12-06/index.md");
         // Setext heading, inline markup stripped.
         assert_eq!(post.title, "每周精选 MOSN & Seata");
         assert_eq!(post.meta.title, None);
@@ -421,9 +420,7 @@ mod tests {
 
     #[test]
     fn control_characters_are_stripped_from_metadata_and_body() {
-        let parsed = parse_fixture("bad/controls.md");
-        assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
-        let post = parsed.post;
+        let post = clean_fixture("bad/controls.md");
         let meta = &post.meta;
         let strings = [
             &post.title,

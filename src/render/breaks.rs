@@ -135,9 +135,13 @@ fn is_small_kana(c: char) -> bool {
     )
 }
 
-/// Han, kana, Hangul syllables, bopomofo and full-width forms: scripts written without spaces,
-/// where a line may break between any two characters (subject to kinsoku).
-pub fn is_cjk(c: char) -> bool {
+/// Han, kana, Hangul syllables, bopomofo, CJK symbols and punctuation, and full-width forms:
+/// text where a line may break between any two characters (subject to kinsoku).
+///
+/// Wider than the search index's `library::bigrams::is_cjk_letter`, which pairs the letters
+/// of words only: here the punctuation and full-width forms matter too, since a line may
+/// break before or after them as between two ideographs.
+pub fn is_cjk_or_fullwidth(c: char) -> bool {
     matches!(c,
         '\u{2E80}'..='\u{303F}'   // radicals, CJK symbols and punctuation
         | '\u{3041}'..='\u{3096}' // hiragana (not the combining voicing marks U+3099/309A)
@@ -163,7 +167,8 @@ fn tailor(before: char, after: char) -> Option<bool> {
     if before == '\u{200D}' || after.width() == Some(0) {
         return None;
     }
-    if (is_cjk(before) && (is_cjk(after) || is_quote(after))) || (is_quote(before) && is_cjk(after))
+    if (is_cjk_or_fullwidth(before) && (is_cjk_or_fullwidth(after) || is_quote(after)))
+        || (is_quote(before) && is_cjk_or_fullwidth(after))
     {
         return Some(true);
     }

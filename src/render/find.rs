@@ -6,11 +6,7 @@
 use unicode_width::UnicodeWidthChar;
 
 use super::{MatchPiece, Rendered, TextMatch};
-
-/// Case folding good enough for search: the first char of the lowercase mapping.
-fn fold(c: char) -> char {
-    c.to_lowercase().next().unwrap_or(c)
-}
+use crate::text::fold_case;
 
 /// One character of the searched text: folded, with its line and display column; `None`
 /// for the space that joins two wrapped lines (on no line of the screen).
@@ -36,7 +32,7 @@ impl Rendered {
     /// assert_eq!((found[0].continued[0].line, found[0].continued[0].end_col), (1, 2));
     /// ```
     pub fn find(&self, query: &str) -> Vec<TextMatch> {
-        let needle: Vec<char> = query.chars().map(fold).collect();
+        let needle: Vec<char> = query.chars().map(fold_case).collect();
         let mut matches = Vec::new();
         if needle.is_empty() {
             return matches;
@@ -76,7 +72,7 @@ impl Rendered {
                 let width = c.width().unwrap_or(0);
                 if column >= from {
                     text.push(Placed {
-                        c: fold(c),
+                        c: fold_case(c),
                         at: Some((index, column)),
                         width,
                     });

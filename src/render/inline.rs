@@ -4,7 +4,7 @@
 
 use ratatui::style::Style;
 
-use super::breaks::is_cjk;
+use super::breaks::is_cjk_or_fullwidth;
 use super::sanitize::push_clean;
 use super::wrap::StyledText;
 
@@ -126,7 +126,7 @@ fn is_fullwidth_punctuation(c: char) -> bool {
 /// Characters of scripts written without spaces between words (not Hangul, which uses
 /// spaces).
 fn is_unspaced(c: char) -> bool {
-    is_cjk(c) && !matches!(c, '\u{AC00}'..='\u{D7A3}')
+    is_cjk_or_fullwidth(c) && !matches!(c, '\u{AC00}'..='\u{D7A3}')
 }
 
 #[cfg(test)]

@@ -33,19 +33,73 @@ pub struct Theme {
     pub code_theme: Option<&'static str>,
 }
 
+/// The colours that tell the dark theme from the light one; everything else about the
+/// looks is the same in both ([`Theme::from_palette`]).
+struct Palette {
+    /// Top headings, links, bullets, titles.
+    accent: Color,
+    /// Markers, gutters, rules, borders, metadata.
+    muted: Color,
+    /// Third- and fourth-level headings, tags.
+    secondary: Color,
+    inline_code: Color,
+    inline_code_background: Color,
+    code_block: Color,
+    /// Images and footnotes.
+    aside: Color,
+    quote_text: Color,
+    code_theme: &'static str,
+}
+
+const DARK: Palette = Palette {
+    accent: Color::Rgb(0x5f, 0xaf, 0xff),
+    muted: Color::Rgb(0x80, 0x80, 0x80),
+    secondary: Color::Rgb(0x87, 0xd7, 0xaf),
+    inline_code: Color::Rgb(0xff, 0xaf, 0x87),
+    inline_code_background: Color::Rgb(0x30, 0x30, 0x30),
+    code_block: Color::Rgb(0xd0, 0xd0, 0xd0),
+    aside: Color::Rgb(0xd7, 0xaf, 0xff),
+    quote_text: Color::Rgb(0xbc, 0xbc, 0xbc),
+    code_theme: "base16-ocean.dark",
+};
+
+const LIGHT: Palette = Palette {
+    accent: Color::Rgb(0x00, 0x5f, 0xaf),
+    muted: Color::Rgb(0x6c, 0x6c, 0x6c),
+    secondary: Color::Rgb(0x00, 0x87, 0x5f),
+    inline_code: Color::Rgb(0xaf, 0x00, 0x00),
+    inline_code_background: Color::Rgb(0xee, 0xee, 0xee),
+    code_block: Color::Rgb(0x30, 0x30, 0x30),
+    aside: Color::Rgb(0x87, 0x00, 0xaf),
+    quote_text: Color::Rgb(0x44, 0x44, 0x44),
+    code_theme: "InspiredGitHub",
+};
+
 impl Theme {
     pub fn dark() -> Theme {
-        let accent = Color::Rgb(0x5f, 0xaf, 0xff);
-        let muted = Color::Rgb(0x80, 0x80, 0x80);
+        Theme::from_palette(&DARK)
+    }
+
+    pub fn light() -> Theme {
+        Theme::from_palette(&LIGHT)
+    }
+
+    /// Which element gets which colour of `palette`, and the modifiers, which do not
+    /// depend on the background.
+    fn from_palette(palette: &Palette) -> Theme {
+        let &Palette {
+            accent,
+            muted,
+            secondary,
+            ..
+        } = palette;
         Theme {
             text: Style::new(),
             headings: [
                 Style::new().fg(accent).add_modifier(Modifier::BOLD),
                 Style::new().fg(accent).add_modifier(Modifier::BOLD),
-                Style::new()
-                    .fg(Color::Rgb(0x87, 0xd7, 0xaf))
-                    .add_modifier(Modifier::BOLD),
-                Style::new().fg(Color::Rgb(0x87, 0xd7, 0xaf)),
+                Style::new().fg(secondary).add_modifier(Modifier::BOLD),
+                Style::new().fg(secondary),
                 Style::new().add_modifier(Modifier::BOLD),
                 Style::new().add_modifier(Modifier::BOLD | Modifier::ITALIC),
             ],
@@ -54,65 +108,26 @@ impl Theme {
             strong: Style::new().add_modifier(Modifier::BOLD),
             strikethrough: Style::new().add_modifier(Modifier::CROSSED_OUT),
             inline_code: Style::new()
-                .fg(Color::Rgb(0xff, 0xaf, 0x87))
-                .bg(Color::Rgb(0x30, 0x30, 0x30)),
-            code_block: Style::new().fg(Color::Rgb(0xd0, 0xd0, 0xd0)),
+                .fg(palette.inline_code)
+                .bg(palette.inline_code_background),
+            code_block: Style::new().fg(palette.code_block),
             code_gutter: Style::new().fg(muted),
             link: Style::new().fg(accent).add_modifier(Modifier::UNDERLINED),
             link_number: Style::new().fg(muted),
-            image: Style::new().fg(Color::Rgb(0xd7, 0xaf, 0xff)),
+            image: Style::new().fg(palette.aside),
             quote_bar: Style::new().fg(muted),
             quote_text: Style::new()
-                .fg(Color::Rgb(0xbc, 0xbc, 0xbc))
+                .fg(palette.quote_text)
                 .add_modifier(Modifier::ITALIC),
             bullet: Style::new().fg(accent),
             rule: Style::new().fg(muted),
             table_border: Style::new().fg(muted),
             table_header: Style::new().add_modifier(Modifier::BOLD),
-            footnote: Style::new().fg(Color::Rgb(0xd7, 0xaf, 0xff)),
+            footnote: Style::new().fg(palette.aside),
             title: Style::new().fg(accent).add_modifier(Modifier::BOLD),
             meta: Style::new().fg(muted),
-            tag: Style::new().fg(Color::Rgb(0x87, 0xd7, 0xaf)),
-            code_theme: Some("base16-ocean.dark"),
-        }
-    }
-
-    pub fn light() -> Theme {
-        let accent = Color::Rgb(0x00, 0x5f, 0xaf);
-        let muted = Color::Rgb(0x6c, 0x6c, 0x6c);
-        Theme {
-            headings: [
-                Style::new().fg(accent).add_modifier(Modifier::BOLD),
-                Style::new().fg(accent).add_modifier(Modifier::BOLD),
-                Style::new()
-                    .fg(Color::Rgb(0x00, 0x87, 0x5f))
-                    .add_modifier(Modifier::BOLD),
-                Style::new().fg(Color::Rgb(0x00, 0x87, 0x5f)),
-                Style::new().add_modifier(Modifier::BOLD),
-                Style::new().add_modifier(Modifier::BOLD | Modifier::ITALIC),
-            ],
-            heading_marker: Style::new().fg(muted),
-            inline_code: Style::new()
-                .fg(Color::Rgb(0xaf, 0x00, 0x00))
-                .bg(Color::Rgb(0xee, 0xee, 0xee)),
-            code_block: Style::new().fg(Color::Rgb(0x30, 0x30, 0x30)),
-            code_gutter: Style::new().fg(muted),
-            link: Style::new().fg(accent).add_modifier(Modifier::UNDERLINED),
-            link_number: Style::new().fg(muted),
-            image: Style::new().fg(Color::Rgb(0x87, 0x00, 0xaf)),
-            quote_bar: Style::new().fg(muted),
-            quote_text: Style::new()
-                .fg(Color::Rgb(0x44, 0x44, 0x44))
-                .add_modifier(Modifier::ITALIC),
-            bullet: Style::new().fg(accent),
-            rule: Style::new().fg(muted),
-            table_border: Style::new().fg(muted),
-            footnote: Style::new().fg(Color::Rgb(0x87, 0x00, 0xaf)),
-            title: Style::new().fg(accent).add_modifier(Modifier::BOLD),
-            meta: Style::new().fg(muted),
-            tag: Style::new().fg(Color::Rgb(0x00, 0x87, 0x5f)),
-            code_theme: Some("InspiredGitHub"),
-            ..Theme::dark()
+            tag: Style::new().fg(secondary),
+            code_theme: Some(palette.code_theme),
         }
     }
 

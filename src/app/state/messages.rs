@@ -6,55 +6,29 @@ use std::time::Instant;
 
 use crate::app::pictures::decode::DecodeBatch;
 use crate::app::pictures::{Drawable, PageKey, ShelfEntry};
-use crate::app::store::{ListQuery, SavedSession};
+use crate::app::store::SavedSession;
 use crate::post::{PostId, PostSummary, TagCount};
 use crate::render::{Rendered, TextMatch};
 
 /// Identifies a query, so that a reply to an older one is ignored.
 pub type Ticket = u64;
 
-/// What the state asks for. Each runs where [`crate::app::route::route_effect`] sends it:
-/// the library's work on the worker, a sync on a thread of its own, the last two in the
-/// event loop.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    LoadTags,
-    LoadSession,
-    LoadList {
-        ticket: Ticket,
-        query: ListQuery,
-    },
-    LoadPost {
-        ticket: Ticket,
-        id: PostId,
-        width: u16,
-        /// The most rows a picture may take (about two thirds of the pane).
-        picture_rows: u16,
-    },
-    SetRead {
-        id: PostId,
-        read: bool,
-    },
-    SetStarred {
-        id: PostId,
-        starred: bool,
-    },
-    SavePosition {
-        id: PostId,
-        offset: i64,
-    },
-    SaveSession(SavedSession),
-    /// Decode the pictures of the page shown, on the picture thread.
-    DecodePictures(DecodeBatch),
-    /// Tell the cache these pictures (absolute URLs) were shown.
-    MarkPicturesShown(Vec<String>),
-    Sync,
-    /// Hand a URL to the platform's opener (already checked: http, https or mailto).
-    OpenUrl(String),
-    /// Put text on the clipboard (OSC 52).
-    Copy(String),
-    /// Hand a local file (a cached picture) to the platform's opener.
-    OpenFile(std::path::PathBuf),
+crate::app::worker::enum_with_library_jobs! {
+    /// What the state asks for. Each runs where [`crate::app::route::route_effect`] sends it:
+    /// the library's work on the worker, a sync on a thread of its own, the last two in the
+    /// event loop.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Effect {
+        Sync,
+        /// Hand a URL to the platform's opener (already checked: http, https or mailto).
+        OpenUrl(String),
+        /// Put text on the clipboard (OSC 52).
+        Copy(String),
+        /// Hand a local file (a cached picture) to the platform's opener.
+        OpenFile(std::path::PathBuf),
+        /// Decode the pictures of the page shown, on the picture thread.
+        DecodePictures(DecodeBatch),
+    }
 }
 
 /// A post rendered at one width, ready to draw.

@@ -51,21 +51,13 @@ impl App {
                 query.pop();
             }
             KeyCode::Enter => {
-                let chosen = self.cursor_tag().map(|t| t.tag.clone());
-                self.tag_query = None;
-                self.tag_cursor = chosen
-                    .and_then(|name| self.visible_tags().iter().position(|t| t.tag == name))
-                    .map_or(0, |i| i + 1);
+                self.stop_tag_query();
                 self.focus = Focus::Posts;
                 self.keep_lists_in_view();
                 return Some(self.reload_list());
             }
             KeyCode::Esc => {
-                let chosen = self.cursor_tag().map(|t| t.tag.clone());
-                self.tag_query = None;
-                self.tag_cursor = chosen
-                    .and_then(|name| self.visible_tags().iter().position(|t| t.tag == name))
-                    .map_or(0, |i| i + 1);
+                self.stop_tag_query();
                 self.keep_lists_in_view();
                 return Some(Vec::new());
             }
@@ -76,5 +68,14 @@ impl App {
         self.tag_cursor = if rows > 0 { 1 } else { 0 };
         self.tag_offset = 0;
         Some(self.reload_list())
+    }
+
+    /// Ends the typing after `t`: every tag shows again, the cursor on the tag it was on.
+    fn stop_tag_query(&mut self) {
+        let chosen = self.cursor_tag().map(|t| t.tag.clone());
+        self.tag_query = None;
+        self.tag_cursor = chosen
+            .and_then(|name| self.visible_tags().iter().position(|t| t.tag == name))
+            .map_or(0, |i| i + 1);
     }
 }
