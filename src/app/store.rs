@@ -233,4 +233,8 @@ impl Store for crate::library::Library {
     fn set_setting(&self, key: &str, value: &str) -> anyhow::Result<()> {
         Ok(crate::library::Library::set_setting(self, key, value)?)
     }
+
+    fn picture_shelf(&self) -> Option<&dyn PictureShelf> {
+        Some(self)
+    }
 }

@@ -70,7 +70,7 @@ pub fn run_show(context: &CommandContext<'_>, args: &ShowArgs<'_>) -> anyhow::Re
         None
     };
     let shelf = match &graphics {
-        Some(_) => post_pictures(&post, width, &theme),
+        Some(_) => post_pictures(&post),
         None => Vec::new(),
     };
 
@@ -138,17 +138,11 @@ fn picture_rows() -> usize {
 
 /// What is known of the pictures of `post`, to draw them: the files beside a post shown by
 /// path.
-fn post_pictures(post: &ShownPost, width: usize, theme: &Theme) -> Vec<ShelfEntry> {
+fn post_pictures(post: &ShownPost) -> Vec<ShelfEntry> {
     let Some(file) = &post.file else {
         return Vec::new();
     };
-    // The references as the renderer reads them (markdown and HTML images alike).
-    let references: Vec<String> = render::render(&post.body, width, theme)
-        .links
-        .into_iter()
-        .filter(|link| link.is_image)
-        .map(|link| link.url)
-        .collect();
+    let references = crate::app::pictures::picture_references(&post.body);
     print::pictures_beside(file, &references)
 }
 

@@ -95,6 +95,12 @@ fn protocol_type(protocol: Protocol) -> ProtocolType {
     }
 }
 
+/// The cell size of a common 10-point font, for a terminal that does not say.
+const GUESSED_CELL: CellSize = CellSize {
+    width: 10,
+    height: 20,
+};
+
 /// How long the protocol query may wait for a terminal that answers nothing.
 const QUERY_TIMEOUT: Duration = Duration::from_millis(500);
 
@@ -122,7 +128,11 @@ pub fn detect(choice: ImagesChoice) -> Option<Graphics> {
         ..QueryStdioOptions::default()
     };
     let Ok(picker) = Picker::from_query_stdio_with_options(options) else {
-        return Some(Graphics::half_blocks());
+        // A protocol asked for by name is used even so, with a common cell size.
+        return Some(match forced {
+            Some(protocol) => Graphics::with_cell(protocol, GUESSED_CELL),
+            None => Graphics::half_blocks(),
+        });
     };
     let font = picker.font_size();
     let cell = CellSize {

@@ -8,6 +8,9 @@
 
 pub mod decode;
 pub mod graphics;
+mod library_shelf;
+
+pub use library_shelf::picture_references;
 pub mod print;
 
 use std::collections::HashMap;
