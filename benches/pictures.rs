@@ -16,9 +16,9 @@ use image::{Rgba, RgbaImage};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use sofa_weekly::app::pictures::{MemoryShelf, PixelSource, ShelfEntry};
 use sofa_weekly::app::pictures::decode::{DecodeBatch, prepare};
 use sofa_weekly::app::pictures::graphics::{Graphics, Protocol};
+use sofa_weekly::app::pictures::{MemoryShelf, PixelSource, ShelfEntry};
 use sofa_weekly::app::route::{Outlets, route_effect};
 use sofa_weekly::app::state::{App, Effect, WorkerMsg};
 use sofa_weekly::app::store::{MemoryStore, PostText};
@@ -33,7 +33,12 @@ const PICTURES: usize = 45;
 
 fn picture(seed: u32) -> RgbaImage {
     RgbaImage::from_fn(1200, 800, |x, y| {
-        Rgba([(x / 5 + seed * 17) as u8, (y / 4) as u8, (seed * 40) as u8, 255])
+        Rgba([
+            (x / 5 + seed * 17) as u8,
+            (y / 4) as u8,
+            (seed * 40) as u8,
+            255,
+        ])
     })
 }
 
@@ -43,7 +48,9 @@ fn post(dir: &std::path::Path) -> (PostText, MemoryShelf) {
     let mut body = String::new();
     let mut shelf = MemoryShelf::default();
     for i in 0..PICTURES {
-        body.push_str(&format!("第 {i} 张图：SOFARegistry 的数据分片与 MOSN 的连接池。\n\n"));
+        body.push_str(&format!(
+            "第 {i} 张图：SOFARegistry 的数据分片与 MOSN 的连接池。\n\n"
+        ));
         let reference = format!("pictures/{i}.png");
         body.push_str(&format!("![图 {i}]({reference})\n\n"));
         let file = dir.join(format!("{i}.png"));
@@ -142,7 +149,11 @@ fn reading(graphics: &Graphics, dir: &std::path::Path) -> (App, MemoryStore) {
     let start = app.start();
     run(&mut app, &store, graphics, start);
     press(&mut app, &store, graphics, KeyCode::Enter);
-    let page = app.reader.as_ref().and_then(|r| r.page.clone()).expect("open");
+    let page = app
+        .reader
+        .as_ref()
+        .and_then(|r| r.page.clone())
+        .expect("open");
     assert_eq!(page.rendered.pictures.len(), PICTURES);
     assert_eq!(app.pictures.ready.len(), PICTURES, "all decoded");
     let third = page.header_len() + page.rendered.pictures[2].line;
@@ -170,7 +181,9 @@ fn scroll_frames(c: &mut Criterion) {
     for (name, graphics) in [("halfblocks", Graphics::half_blocks()), ("kitty", kitty)] {
         let (mut app, store) = reading(&graphics, &picture_dir());
         let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("terminal");
-        terminal.draw(|frame| view::draw(frame, &app)).expect("draw");
+        terminal
+            .draw(|frame| view::draw(frame, &app))
+            .expect("draw");
         let mut down = true;
         group.bench_function(format!("frame_200x50_scroll_{name}"), |b| {
             b.iter(|| {

@@ -37,7 +37,7 @@ impl Options {
         let (keymap, problems) = Keymap::with_config(&config.keys);
         let (theme, background) = choose_theme(config.reader.theme, color);
         // Asked once, right after the background, before the reader takes the terminal.
-        let graphics = graphics::detect(config.reader.images);
+        let graphics = graphics::detect(config.reader.images, background);
         Options {
             max_width: u16::try_from(config.reader.max_width.max(20)).unwrap_or(u16::MAX),
             theme,

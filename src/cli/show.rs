@@ -53,19 +53,20 @@ pub fn run_show(context: &CommandContext<'_>, args: &ShowArgs<'_>) -> anyhow::Re
     // `--color always` styles even a pipe (for `less -R`); NO_COLOR and `--color never`
     // leave not one escape sequence.
     let styled = !args.plain && context.color().enabled(on_terminal);
+    let mut background = None;
     let theme = if styled {
         // The config's (or --theme's) choice; auto follows the terminal's background, asked
         // only when both ends are a terminal (`--color always` into a pipe asks nothing).
         let choice = context.config().reader.theme;
-        crate::app::theme_choice::choose_theme(choice, ColorChoice::Always)
-            .0
-            .render_theme()
+        let (theme, reply) = crate::app::theme_choice::choose_theme(choice, ColorChoice::Always);
+        background = reply;
+        theme.render_theme()
     } else {
         Theme::plain()
     };
 
     let graphics = if styled && on_terminal {
-        crate::app::pictures::graphics::detect(context.config().reader.images)
+        crate::app::pictures::graphics::detect(context.config().reader.images, background)
     } else {
         None
     };

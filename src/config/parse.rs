@@ -359,6 +359,7 @@ location = "https://example.com/feed.xml"
 [reader]
 max_width = 80
 theme = "light"
+images = "off"
 
 [topics]
 Dubbo = ["dubbo", "Apache Dubbo"]
@@ -370,6 +371,7 @@ Layotto = "layotto"
         assert_eq!(config.sources[1].name, "feed");
         assert_eq!(config.reader.max_width, 80);
         assert_eq!(config.reader.theme, ThemeChoice::Light);
+        assert_eq!(config.reader.images, ImagesChoice::Off);
         assert_eq!(
             config.topics,
             [

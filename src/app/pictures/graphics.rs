@@ -19,6 +19,7 @@ use std::time::Duration;
 use ratatui_image::picker::cap_parser::QueryStdioOptions;
 use ratatui_image::picker::{Picker, ProtocolType};
 
+use crate::app::terminal_background::Reply;
 use crate::config::ImagesChoice;
 use crate::render::CellSize;
 
@@ -105,8 +106,13 @@ const GUESSED_CELL: CellSize = CellSize {
 const QUERY_TIMEOUT: Duration = Duration::from_millis(500);
 
 /// The graphics for `choice` on this terminal; `None` draws no pictures (`off`, or standard
-/// input or output is not a terminal). Called once at start.
-pub fn detect(choice: ImagesChoice) -> Option<Graphics> {
+/// input or output is not a terminal). Called once at start, after the background query
+/// when there was one (`background`).
+///
+/// A terminal that left the background query unanswered (not even DA1) is not asked again:
+/// ratatui-image's query would wait for it, and its reading thread, left behind when the
+/// wait ends, would take the first keys meant for the reader.
+pub fn detect(choice: ImagesChoice, background: Option<Reply>) -> Option<Graphics> {
     if choice == ImagesChoice::Off
         || !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal())
     {
@@ -120,6 +126,13 @@ pub fn detect(choice: ImagesChoice) -> Option<Graphics> {
         ImagesChoice::Sixel => Some(Protocol::Sixel),
         ImagesChoice::Iterm2 => Some(Protocol::Iterm2),
     };
+    let silent = matches!(background, Some(Reply::TimedOut | Reply::Failed));
+    if silent {
+        return Some(match forced {
+            Some(protocol) => Graphics::with_cell(protocol, GUESSED_CELL),
+            None => Graphics::half_blocks(),
+        });
+    }
     if forced.is_none() && under_tmux() && !tmux_passthrough_allowed() {
         return Some(Graphics::half_blocks());
     }
@@ -163,10 +176,11 @@ fn under_tmux() -> bool {
 }
 
 /// Whether tmux passes graphics through to the outer terminal for this pane
-/// (`allow-passthrough on` or `all`, tmux 3.3 and later).
+/// (`allow-passthrough on` or `all`, tmux 3.3 and later), set on the pane or inherited
+/// (`-A`) from the window or the global options.
 fn tmux_passthrough_allowed() -> bool {
     let output = std::process::Command::new("tmux")
-        .args(["show-options", "-pqv", "allow-passthrough"])
+        .args(["show-options", "-Apqv", "allow-passthrough"])
         .stdin(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .output();
@@ -197,6 +211,6 @@ mod tests {
 
     #[test]
     fn off_is_never_drawn() {
-        assert!(detect(ImagesChoice::Off).is_none());
+        assert!(detect(ImagesChoice::Off, None).is_none());
     }
 }
