@@ -7,6 +7,8 @@
 //! - [`tags`]: tag normalisation and the topic vocabulary that tags posts by what they discuss.
 //! - [`loader`]: brings posts in from a folder, a GitHub repository or a feed as
 //!   [`post::LoadedPost`]s plus warnings. Never touches SQLite.
+//! - [`items`]: a newsletter issue split into sections and items (reader questions,
+//!   releases), which the library stores at import. Pure: no IO.
 //! - [`library`]: the SQLite store: sources, posts, tags, reading state, full-text search.
 //! - [`sync`]: brings sources (GitHub repositories, feeds, local folders) up to date in the
 //!   library: one plan step per kind of source, one run loop for the CLI and the app.
@@ -29,6 +31,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod items;
 pub mod library;
 pub mod loader;
 pub mod opml;

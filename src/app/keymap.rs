@@ -55,6 +55,8 @@ pub enum Action {
     OpenWeb,
     CopyLink,
     Sync,
+    /// Switch the two left panes between tags/posts and sections/items.
+    Items,
     Help,
     Quit,
 }
@@ -93,6 +95,7 @@ impl Action {
             Action::OpenWeb => "open_web",
             Action::CopyLink => "copy_link",
             Action::Sync => "sync",
+            Action::Items => "items",
             Action::Help => "help",
             Action::Quit => "quit",
         }
@@ -258,6 +261,7 @@ impl Keymap {
             (k('t'), Any, A::Tags, "tags (type to narrow)", true),
             (k('T'), Any, A::ClearTags, "clear the tag filter", false),
             (k('/'), Any, A::Search, "search titles and text", true),
+            (k('I'), Any, A::Items, "items: sections and items instead of tags and posts", false),
             (k('u'), Any, A::UnreadOnly, "unread posts only", false),
             (k('s'), Any, A::Star, "star / unstar", false),
             (k('m'), Any, A::ToggleRead, "mark read / unread", false),

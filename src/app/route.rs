@@ -46,6 +46,8 @@ pub fn route_effect(effect: Effect, to: &mut impl Outlets) {
         Effect::SaveSession(session) => to.work(Job::SaveSession(session)),
         Effect::DecodePictures(batch) => to.decode(batch),
         Effect::MarkPicturesShown(urls) => to.work(Job::MarkPicturesShown(urls)),
+        Effect::LoadSections { tags } => to.work(Job::LoadSections { tags }),
+        Effect::LoadItems { ticket, query } => to.work(Job::LoadItems { ticket, query }),
         Effect::Sync => to.sync(),
         Effect::OpenUrl(url) => to.open_url(url),
         Effect::Copy(text) => to.copy(text),

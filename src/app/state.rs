@@ -18,12 +18,14 @@ use crate::config::DayFormat;
 use crate::post::{PostId, PostSummary, TagCount};
 
 mod input;
+mod items;
 mod messages;
 mod pictures;
 mod reader;
 mod replies;
 mod tags;
 
+pub use items::ItemsView;
 pub use messages::{
     Effect, Page, Popup, Reader, SearchInput, StatusNote, SyncStatus, Ticket, WorkerMsg,
 };
@@ -79,6 +81,8 @@ pub struct App {
     pub pictures_are_cells: bool,
     /// The decoded pictures of the open page.
     pub pictures: super::pictures::DrawnPictures,
+    /// Set while the items view (`I`) shows sections and items instead of tags and posts.
+    pub items: Option<ItemsView>,
     pub popup: Option<Popup>,
     pub note: Option<StatusNote>,
     /// Set while a sync runs.
@@ -132,6 +136,7 @@ impl App {
             draw_pictures: false,
             pictures_are_cells: true,
             pictures: Default::default(),
+            items: None,
             popup: None,
             note: None,
             sync: None,
@@ -318,14 +323,21 @@ impl App {
             Action::HalfPageUp => self.move_by(-(self.page_of(self.focus) as isize / 2)),
             Action::PageDown => self.move_by(self.page_of(self.focus) as isize),
             Action::PageUp => self.move_by(-(self.page_of(self.focus) as isize)),
-            Action::Open => self.open(),
+            Action::Open => match self.open_in_items() {
+                Some(effects) => effects,
+                None => self.open(),
+            },
             Action::Back => self.back(),
             Action::NextPane => self.cycle_pane(true),
             Action::PrevPane => self.cycle_pane(false),
+            // The sections pane stands where the tags were: no tag under its cursor.
+            Action::ToggleTag if self.items.is_some() && self.focus == Focus::Tags => Vec::new(),
             Action::ToggleTag => self.toggle_tag(),
             Action::TagNext => self.step_tag(1),
             Action::TagPrev => self.step_tag(-1),
             Action::Tags => {
+                // Typing a tag needs the tags pane back.
+                self.items = None;
                 self.focus = Focus::Tags;
                 self.tag_query = Some(String::new());
                 Vec::new()
@@ -338,8 +350,15 @@ impl App {
                 self.note("tag filter cleared");
                 self.reload_list()
             }
-            Action::NextPost => self.step_post(1),
-            Action::PrevPost => self.step_post(-1),
+            Action::NextPost => match self.step_item(1) {
+                Some(effects) => effects,
+                None => self.step_post(1),
+            },
+            Action::PrevPost => match self.step_item(-1) {
+                Some(effects) => effects,
+                None => self.step_post(-1),
+            },
+            Action::Items => self.toggle_items(),
             Action::Search => {
                 self.search_input = Some(SearchInput {
                     text: self.search.clone().unwrap_or_default(),
@@ -526,6 +545,9 @@ impl App {
     }
 
     pub(super) fn move_in(&mut self, pane: Focus, delta: isize) -> Vec<Effect> {
+        if let Some(effects) = self.move_in_items(pane, delta) {
+            return effects;
+        }
         match pane {
             Focus::Tags => {
                 let rows = self.visible_tags().len() + 1;

@@ -19,6 +19,39 @@ pub struct ListQuery {
     pub limit: Option<usize>,
 }
 
+/// Which items the items view shows: one section (by key) or one kind (questions,
+/// releases), or every item matching a search; the tag filter applies.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ItemsQuery {
+    pub section_key: Option<String>,
+    pub kind: Option<&'static str>,
+    pub tags: Vec<String>,
+    pub search: Option<String>,
+}
+
+/// A row of the sections pane: a section, or all questions or all releases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionEntry {
+    pub name: String,
+    pub key: Option<String>,
+    pub kind: Option<&'static str>,
+    /// Issues it appears in, and its items.
+    pub posts: i64,
+    pub items: i64,
+}
+
+impl SectionEntry {
+    /// The query for this section's items under `tags`.
+    pub fn query(&self, tags: Vec<String>) -> ItemsQuery {
+        ItemsQuery {
+            section_key: self.key.clone(),
+            kind: self.kind,
+            tags,
+            search: None,
+        }
+    }
+}
+
 /// A post with its text, as the reader opens it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PostText {
@@ -62,6 +95,16 @@ pub trait Store: Send {
     /// The picture cache, when this store has one.
     fn picture_shelf(&self) -> Option<&dyn PictureShelf> {
         None
+    }
+
+    /// Sections (questions and releases among them), most issues first. A store without
+    /// items has none.
+    fn sections(&self, _tags: &[String]) -> anyhow::Result<Vec<SectionEntry>> {
+        Ok(Vec::new())
+    }
+    /// Items, newest post first.
+    fn items(&self, _query: &ItemsQuery) -> anyhow::Result<Vec<crate::library::ItemRow>> {
+        Ok(Vec::new())
     }
 }
 
@@ -236,5 +279,56 @@ impl Store for crate::library::Library {
 
     fn picture_shelf(&self) -> Option<&dyn PictureShelf> {
         Some(self)
+    }
+
+    fn sections(&self, tags: &[String]) -> anyhow::Result<Vec<SectionEntry>> {
+        use crate::library::ItemFilter;
+        let filter = ItemFilter {
+            tags: tags.to_vec(),
+            ..ItemFilter::default()
+        };
+        let mut entries: Vec<SectionEntry> = crate::library::Library::sections(self, &filter)?
+            .into_iter()
+            .map(|s| SectionEntry {
+                name: s.section,
+                key: Some(s.key),
+                kind: None,
+                posts: s.posts,
+                items: s.items,
+            })
+            .collect();
+        for (kind, name) in [("question", "Reader questions"), ("release", "Releases")] {
+            let rows = crate::library::Library::items(
+                self,
+                &ItemFilter {
+                    kind: Some(kind),
+                    ..filter.clone()
+                },
+            )?;
+            let mut posts: Vec<PostId> = rows.iter().map(|r| r.post_id).collect();
+            posts.dedup();
+            if !rows.is_empty() {
+                entries.push(SectionEntry {
+                    name: name.to_string(),
+                    key: None,
+                    kind: Some(kind),
+                    posts: posts.len() as i64,
+                    items: rows.len() as i64,
+                });
+            }
+        }
+        entries.sort_by(|a, b| b.posts.cmp(&a.posts).then(b.items.cmp(&a.items)));
+        Ok(entries)
+    }
+
+    fn items(&self, query: &ItemsQuery) -> anyhow::Result<Vec<crate::library::ItemRow>> {
+        let filter = crate::library::ItemFilter {
+            section_keys: query.section_key.iter().cloned().collect(),
+            kind: query.kind,
+            tags: query.tags.clone(),
+            search: query.search.clone(),
+            ..Default::default()
+        };
+        Ok(crate::library::Library::items(self, &filter)?)
     }
 }

@@ -300,3 +300,65 @@ fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
 pub fn titles(app: &App) -> Vec<String> {
     app.posts.iter().map(|p| p.title.clone()).collect()
 }
+
+/// Switches `h` to the items view with two sections (one of them the reader questions)
+/// and three items of the sample posts, as the worker would answer from a library:
+/// paragraph 40 of post 3, the "社区活动" section of post 1, paragraph 10 of post 3.
+pub fn open_items_view(h: &mut Harness) {
+    use crate::app::keymap::Action;
+    use crate::app::state::WorkerMsg;
+    use crate::app::store::SectionEntry;
+    let effects = h.app.update(Action::Items);
+    assert!(
+        matches!(effects[..], [Effect::LoadSections { .. }]),
+        "{effects:?}"
+    );
+    let sections = vec![
+        SectionEntry {
+            name: "本周推荐".into(),
+            key: Some("本周推荐".into()),
+            kind: None,
+            posts: 2,
+            items: 3,
+        },
+        SectionEntry {
+            name: "Reader questions".into(),
+            key: None,
+            kind: Some("question"),
+            posts: 1,
+            items: 1,
+        },
+    ];
+    let effects = h.app.on_worker(WorkerMsg::Sections(Ok(sections)));
+    let [Effect::LoadItems { ticket, query }] = &effects[..] else {
+        panic!("asks for the first section's items: {effects:?}");
+    };
+    assert_eq!(query.section_key.as_deref(), Some("本周推荐"));
+    let posts = sample_posts();
+    let row = |post: usize, title: &str, find: &str| {
+        let p = &posts[post - 1];
+        crate::library::ItemRow {
+            id: post as i64,
+            post_id: p.summary.id,
+            post_title: p.summary.title.clone(),
+            date: p.summary.date.clone(),
+            source: "sofa-weekly".into(),
+            section: "本周推荐".into(),
+            kind: "part".into(),
+            title: title.into(),
+            link: None,
+            text: title.into(),
+            place: p.body.find(find).expect("in the post"),
+            details: Default::default(),
+        }
+    };
+    let rows = vec![
+        row(3, "第 40 段：SOFARegistry 的数据分片", "第 40 段"),
+        row(1, "社区活动", "## 社区活动"),
+        row(3, "第 10 段：SOFARegistry 的数据分片", "第 10 段"),
+    ];
+    h.app.on_worker(WorkerMsg::Items {
+        ticket: *ticket,
+        result: Ok(rows),
+    });
+}

@@ -52,6 +52,14 @@ macro_rules! enum_with_library_jobs {
             SaveSession($crate::app::store::SavedSession),
             /// Tell the cache these pictures (absolute URLs) were shown.
             MarkPicturesShown(Vec<String>),
+            /// The sections of the items view, under these tags.
+            LoadSections {
+                tags: Vec<String>,
+            },
+            LoadItems {
+                ticket: $crate::app::state::Ticket,
+                query: $crate::app::store::ItemsQuery,
+            },
             $($more)*
         }
     };
@@ -258,6 +266,13 @@ pub fn run(store: &dyn Store, style: &PageStyle, job: Job) -> Option<WorkerMsg> 
             .mark_shown(&urls)
             .err()
             .and_then(|e| failed("could not note the pictures shown", e)),
+        Job::LoadSections { tags } => Some(WorkerMsg::Sections(
+            store.sections(&tags).map_err(|e| format!("{e:#}")),
+        )),
+        Job::LoadItems { ticket, query } => Some(WorkerMsg::Items {
+            ticket,
+            result: store.items(&query).map_err(|e| format!("{e:#}")),
+        }),
         Job::SaveSession(session) => {
             let json = serde_json::to_string(&session).expect("a session serialises");
             store

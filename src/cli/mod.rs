@@ -3,6 +3,7 @@
 
 mod config;
 pub mod generate;
+mod items;
 mod print;
 mod show;
 pub mod sync;
@@ -163,6 +164,14 @@ pub enum Command {
         #[arg(long)]
         plain: bool,
     },
+    /// Newsletter sections with the issues they appear in and their items, most issues first.
+    Sections(items::SectionsArgs),
+    /// Newsletter items (a reading-list entry, a tool, a news item), newest first.
+    Items(items::ItemsArgs),
+    /// Reader questions with their askers, answers and projects, newest first.
+    Questions(items::QuestionsArgs),
+    /// Releases announced in the newsletters: project, version, changes, newest first.
+    Releases(items::ReleasesArgs),
     /// List sources with their post counts, last sync time and status.
     Sources {
         #[arg(long)]
@@ -290,6 +299,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 plain,
             },
         ),
+        Some(Command::Sections(args)) => items::run_sections(&context, &args),
+        Some(Command::Items(args)) => items::run_items(&context, &args),
+        Some(Command::Questions(args)) => items::run_questions(&context, &args),
+        Some(Command::Releases(args)) => items::run_releases(&context, &args),
         Some(Command::Sources { json }) => {
             let library = context.open_library()?;
             sync::run_sources(&library, context.config(), json, &mut stdout())

@@ -12,7 +12,7 @@ use crate::sync::ImportOutcome;
 use crate::text::{display_width, fit_to_width, sanitize_line, truncate_to_width};
 
 /// The width human output is fitted to: the terminal's, else a generous default for pipes.
-fn output_width() -> usize {
+pub(super) fn output_width() -> usize {
     if io::stdout().is_terminal()
         && let Ok((columns, _)) = ratatui::crossterm::terminal::size()
     {
@@ -21,7 +21,7 @@ fn output_width() -> usize {
     120
 }
 
-fn json(out: &mut dyn Write, value: &impl serde::Serialize) -> io::Result<()> {
+pub(super) fn json(out: &mut dyn Write, value: &impl serde::Serialize) -> io::Result<()> {
     let text = serde_json::to_string_pretty(value)?;
     writeln!(out, "{}", escape_for_terminal(&text))
 }

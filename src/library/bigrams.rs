@@ -286,6 +286,7 @@ mod tests {
                  DROP TRIGGER posts_bigrams_delete; DROP TRIGGER tag_names_stale;
                  CREATE TRIGGER posts_fts_insert AFTER INSERT ON posts BEGIN SELECT 1; END;
                  CREATE TRIGGER posts_fts_update AFTER UPDATE ON posts BEGIN SELECT 1; END;
+                 DROP TABLE items; DROP TABLE items_fts;
                  PRAGMA user_version = 1;",
             )
             .unwrap();
@@ -302,6 +303,38 @@ mod tests {
             library.tags().unwrap().len(),
             Library::tags(&library_of(POSTS).0).unwrap().len()
         );
+    }
+
+    #[test]
+    fn the_items_migration_segments_posts_stored_before_it() {
+        let posts: &[(&str, &str)] = &[
+            ("1.md", "## 工具\n\n- [a](https://a)\n- [b](https://b)\n"),
+            ("2.md", "## 工具\n\n- [c](https://c)\n"),
+        ];
+        let (library, _) = library_of(posts);
+        let items = |library: &Library| {
+            library
+                .items(&crate::library::ItemFilter::default())
+                .unwrap()
+                .into_iter()
+                .map(|i| i.title)
+                .collect::<Vec<_>>()
+        };
+        let before = items(&library);
+        library
+            .conn
+            .execute_batch("DROP TABLE items; DROP TABLE items_fts; PRAGMA user_version = 3;")
+            .unwrap();
+        let mut conn = library.conn;
+        crate::library::migrations::migrate(&mut conn)
+            .unwrap()
+            .unwrap();
+        let library = Library {
+            conn,
+            ..Library::open_in_memory().unwrap()
+        };
+        assert_eq!(items(&library), before);
+        assert_eq!(before.len(), 2, "two issues: each section is one item");
     }
 
     /// The tokens as a sorted list, to compare without caring about order.

@@ -188,6 +188,7 @@ impl Library {
         }
         if report.added + report.updated + report.removed > 0 {
             super::tag_names::store_tag_names(&tx)?;
+            super::items::apply_guards(&tx, source)?;
         }
         tx.commit()?;
         self.invalidate_caches();
@@ -230,10 +231,12 @@ const DERIVE_ON_A_THREAD_FROM: usize = 8;
 const DERIVED_AHEAD: usize = 32;
 
 /// What an added or updated post needs written besides its own columns, worked out from its
-/// text alone (so on any thread): the bigram index tokens and the topics it mentions.
+/// text alone (so on any thread): the bigram index tokens, the topics it mentions, and its
+/// sections and items.
 struct Derived {
     grams: String,
     topics: Vec<String>,
+    items: crate::items::Segmented,
 }
 
 impl Derived {
@@ -241,6 +244,7 @@ impl Derived {
         Derived {
             grams: super::bigrams::tokens(&[&post.title, &post.body]),
             topics: topics.detect(&post.title, &post.body),
+            items: crate::items::segment(&post.body),
         }
     }
 }
@@ -345,6 +349,7 @@ fn upsert_post(
         .execute(params![id, post.title, post.body])?;
     let replacing = matches!(outcome, UpsertOutcome::Updated);
     super::bigrams::index_post(tx, id, &derived.grams, replacing)?;
+    super::items::store_items(tx, source, id, &derived.items, replacing)?;
     Ok(outcome)
 }
 

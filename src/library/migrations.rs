@@ -24,6 +24,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: MIGRATION_3,
         fill: None,
     },
+    Migration {
+        sql: MIGRATION_4,
+        fill: Some(super::items::index_all),
+    },
 ];
 
 // 1: sources, posts, tags, reading state, settings, full-text index.
@@ -147,6 +151,50 @@ const MIGRATION_3: &str = r#"
         date_ts DESC, natural_key DESC, source_id, rel_path, date_day, title
     );
     DROP INDEX posts_newest;
+    "#;
+
+// 4: newsletter items (see `crate::items` and `library::items`). Each post's sections and
+// items, written with the post and deleted with it (cascade). A whole section is stored
+// both as one item (`kind = 'whole'`, `parts` = how many items it splits into) and as its
+// parts; `visible` says which the per-source guards chose. Questions and releases carry
+// their fields in their own columns (`changes` a JSON array). `text_key` finds text
+// repeated verbatim across issues. Search: a trigram index like the posts' one, written by
+// the import code; deletes follow by trigger.
+const MIGRATION_4: &str = r#"
+    CREATE TABLE items (
+        id          INTEGER PRIMARY KEY,
+        post_id     INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+        source_id   INTEGER NOT NULL,
+        seq         INTEGER NOT NULL,
+        section_key TEXT NOT NULL,
+        section     TEXT NOT NULL,
+        kind        TEXT NOT NULL CHECK (kind IN ('whole', 'part', 'question', 'release')),
+        title       TEXT NOT NULL,
+        link        TEXT,
+        body        TEXT NOT NULL,
+        place       INTEGER NOT NULL,
+        heading     INTEGER,
+        parts       INTEGER NOT NULL DEFAULT 0,
+        asker       TEXT,
+        question    TEXT,
+        answer      TEXT,
+        project     TEXT,
+        version     TEXT,
+        changes     TEXT,
+        text_key    TEXT NOT NULL,
+        visible     INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX items_by_post ON items (post_id, seq);
+    CREATE INDEX items_by_section ON items (source_id, section_key);
+    CREATE INDEX items_by_text ON items (source_id, text_key);
+    CREATE INDEX items_by_kind ON items (kind, visible);
+    CREATE VIRTUAL TABLE items_fts USING fts5 (
+        title, body, content = 'items', content_rowid = 'id', tokenize = 'trigram'
+    );
+    CREATE TRIGGER items_fts_delete AFTER DELETE ON items BEGIN
+        INSERT INTO items_fts (items_fts, rowid, title, body)
+        VALUES ('delete', old.id, old.title, old.body);
+    END;
     "#;
 
 fn fill_migration_2(tx: &Transaction<'_>) -> rusqlite::Result<()> {

@@ -9,6 +9,7 @@
 mod bigrams;
 mod excerpt;
 mod import;
+mod items;
 mod migrations;
 mod query;
 mod reading;
@@ -24,6 +25,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 pub use import::{Change, ImportBatch, ImportReport, StoredFile, Upsert};
+pub use items::{Details, ItemFilter, ItemRow, SectionCount};
 pub use query::{Filter, SearchHit, StoredPost};
 pub use reading::ReadingState;
 pub use sources::{SourceInfo, SourceKind, SourceSpec};

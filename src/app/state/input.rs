@@ -10,6 +10,13 @@ impl App {
             return Vec::new();
         };
         match key.code {
+            KeyCode::Enter if self.items.is_some() => {
+                // The search is the items view's; the post list keeps its own.
+                let text = input.text.trim().to_string();
+                self.search = input.previous.clone();
+                self.search_input = None;
+                return self.search_items((!text.is_empty()).then_some(text));
+            }
             KeyCode::Enter => {
                 let text = input.text.trim().to_string();
                 self.search = (!text.is_empty()).then_some(text);

@@ -6,7 +6,8 @@ use std::time::Instant;
 
 use crate::app::pictures::decode::DecodeBatch;
 use crate::app::pictures::{Drawable, PageKey, ShelfEntry};
-use crate::app::store::SavedSession;
+use crate::app::store::{SavedSession, SectionEntry};
+use crate::library::ItemRow;
 use crate::post::{PostId, PostSummary, TagCount};
 use crate::render::{Rendered, TextMatch};
 
@@ -135,6 +136,11 @@ pub enum WorkerMsg {
         result: Result<Arc<Drawable>, String>,
     },
     /// A write or a background job failed.
+    Sections(Result<Vec<SectionEntry>, String>),
+    Items {
+        ticket: Ticket,
+        result: Result<Vec<ItemRow>, String>,
+    },
     Failed(String),
     /// Something worth a line in the status bar.
     Note(String),
@@ -168,6 +174,8 @@ pub struct Reader {
     pub opened_at: Instant,
     pub marked_read: bool,
     pub loading_error: Option<String>,
+    /// The item the post was opened at, marked when its page arrives: its title.
+    pub mark: Option<String>,
 }
 
 /// A floating list over the screen.

@@ -8,13 +8,16 @@ impl App {
     pub(super) fn reload_list(&mut self) -> Vec<Effect> {
         self.list_ticket = self.ticket();
         self.awaiting_first_page = true;
-        vec![Effect::LoadList {
+        let mut effects = vec![Effect::LoadList {
             ticket: self.list_ticket,
             query: ListQuery {
                 limit: Some(FIRST_PAGE),
                 ..self.query()
             },
-        }]
+        }];
+        // The tag filter applies to the items view too.
+        effects.extend(self.reload_items_view());
+        effects
     }
 
     pub(super) fn open(&mut self) -> Vec<Effect> {
@@ -50,6 +53,7 @@ impl App {
             page: None,
             scroll: 0,
             pending_anchor: None,
+            mark: None,
             matches: Vec::new(),
             current_match: None,
             opened_at: Instant::now(),
@@ -104,6 +108,14 @@ impl App {
                 }
                 self.keep_lists_in_view();
                 self.save_position()
+            }
+            Focus::Posts if self.items.as_ref().is_some_and(|v| v.search.is_some()) => {
+                self.note("item search cleared");
+                self.search_items(None)
+            }
+            Focus::Posts if self.items.is_some() => {
+                self.focus = Focus::Tags;
+                Vec::new()
             }
             Focus::Posts if self.search.is_some() => {
                 self.search = None;

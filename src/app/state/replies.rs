@@ -21,6 +21,18 @@ impl App {
                 self.keep_lists_in_view();
                 Vec::new()
             }
+            WorkerMsg::Sections(Ok(sections)) => self.on_sections(sections),
+            WorkerMsg::Sections(Err(e)) => {
+                self.error(format!("could not read the sections: {e}"));
+                Vec::new()
+            }
+            WorkerMsg::Items { ticket, result } => {
+                match result {
+                    Ok(rows) => self.on_items(ticket, rows),
+                    Err(e) => self.error(format!("could not read the items: {e}")),
+                }
+                Vec::new()
+            }
             WorkerMsg::Tags(Err(e)) => {
                 self.error(format!("could not read the tags: {e}"));
                 Vec::new()
@@ -189,6 +201,9 @@ impl App {
             Some(q) => page.find_terms(q),
             None => Vec::new(),
         };
+        if first_time && reader.mark.is_some() {
+            super::items::mark_item(reader, &page);
+        }
         reader.page = Some(page);
         if first_time
             && anchor.is_none()

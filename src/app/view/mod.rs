@@ -2,6 +2,7 @@
 //! layout comes from [`super::layout`], the colours from [`super::theme`].
 
 mod help;
+mod items;
 mod popup;
 mod posts;
 mod reader;
@@ -30,7 +31,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let panes = app.panes();
     status::draw_title(frame, app, panes.title, &styles);
     if let Some(posts) = panes.posts {
-        posts::draw(frame, app, posts, &styles);
+        match &app.items {
+            Some(view) => items::draw_rows(frame, app, view, posts, &styles),
+            None => posts::draw(frame, app, posts, &styles),
+        }
     }
     if let Some(reader) = panes.reader {
         reader::draw(frame, app, reader, &styles);
@@ -39,7 +43,10 @@ pub fn draw(frame: &mut Frame, app: &App) {
         if panes.tags_popup {
             clear(frame, tags);
         }
-        tags::draw(frame, app, tags, &styles);
+        match &app.items {
+            Some(view) => items::draw_sections(frame, app, view, tags, &styles),
+            None => tags::draw(frame, app, tags, &styles),
+        }
     }
     status::draw_status(frame, app, panes.status, &styles);
     match &app.popup {

@@ -213,3 +213,19 @@ fn popups_over_chinese_titles_keep_their_left_border_at_every_width() {
         }
     }
 }
+
+#[test]
+fn wide_items_view_with_a_marked_item() {
+    let mut h = Harness::new(100, 30);
+    crate::app::testing::open_items_view(&mut h);
+    press(&mut h, "<Enter>");
+    insta::assert_snapshot!(screen(&h.app).0);
+}
+
+#[test]
+fn wide_items_view_sections_and_items() {
+    let mut h = Harness::new(100, 30);
+    crate::app::testing::open_items_view(&mut h);
+    press(&mut h, "h");
+    insta::assert_snapshot!(screen(&h.app).0);
+}

@@ -1,0 +1,134 @@
+//! The items view's two panes, where tags and posts are otherwise: sections with their
+//! issue and item counts (most issues first), and the chosen section's items with their
+//! date and newsletter.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{fit, focused, pane_block};
+use crate::app::keymap::Focus;
+use crate::app::layout;
+use crate::app::state::{App, ItemsView};
+use crate::app::theme::Styles;
+use crate::text::{display_width, sanitize_line};
+
+pub fn draw_sections(frame: &mut Frame, app: &App, view: &ItemsView, area: Rect, styles: &Styles) {
+    let has_focus = focused(app, Focus::Tags);
+    let block = pane_block(" Sections ", has_focus, styles);
+    let inner = layout::inner(area);
+    frame.render_widget(block, area);
+    let width = inner.width as usize;
+    let height = inner.height as usize;
+    if view.sections.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Line::styled(fit("no sections", width), styles.dim)),
+            inner,
+        );
+        return;
+    }
+    let offset = layout::list_offset(view.section_offset, view.section_cursor, height);
+    let lines: Vec<Line> = view
+        .sections
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(i, section)| {
+            // Issues, then items: "154·446".
+            let count = format!(" {}·{}", section.posts, section.items);
+            let style = if section.kind.is_some() {
+                styles.topic_tag
+            } else {
+                styles.meta_tag
+            };
+            let name_width = width.saturating_sub(display_width(&count));
+            let mut line = Line::from(vec![
+                Span::styled(fit(&sanitize_line(&section.name), name_width), style),
+                Span::styled(count, styles.dim),
+            ]);
+            if i == view.section_cursor {
+                line = line.style(if has_focus {
+                    styles.selected
+                } else {
+                    styles.selected_unfocused
+                });
+            }
+            line
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+pub fn draw_rows(frame: &mut Frame, app: &App, view: &ItemsView, area: Rect, styles: &Styles) {
+    let has_focus = focused(app, Focus::Posts);
+    let title = match &view.search {
+        Some(q) => format!(" Items /{} ", sanitize_line(q)),
+        None => " Items ".to_string(),
+    };
+    let position = if view.rows.is_empty() {
+        String::new()
+    } else {
+        format!(" {}/{} ", view.row_cursor + 1, view.rows.len())
+    };
+    let block =
+        pane_block(title, has_focus, styles).title_bottom(Line::from(position).right_aligned());
+    let inner = layout::inner(area);
+    frame.render_widget(block, area);
+    let width = inner.width as usize;
+    let height = inner.height as usize;
+    if view.rows.is_empty() {
+        let text = if view.rows_loaded {
+            "no items"
+        } else {
+            "loading…"
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(fit(text, width), styles.dim)),
+            inner,
+        );
+        return;
+    }
+    let offset = layout::list_offset(view.row_offset, view.row_cursor, height);
+    let date_width = app.day_format.width();
+    // Date and newsletter only where they leave the title 14 columns.
+    let source_width = 12;
+    let show_date = width >= date_width + 1 + 14;
+    let show_source = width >= date_width + 1 + source_width + 1 + 24;
+    let lines: Vec<Line> = view
+        .rows
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(i, row)| {
+            let date = match (&row.date, show_date) {
+                (Some(day), true) => format!("{} ", fit(&app.day_format.format(day), date_width)),
+                (None, true) => " ".repeat(date_width + 1),
+                _ => String::new(),
+            };
+            let source = if show_source {
+                format!(" {}", fit(&sanitize_line(&row.source), source_width))
+            } else {
+                String::new()
+            };
+            let title_width = width.saturating_sub(display_width(&date) + display_width(&source));
+            let title = row.title.lines().next().unwrap_or("");
+            let mut line = Line::from(vec![
+                Span::styled(date, styles.dim),
+                Span::styled(fit(&sanitize_line(title), title_width), styles.meta_tag),
+                Span::styled(source, styles.dim),
+            ]);
+            if i == view.row_cursor {
+                line = line.style(if has_focus {
+                    styles.selected
+                } else {
+                    styles.selected_unfocused
+                });
+            }
+            line
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,374 @@
+//! Items of newsletter issues in the library: written with their post at import (see
+//! [`store_items`]), guarded per source ([`apply_guards`]), and listed by section, search,
+//! tag, project.
+//!
+//! The guards need the whole source: a section splits into items only when it recurs in
+//! at least [`RECURRING_SECTION_POSTS`] issues, and text repeated verbatim in many issues
+//! (site links, a subscription footer, "No RFCs were approved this week") is not an item.
+//! They are recomputed inside the import transaction, after the batch is written, rather
+//! than at query time: the app and the CLI read items far more often than a source
+//! changes, a stored `visible` flag keeps every read a plain indexed lookup (no grouping of
+//! all items per query), and being in the same transaction the flags are never stale.
+
+use rusqlite::{ToSql, Transaction, params};
+use serde::Serialize;
+
+use super::{Library, LibraryError};
+use crate::items::{ItemKind, Segmented, canonical_project, section_key};
+use crate::post::{PostId, SourceId};
+use crate::tags::tag_key;
+
+/// A section splits into items only when it appears in this many issues of its source:
+/// a one-off essay's numbered points are not items.
+pub const RECURRING_SECTION_POSTS: i64 = 3;
+
+/// Text repeated verbatim in this many issues (and at least [`BOILERPLATE_SHARE`] of
+/// them) is boilerplate.
+const BOILERPLATE_POSTS: i64 = 3;
+const BOILERPLATE_SHARE: f64 = 0.05;
+
+/// A section across issues.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SectionCount {
+    pub section: String,
+    /// Issues it appears in.
+    pub posts: i64,
+    /// Its items (after the guards).
+    pub items: i64,
+    #[serde(skip)]
+    pub key: String,
+}
+
+/// Which items to list. Sections are matched by [`section_key`], also on the last part of
+/// a sub-section's name ("RFCs" finds "Final Comment Period / RFCs").
+#[derive(Debug, Clone, Default)]
+pub struct ItemFilter {
+    pub sections: Vec<String>,
+    /// Sections by their stored key, exactly (as [`SectionCount::key`] gives it).
+    pub section_keys: Vec<String>,
+    pub search: Option<String>,
+    pub tags: Vec<String>,
+    /// `question` or `release`: only those.
+    pub kind: Option<&'static str>,
+    pub project: Option<String>,
+    pub limit: Option<usize>,
+}
+
+/// An item as listed, with its post.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemRow {
+    #[serde(skip)]
+    pub id: i64,
+    pub post_id: PostId,
+    pub post_title: String,
+    pub date: Option<String>,
+    pub source: String,
+    pub section: String,
+    #[serde(skip)]
+    pub kind: String,
+    pub title: String,
+    pub link: Option<String>,
+    pub text: String,
+    /// Byte offset in the post's markdown.
+    #[serde(skip)]
+    pub place: usize,
+    #[serde(skip)]
+    pub details: Details,
+}
+
+/// What a question or a release adds.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Details {
+    pub asker: Option<String>,
+    pub question: Option<String>,
+    pub answer: Option<String>,
+    pub project: Option<String>,
+    pub version: Option<String>,
+    pub changes: Vec<String>,
+}
+
+/// Replaces the items of post `id` with `segmented`'s. `replacing` says whether the post
+/// had items before (an update).
+pub(super) fn store_items(
+    tx: &Transaction<'_>,
+    source: SourceId,
+    id: PostId,
+    segmented: &Segmented,
+    replacing: bool,
+) -> rusqlite::Result<()> {
+    if replacing {
+        tx.prepare_cached("DELETE FROM items WHERE post_id = ?1")?
+            .execute([id])?;
+    }
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO items (post_id, source_id, seq, section_key, section, kind, title, link,
+         body, place, heading, parts, asker, question, answer, project, version, changes,
+         text_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+         ?16, ?17, ?18, ?19)",
+    )?;
+    let mut index =
+        tx.prepare_cached("INSERT INTO items_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?;
+    for (seq, item) in segmented.items.iter().enumerate() {
+        // `segment` puts a section's parts right after its whole item.
+        let parts = match item.kind {
+            ItemKind::Whole => segmented.items[seq + 1..]
+                .iter()
+                .take_while(|i| i.kind == ItemKind::Part)
+                .count(),
+            _ => 0,
+        };
+        let (mut asker, mut question, mut answer, mut project, mut version) =
+            (None, None, None, None, None);
+        let mut changes = None;
+        match &item.kind {
+            ItemKind::Question(q) => {
+                asker = Some(q.asker.as_str());
+                question = Some(q.question.as_str());
+                answer = Some(q.answer.as_str());
+                project = q.project.as_deref();
+            }
+            ItemKind::Release(r) => {
+                project = r.project.as_deref();
+                version = r.version.as_deref();
+                changes = Some(serde_json::to_string(&r.changes).unwrap_or_default());
+            }
+            _ => {}
+        }
+        let values: [&dyn ToSql; 19] = [
+            &id,
+            &source,
+            &(seq as i64),
+            &item.section_key,
+            &item.section,
+            &item.kind.name(),
+            &item.title,
+            &item.link,
+            &item.text,
+            &(item.offset as i64),
+            &item.heading.map(|h| h as i64),
+            &(parts as i64),
+            &asker,
+            &question,
+            &answer,
+            &project,
+            &version,
+            &changes,
+            &text_key(&item.title, item.link.as_deref(), &item.text),
+        ];
+        insert.execute(values.as_slice())?;
+        let rowid = tx.last_insert_rowid();
+        index.execute(params![rowid, item.title, item.text])?;
+    }
+    Ok(())
+}
+
+/// The key verbatim repeats are found by: the item's text with whitespace collapsed.
+fn text_key(title: &str, link: Option<&str>, text: &str) -> String {
+    let joined = format!("{title}\n{}\n{text}", link.unwrap_or(""));
+    let collapsed: Vec<&str> = joined.split_whitespace().collect();
+    let digest = sha1_smol::Sha1::from(collapsed.join(" "))
+        .digest()
+        .to_string();
+    digest[..16].to_string()
+}
+
+/// Recomputes which items of `source` are shown (see the module doc).
+pub(super) fn apply_guards(tx: &Transaction<'_>, source: SourceId) -> rusqlite::Result<()> {
+    let posts: i64 = tx.query_row(
+        "SELECT COUNT(*) FROM posts WHERE source_id = ?1",
+        [source],
+        |row| row.get(0),
+    )?;
+    let boilerplate = BOILERPLATE_POSTS.max((posts as f64 * BOILERPLATE_SHARE).ceil() as i64);
+    tx.prepare_cached(
+        "UPDATE items SET visible = (
+             CASE
+                 WHEN items.kind IN ('question', 'release') THEN 1
+                 WHEN sec.n >= ?2 THEN items.kind = 'part' OR items.parts = 0
+                 ELSE items.kind = 'whole'
+             END
+         ) AND (items.kind IN ('question', 'release') OR dup.n < ?3)
+         FROM (SELECT section_key AS k, COUNT(DISTINCT post_id) AS n FROM items
+               WHERE source_id = ?1 GROUP BY section_key) AS sec,
+              (SELECT text_key AS k, COUNT(DISTINCT post_id) AS n FROM items
+               WHERE source_id = ?1 GROUP BY text_key) AS dup
+         WHERE items.source_id = ?1 AND sec.k = items.section_key AND dup.k = items.text_key",
+    )?
+    .execute(params![source, RECURRING_SECTION_POSTS, boilerplate])?;
+    Ok(())
+}
+
+/// Fills the item tables from the posts already stored (the migration that adds them).
+pub(super) fn index_all(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    let posts: Vec<(PostId, SourceId, String)> = {
+        let mut stmt = tx.prepare("SELECT id, source_id, body FROM posts")?;
+        stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+            .collect::<Result<_, _>>()?
+    };
+    let mut sources: Vec<SourceId> = posts.iter().map(|p| p.1).collect();
+    sources.sort_unstable();
+    sources.dedup();
+    for (id, source, body) in posts {
+        store_items(tx, source, id, &crate::items::segment(&body), false)?;
+    }
+    for source in sources {
+        apply_guards(tx, source)?;
+    }
+    Ok(())
+}
+
+/// Conditions of an item query, with their parameters.
+#[derive(Default)]
+struct Where {
+    clauses: Vec<String>,
+    params: Vec<Box<dyn ToSql>>,
+}
+
+impl Where {
+    fn push(&mut self, clause: &str, params: Vec<Box<dyn ToSql>>) {
+        self.clauses.push(clause.to_string());
+        self.params.extend(params);
+    }
+
+    fn of(filter: &ItemFilter) -> Where {
+        let mut conditions = Where::default();
+        conditions.push("i.visible = 1", vec![]);
+        for tag in &filter.tags {
+            conditions.push(
+                "i.post_id IN (SELECT post_id FROM post_tags WHERE tag_key = ?)",
+                vec![Box::new(tag_key(tag))],
+            );
+        }
+        if !filter.sections.is_empty() {
+            let mut any = Vec::new();
+            let mut params: Vec<Box<dyn ToSql>> = Vec::new();
+            for name in &filter.sections {
+                let key = section_key(name);
+                any.push("(i.section_key = ? OR i.section_key LIKE ? ESCAPE '\\')");
+                params.push(Box::new(key.clone()));
+                params.push(Box::new(format!("% / {}", escape_like(&key))));
+            }
+            conditions.push(&format!("({})", any.join(" OR ")), params);
+        }
+        if !filter.section_keys.is_empty() {
+            let marks = vec!["?"; filter.section_keys.len()].join(", ");
+            let params: Vec<Box<dyn ToSql>> = filter
+                .section_keys
+                .iter()
+                .map(|k| Box::new(k.clone()) as Box<dyn ToSql>)
+                .collect();
+            conditions.push(&format!("i.section_key IN ({marks})"), params);
+        }
+        if let Some(kind) = filter.kind {
+            conditions.push("i.kind = ?", vec![Box::new(kind)]);
+        }
+        if let Some(project) = &filter.project {
+            let canonical = canonical_project(project).map_or(project.clone(), str::to_string);
+            conditions.push("lower(i.project) = lower(?)", vec![Box::new(canonical)]);
+        }
+        for term in filter.search.iter().flat_map(|s| s.split_whitespace()) {
+            if term.chars().count() >= 3 {
+                // Trigram index: a quoted phrase matches the substring.
+                conditions.push(
+                    "i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)",
+                    vec![Box::new(format!("\"{}\"", term.replace('"', "\"\"")))],
+                );
+            } else {
+                // Shorter than a trigram: scan.
+                conditions.push(
+                    "(instr(lower(i.title), lower(?)) > 0 OR instr(lower(i.body), lower(?)) > 0)",
+                    vec![Box::new(term.to_string()), Box::new(term.to_string())],
+                );
+            }
+        }
+        conditions
+    }
+
+    fn sql(&self) -> String {
+        format!("WHERE {}", self.clauses.join(" AND "))
+    }
+
+    fn params(&self) -> Vec<&dyn ToSql> {
+        self.params.iter().map(|p| p.as_ref()).collect()
+    }
+}
+
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+impl Library {
+    /// Sections with items, the ones in most issues first. The filter's tags and search
+    /// apply; its sections do not.
+    pub fn sections(&self, filter: &ItemFilter) -> Result<Vec<SectionCount>, LibraryError> {
+        let unsectioned = ItemFilter {
+            sections: Vec::new(),
+            section_keys: Vec::new(),
+            limit: None,
+            ..filter.clone()
+        };
+        let conditions = Where::of(&unsectioned);
+        let limit = filter.limit.map_or(-1, |l| l as i64);
+        let sql = format!(
+            "SELECT i.section_key, MIN(i.section), COUNT(DISTINCT i.post_id), COUNT(*)
+             FROM items i {} GROUP BY i.section_key
+             ORDER BY 3 DESC, 4 DESC, 2 LIMIT {limit}",
+            conditions.sql()
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(conditions.params().as_slice(), |row| {
+            Ok(SectionCount {
+                key: row.get(0)?,
+                section: row.get(1)?,
+                posts: row.get(2)?,
+                items: row.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Items, newest post first, in their order within a post.
+    pub fn items(&self, filter: &ItemFilter) -> Result<Vec<ItemRow>, LibraryError> {
+        let conditions = Where::of(filter);
+        let limit = filter.limit.map_or(-1, |l| l as i64);
+        let sql = format!(
+            "SELECT i.id, i.post_id, p.title, p.date_day, s.name, i.section, i.kind, i.title,
+                    i.link, i.body, i.place, i.asker, i.question, i.answer, i.project,
+                    i.version, i.changes
+             FROM items i JOIN posts p ON p.id = i.post_id JOIN sources s ON s.id = p.source_id
+             {} ORDER BY p.date_ts IS NULL, p.date_ts DESC, p.natural_key DESC, i.seq
+             LIMIT {limit}",
+            conditions.sql()
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(conditions.params().as_slice(), |row| {
+            let changes: Option<String> = row.get(16)?;
+            Ok(ItemRow {
+                id: row.get(0)?,
+                post_id: row.get(1)?,
+                post_title: row.get(2)?,
+                date: row.get(3)?,
+                source: row.get(4)?,
+                section: row.get(5)?,
+                kind: row.get(6)?,
+                title: row.get(7)?,
+                link: row.get(8)?,
+                text: row.get(9)?,
+                place: row.get::<_, i64>(10)? as usize,
+                details: Details {
+                    asker: row.get(11)?,
+                    question: row.get(12)?,
+                    answer: row.get(13)?,
+                    project: row.get(14)?,
+                    version: row.get(15)?,
+                    changes: changes
+                        .and_then(|c| serde_json::from_str(&c).ok())
+                        .unwrap_or_default(),
+                },
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
