@@ -94,6 +94,8 @@ impl EventLoop<'_> {
                     break;
                 }
             }
+            // The view may have moved: pictures coming into view are decoded, far ones let go.
+            effects.extend(app.decode_pictures());
             self.route_all(effects);
         }
     }

@@ -256,7 +256,9 @@ impl Outlets for Recorder<'_> {
 /// `<Tab>`, `<S-Tab>`, `<Space>`, `<BS>`, `<Up>`, `<Down>`, `<PgDn>`, `<PgUp>`, `<C-x>`.
 pub fn press(h: &mut Harness, keys: &str) {
     for key in parse_keys(keys) {
-        let effects = h.app.on_key(key);
+        let mut effects = h.app.on_key(key);
+        // As the event loop does after each batch of events.
+        effects.extend(h.app.decode_pictures());
         h.run(effects);
     }
 }

@@ -6,6 +6,7 @@
 //! [`prepare`] is the synchronous core, tested on its own; [`PictureThread`] runs it for the
 //! open page and drops the work of a page the reader has left.
 
+use std::collections::VecDeque;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -110,32 +111,42 @@ impl PictureThread {
 }
 
 fn serve(graphics: &Graphics, queue: &Receiver<DecodeBatch>, events: &Sender<Event>) {
-    let mut current: Option<DecodeBatch> = None;
+    let mut waiting: VecDeque<(PageKey, DecodeRequest)> = VecDeque::new();
     loop {
-        let batch = match current.take() {
-            Some(batch) => batch,
-            None => match queue.recv() {
-                Ok(batch) => batch,
+        if waiting.is_empty() {
+            match queue.recv() {
+                Ok(batch) => take(&mut waiting, batch),
                 Err(_) => return,
-            },
-        };
-        for request in &batch.pictures {
-            // A newer page asked for: leave this one (the reader has moved on).
-            if let Some(newer) = queue.try_iter().last() {
-                current = Some(newer);
-                break;
-            }
-            let result = prepare(graphics, request).map(Arc::new);
-            let reply = WorkerMsg::Picture {
-                page: batch.page,
-                index: request.index,
-                result,
-            };
-            if events.send(Event::Worker(reply)).is_err() {
-                return;
             }
         }
+        for batch in queue.try_iter() {
+            take(&mut waiting, batch);
+        }
+        let Some((page, request)) = waiting.pop_front() else {
+            continue;
+        };
+        let result = prepare(graphics, &request).map(Arc::new);
+        let reply = WorkerMsg::Picture {
+            page,
+            index: request.index,
+            result,
+        };
+        if events.send(Event::Worker(reply)).is_err() {
+            return;
+        }
     }
+}
+
+/// Queues the pictures of `batch`; those of any other page are dropped (the reader has
+/// moved on).
+fn take(waiting: &mut VecDeque<(PageKey, DecodeRequest)>, batch: DecodeBatch) {
+    waiting.retain(|(page, _)| *page == batch.page);
+    waiting.extend(
+        batch
+            .pictures
+            .into_iter()
+            .map(|request| (batch.page, request)),
+    );
 }
 
 #[cfg(test)]

@@ -144,6 +144,8 @@ impl std::fmt::Debug for Drawable {
 #[derive(Debug, Default, Clone)]
 pub struct DrawnPictures {
     pub page: Option<PageKey>,
+    /// Asked of the picture thread (ready, failed, or on their way).
+    pub asked: std::collections::HashSet<usize>,
     pub ready: HashMap<usize, Arc<Drawable>>,
     /// Pictures that could not be decoded, and why (they keep their blank rows).
     pub failed: HashMap<usize, String>,

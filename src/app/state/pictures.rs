@@ -1,5 +1,6 @@
-//! The pictures of the open page: which to decode when a page is shown, keeping what the
-//! picture thread sends back, and which picture the `f` list's cursor opens.
+//! The pictures of the open page: which to decode (those near the view, so that a post of
+//! 45 pictures holds a few screens of them, not all), keeping what the picture thread sends
+//! back, and which picture the `f` list's cursor opens.
 
 use std::sync::Arc;
 
@@ -19,24 +20,58 @@ impl App {
         u16::try_from(rows).unwrap_or(u16::MAX)
     }
 
-    /// Asks for the pictures of the page in the reader, unless they are decoded already (or
-    /// on their way), and notes them shown.
-    pub(super) fn decode_pictures(&mut self) -> Vec<Effect> {
-        let Some(page) = self.reader.as_ref().and_then(|r| r.page.clone()) else {
+    /// Asks for the pictures of the page in the reader that are near the view (a screen
+    /// above it to two below) and not decoded or on their way yet, notes them shown, and
+    /// lets go of decoded ones far from it. Called when a page is shown and after every
+    /// batch of events (the view may have moved).
+    pub fn decode_pictures(&mut self) -> Vec<Effect> {
+        let Some(reader) = self.reader.as_ref() else {
             return Vec::new();
         };
-        if page.rendered.pictures.is_empty() || self.pictures.page == Some(page.key()) {
+        let Some(page) = reader.page.clone() else {
+            return Vec::new();
+        };
+        if page.rendered.pictures.is_empty() {
             return Vec::new();
         }
-        self.pictures = DrawnPictures {
-            page: Some(page.key()),
-            ..DrawnPictures::default()
+        if self.pictures.page != Some(page.key()) {
+            self.pictures = DrawnPictures {
+                page: Some(page.key()),
+                ..DrawnPictures::default()
+            };
+        }
+        let height = self.reader_height();
+        let top = page.header_len();
+        let scroll = reader.scroll;
+        // Rows of the page, as [start, end), with some slack kept before letting go.
+        let near = scroll.saturating_sub(height)..scroll + 3 * height;
+        let kept = scroll.saturating_sub(3 * height)..scroll + 5 * height;
+        let overlaps = |range: &std::ops::Range<usize>, line: usize, rows: usize| {
+            top + line < range.end && top + line + rows > range.start
         };
-        let requests: Vec<DecodeRequest> = page
-            .rendered
+        let blocks = &page.rendered.pictures;
+        let far: Vec<usize> = self
             .pictures
+            .asked
+            .iter()
+            .copied()
+            .filter(|&i| {
+                blocks
+                    .get(i)
+                    .is_none_or(|b| !overlaps(&kept, b.line, b.rows))
+            })
+            .collect();
+        for index in far {
+            self.pictures.asked.remove(&index);
+            self.pictures.ready.remove(&index);
+        }
+        let asked = &self.pictures.asked;
+        let requests: Vec<DecodeRequest> = blocks
             .iter()
             .enumerate()
+            .filter(|(index, block)| {
+                !asked.contains(index) && overlaps(&near, block.line, block.rows)
+            })
             .filter_map(|(index, block)| {
                 let entry = page.shelf_entry(&block.url)?;
                 Some(DecodeRequest {
@@ -48,6 +83,10 @@ impl App {
                 })
             })
             .collect();
+        if requests.is_empty() {
+            return Vec::new();
+        }
+        self.pictures.asked.extend(requests.iter().map(|r| r.index));
         let shown: Vec<String> = requests.iter().map(|r| r.url.clone()).collect();
         let mut effects = vec![Effect::DecodePictures(DecodeBatch {
             page: page.key(),
@@ -66,7 +105,7 @@ impl App {
         index: usize,
         result: Result<Arc<Drawable>, String>,
     ) {
-        if self.pictures.page != Some(page) {
+        if self.pictures.page != Some(page) || !self.pictures.asked.contains(&index) {
             return;
         }
         match result {

@@ -240,3 +240,33 @@ fn the_pictures_shown_are_noted_for_the_budget() {
         .clone();
     assert_eq!(shown, ["arch.png"]);
 }
+
+#[test]
+fn only_the_pictures_near_the_view_are_decoded_and_kept() {
+    let mut body = String::new();
+    let mut pictures = Vec::new();
+    for i in 0..45 {
+        body.push_str(&format!("第 {i} 张图。\n\n![图 {i}](p{i}.png)\n\n"));
+        pictures.push((format!("p{i}.png"), red_over_blue()));
+    }
+    let shelf = MemoryShelf::with_pixels(
+        pictures
+            .iter()
+            .map(|(name, image)| (name.as_str(), image.clone()))
+            .collect(),
+    );
+    let posts = vec![post(1, "2024-05-01", "45 张图", &["SOFA Weekly"], &body)];
+    let mut h = Harness::with_pictures(posts, shelf, 100, 30);
+    press(&mut h, "<Enter>");
+    let first_screen: Vec<usize> = h.app.pictures.ready.keys().copied().collect();
+    assert!(first_screen.contains(&0));
+    assert!(first_screen.len() < 10, "{first_screen:?}");
+    // Far down the post: the first pictures are let go, those in view are there.
+    for _ in 0..30 {
+        press(&mut h, "<Space>");
+    }
+    assert!(!h.app.pictures.ready.contains_key(&0));
+    assert!(h.app.pictures.ready.len() < 10);
+    let buffer = draw(&h);
+    assert!(!picture_rows(&buffer).is_empty(), "{}", text(&buffer));
+}
