@@ -16,6 +16,13 @@
 //! - A mention inside one of the topic's `ignore` phrases does not count: every SOFA Weekly
 //!   post opens with the same paragraph about "金融级云原生架构", which is not a post about
 //!   cloud native.
+//! - A `match_case` spelling of a topic with `context` phrases counts only in a post that also
+//!   mentions one of them: `MoE` is SOFA's "MOSN on Envoy" next to MOSN or Envoy, and a
+//!   mixture-of-experts model anywhere else.
+//!
+//! # Names in the post's language
+//! A topic named in Chinese may give its English name (`en = "Cloud Native"`): a post written
+//! in a Latin script is tagged with that name, so English posts get no `#云原生`.
 
 use std::sync::OnceLock;
 
@@ -80,6 +87,11 @@ pub struct Topic {
     pub case_sensitive: Vec<String>,
     /// Phrases inside which a mention does not count.
     pub ignore: Vec<String>,
+    /// When not empty, a `case_sensitive` mention counts only in a text that also mentions
+    /// one of these (ASCII case ignored, whole words).
+    pub context: Vec<String>,
+    /// The name posts in a Latin script get, when the name is in another script.
+    pub english_name: Option<String>,
 }
 
 /// A topic's settings as `assets/topics.toml` writes them.
@@ -88,6 +100,8 @@ struct TopicTable {
     spellings: Vec<String>,
     match_case: Vec<String>,
     ignore: Vec<String>,
+    context: Vec<String>,
+    english_name: Option<String>,
 }
 
 /// The topic vocabulary and the automaton that finds its spellings in a post.
@@ -105,6 +119,8 @@ pub struct Topics {
 struct Matcher {
     automaton: OnceLock<Option<AhoCorasick>>,
     patterns: Vec<Pattern>,
+    /// Per topic: whether its `match_case` mentions need a context phrase.
+    needs_context: Vec<bool>,
 }
 
 #[derive(Debug, Clone)]
@@ -123,11 +139,28 @@ enum Role {
     Mention,
     MentionExactCase,
     Ignore,
+    Context,
+}
+
+/// What a scan found of one topic.
+#[derive(Debug, Clone, Copy, Default)]
+struct Found {
+    /// A `match` spelling (or a `match_case` one of a topic without context).
+    mentioned: bool,
+    /// A `match_case` spelling of a topic with context phrases.
+    needs_context: bool,
+    context: bool,
+}
+
+impl Found {
+    fn counts(self) -> bool {
+        self.mentioned || (self.needs_context && self.context)
+    }
 }
 
 /// Bumped when the matching rules change, so that [`Topics::fingerprint`] changes with them
 /// and stored topic tags get recomputed.
-const MATCHING_RULES_VERSION: &str = "topics-v1";
+const MATCHING_RULES_VERSION: &str = "topics-v2";
 
 impl Topics {
     /// The vocabulary shipped with sofa-weekly (`assets/topics.toml`).
@@ -191,6 +224,8 @@ impl Topics {
                     merge_unique(&mut known.spellings, topic.spellings);
                     merge_unique(&mut known.case_sensitive, topic.case_sensitive);
                     merge_unique(&mut known.ignore, topic.ignore);
+                    merge_unique(&mut known.context, topic.context);
+                    known.english_name = known.english_name.take().or(topic.english_name);
                 }
                 None => topics.push(topic),
             }
@@ -205,20 +240,27 @@ impl Topics {
 
     /// Names of the topics the title or the body mentions, in vocabulary order (a vocabulary
     /// read by [`Topics::from_toml`] is ordered by name; topics added by [`Topics::extend`]
-    /// come after).
+    /// come after), each in the post's language where the topic has an English name.
     pub fn detect(&self, title: &str, body: &str) -> Vec<String> {
         let Some(automaton) = self.matcher.automaton() else {
             return Vec::new();
         };
-        let mut mentioned = vec![false; self.topics.len()];
+        let mut found = vec![Found::default(); self.topics.len()];
         for text in [title, body] {
-            self.matcher.mark_mentions(automaton, text, &mut mentioned);
+            self.matcher.mark_mentions(automaton, text, &mut found);
         }
+        if !found.iter().any(|found| found.counts()) {
+            return Vec::new();
+        }
+        let latin = is_latin_script(title, body);
         self.topics
             .iter()
-            .zip(mentioned)
-            .filter(|(_, mentioned)| *mentioned)
-            .map(|(topic, _)| topic.name.clone())
+            .zip(found)
+            .filter(|(_, found)| found.counts())
+            .map(|(topic, _)| match &topic.english_name {
+                Some(english) if latin => english.clone(),
+                _ => topic.name.clone(),
+            })
             .collect()
     }
 
@@ -230,10 +272,15 @@ impl Topics {
             .iter()
             .map(|topic| {
                 let mut parts = vec![topic.name.clone()];
+                parts.push(format!(
+                    "en={}",
+                    topic.english_name.as_deref().unwrap_or("")
+                ));
                 for (label, list) in [
                     ("match", &topic.spellings),
                     ("match_case", &topic.case_sensitive),
                     ("ignore", &topic.ignore),
+                    ("context", &topic.context),
                 ] {
                     let mut list = list.clone();
                     list.sort();
@@ -291,9 +338,15 @@ fn topic_table(name: &str, entry: toml::Value) -> Result<TopicTable, TopicsError
                     "match" => table.spellings = strings(&key, value)?,
                     "match_case" => table.match_case = strings(&key, value)?,
                     "ignore" => table.ignore = strings(&key, value)?,
+                    "context" => table.context = strings(&key, value)?,
+                    "en" => match value {
+                        toml::Value::String(name) => table.english_name = Some(name),
+                        _ => return Err(invalid("`en` must be a string".into())),
+                    },
                     _ => {
                         return Err(invalid(format!(
-                            "unknown setting `{key}` (expected match, match_case or ignore)"
+                            "unknown setting `{key}` (expected match, match_case, ignore, \
+                             context or en)"
                         )));
                     }
                 }
@@ -323,6 +376,7 @@ fn checked_topic(name: String, table: TopicTable) -> Result<Topic, TopicsError> 
         .iter()
         .chain(&table.match_case)
         .chain(&table.ignore)
+        .chain(&table.context)
     {
         if spelling.trim().is_empty() {
             return Err(TopicsError::Invalid {
@@ -331,12 +385,46 @@ fn checked_topic(name: String, table: TopicTable) -> Result<Topic, TopicsError> 
             });
         }
     }
+    let english_name = table
+        .english_name
+        .map(|english| crate::text::sanitize_line(&english))
+        .filter(|english| !english.is_empty());
     Ok(Topic {
         name,
         spellings,
         case_sensitive: table.match_case,
         ignore: table.ignore,
+        context: table.context,
+        english_name,
     })
+}
+
+/// Whether a post is written in a Latin script rather than Chinese, Japanese or Korean:
+/// fewer CJK characters than one per eight ASCII letters (a Chinese post names many projects
+/// in English, but its CJK characters still far outnumber that). Looks at the first 16 KiB.
+fn is_latin_script(title: &str, body: &str) -> bool {
+    const SAMPLE: usize = 16 * 1024;
+    let mut end = body.len().min(SAMPLE);
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    let (mut letters, mut cjk) = (0usize, 0usize);
+    for c in title.chars().chain(body[..end].chars()) {
+        if c.is_ascii_alphabetic() {
+            letters += 1;
+        } else if is_cjk_letter(c) {
+            cjk += 1;
+        }
+    }
+    letters > 0 && cjk * 8 < letters
+}
+
+/// Kana, Hangul syllables and CJK ideographs: the letters of a CJK text, without the
+/// punctuation and symbols the renderer's wider `is_cjk` also counts for line breaking.
+fn is_cjk_letter(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}'
+        | '\u{AC00}'..='\u{D7A3}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3FFFF}')
 }
 
 fn merge_unique(into: &mut Vec<String>, from: Vec<String>) {
@@ -350,11 +438,14 @@ fn merge_unique(into: &mut Vec<String>, from: Vec<String>) {
 impl Matcher {
     fn new(topics: &[Topic]) -> Matcher {
         let mut patterns = Vec::new();
+        let mut needs_context = Vec::with_capacity(topics.len());
         for (index, topic) in topics.iter().enumerate() {
+            needs_context.push(!topic.context.is_empty());
             let roles = [
                 (Role::Mention, &topic.spellings),
                 (Role::MentionExactCase, &topic.case_sensitive),
                 (Role::Ignore, &topic.ignore),
+                (Role::Context, &topic.context),
             ];
             for (role, list) in roles {
                 for text in list {
@@ -371,6 +462,7 @@ impl Matcher {
         Matcher {
             automaton: OnceLock::new(),
             patterns,
+            needs_context,
         }
     }
 
@@ -389,8 +481,8 @@ impl Matcher {
             .as_ref()
     }
 
-    /// Sets `mentioned[topic]` for every topic with a counting mention in `text`.
-    fn mark_mentions(&self, automaton: &AhoCorasick, text: &str, mentioned: &mut [bool]) {
+    /// Records in `found[topic]` every counting mention (and context phrase) in `text`.
+    fn mark_mentions(&self, automaton: &AhoCorasick, text: &str, found_topics: &mut [Found]) {
         let bytes = text.as_bytes();
         // Overlapping search: a match that fails its boundary check must not hide a shorter
         // one that passes (as leftmost-longest matching would).
@@ -399,7 +491,7 @@ impl Matcher {
         for found in automaton.find_overlapping_iter(text) {
             let pattern = &self.patterns[found.pattern().as_usize()];
             let (start, end) = (found.start(), found.end());
-            if mentioned[pattern.topic] && pattern.role != Role::Ignore {
+            if found_topics[pattern.topic].mentioned && pattern.role != Role::Ignore {
                 continue;
             }
             let bounded =
@@ -409,22 +501,29 @@ impl Matcher {
                         || !bytes[end].is_ascii_alphanumeric());
             match pattern.role {
                 Role::Ignore => ignored.push((pattern.topic, start, end)),
+                Role::Context if bounded => found_topics[pattern.topic].context = true,
+                Role::Context => {}
                 Role::MentionExactCase if !bounded => {}
                 Role::MentionExactCase => {
                     if bytes[start..end] == *pattern.text.as_bytes() {
-                        mentions.push((pattern.topic, start, end));
+                        mentions.push((pattern.topic, start, end, true));
                     }
                 }
-                Role::Mention if bounded => mentions.push((pattern.topic, start, end)),
+                Role::Mention if bounded => mentions.push((pattern.topic, start, end, false)),
                 Role::Mention => {}
             }
         }
-        for (topic, start, end) in mentions {
+        for (topic, start, end, exact_case) in mentions {
             let inside_ignored = ignored
                 .iter()
                 .any(|&(t, s, e)| t == topic && s <= start && end <= e);
-            if !inside_ignored {
-                mentioned[topic] = true;
+            if inside_ignored {
+                continue;
+            }
+            if exact_case && self.needs_context[topic] {
+                found_topics[topic].needs_context = true;
+            } else {
+                found_topics[topic].mentioned = true;
             }
         }
     }
@@ -518,6 +617,44 @@ mod tests {
         );
         let body = format!("{boilerplate}\n\n云原生网络代理 MOSN 与分布式事务 Seata");
         assert_eq!(detect("", &body), ["MOSN", "Seata", "云原生", "分布式事务"]);
+    }
+
+    #[test]
+    fn issue_16_moe_needs_mosn_or_envoy_nearby() {
+        let models = "Mixture-of-experts (MoE) models route each token to a few experts.";
+        assert!(detect("MoE models explained", models).is_empty());
+        assert_eq!(detect("", "MOSN 的 MoE 方案"), ["MOSN", "MoE"]);
+        assert_eq!(
+            detect("", "MoE brings MOSN to Envoy"),
+            ["Envoy", "MOSN", "MoE"]
+        );
+        assert_eq!(
+            detect("", "moe next to MOSN"),
+            ["MOSN"],
+            "acronyms keep their case"
+        );
+        assert_eq!(detect("", "MOSN on Envoy"), ["Envoy", "MOSN", "MoE"]);
+    }
+
+    #[test]
+    fn issue_16_topics_are_named_in_the_posts_language() {
+        assert_eq!(
+            detect(
+                "Going cloud native",
+                "Cloud Native apps and confidential computing."
+            ),
+            ["Cloud Native", "Confidential Computing"]
+        );
+        assert_eq!(detect("云原生", "云原生网络代理"), ["云原生"]);
+        // A Chinese post naming projects in English is still Chinese.
+        assert_eq!(
+            detect("", "我们在 Kubernetes 上运行 Cloud Native 应用，效果很好。"),
+            ["Kubernetes", "云原生"]
+        );
+        let custom =
+            Topics::from_toml("\"服务\" = { match = [\"service\"], en = \"Service\" }\n").unwrap();
+        assert_eq!(custom.detect("", "a service"), ["Service"]);
+        assert!(Topics::from_toml("A = { en = 1 }").is_err());
     }
 
     #[test]

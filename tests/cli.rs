@@ -259,14 +259,17 @@ fn bad_files_are_reported_and_the_rest_imported() {
         stdout.contains("binary.md"),
         "names the skipped file: {stdout}"
     );
+    // Warnings go to stderr: a pipe of the report holds only the report.
+    let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(
-        stdout.contains("broken.md:2"),
-        "names the file and line: {stdout}"
+        stderr.contains("broken.md:2"),
+        "names the file and line: {stderr}"
     );
     assert!(
-        stdout.contains("latin1.md"),
-        "warns about non-UTF-8: {stdout}"
+        stderr.contains("latin1.md"),
+        "warns about non-UTF-8: {stderr}"
     );
+    assert!(!stdout.contains("warning"), "{stdout}");
 
     let list = env.stdout(&["list"]);
     assert!(list.contains("Fallback title"), "{list}");

@@ -7,7 +7,7 @@ use ratatui::style::{Color, Modifier, Style};
 use sofa_weekly::render::check::assert_promises_kept;
 use sofa_weekly::render::{Rendered, Theme, link_list, render};
 
-const FIXTURES: [&str; 4] = ["weekly", "elements", "japanese", "hostile"];
+const FIXTURES: [&str; 5] = ["weekly", "elements", "japanese", "hostile", "generators"];
 
 fn fixture(name: &str) -> String {
     let path = format!(

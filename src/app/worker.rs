@@ -330,9 +330,15 @@ pub fn render_page(
                 cell,
                 max_rows: usize::from(picture_rows.max(1)),
             };
-            render::render_with_pictures(&post.body, width as usize, theme, &layout)
+            render::render_post_with_pictures(
+                &post.body,
+                &summary.title,
+                width as usize,
+                theme,
+                &layout,
+            )
         }
-        None => render::render(&post.body, width as usize, theme),
+        None => render::render_post(&post.body, &summary.title, width as usize, theme),
     };
     Page {
         id: summary.id,

@@ -59,7 +59,9 @@ pub fn run_config(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The settings as a config file: every key, in the order the README documents them.
+/// The settings as a config file: every key, in the order the README documents them. Key
+/// bindings the app rejects (an unknown action or key) are not in effect: they are listed
+/// apart, commented out, with the reason.
 pub fn effective_toml(config: &Config) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "date_format = {}", toml_string(&config.date_format));
@@ -87,7 +89,36 @@ pub fn effective_toml(config: &Config) -> String {
         let list: Vec<String> = spellings.iter().map(|s| toml_string(s)).collect();
         let _ = writeln!(out, "{} = [{}]", toml_key(name), list.join(", "));
     }
-    write_keys(&mut out, &config.keys);
+    let (_, problems) = crate::app::keymap::Keymap::with_config(&config.keys);
+    let (rejected, in_effect): (Vec<KeyBinding>, Vec<KeyBinding>) = config
+        .keys
+        .iter()
+        .cloned()
+        .partition(|binding| problems.iter().any(|p| p.line == binding.line));
+    write_keys(&mut out, &in_effect);
+    if !rejected.is_empty() {
+        out.push_str("\n# Rejected key bindings, not in effect:\n");
+        for binding in &rejected {
+            let pane = binding
+                .pane
+                .as_deref()
+                .map(|pane| format!("[keys.{pane}] "))
+                .unwrap_or_default();
+            let reasons: Vec<&str> = problems
+                .iter()
+                .filter(|p| p.line == binding.line)
+                .map(|p| p.message.as_str())
+                .collect();
+            let _ = writeln!(
+                out,
+                "# {pane}{} = {}  (line {}: {})",
+                toml_key(&binding.key),
+                toml_string(&binding.action),
+                binding.line,
+                crate::text::sanitize_line(&reasons.join("; "))
+            );
+        }
+    }
     out
 }
 
@@ -184,6 +215,7 @@ x = "star"
         );
 
         let defaults = effective_toml(&Config::default());
+        assert!(!defaults.contains("Rejected"), "{defaults}");
         assert!(
             defaults.contains("date_format = \"%Y-%m-%d\""),
             "{defaults}"
@@ -193,5 +225,21 @@ x = "star"
             Config::parse(&defaults, Path::new("d.toml")).0,
             Config::default()
         );
+    }
+
+    #[test]
+    fn rejected_key_bindings_are_shown_apart_not_as_in_effect() {
+        let text = "[keys]\nj = \"next_post\"\nq = \"no_such_action\"\n";
+        let (config, _) = Config::parse(text, Path::new("c.toml"));
+        let shown = effective_toml(&config);
+        let (in_effect, rejected) = shown.split_once("# Rejected").expect("a rejected section");
+        assert!(in_effect.contains("j = \"next_post\""), "{shown}");
+        assert!(!in_effect.contains("no_such_action"), "{shown}");
+        assert!(
+            rejected.contains("# q = \"no_such_action\"  (line 3: "),
+            "{shown}"
+        );
+        let (again, _) = Config::parse(&shown, Path::new("shown.toml"));
+        assert_eq!(again.keys.len(), 1, "the rejected binding is a comment");
     }
 }

@@ -9,9 +9,9 @@ use clap::Args;
 use serde::Serialize;
 
 use super::CommandContext;
-use super::print::{json, output_width};
+use super::print::{count_of, fit_line, json, output_width};
 use crate::library::{ItemFilter, ItemRow, SectionCount};
-use crate::text::{display_width, fit_to_width, sanitize_line, truncate_to_width};
+use crate::text::{display_width, fit_to_width, sanitize_line};
 
 /// What every item command takes.
 #[derive(Debug, Args)]
@@ -132,7 +132,7 @@ fn formatted(context: &CommandContext<'_>, mut items: Vec<ItemRow>, as_json: boo
 }
 
 /// Columns of human output: each cell fitted to its column's widest value, up to a cap,
-/// and the line cut at the terminal's width.
+/// and the line cut at the terminal's width (a pipe gets it whole).
 fn print_rows(out: &mut dyn Write, rows: &[Vec<String>], caps: &[usize]) -> io::Result<()> {
     let width = output_width();
     let columns = caps.len();
@@ -156,7 +156,7 @@ fn print_rows(out: &mut dyn Write, rows: &[Vec<String>], caps: &[usize]) -> io::
                 line.push_str("  ");
             }
         }
-        writeln!(out, "{}", truncate_to_width(line.trim_end(), width))?;
+        writeln!(out, "{}", fit_line(line.trim_end(), width))?;
     }
     Ok(())
 }
@@ -181,8 +181,8 @@ pub fn print_sections(
         .iter()
         .map(|s| {
             vec![
-                format!("{} issues", s.posts),
-                format!("{} items", s.items),
+                count_of(s.posts as u64, "issue", "issues"),
+                count_of(s.items as u64, "item", "items"),
                 s.section.clone(),
             ]
         })

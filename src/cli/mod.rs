@@ -73,7 +73,9 @@ pub struct Cli {
     pub path: Option<PathBuf>,
 }
 
+/// Options of every command, under their own heading in each command's `--help`.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// The library folder [default: the user's data folder, e.g. ~/.local/share/sofa-weekly].
     #[arg(long, global = true, env = "SOFA_WEEKLY_LIBRARY", value_name = "DIR")]
@@ -163,6 +165,9 @@ pub enum Command {
         /// Plain text: no colours, styles or hyperlinks (also what a pipe gets).
         #[arg(long)]
         plain: bool,
+        /// Print the post as JSON: metadata, the markdown body, its headings and links.
+        #[arg(long, conflicts_with_all = ["width", "plain"])]
+        json: bool,
     },
     /// Newsletter sections with the issues they appear in and their items, most issues first.
     Sections(items::SectionsArgs),
@@ -291,12 +296,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             target,
             width,
             plain,
+            json,
         }) => show::run_show(
             &context,
             &show::ShowArgs {
                 target: &target,
                 width: width.map(usize::from),
                 plain,
+                json,
             },
         ),
         Some(Command::Sections(args)) => items::run_sections(&context, &args),
@@ -472,7 +479,9 @@ fn run_import(context: &CommandContext<'_>, paths: &[PathBuf]) -> anyhow::Result
             continue;
         }
         match crate::sync::import_path(&mut library, path) {
-            Ok(outcome) => print::import_outcome(&mut out, path, &outcome)?,
+            Ok(outcome) => {
+                print::import_outcome(&mut out, &mut std::io::stderr(), path, &outcome)?;
+            }
             Err(err) => {
                 out.flush()?;
                 failed = true;

@@ -11,14 +11,35 @@ use crate::post::{PostSummary, TagCount, TagKind};
 use crate::sync::ImportOutcome;
 use crate::text::{display_width, fit_to_width, sanitize_line, truncate_to_width};
 
-/// The width human output is fitted to: the terminal's, else a generous default for pipes.
-pub(super) fn output_width() -> usize {
-    if io::stdout().is_terminal()
-        && let Ok((columns, _)) = ratatui::crossterm::terminal::size()
-    {
-        return usize::from(columns).max(40);
+/// The width human output is fitted to on a terminal; `None` for a pipe or file, which gets
+/// whole lines (`list | grep Koupleless` must see every title in full).
+pub(super) fn output_width() -> Option<usize> {
+    if !io::stdout().is_terminal() {
+        return None;
     }
-    120
+    let columns = ratatui::crossterm::terminal::size()
+        .ok()
+        .map(|(columns, _)| usize::from(columns))
+        .filter(|&columns| columns > 0)
+        .unwrap_or(TERMINAL_FALLBACK_WIDTH);
+    Some(columns.max(40))
+}
+
+/// A terminal that does not say its size.
+const TERMINAL_FALLBACK_WIDTH: usize = 120;
+
+/// `line` cut to `width` columns when there is one.
+pub(super) fn fit_line(line: &str, width: Option<usize>) -> std::borrow::Cow<'_, str> {
+    match width {
+        Some(width) => truncate_to_width(line, width),
+        None => std::borrow::Cow::Borrowed(line),
+    }
+}
+
+/// `1 post`, `2 posts`.
+pub fn count_of(count: impl Into<u64>, singular: &str, plural: &str) -> String {
+    let count = count.into();
+    format!("{count} {}", if count == 1 { singular } else { plural })
 }
 
 pub(super) fn json(out: &mut dyn Write, value: &impl serde::Serialize) -> io::Result<()> {
@@ -95,7 +116,10 @@ pub fn posts(out: &mut dyn Write, posts: &[PostSummary], as_json: bool) -> io::R
         .map(|row| display_width(&row.1))
         .max()
         .unwrap_or(0);
-    let title_width = widest_title.min(width.saturating_sub(fixed + 20).max(20));
+    let title_width = match width {
+        Some(width) => widest_title.min(width.saturating_sub(fixed + 20).max(20)),
+        None => widest_title,
+    };
     for (post, (id, title, tags)) in posts.iter().zip(&rows) {
         let date = fit_to_width(post.date.as_deref().unwrap_or(""), date_width);
         let line = format!(
@@ -103,9 +127,14 @@ pub fn posts(out: &mut dyn Write, posts: &[PostSummary], as_json: bool) -> io::R
             flags(post),
             fit_to_width(title, title_width)
         );
-        writeln!(out, "{}", truncate_to_width(line.trim_end(), width))?;
+        writeln!(out, "{}", fit_line(line.trim_end(), width))?;
     }
     Ok(())
+}
+
+/// One post as JSON (`show --json`).
+pub fn post_json(out: &mut dyn Write, post: &impl serde::Serialize) -> io::Result<()> {
+    json(out, post)
 }
 
 pub fn tags(out: &mut dyn Write, tags: &[TagCount], as_json: bool) -> io::Result<()> {
@@ -153,9 +182,12 @@ pub fn search_hits(out: &mut dyn Write, hits: &[SearchHit], as_json: bool) -> io
             fit_to_width(post.date.as_deref().unwrap_or(""), date_width),
             sanitize_line(&post.title)
         );
-        writeln!(out, "{}", truncate_to_width(&heading, width))?;
+        writeln!(out, "{}", fit_line(&heading, width))?;
         let indent = " ".repeat(id_width + 4);
-        let excerpt = truncate_to_width(&hit.excerpt, width.saturating_sub(indent.len()));
+        let excerpt = fit_line(
+            &hit.excerpt,
+            width.map(|width| width.saturating_sub(indent.len())),
+        );
         writeln!(out, "{indent}{excerpt}")?;
     }
     Ok(())
@@ -176,20 +208,33 @@ pub fn sources(out: &mut dyn Write, sources: &[SourceInfo], as_json: bool) -> io
             (Some(when), Some(status)) => format!("synced {when}: {}", sanitize_line(status)),
             _ => "never synced".to_string(),
         };
+        let posts = if source.post_count == 1 {
+            "post "
+        } else {
+            "posts"
+        };
         let line = format!(
-            "{} {:<6} {:>6} posts  {}  {}",
+            "{} {:<6} {:>6} {posts}  {}  {}",
             fit_to_width(&sanitize_line(&source.name), name_width),
             source.kind.to_string(),
             source.post_count,
             sanitize_line(&source.location),
             synced
         );
-        writeln!(out, "{}", truncate_to_width(&line, width))?;
+        writeln!(out, "{}", fit_line(line.trim_end(), width))?;
     }
     Ok(())
 }
 
-pub fn import_outcome(out: &mut dyn Write, path: &Path, outcome: &ImportOutcome) -> io::Result<()> {
+/// The report of one imported path on `out`, with the files it skipped; the warnings about
+/// files it did import (a bad date, a YAML error) go to `warnings` (stderr), so that a pipe
+/// of the report holds only the report.
+pub fn import_outcome(
+    out: &mut dyn Write,
+    warnings: &mut dyn Write,
+    path: &Path,
+    outcome: &ImportOutcome,
+) -> io::Result<()> {
     let report = &outcome.report;
     writeln!(
         out,
@@ -206,7 +251,11 @@ pub fn import_outcome(out: &mut dyn Write, path: &Path, outcome: &ImportOutcome)
         writeln!(out, "  skipped {}", sanitize_line(&skipped.to_string()))?;
     }
     for warning in &outcome.warnings {
-        writeln!(out, "  warning {}", sanitize_line(&warning.to_string()))?;
+        writeln!(
+            warnings,
+            "sofa-weekly: warning: {}",
+            sanitize_line(&warning.to_string())
+        )?;
     }
     Ok(())
 }

@@ -13,6 +13,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
+use serde::Serialize;
 
 use super::CommandContext;
 use crate::app::pictures::{ShelfEntry, print};
@@ -28,20 +29,64 @@ pub struct ShowArgs<'a> {
     pub target: &'a str,
     pub width: Option<usize>,
     pub plain: bool,
+    pub json: bool,
 }
 
-/// What `show` prints: the header fields and the markdown body.
+/// What `show` prints: the header fields and the markdown body; with `--json`, all of it as
+/// stored (the date as `YYYY-MM-DD`), plus the headings and links of the body.
+#[derive(Debug, Serialize)]
 struct ShownPost {
+    /// `None` for a file shown from disk.
+    id: Option<i64>,
     title: String,
     date: Option<String>,
     tags: Vec<String>,
+    author: Option<String>,
+    description: Option<String>,
+    /// The source's name; `None` for a file shown from disk.
+    source: Option<String>,
+    /// The post's path within its source, or the file's path as given.
+    path: String,
+    web_url: Option<String>,
+    read: bool,
+    starred: bool,
+    /// The markdown text, without its front matter.
     body: String,
     /// The file, for a post shown by path (its pictures are beside it).
     file: Option<std::path::PathBuf>,
 }
 
+/// `show --json`: the post, and what the reader navigates it by.
+#[derive(Debug, Serialize)]
+struct PostJson<'a> {
+    #[serde(flatten)]
+    post: &'a ShownPost,
+    headings: Vec<HeadingJson>,
+    links: Vec<LinkJson>,
+}
+
+#[derive(Debug, Serialize)]
+struct HeadingJson {
+    level: u8,
+    text: String,
+}
+
+#[derive(Debug, Serialize)]
+struct LinkJson {
+    number: usize,
+    url: String,
+    text: String,
+    is_image: bool,
+}
+
 pub fn run_show(context: &CommandContext<'_>, args: &ShowArgs<'_>) -> anyhow::Result<ExitCode> {
     let mut post = find_post(context, args.target)?;
+    if args.json {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        super::print::post_json(&mut out, &post_json(&post))?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
     context.format_day(&mut post.date);
     let stdout = std::io::stdout();
     let on_terminal = stdout.is_terminal();
@@ -65,6 +110,14 @@ pub fn run_show(context: &CommandContext<'_>, args: &ShowArgs<'_>) -> anyhow::Re
         Theme::plain()
     };
 
+    // The depth the terminal has: on 16 colours the code gets a theme of its own (the RGB
+    // themes' shades would all map to greys), and every RGB colour becomes the nearest one.
+    let depth = crate::app::colors::ColorDepth::from_env();
+    let theme = if depth == crate::app::colors::ColorDepth::Ansi16 {
+        theme.with_16_colour_code()
+    } else {
+        theme
+    };
     let graphics = if styled && on_terminal {
         crate::app::pictures::graphics::detect(context.config().reader.images, background)
     } else {
@@ -89,14 +142,13 @@ pub fn run_show(context: &CommandContext<'_>, args: &ShowArgs<'_>) -> anyhow::Re
                 cell: graphics.cell,
                 max_rows: picture_rows(),
             };
-            render::render_with_pictures(&post.body, width, &theme, &layout)
+            render::render_post_with_pictures(&post.body, &post.title, width, &theme, &layout)
         }
-        None => render::render(&post.body, width, &theme),
+        None => render::render_post(&post.body, &post.title, width, &theme),
     };
     let mut links = render::link_list(&rendered.links, width, &theme);
     if styled {
         // The themes speak RGB; a 256- or 16-colour terminal gets the nearest it has.
-        let depth = crate::app::colors::ColorDepth::from_env();
         for lines in [&mut header, &mut rendered.lines, &mut links] {
             depth.lines(lines);
         }
@@ -106,7 +158,6 @@ pub fn run_show(context: &CommandContext<'_>, args: &ShowArgs<'_>) -> anyhow::Re
     render::write_ansi(&header, &mut out, styled)?;
     match &graphics {
         Some(graphics) => {
-            let depth = crate::app::colors::ColorDepth::from_env();
             rendered.write_ansi_with_pictures(&mut out, styled, styled, &mut |block, out| {
                 let entry = shelf.iter().find(|entry| entry.reference == block.url);
                 let Some(cells) = entry.and_then(|entry| print::draw_block(graphics, block, entry))
@@ -147,6 +198,32 @@ fn post_pictures(post: &ShownPost) -> Vec<ShelfEntry> {
     print::pictures_beside(file, &references)
 }
 
+/// The post with the headings and links of its body (which do not depend on a width).
+fn post_json(post: &ShownPost) -> PostJson<'_> {
+    let rendered = render::render(&post.body, DEFAULT_WIDTH, &Theme::plain());
+    PostJson {
+        post,
+        headings: rendered
+            .headings
+            .into_iter()
+            .map(|heading| HeadingJson {
+                level: heading.level,
+                text: heading.text,
+            })
+            .collect(),
+        links: rendered
+            .links
+            .into_iter()
+            .map(|link| LinkJson {
+                number: link.number,
+                url: link.url,
+                text: link.text,
+                is_image: link.is_image,
+            })
+            .collect(),
+    }
+}
+
 fn terminal_width() -> Option<usize> {
     ratatui::crossterm::terminal::size()
         .ok()
@@ -168,9 +245,17 @@ fn find_post(context: &CommandContext<'_>, target: &str) -> anyhow::Result<Shown
         bail!("no post with id {id} (`sofa-weekly list` shows the ids)");
     };
     Ok(ShownPost {
+        id: Some(post.summary.id),
         title: post.summary.title,
         date: post.summary.date,
         tags: post.summary.tags,
+        author: post.author,
+        description: post.description,
+        source: Some(post.summary.source),
+        path: post.summary.path,
+        web_url: post.web_url,
+        read: post.summary.read,
+        starred: post.summary.starred,
         body: post.body,
         file: None,
     })
@@ -192,9 +277,17 @@ fn read_file(path: &Path) -> anyhow::Result<ShownPost> {
         eprintln!("sofa-weekly: {}", sanitize_line(&warning.to_string()));
     }
     Ok(ShownPost {
+        id: None,
         title: post.title,
         date: post.meta.date.map(|date| date.day_string()),
         tags: post.meta.tags,
+        author: post.meta.author,
+        description: post.meta.description,
+        source: None,
+        path: sanitize_line(&path.to_string_lossy()),
+        web_url: post.meta.web_url,
+        read: false,
+        starred: false,
         body: post.body,
         file: Some(path.to_path_buf()),
     })

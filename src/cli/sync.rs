@@ -304,7 +304,10 @@ impl ProgressDisplay {
                             .progress_chars("=> "),
                     );
                 } else {
-                    eprintln!("{source}: downloading {total} files");
+                    eprintln!(
+                        "{source}: downloading {}",
+                        super::print::count_of(total as u64, "file", "files")
+                    );
                 }
             }
             SyncProgress::FileDone {
@@ -317,7 +320,11 @@ impl ProgressDisplay {
                     bar.set_position(done as u64);
                     bar.set_message(sanitize_line(&rel_path));
                 } else if !self.interactive && (done == total || done % 25 == 0) {
-                    eprintln!("{}: {done}/{total} files", sanitize_line(&source));
+                    eprintln!(
+                        "{}: {done}/{total} {}",
+                        sanitize_line(&source),
+                        if total == 1 { "file" } else { "files" }
+                    );
                 }
             }
         }

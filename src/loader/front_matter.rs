@@ -2,27 +2,19 @@
 //! use — YAML between `---` lines (Hugo, Jekyll, SOFA Weekly), TOML between `+++` lines (Hugo),
 //! a leading block of `Key: value` lines (Pelican, MultiMarkdown) — or none at all.
 //!
-//! [`read`] splits a file's text into raw metadata [`Fields`] and the body, and reports
+//! The keys of the common site generators are read: Hugo (`publishDate`, `keywords`), Jekyll
+//! (space-separated `tags`/`categories`, `published: false`), Zenn (`topics`, `published_at`,
+//! `published`), Astro (`pubDate`), Docusaurus and Hexo (`tags`, `authors`, `date`), and the
+//! `draft`/`published` booleans.
+//!
+//! [`read`] splits a file's text into raw metadata (a [`PostMeta`]) and the body, and reports
 //! [`Problem`]s with the file's line numbers. It never fails: metadata that does not parse is
 //! reported and left out, and the body is still returned. Cleaning the strings (entities,
 //! control characters) and the fallbacks (title from a heading, date from the file name) are
 //! [`super::parse_post`]'s job.
 
 use super::dates::parse_date;
-use crate::post::PostDate;
-
-/// The metadata a front-matter block gave, as written (not yet sanitised).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Fields {
-    pub title: Option<String>,
-    pub date: Option<PostDate>,
-    pub author: Option<String>,
-    pub description: Option<String>,
-    /// Tags, then categories, in the order written (duplicates not yet removed).
-    pub tags: Vec<String>,
-    pub draft: bool,
-    pub aliases: Vec<String>,
-}
+use crate::post::PostMeta;
 
 /// Something wrong in the front matter, at a 1-based line of the file when known.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,7 +36,9 @@ pub enum Form {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FrontMatter<'a> {
     pub form: Form,
-    pub fields: Fields,
+    /// The metadata as written: not yet sanitised, tags then categories in the order
+    /// written (duplicates not yet removed), no `web_url` (a file has none).
+    pub meta: PostMeta,
     /// The markdown after the front matter (all of the text when there is none or it is
     /// not closed).
     pub body: &'a str,
@@ -78,7 +72,7 @@ pub fn read(text: &str) -> FrontMatter<'_> {
         "+++" => read_fenced(text, Form::Toml),
         _ => read_key_value(text).unwrap_or(FrontMatter {
             form: Form::None,
-            fields: Fields::default(),
+            meta: PostMeta::default(),
             body: text,
             problems: Vec::new(),
         }),
@@ -107,7 +101,7 @@ fn read_fenced(text: &str, form: Form) -> FrontMatter<'_> {
             };
             return FrontMatter {
                 form,
-                fields,
+                meta: fields,
                 body: &text[offset..],
                 problems,
             };
@@ -116,7 +110,7 @@ fn read_fenced(text: &str, form: Form) -> FrontMatter<'_> {
     let fence = if form == Form::Yaml { "---" } else { "+++" };
     FrontMatter {
         form: Form::None,
-        fields: Fields::default(),
+        meta: PostMeta::default(),
         body: text,
         problems: vec![Problem {
             line: Some(1),
@@ -140,29 +134,53 @@ enum Value {
     Other,
 }
 
-fn fields_from_yaml(block: &str) -> (Fields, Vec<Problem>) {
+fn fields_from_yaml(block: &str) -> (PostMeta, Vec<Problem>) {
     if block.trim().is_empty() {
-        return (Fields::default(), Vec::new());
+        return (PostMeta::default(), Vec::new());
     }
     let parsed: serde_yaml::Value = match serde_yaml::from_str(block) {
         Ok(value) => value,
         Err(error) => {
-            return (Fields::default(), vec![yaml_problem(block, &error)]);
+            return (PostMeta::default(), vec![yaml_problem(block, &error)]);
         }
     };
     let serde_yaml::Value::Mapping(mapping) = parsed else {
         return (
-            Fields::default(),
+            PostMeta::default(),
             vec![Problem {
                 line: Some(BLOCK_FIRST_LINE),
                 reason: "front matter is not a list of `key: value` pairs; ignored".into(),
             }],
         );
     };
-    let entries = mapping
-        .into_iter()
-        .filter_map(|(key, value)| Some((yaml_scalar(key)?, yaml_value(value))));
+    let entries = mapping.into_iter().filter_map(|(key, value)| {
+        let key = yaml_scalar(key)?;
+        let value = jekyll_words(&key, yaml_value(value), block);
+        Some((key, value))
+    });
     fields_from_entries(entries, block, ListSyntax::Structured)
+}
+
+/// Jekyll reads a `tags` or `categories` string as words (`tags: rust tui` is two tags). Only
+/// a plain, unquoted string without commas is split: `categories: "SOFA Weekly"` (how SOFA
+/// Weekly names its one category) and `tags: Service Mesh, MOSN` stay one tag each, as they
+/// always have.
+fn jekyll_words(key: &str, value: Value, block: &str) -> Value {
+    let Value::Text(text) = &value else {
+        return value;
+    };
+    let key = key.to_ascii_lowercase();
+    if !matches!(key.as_str(), "tags" | "categories") || text.contains(',') {
+        return value;
+    }
+    let quoted = line_of_key(block, &key)
+        .and_then(|index| block.lines().nth(index))
+        .and_then(|line| line.split_once(':'))
+        .is_none_or(|(_, written)| written.trim_start().starts_with(['"', '\'', '|', '>']));
+    if quoted {
+        return value;
+    }
+    Value::List(text.split_whitespace().map(String::from).collect())
 }
 
 /// A YAML error as a problem at the file's line. libyaml reports where it noticed the error,
@@ -248,7 +266,7 @@ fn yaml_value(value: serde_yaml::Value) -> Value {
     }
 }
 
-fn fields_from_toml(block: &str) -> (Fields, Vec<Problem>) {
+fn fields_from_toml(block: &str) -> (PostMeta, Vec<Problem>) {
     let table: toml::Table = match block.parse() {
         Ok(table) => table,
         Err(error) => {
@@ -263,7 +281,7 @@ fn fields_from_toml(block: &str) -> (Fields, Vec<Problem>) {
                     error.message().trim()
                 ),
             };
-            return (Fields::default(), vec![problem]);
+            return (PostMeta::default(), vec![problem]);
         }
     };
     let entries = table
@@ -335,7 +353,7 @@ fn read_key_value(text: &str) -> Option<FrontMatter<'_>> {
         .collect();
     Some(FrontMatter {
         form: Form::KeyValue,
-        fields,
+        meta: fields,
         body: &text[offset..],
         problems,
     })
@@ -370,8 +388,8 @@ fn fields_from_entries(
     entries: impl Iterator<Item = (String, Value)>,
     block: &str,
     syntax: ListSyntax,
-) -> (Fields, Vec<Problem>) {
-    let mut fields = Fields::default();
+) -> (PostMeta, Vec<Problem>) {
+    let mut fields = PostMeta::default();
     let mut categories = Vec::new();
     let mut problems = Vec::new();
     let mut fallback_date = None;
@@ -383,11 +401,16 @@ fn fields_from_entries(
             "description" | "summary" => {
                 fields.description = text_of(value).or(fields.description);
             }
-            "tags" | "tag" | "keywords" => fields.tags.extend(list_of(value, syntax)),
+            // `topics`: Zenn's tags.
+            "tags" | "tag" | "keywords" | "topics" => fields.tags.extend(list_of(value, syntax)),
             "categories" | "category" => categories.extend(list_of(value, syntax)),
             "aliases" => fields.aliases.extend(list_of(value, syntax)),
-            "draft" => fields.draft = is_true(&value),
-            "date" | "publishdate" | "pubdate" | "published" => {
+            "draft" => fields.draft |= is_true(&value),
+            // Zenn and Jekyll: `published: false` is a draft, `published: true` says nothing
+            // more (it is no date); some generators give the date under this key instead.
+            "published" if is_boolean(&value) => fields.draft |= !is_true(&value),
+            // `published_at`: Zenn; `publishDate`: Hugo; `pubDate`: Astro.
+            "date" | "publishdate" | "pubdate" | "published" | "published_at" => {
                 let Some(text) = text_of(value) else { continue };
                 match parse_date(&text) {
                     Some(date) if key == "date" => fields.date = Some(date),
@@ -429,6 +452,15 @@ fn list_of(value: Value, syntax: ListSyntax) -> Vec<String> {
         Value::Text(text) => vec![text],
         Value::List(items) => items,
         Value::Bool(_) | Value::Other => Vec::new(),
+    }
+}
+
+/// A YAML or TOML boolean, or `true`/`false` written in a `Key: value` block.
+fn is_boolean(value: &Value) -> bool {
+    match value {
+        Value::Bool(_) => true,
+        Value::Text(text) => matches!(text.trim().to_ascii_lowercase().as_str(), "true" | "false"),
+        Value::List(_) | Value::Other => false,
     }
 }
 
@@ -474,7 +506,7 @@ mod tests {
         let front = read(text);
         assert_eq!(front.form, Form::Yaml);
         assert!(front.problems.is_empty(), "{:?}", front.problems);
-        let fields = front.fields;
+        let fields = front.meta;
         assert_eq!(fields.title.as_deref(), Some("SOFA Weekly | 每周精选"));
         assert_eq!(fields.author.as_deref(), Some("SOFA 团队"));
         assert_eq!(fields.description.as_deref(), Some("每周精华"));
@@ -488,14 +520,14 @@ mod tests {
     #[test]
     fn yaml_tags_as_string_stay_one_tag_even_with_commas() {
         let front = read("---\ntags: Service Mesh, MOSN\ncategories: [a, b]\n---\n");
-        assert_eq!(front.fields.tags, ["Service Mesh, MOSN", "a", "b"]);
+        assert_eq!(front.meta.tags, ["Service Mesh, MOSN", "a", "b"]);
     }
 
     #[test]
     fn yaml_keys_are_case_insensitive_and_crlf_is_fine() {
         let front = read("---\r\nTitle: Hello\r\nDate: 2019-12-06\r\n---\r\nbody\r\n");
-        assert_eq!(front.fields.title.as_deref(), Some("Hello"));
-        assert_eq!(front.fields.date.unwrap().day_string(), "2019-12-06");
+        assert_eq!(front.meta.title.as_deref(), Some("Hello"));
+        assert_eq!(front.meta.date.unwrap().day_string(), "2019-12-06");
         assert_eq!(front.body, "body\r\n");
     }
 
@@ -505,18 +537,38 @@ mod tests {
         assert_eq!(front.problems.len(), 1);
         assert_eq!(front.problems[0].line, Some(3));
         assert!(front.problems[0].reason.contains("next tuesday"));
-        assert_eq!(front.fields.title.as_deref(), Some("x"));
+        assert_eq!(front.meta.title.as_deref(), Some("x"));
         let quoted = read("---\ndate: \"2019-12-06 15:00:00\"\n---\n");
-        assert_eq!(quoted.fields.date.unwrap().day_string(), "2019-12-06");
+        assert_eq!(quoted.meta.date.unwrap().day_string(), "2019-12-06");
         let publish = read("---\npublishDate: 2019-12-06\n---\n");
-        assert_eq!(publish.fields.date.unwrap().day_string(), "2019-12-06");
+        assert_eq!(publish.meta.date.unwrap().day_string(), "2019-12-06");
+    }
+
+    #[test]
+    fn published_flags_are_drafts_not_dates() {
+        let public = read("---\npublished: true\n---\n");
+        assert!(public.problems.is_empty(), "{:?}", public.problems);
+        assert!(!public.meta.draft);
+        assert!(read("---\npublished: false\n---\n").meta.draft);
+        assert!(read("+++\npublished = false\n+++\n").meta.draft);
+        assert!(read("Title: x\nPublished: false\n\nbody\n").meta.draft);
+        let dated = read("---\npublished: 2020-01-02\n---\n");
+        assert_eq!(dated.meta.date.unwrap().day_string(), "2020-01-02");
+    }
+
+    #[test]
+    fn jekyll_words_split_only_plain_strings() {
+        let front = read("---\ntags: rust  tui\ncategories: 'SOFA Weekly'\n---\n");
+        assert_eq!(front.meta.tags, ["rust", "tui", "SOFA Weekly"]);
+        let front = read("---\ntags: \"Service Mesh\"\ncategory: Service Mesh\n---\n");
+        assert_eq!(front.meta.tags, ["Service Mesh", "Service Mesh"]);
     }
 
     #[test]
     fn broken_yaml_reports_the_file_line_and_keeps_the_body() {
         let text = "---\ntitle: ok\ntags: [unclosed\nauthor: x\n---\n# Heading\n";
         let front = read(text);
-        assert_eq!(front.fields, Fields::default());
+        assert_eq!(front.meta, PostMeta::default());
         assert_eq!(front.body, "# Heading\n");
         assert_eq!(front.problems.len(), 1);
         let problem = &front.problems[0];
@@ -572,17 +624,17 @@ mod tests {
         let front = read(text);
         assert_eq!(front.form, Form::Toml);
         assert!(front.problems.is_empty(), "{:?}", front.problems);
-        assert_eq!(front.fields.title.as_deref(), Some("Hugo post"));
+        assert_eq!(front.meta.title.as_deref(), Some("Hugo post"));
         assert_eq!(
-            front.fields.date.unwrap().instant.to_rfc3339(),
+            front.meta.date.unwrap().instant.to_rfc3339(),
             "2019-12-06T15:00:00+08:00"
         );
-        assert_eq!(front.fields.tags, ["MOSN", "SOFA Weekly"]);
+        assert_eq!(front.meta.tags, ["MOSN", "SOFA Weekly"]);
         assert_eq!(front.body, "body\n");
         let local = read("+++\ndate = 2019-12-06\n+++\n");
-        assert_eq!(local.fields.date.unwrap().day_string(), "2019-12-06");
+        assert_eq!(local.meta.date.unwrap().day_string(), "2019-12-06");
         let local_time = read("+++\ndate = 2019-12-06T15:00:00\n+++\n");
-        assert_eq!(local_time.fields.date.unwrap().day_string(), "2019-12-06");
+        assert_eq!(local_time.meta.date.unwrap().day_string(), "2019-12-06");
     }
 
     #[test]
@@ -604,7 +656,7 @@ mod tests {
                     \nThis is the content: of my super blog post.\n";
         let front = read(text);
         assert_eq!(front.form, Form::KeyValue);
-        let fields = &front.fields;
+        let fields = &front.meta;
         assert_eq!(fields.title.as_deref(), Some("My super title"));
         assert_eq!(fields.date.unwrap().day_string(), "2010-12-03");
         assert_eq!(fields.tags, ["pelican", "publishing", "中文", "Python"]);
@@ -640,7 +692,7 @@ mod tests {
     fn no_front_matter() {
         let front = read("# Heading\n\ntext\n");
         assert_eq!(front.form, Form::None);
-        assert_eq!(front.fields, Fields::default());
+        assert_eq!(front.meta, PostMeta::default());
         assert!(front.problems.is_empty());
     }
 }

@@ -84,7 +84,7 @@ pub fn parse_content(rel_path: &str, bytes: &[u8]) -> PostContent {
         warn(problem.line, problem.reason);
     }
     let body = strip_controls(front.body).into_owned();
-    let meta = clean_meta(front.fields, rel_path);
+    let meta = clean_meta(front.meta, rel_path);
     let title = meta
         .title
         .clone()
@@ -102,7 +102,7 @@ pub fn parse_content(rel_path: &str, bytes: &[u8]) -> PostContent {
 /// The metadata as the library keeps it: strings cleaned ([`decode_and_sanitize_line`]), empty ones dropped,
 /// tags without duplicates (by [`tag_key`], first spelling kept), the date from the path when
 /// the metadata has none.
-fn clean_meta(fields: front_matter::Fields, rel_path: &str) -> PostMeta {
+fn clean_meta(fields: PostMeta, rel_path: &str) -> PostMeta {
     let non_empty = |text: Option<String>| {
         text.map(|text| decode_and_sanitize_line(&text))
             .filter(|text| !text.is_empty())
@@ -286,6 +286,73 @@ mod tests {
         assert!(post.body.starts_with("\n**SOFA WEEKLY |"));
         assert!(!post.body.contains("authorlink"));
         assert_eq!(post.rel_path, "yaml/sofa-weekly-20200508/index.md");
+    }
+
+    /// A post written for another site generator, under `tests/fixtures/generators/`.
+    fn parse_generator_fixture(name: &str) -> ParsedPost {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/generators")
+            .join(name);
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let parsed = parse_post(name, &bytes);
+        assert!(parsed.warnings.is_empty(), "{name}: {:?}", parsed.warnings);
+        parsed
+    }
+
+    #[test]
+    fn zenn_topics_published_at_and_published_flag() {
+        // `published: true` used to warn "is not a date".
+        let post = parse_generator_fixture("zenn.md").post;
+        assert_eq!(post.title, "Rust で TUI を作る");
+        assert_eq!(post.meta.tags, ["rust", "tui", "ratatui"]);
+        assert_eq!(post.meta.date.unwrap().day_string(), "2024-03-01");
+        assert!(!post.meta.draft);
+        let draft = parse_generator_fixture("zenn-draft.md").post;
+        assert!(draft.meta.draft);
+        assert!(draft.meta.tags.is_empty());
+    }
+
+    #[test]
+    fn hugo_publish_date_and_keywords() {
+        let post = parse_generator_fixture("hugo.md").post;
+        assert_eq!(
+            post.meta.date.unwrap().instant.to_rfc3339(),
+            "2024-01-19T10:00:00+08:00"
+        );
+        assert_eq!(post.meta.tags, ["Rust", "Service Mesh", "Engineering"]);
+        assert!(!post.meta.draft);
+    }
+
+    #[test]
+    fn jekyll_space_separated_tags_and_categories() {
+        let post = parse_generator_fixture("jekyll.md").post;
+        assert_eq!(post.meta.tags, ["rust", "tui", "blog", "news"]);
+        assert_eq!(post.meta.date.unwrap().day_string(), "2024-02-09");
+        assert!(post.meta.draft, "`published: false` is a draft");
+    }
+
+    #[test]
+    fn astro_pub_date() {
+        let post = parse_generator_fixture("astro.md").post;
+        assert_eq!(post.meta.date.unwrap().day_string(), "2024-05-04");
+        assert_eq!(post.meta.author.as_deref(), Some("Astro Learner"));
+        assert_eq!(post.meta.tags, ["astro", "blogging"]);
+    }
+
+    #[test]
+    fn docusaurus_authors_and_tags() {
+        let post = parse_generator_fixture("docusaurus.md").post;
+        assert_eq!(post.meta.author.as_deref(), Some("slorber, yangshun"));
+        assert_eq!(post.meta.tags, ["facebook", "hello", "docusaurus"]);
+        assert_eq!(post.meta.date.unwrap().day_string(), "2021-08-26");
+    }
+
+    #[test]
+    fn hexo_block_lists_and_date() {
+        let post = parse_generator_fixture("hexo.md").post;
+        assert_eq!(post.meta.tags, ["hexo", "入门", "Notes"]);
+        assert_eq!(post.meta.date.unwrap().day_string(), "2013-07-13");
+        assert_eq!(post.meta.author.as_deref(), Some("hexo"));
     }
 
     #[test]

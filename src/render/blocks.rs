@@ -1,13 +1,19 @@
 //! The pulldown-cmark walker: one method per markdown construct, turning events into lines
 //! through [`Output`]. Paragraph text is collected by [`Inline`] and wrapped as a whole;
-//! tables go to [`super::table`], code blocks to [`super::code`], HTML to [`super::html`].
+//! tables go to [`super::table`], code blocks to [`super::code`], HTML to [`super::html`];
+//! callouts (GitHub alerts, and the containers [`super::container`] finds) get a bar and a
+//! label.
 
 use std::ops::Range;
 
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 use ratatui::style::Style;
 use ratatui::text::Span;
 
+use super::code::{self, CodeInfo};
+use super::container::{self, Callout, CalloutKind, Fence};
 use super::html::{self, HtmlPiece};
 use super::inline::Inline;
 use super::links::register_link;
@@ -16,7 +22,7 @@ use super::pictures::{PictureBlock, PictureLayout, PictureState, fit_picture, mi
 use super::sanitize::clean;
 use super::table::{self, TableData};
 use super::wrap::StyledText;
-use super::{Heading, Rendered, Theme, code};
+use super::{Heading, Rendered, Theme};
 
 const BULLETS: [&str; 3] = ["• ", "◦ ", "▪ "];
 
@@ -29,7 +35,9 @@ pub fn render_blocks(
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS;
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_GFM;
+    let (markdown, fences) = container::find(markdown);
     let mut walker = Walker {
         out: Output::new(width),
         theme,
@@ -40,21 +48,39 @@ pub fn render_blocks(
         code: None,
         image: None,
         html: None,
+        html_link_open: false,
         table: None,
         footnotes: Vec::new(),
         pictures,
         last_image: None,
+        fences,
+        next_fence: 0,
+        callouts: 0,
     };
     walker.inline.reset(theme.text);
-    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+    // Container fences open and close callouts between top-level blocks.
+    let mut depth = 0usize;
+    for (event, range) in Parser::new_ext(&markdown, options).into_offset_iter() {
+        if depth == 0 {
+            walker.fences_before(range.start);
+        }
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
         walker.event(event, range);
     }
+    walker.fences_before(usize::MAX);
     walker.flush();
+    while walker.callouts > 0 {
+        walker.close_callout();
+    }
     walker.out.finish()
 }
 
 struct CodeBlock {
-    language: Option<String>,
+    info: CodeInfo,
     text: String,
     source: usize,
 }
@@ -88,12 +114,19 @@ struct Walker<'t> {
     code: Option<CodeBlock>,
     image: Option<Image>,
     html: Option<(String, usize)>,
+    /// An `<a href>` is open (its `</a>` closes it; a markdown link's end closes its own).
+    html_link_open: bool,
     table: Option<TableData>,
     /// Footnote labels in order of first appearance: a footnote's number is its place here
     /// plus one. Labels are often long words (`[^heartbeat]`); a number reads better in text.
     footnotes: Vec<String>,
     pictures: Option<&'t PictureLayout<'t>>,
     last_image: Option<PlacedImage>,
+    /// Container fences of the post ([`container::find`]), and the next one to reach.
+    fences: Vec<Fence>,
+    next_fence: usize,
+    /// Callouts open (containers and GitHub alerts).
+    callouts: usize,
 }
 
 impl Walker<'_> {
@@ -145,7 +178,10 @@ impl Walker<'_> {
                 self.inline
                     .push_style(self.theme.headings[level as usize - 1]);
             }
-            Tag::BlockQuote(_) => {
+            Tag::BlockQuote(Some(kind)) => {
+                self.open_callout(&Callout::new(alert_kind(kind), None), at);
+            }
+            Tag::BlockQuote(None) => {
                 self.flush();
                 self.out.settle_blank();
                 self.out.open("┃ ", Some("┃ "), self.theme.quote_bar);
@@ -154,16 +190,18 @@ impl Walker<'_> {
             }
             Tag::CodeBlock(kind) => {
                 self.flush();
-                let language = match kind {
-                    CodeBlockKind::Fenced(info) => info
-                        .split([' ', ',', '{'])
-                        .next()
-                        .filter(|lang| !lang.is_empty())
-                        .map(clean),
-                    CodeBlockKind::Indented => None,
+                let info = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        let info = CodeInfo::parse(&info);
+                        CodeInfo {
+                            language: info.language.as_deref().map(clean),
+                            title: info.title.as_deref().map(clean),
+                        }
+                    }
+                    CodeBlockKind::Indented => CodeInfo::default(),
                 };
                 self.code = Some(CodeBlock {
-                    language,
+                    info,
                     text: String::new(),
                     source: at,
                 });
@@ -203,12 +241,7 @@ impl Walker<'_> {
             Tag::Emphasis => self.inline.push_style(self.theme.emphasis),
             Tag::Strong => self.inline.push_style(self.theme.strong),
             Tag::Strikethrough => self.inline.push_style(self.theme.strikethrough),
-            Tag::Link { dest_url, .. } => {
-                let index = register_link(&mut self.out.rendered.links, &dest_url, false);
-                self.inline.link = Some(index);
-                self.inline.link_text.clear();
-                self.inline.push_style(self.theme.link);
-            }
+            Tag::Link { dest_url, .. } => self.start_link(&dest_url),
             Tag::Image { dest_url, .. } => {
                 self.image = Some(Image {
                     url: dest_url.into_string(),
@@ -227,7 +260,8 @@ impl Walker<'_> {
                 self.out.blank_before_next();
             }
             TagEnd::Heading(level) => self.end_heading(level),
-            TagEnd::BlockQuote(_) => {
+            TagEnd::BlockQuote(Some(_)) => self.close_callout(),
+            TagEnd::BlockQuote(None) => {
                 self.flush();
                 self.out.close();
                 self.quote_depth -= 1;
@@ -237,7 +271,7 @@ impl Walker<'_> {
             TagEnd::CodeBlock => {
                 if let Some(block) = self.code.take() {
                     let lines = code::render_block(
-                        block.language.as_deref(),
+                        &block.info,
                         &block.text,
                         self.out.content_width(),
                         self.theme,
@@ -291,17 +325,7 @@ impl Walker<'_> {
                 self.out.blank_before_next();
             }
             TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => self.inline.pop_style(),
-            TagEnd::Link => {
-                self.inline.pop_style();
-                if let Some(index) = self.inline.link.take() {
-                    let link = &mut self.out.rendered.links[index];
-                    if link.text.is_empty() {
-                        link.text = clean(&self.inline.link_text);
-                    }
-                    let marker = format!("[{}]", link.number);
-                    self.inline.push_with(&marker, self.theme.link_number, at);
-                }
-            }
+            TagEnd::Link => self.end_link(at),
             TagEnd::Image => {
                 if let Some(image) = self.image.take() {
                     self.push_image(&image.url, &image.alt, image.source);
@@ -330,6 +354,7 @@ impl Walker<'_> {
     }
 
     fn take_inline(&mut self) -> StyledText {
+        self.html_link_open = false;
         let text = self.inline.take();
         self.inline.reset(self.base_style());
         text
@@ -431,11 +456,89 @@ impl Walker<'_> {
         self.out.blank_before_next();
     }
 
+    /// Opens and closes the callouts of the container fences up to source byte `offset`.
+    fn fences_before(&mut self, offset: usize) {
+        while let Some(fence) = self.fences.get(self.next_fence)
+            && fence.offset <= offset
+        {
+            self.next_fence += 1;
+            match fence.opens.clone() {
+                Some(callout) => self.open_callout(&callout, fence.offset),
+                None => self.close_callout(),
+            }
+        }
+    }
+
+    /// A callout: a coloured bar down its left side, its label on the first line, then its
+    /// content, which renders as any markdown does.
+    fn open_callout(&mut self, callout: &Callout, at: usize) {
+        self.flush();
+        self.out.settle_blank();
+        let style = if callout.kind.is_warning() {
+            self.theme.callout_warning
+        } else {
+            self.theme.callout
+        };
+        self.out.open("┃ ", Some("┃ "), style);
+        self.callouts += 1;
+        self.inline.reset(self.base_style());
+        self.inline.push_with(&callout.label, style, at);
+        self.flush();
+    }
+
+    fn close_callout(&mut self) {
+        if self.callouts == 0 {
+            return;
+        }
+        self.flush();
+        self.out.close();
+        self.callouts -= 1;
+        self.inline.reset(self.base_style());
+        self.out.blank_before_next();
+    }
+
+    /// A link's text follows (a markdown link, or HTML's `<a href>`), until [`Self::end_link`].
+    fn start_link(&mut self, url: &str) {
+        let index = register_link(&mut self.out.rendered.links, url, false);
+        self.inline.link = Some(index);
+        self.inline.link_text.clear();
+        self.inline.push_style(self.theme.link);
+    }
+
+    /// The link's number after its text.
+    fn end_link(&mut self, at: usize) {
+        self.inline.pop_style();
+        if let Some(index) = self.inline.link.take() {
+            let link = &mut self.out.rendered.links[index];
+            if link.text.is_empty() {
+                link.text = clean(&self.inline.link_text);
+            }
+            let marker = format!("[{}]", link.number);
+            self.inline.push_with(&marker, self.theme.link_number, at);
+        }
+    }
+
+    /// `<a href>` opens a link unless one is open already (HTML does not nest links);
+    /// `</a>` closes only a link that HTML opened, not a markdown link around it.
+    fn html_link(&mut self, piece: HtmlPiece, at: usize) {
+        match piece {
+            HtmlPiece::LinkStart { href } if self.inline.link.is_none() => {
+                self.start_link(&href);
+                self.html_link_open = true;
+            }
+            HtmlPiece::LinkEnd if std::mem::take(&mut self.html_link_open) => self.end_link(at),
+            _ => {}
+        }
+    }
+
     fn inline_html(&mut self, tag: &str, at: usize) {
         match html::tag_meaning(tag) {
             Some(HtmlPiece::LineBreak) => self.inline.hard_break(at),
             Some(HtmlPiece::Image { src, alt }) => self.push_image(&src, &alt, at),
             Some(HtmlPiece::Text(text)) => self.inline.push_text(&text, at),
+            Some(piece @ (HtmlPiece::LinkStart { .. } | HtmlPiece::LinkEnd)) => {
+                self.html_link(piece, at);
+            }
             Some(HtmlPiece::ParagraphBreak) | None => {}
         }
     }
@@ -452,6 +555,9 @@ impl Walker<'_> {
                     }
                 }
                 HtmlPiece::Image { src, alt } => self.push_image(&src, &alt, at),
+                piece @ (HtmlPiece::LinkStart { .. } | HtmlPiece::LinkEnd) => {
+                    self.html_link(piece, at);
+                }
             }
         }
     }
@@ -527,5 +633,114 @@ impl Walker<'_> {
             url: placed.url.clone(),
             link: placed.link,
         });
+    }
+}
+
+/// GitHub's alerts (`> [!NOTE]`) are callouts like the site generators' containers.
+fn alert_kind(kind: BlockQuoteKind) -> CalloutKind {
+    match kind {
+        BlockQuoteKind::Note => CalloutKind::Note,
+        BlockQuoteKind::Tip => CalloutKind::Tip,
+        BlockQuoteKind::Important => CalloutKind::Important,
+        BlockQuoteKind::Warning => CalloutKind::Warning,
+        BlockQuoteKind::Caution => CalloutKind::Caution,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Theme, render};
+
+    fn plain(markdown: &str, width: usize) -> Vec<String> {
+        render(markdown, width, &Theme::plain()).plain_lines()
+    }
+
+    #[test]
+    fn inline_html_anchor_is_a_numbered_link() {
+        let rendered = render(
+            "见 <a href=\"https://www.ruanyifeng.com/\">阮一峰</a>的周刊。",
+            40,
+            &Theme::plain(),
+        );
+        assert_eq!(rendered.plain_lines(), ["见 阮一峰[1]的周刊。"]);
+        assert_eq!(rendered.links[0].url, "https://www.ruanyifeng.com/");
+        assert_eq!(rendered.links[0].text, "阮一峰");
+        assert!(!rendered.links[0].is_image);
+        assert!(!rendered.link_spans.is_empty(), "the text is the link's");
+    }
+
+    #[test]
+    fn block_html_anchor_is_a_link_too() {
+        let rendered = render(
+            "<p>See <a href='https://a.io/'>a</a> and <a name=x>b</a></p>\n",
+            40,
+            &Theme::plain(),
+        );
+        assert_eq!(rendered.plain_lines(), ["See a[1] and b"]);
+        assert_eq!(rendered.links.len(), 1);
+    }
+
+    #[test]
+    fn zenn_message_alert_is_a_labelled_callout_not_text() {
+        let lines = plain(
+            "前\n\n:::message alert\n**注意**: `rm -rf` は危険です\n\n- 一\n- 二\n:::\n\n後\n",
+            40,
+        );
+        assert_eq!(
+            lines,
+            [
+                "前",
+                "",
+                "┃ Warning",
+                "┃ 注意: rm -rf は危険です",
+                "┃ ",
+                "┃ • 一",
+                "┃ • 二",
+                "",
+                "後"
+            ]
+            .map(|line| line.trim_end().to_string())
+        );
+    }
+
+    #[test]
+    fn containers_and_github_alerts_draw_alike() {
+        let alert = plain("> [!TIP]\n> Use `cargo fmt`.\n", 40);
+        let container = plain("::: tip\nUse `cargo fmt`.\n:::\n", 40);
+        assert_eq!(alert, ["┃ Tip", "┃ Use cargo fmt."]);
+        assert_eq!(container, alert);
+        let details = plain(":::details 設定ファイル\n```yaml\na: 1\n```\n:::\n", 40);
+        assert_eq!(details[0], "┃ ▸ 設定ファイル");
+        assert!(details[1].starts_with("┃ ╭─ yaml"), "{details:?}");
+    }
+
+    #[test]
+    fn callout_lines_keep_their_source_offsets_and_width() {
+        let markdown = ":::note\nA long line of text inside a note that must wrap.\n:::\n";
+        let rendered = render(markdown, 20, &Theme::plain());
+        assert!(
+            rendered
+                .plain_lines()
+                .iter()
+                .all(|line| line.chars().count() <= 20)
+        );
+        let text_line = rendered
+            .plain_lines()
+            .iter()
+            .position(|line| line.contains("A long"))
+            .unwrap();
+        assert_eq!(
+            rendered.line_offsets[text_line],
+            markdown.find("A long").unwrap()
+        );
+    }
+
+    #[test]
+    fn a_line_after_br_has_no_leading_space() {
+        assert_eq!(
+            plain("one<br> two<br/>\nthree", 40),
+            ["one", "two", "three"]
+        );
+        assert_eq!(plain("一<br> 二", 40), ["一", "二"]);
     }
 }

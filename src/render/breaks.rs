@@ -181,6 +181,16 @@ pub fn is_ideograph(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}')
 }
 
+/// ASCII symbols that make names with the word they are glued to (`C++`, `Notepad++`, `C#`,
+/// `F#`, `a&&b`, `$$`): a line never breaks between two of them. Punctuation that prose and
+/// URLs break after (`/ - . , ; : ? !`, brackets, quotes) is not one of them.
+fn is_glue(c: char) -> bool {
+    matches!(
+        c,
+        '+' | '#' | '*' | '&' | '%' | '$' | '@' | '^' | '~' | '=' | '<' | '>' | '|' | '\\'
+    )
+}
+
 fn is_quote(c: char) -> bool {
     matches!(c, '“' | '”' | '‘' | '’')
 }
@@ -255,7 +265,9 @@ fn breaks<const SKIP_IDEOGRAPH_RUNS: bool>(text: &str, mut found: impl FnMut(Bre
         } else if in_scheme {
             false
         } else if before.is_ascii() && c.is_ascii() {
-            uax_here == Some(BreakOpportunity::Allowed) // plain UAX #14 for ASCII pairs
+            // Plain UAX #14 for ASCII pairs, except inside a run of symbols: `+` is a
+            // prefix (PR), and UAX #14 lets a line break between two of them (`C+` / `+`).
+            uax_here == Some(BreakOpportunity::Allowed) && !(is_glue(before) && is_glue(c))
         } else {
             tailor(before, c).unwrap_or(uax_here == Some(BreakOpportunity::Allowed))
         };
@@ -355,6 +367,15 @@ mod tests {
     #[test]
     fn urls_never_break_right_after_the_scheme() {
         assert_eq!(pieces("见 https://a.io/b"), ["见 ", "https://a.io/", "b"]);
+    }
+
+    #[test]
+    fn symbols_glued_to_a_word_never_split() {
+        // UAX #14 alone allowed `C+` / `+` (two prefix characters).
+        assert_eq!(pieces("C++ and Notepad++"), ["C++ ", "and ", "Notepad++"]);
+        assert_eq!(pieces("C# F# ++i x+=1"), ["C# ", "F# ", "++i ", "x+=1"]);
+        assert_eq!(pieces("用C++写"), ["用", "C++写"]); // UAX #14 keeps a prefix with an ideograph
+        assert_eq!(pieces("$$%%"), ["$$%%"]);
     }
 
     #[test]

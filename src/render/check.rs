@@ -19,15 +19,18 @@ pub enum Violation {
 }
 
 /// The visible characters of the markdown's text (no markup, no HTML, no spaces), as the
-/// renderer shows them (control characters as pictures).
+/// renderer shows them (control characters as pictures). Container fences (`:::message`)
+/// and GitHub alert markers (`[!NOTE]`) are markup: the renderer shows a label instead.
 pub fn source_characters(markdown: &str) -> HashMap<char, usize> {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS;
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_GFM;
+    let (markdown, _) = super::container::find(markdown);
     let mut counts = HashMap::new();
     let mut in_html_block = false;
-    for event in Parser::new_ext(markdown, options) {
+    for event in Parser::new_ext(&markdown, options) {
         match event {
             Event::Start(Tag::HtmlBlock) => in_html_block = true,
             Event::End(TagEnd::HtmlBlock) => in_html_block = false,

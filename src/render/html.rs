@@ -1,4 +1,5 @@
 //! The little HTML that markdown posts carry: `<br>` breaks a line, `<img>` becomes an image,
+//! `<a href>` a link,
 //! block tags (`<p>`, `<div>`, …) separate paragraphs, entities are decoded, every other tag
 //! is dropped with its text kept, and `<script>`/`<style>` bodies and comments vanish.
 
@@ -8,7 +9,15 @@ pub enum HtmlPiece {
     Text(String),
     LineBreak,
     ParagraphBreak,
-    Image { src: String, alt: String },
+    Image {
+        src: String,
+        alt: String,
+    },
+    /// `<a href=…>`: the text up to [`HtmlPiece::LinkEnd`] is a link, as `[text](href)` is.
+    LinkStart {
+        href: String,
+    },
+    LinkEnd,
 }
 
 /// Interprets one tag (`<br/>`, `<img src=…>`, `</span>`); `None` for tags that are dropped.
@@ -17,6 +26,11 @@ pub fn tag_meaning(tag: &str) -> Option<HtmlPiece> {
     let closing = tag.trim_start_matches('<').starts_with('/');
     match name.as_str() {
         "br" => Some(HtmlPiece::LineBreak),
+        "a" if closing => Some(HtmlPiece::LinkEnd),
+        // An anchor without a target (`<a name=…>`) is no link.
+        "a" => attribute(tag, "href")
+            .filter(|href| !href.trim().is_empty())
+            .map(|href| HtmlPiece::LinkStart { href }),
         "img" if !closing => Some(HtmlPiece::Image {
             src: attribute(tag, "src").unwrap_or_default(),
             alt: attribute(tag, "alt").unwrap_or_default(),
@@ -155,6 +169,19 @@ mod tests {
             })
         );
         assert_eq!(tag_meaning("<span class=x>"), None);
+    }
+
+    #[test]
+    fn anchors_with_a_target_are_links() {
+        assert_eq!(
+            tag_meaning(r#"<a href="https://a.io/?x=1&amp;y=2" target=_blank>"#),
+            Some(HtmlPiece::LinkStart {
+                href: "https://a.io/?x=1&y=2".into()
+            })
+        );
+        assert_eq!(tag_meaning("</a>"), Some(HtmlPiece::LinkEnd));
+        assert_eq!(tag_meaning("<a name=top>"), None);
+        assert_eq!(tag_meaning("<abbr title=x>"), None);
     }
 
     #[test]

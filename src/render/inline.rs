@@ -74,7 +74,8 @@ impl Inline {
         scratch.clear();
         push_clean(&mut scratch, text);
         let mut clean = scratch.as_str();
-        if self.text.is_empty() {
+        // A line starts without the spaces its source had after the break (`a<br> b`).
+        if self.text.is_empty() || self.text.text.ends_with('\n') {
             clean = clean.trim_start_matches(' ');
         }
         if !clean.is_empty() {

@@ -34,6 +34,7 @@ mod blocks;
 pub mod breaks;
 pub mod check;
 mod code;
+mod container;
 mod find;
 mod header;
 mod html;
@@ -44,6 +45,7 @@ mod pictures;
 mod sanitize;
 mod table;
 mod theme;
+mod title;
 pub mod wrap;
 
 use ratatui::text::Line;
@@ -55,6 +57,7 @@ pub use pictures::{
     CellSize, PictureBlock, PictureLayout, PictureState, fit_picture, missing_label,
 };
 pub use theme::Theme;
+pub use title::without_repeated_title;
 
 /// A heading of the post, for an outline.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,6 +174,28 @@ pub fn render_with_pictures(
     pictures: &PictureLayout,
 ) -> Rendered {
     blocks::render_blocks(markdown, width.max(1), theme, Some(pictures))
+}
+
+/// Renders a post's body under its header: [`render`] without the leading heading when it
+/// only repeats `title`, which the header already shows ([`without_repeated_title`]).
+pub fn render_post(markdown: &str, title: &str, width: usize, theme: &Theme) -> Rendered {
+    render(&without_repeated_title(markdown, title), width, theme)
+}
+
+/// [`render_post`] with pictures, as [`render_with_pictures`] lays them out.
+pub fn render_post_with_pictures(
+    markdown: &str,
+    title: &str,
+    width: usize,
+    theme: &Theme,
+    pictures: &PictureLayout,
+) -> Rendered {
+    render_with_pictures(
+        &without_repeated_title(markdown, title),
+        width,
+        theme,
+        pictures,
+    )
 }
 
 impl Rendered {

@@ -21,6 +21,10 @@ pub struct Theme {
     pub image: Style,
     pub quote_bar: Style,
     pub quote_text: Style,
+    /// A callout's bar and label (`> [!NOTE]`, `:::message`, `::: tip`).
+    pub callout: Style,
+    /// A warning's or caution's bar and label.
+    pub callout_warning: Style,
     pub bullet: Style,
     pub rule: Style,
     pub table_border: Style,
@@ -48,6 +52,8 @@ struct Palette {
     /// Images and footnotes.
     aside: Color,
     quote_text: Color,
+    /// Callouts that warn (`:::message alert`, `> [!WARNING]`).
+    warning: Color,
     code_theme: &'static str,
 }
 
@@ -60,6 +66,7 @@ const DARK: Palette = Palette {
     code_block: Color::Rgb(0xd0, 0xd0, 0xd0),
     aside: Color::Rgb(0xd7, 0xaf, 0xff),
     quote_text: Color::Rgb(0xbc, 0xbc, 0xbc),
+    warning: Color::Rgb(0xff, 0xaf, 0x5f),
     code_theme: "base16-ocean.dark",
 };
 
@@ -72,6 +79,7 @@ const LIGHT: Palette = Palette {
     code_block: Color::Rgb(0x30, 0x30, 0x30),
     aside: Color::Rgb(0x87, 0x00, 0xaf),
     quote_text: Color::Rgb(0x44, 0x44, 0x44),
+    warning: Color::Rgb(0xaf, 0x5f, 0x00),
     code_theme: "InspiredGitHub",
 };
 
@@ -119,6 +127,10 @@ impl Theme {
             quote_text: Style::new()
                 .fg(palette.quote_text)
                 .add_modifier(Modifier::ITALIC),
+            callout: Style::new().fg(accent).add_modifier(Modifier::BOLD),
+            callout_warning: Style::new()
+                .fg(palette.warning)
+                .add_modifier(Modifier::BOLD),
             bullet: Style::new().fg(accent),
             rule: Style::new().fg(muted),
             table_border: Style::new().fg(muted),
@@ -129,6 +141,16 @@ impl Theme {
             tag: Style::new().fg(secondary),
             code_theme: Some(palette.code_theme),
         }
+    }
+
+    /// The same theme with code highlighted in the 16 ANSI colours, for terminals that have
+    /// no more (`TERM=xterm`): the RGB themes' shades would all come out as greys there.
+    /// A theme without highlighting keeps none.
+    pub fn with_16_colour_code(mut self) -> Theme {
+        if self.code_theme.is_some() {
+            self.code_theme = Some(super::code::ANSI16_THEME);
+        }
+        self
     }
 
     /// No colours, no styles, no highlighting: the layout alone.
@@ -149,6 +171,8 @@ impl Theme {
             image: none,
             quote_bar: none,
             quote_text: none,
+            callout: none,
+            callout_warning: none,
             bullet: none,
             rule: none,
             table_border: none,

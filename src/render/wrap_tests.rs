@@ -233,3 +233,65 @@ fn lone_ideographs_are_told_from_their_bytes() {
     assert!(!is_lone_ideograph("一一".as_bytes()));
     assert!(!is_lone_ideograph("一，".as_bytes()));
 }
+
+/// Words with names made of a word and symbols among them, none wider than 9 columns (a
+/// run wider than the line is cut by the grapheme fallback, as any overlong word is).
+fn text_with_symbol_names() -> impl Strategy<Value = String> {
+    let pieces = prop::sample::select(vec![
+        "C++",
+        "Notepad++",
+        "C#",
+        "F#",
+        "++i",
+        "x+=1",
+        "a&&b",
+        "C++，",
+        "用C#。",
+        "语言",
+        "and",
+        "(C++)",
+        "C#/F#",
+        "-",
+        "周报",
+        "Rust",
+    ]);
+    prop::collection::vec(pieces, 0..40).prop_map(|v| v.join(" "))
+}
+
+proptest! {
+    /// `C++`, `Notepad++`, `C#`, `F#` never break between their symbols: a line never
+    /// ends with one symbol of a run whose next symbol starts the next line.
+    #[test]
+    fn symbol_runs_glued_to_words_stay_whole(text in text_with_symbol_names(), width in 9usize..60) {
+        check(&text, width);
+        let ranges = wrap_ranges(&text, width);
+        for pair in ranges.windows(2) {
+            // Only a break with nothing between the lines (no space taken out) splits a run.
+            if pair[0].end != pair[1].start {
+                continue;
+            }
+            let end = text[..pair[0].end].chars().next_back();
+            let start = text[pair[1].start..].chars().next();
+            let symbol = |c: Option<char>| matches!(c, Some('+' | '#' | '&' | '='));
+            let splits_a_run = symbol(end) && symbol(start);
+            let splits_c_sharp = end == Some('C') && start == Some('#');
+            prop_assert!(
+                !splits_a_run && !splits_c_sharp,
+                "{:?} | {:?}", &text[pair[0].clone()], &text[pair[1].clone()]
+            );
+        }
+    }
+}
+
+#[test]
+fn issue_16_cpp_stays_whole_at_the_end_of_a_line() {
+    // At 10 columns "Notepad++" is the line's last word: it used to end "Notepad+".
+    for width in 9..=20 {
+        for line in wrap("I use Notepad++ and C++ daily", width) {
+            assert!(
+                !line.trim_end().ends_with("d+") && !line.starts_with('+'),
+                "{line:?} at {width}"
+            );
+        }
+    }
+}
