@@ -65,6 +65,7 @@ impl Outlets for Jobs {
     fn copy(&mut self, _text: String) {}
     fn open_file(&mut self, _path: std::path::PathBuf) {}
     fn decode(&mut self, _batch: sofa_weekly::app::pictures::decode::DecodeBatch) {}
+    fn suspend(&mut self) {}
 }
 
 /// Runs effects synchronously, as the worker thread would, until none are left.

@@ -99,6 +99,7 @@ impl Outlets for Jobs {
     fn open_url(&mut self, _url: String) {}
     fn copy(&mut self, _text: String) {}
     fn open_file(&mut self, _path: std::path::PathBuf) {}
+    fn suspend(&mut self) {}
     fn decode(&mut self, batch: DecodeBatch) {
         self.1.push(batch);
     }

@@ -40,6 +40,17 @@ impl ColorDepth {
         ColorDepth::detect(colorterm.as_deref(), term.as_deref())
     }
 
+    /// `theme` as this depth can show it: on 16 colours the code gets a highlighting theme
+    /// of its own, since the RGB themes' shades of keywords, strings and comments would all
+    /// map to the same one or two colours.
+    pub fn fit_theme(self, theme: crate::render::Theme) -> crate::render::Theme {
+        if self == ColorDepth::Ansi16 {
+            theme.with_16_colour_code()
+        } else {
+            theme
+        }
+    }
+
     pub fn color(self, color: Color) -> Color {
         match (self, color) {
             (ColorDepth::TrueColor, _) => color,
@@ -165,6 +176,19 @@ fn rgb_of_index(index: u8) -> (u8, u8, u8) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_16_colours_change_the_code_theme() {
+        let dark = crate::render::Theme::dark();
+        let on_16 = ColorDepth::Ansi16.fit_theme(dark.clone());
+        assert_ne!(on_16.code_theme, dark.code_theme);
+        assert_eq!(
+            on_16.code_theme,
+            dark.clone().with_16_colour_code().code_theme
+        );
+        assert_eq!(ColorDepth::Ansi256.fit_theme(dark.clone()), dark);
+        assert_eq!(ColorDepth::TrueColor.fit_theme(dark.clone()), dark);
+    }
 
     #[test]
     fn depth_comes_from_colorterm_then_term() {

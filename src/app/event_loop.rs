@@ -9,7 +9,7 @@ use std::time::Instant;
 use anyhow::Context;
 use ratatui::crossterm::event::KeyEventKind;
 
-use super::browser_and_clipboard::{copy_osc52, open_file, open_in_browser};
+use super::browser_and_clipboard::{OpenError, copy_osc52, open_file, open_in_browser};
 use super::colors::ColorDepth;
 use super::event::Event;
 use super::keymap::Action;
@@ -17,7 +17,7 @@ use super::pictures::decode::{DecodeBatch, PictureThread};
 use super::route::{Outlets, route_effect};
 use super::state::{App, Effect, WorkerMsg};
 use super::sync_job::{SyncJob, SyncPlan};
-use super::terminal::Term;
+use super::terminal::{Term, suspend};
 use super::view;
 use super::worker::{Job, Worker};
 
@@ -32,6 +32,8 @@ pub struct EventLoop<'a> {
     pub color_depth: ColorDepth,
     /// Where pictures are decoded (`None`: pictures are not drawn).
     pub pictures: Option<&'a PictureThread>,
+    /// Ctrl-Z was pressed: suspend once the effects before it have run.
+    pub suspend_asked: bool,
 }
 
 impl EventLoop<'_> {
@@ -97,6 +99,12 @@ impl EventLoop<'_> {
             // The view may have moved: pictures coming into view are decoded, far ones let go.
             effects.extend(app.decode_pictures());
             self.route_all(effects);
+            if std::mem::take(&mut self.suspend_asked) {
+                suspend(terminal).context("suspending")?;
+                // The terminal may have changed size meanwhile.
+                let size = terminal.size().context("reading the terminal size")?;
+                self.route_all(app.resize(size.width, size.height));
+            }
         }
     }
 
@@ -133,10 +141,19 @@ impl Outlets for EventLoop<'_> {
     }
 
     fn open_url(&mut self, url: String) {
-        if let Err(e) = open_in_browser(&url) {
-            let failed = WorkerMsg::Failed(format!("could not open {url}: {e}"));
-            let _ = self.events.send(Event::Worker(failed));
-        }
+        // Starting a program can take a moment (a slow disk, many `$BROWSER` entries): on a
+        // thread of its own, so the screen never waits.
+        let events = self.events.clone();
+        std::thread::spawn(move || {
+            let reply = match open_in_browser(&url) {
+                Ok(()) => return,
+                Err(OpenError::NoBrowser) => WorkerMsg::NoBrowser { url },
+                Err(OpenError::Failed(e)) => {
+                    WorkerMsg::Failed(format!("could not open {url}: {e}"))
+                }
+            };
+            let _ = events.send(Event::Worker(reply));
+        });
     }
 
     fn copy(&mut self, text: String) {
@@ -154,6 +171,10 @@ impl Outlets for EventLoop<'_> {
         if let Some(pictures) = self.pictures {
             pictures.send(batch);
         }
+    }
+
+    fn suspend(&mut self) {
+        self.suspend_asked = true;
     }
 }
 

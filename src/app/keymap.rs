@@ -55,6 +55,10 @@ pub enum Action {
     OpenWeb,
     CopyLink,
     Sync,
+    /// Show how each source of the last sync went.
+    SyncResults,
+    /// Stop and give the terminal back to the shell (`fg` resumes).
+    Suspend,
     /// Switch the two left panes between tags/posts and sections/items.
     Items,
     Help,
@@ -95,6 +99,8 @@ impl Action {
             Action::OpenWeb => "open_web",
             Action::CopyLink => "copy_link",
             Action::Sync => "sync",
+            Action::SyncResults => "sync_results",
+            Action::Suspend => "suspend",
             Action::Items => "items",
             Action::Help => "help",
             Action::Quit => "quit",
@@ -259,7 +265,7 @@ impl Keymap {
             (k(']'), Any, A::TagNext, "filter by the next tag", true),
             (k('['), Any, A::TagPrev, "filter by the previous tag", false),
             (k('t'), Any, A::Tags, "tags (type to narrow)", true),
-            (k('T'), Any, A::ClearTags, "clear the tag filter", false),
+            (k('T'), Any, A::ClearTags, "clear the filter: tags, search, unread only", false),
             (k('/'), Any, A::Search, "search titles and text", true),
             (k('I'), Any, A::Items, "items: sections and items instead of tags and posts", false),
             (k('u'), Any, A::UnreadOnly, "unread posts only", false),
@@ -268,6 +274,8 @@ impl Keymap {
             (k('o'), Any, A::OpenWeb, "open the post's web page", false),
             (k('y'), Any, A::CopyLink, "copy the post's link", false),
             (k('r'), Any, A::Sync, "sync sources in the background", false),
+            (k('R'), Any, A::SyncResults, "results of the last sync, source by source", false),
+            (Key::ctrl('z'), Any, A::Suspend, "suspend (the shell's fg resumes)", false),
             (k('?'), Any, A::Help, "this help", true),
             (k('q'), Any, A::Quit, "quit", true),
             (Key::ctrl('c'), Any, A::Quit, "quit", false),

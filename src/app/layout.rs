@@ -1,7 +1,8 @@
 //! Where each pane goes for a terminal size. Pure arithmetic on `Rect`s, shared by the state
 //! (page sizes, mouse hit tests) and the view (drawing), so both always agree.
 //!
-//! From [`WIDE`] columns up the screen has three panes, tags | posts | reader. Below that the
+//! From [`WIDE`] columns up the screen has three panes, tags | posts | reader (below [`ROOMY`]
+//! the tags pane shows only while it has the focus). Below that the
 //! tags pane folds away (it comes back as a popup over the list) and the post list and the
 //! reader take turns at the full width: half of a narrow screen is too little to read Chinese.
 
@@ -9,8 +10,11 @@ use ratatui::layout::Rect;
 
 use super::keymap::Focus;
 
-/// The narrowest terminal that gets three panes side by side.
+/// The narrowest terminal that gets the list and the reader side by side.
 pub const WIDE: u16 = 100;
+
+/// The narrowest terminal that keeps the tags pane beside them whatever has the focus.
+pub const ROOMY: u16 = 140;
 
 /// The screen cut into its parts. A pane that is not shown is `None`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,13 +67,17 @@ pub fn panes(area: Rect, focus: Focus) -> Panes {
     if area.width >= WIDE {
         let tags_width = (area.width * 18 / 100).clamp(18, 28);
         let posts_width = (area.width * 32 / 100).clamp(32, 50);
+        // Below ROOMY the tags pane folds away while the posts or the reader have the
+        // focus, and the list takes its columns: titles need them more than a pane that is
+        // not in use (the title bar still names the filter). The reader stays where it is.
+        let fold_tags = area.width < ROOMY && focus != Focus::Tags;
         let tags = Rect {
-            width: tags_width,
+            width: if fold_tags { 0 } else { tags_width },
             ..body
         };
         let posts = Rect {
             x: tags.right(),
-            width: posts_width,
+            width: posts_width + tags_width - tags.width,
             ..body
         };
         let reader = Rect {
@@ -80,7 +88,7 @@ pub fn panes(area: Rect, focus: Focus) -> Panes {
         return Panes {
             title,
             status,
-            tags: Some(tags),
+            tags: (!fold_tags).then_some(tags),
             posts: Some(posts),
             reader: Some(reader),
             tags_popup: false,
@@ -178,7 +186,7 @@ mod tests {
 
     #[test]
     fn wide_screens_have_three_panes_filling_the_width() {
-        let panes = panes(screen(100, 30), Focus::Posts);
+        let panes = panes(screen(100, 30), Focus::Tags);
         let (tags, posts, reader) = (
             panes.tags.unwrap(),
             panes.posts.unwrap(),
@@ -190,6 +198,19 @@ mod tests {
         assert_eq!(reader.right(), 100);
         assert_eq!(tags.height, 28);
         assert!(!panes.tags_popup);
+    }
+
+    #[test]
+    fn below_roomy_the_tags_fold_away_and_the_reader_stays() {
+        let tags = panes(screen(100, 30), Focus::Tags);
+        for focus in [Focus::Posts, Focus::Reader] {
+            let folded = panes(screen(100, 30), focus);
+            assert_eq!(folded.tags, None);
+            assert_eq!(folded.reader, tags.reader);
+            assert_eq!(folded.posts.unwrap().x, 0);
+            assert_eq!(folded.posts.unwrap().right(), tags.posts.unwrap().right());
+        }
+        assert!(panes(screen(140, 30), Focus::Posts).tags.is_some());
     }
 
     #[test]

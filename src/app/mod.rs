@@ -20,6 +20,7 @@ pub mod layout;
 pub mod options;
 pub mod pictures;
 pub mod route;
+pub mod series;
 pub mod source;
 pub mod state;
 pub mod store;
@@ -75,13 +76,9 @@ pub fn run_with(source: AppSource, config: &Config, options: Options) -> anyhow:
                 _ => None,
             };
             let sync = source.sync_plan(config);
-            run_store(
-                Box::new(opened.library),
-                &opened.origin,
-                &options,
-                sync,
-                switch_to,
-            )
+            let mut app = App::new(opened.origin, options.theme, options.max_width);
+            app.read_directly = opened.direct;
+            run_app(app, Box::new(opened.library), &options, sync, switch_to)
         }
         Err(e) => run_failed(&source.origin(), &format!("{e:#}")),
     }
@@ -96,7 +93,17 @@ pub fn run_store(
     sync: SyncPlan,
     switch_to: Option<PathBuf>,
 ) -> anyhow::Result<()> {
-    let mut app = App::new(origin, options.theme, options.max_width);
+    let app = App::new(origin, options.theme, options.max_width);
+    run_app(app, store, options, sync, switch_to)
+}
+
+fn run_app(
+    mut app: App,
+    store: Box<dyn Store>,
+    options: &Options,
+    sync: SyncPlan,
+    switch_to: Option<PathBuf>,
+) -> anyhow::Result<()> {
     app.keymap = options.keymap.clone();
     app.draw_pictures = options.graphics.is_some();
     app.pictures_are_cells = options
@@ -108,11 +115,12 @@ pub fn run_store(
         app.note = Some(state::StatusNote {
             text: options.notes.join("; "),
             error: true,
+            hint: None,
         });
     }
     let (events, inbox) = mpsc::channel();
     let style = worker::PageStyle {
-        theme: options.theme.render_theme(),
+        theme: options.color_depth.fit_theme(options.theme.render_theme()),
         day_format: options.day_format.clone(),
         pictures: options.graphics.as_ref().map(|g| g.cell),
     };
@@ -140,6 +148,7 @@ pub fn run_store(
             switch_to,
             color_depth,
             pictures: pictures.as_ref(),
+            suspend_asked: false,
         };
         event_loop.run(terminal, &mut app, start, &inbox)
     });
@@ -164,6 +173,7 @@ pub fn run_failed(origin: &str, reason: &str) -> anyhow::Result<()> {
             switch_to: None,
             color_depth: ColorDepth::from_env(),
             pictures: None,
+            suspend_asked: false,
         };
         event_loop.run(terminal, &mut app, Vec::new(), &inbox)
     })

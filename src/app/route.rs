@@ -21,6 +21,8 @@ pub trait Outlets {
     fn open_file(&mut self, path: std::path::PathBuf);
     /// Decode pictures on the picture thread.
     fn decode(&mut self, batch: DecodeBatch);
+    /// Give the terminal back until the process is resumed.
+    fn suspend(&mut self);
 }
 
 /// Sends `effect` to where it runs.
@@ -52,5 +54,6 @@ pub fn route_effect(effect: Effect, to: &mut impl Outlets) {
         Effect::OpenUrl(url) => to.open_url(url),
         Effect::Copy(text) => to.copy(text),
         Effect::OpenFile(path) => to.open_file(path),
+        Effect::Suspend => to.suspend(),
     }
 }

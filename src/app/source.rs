@@ -28,6 +28,17 @@ pub struct Opened {
     pub origin: String,
     /// The sample stands in for an empty library.
     pub showing_sample: bool,
+    /// A folder or file read in memory, not from the library.
+    pub direct: Option<ReadDirectly>,
+}
+
+/// A folder or file read directly (`sofa-weekly PATH`): its posts live in memory only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadDirectly {
+    /// As the user gave it, for messages.
+    pub path: String,
+    /// One markdown file: the reader opens its post at once.
+    pub single_file: bool,
 }
 
 impl AppSource {
@@ -74,6 +85,7 @@ impl AppSource {
             library,
             origin,
             showing_sample,
+            direct: None,
         };
         match self {
             AppSource::Library(dir) => {
@@ -88,7 +100,13 @@ impl AppSource {
             AppSource::Path(path) => {
                 let mut library = in_memory()?;
                 crate::sync::import_path(&mut library, path)?;
-                Ok(opened(library, path.display().to_string(), false))
+                Ok(Opened {
+                    direct: Some(ReadDirectly {
+                        path: path.display().to_string(),
+                        single_file: path.is_file(),
+                    }),
+                    ..opened(library, path.display().to_string(), false)
+                })
             }
             AppSource::Sample => Ok(opened(sample()?, "sample archive".into(), false)),
         }

@@ -12,6 +12,8 @@ use ratatui::layout::Rect;
 
 use super::keymap::{Action, Focus, Keymap};
 use super::layout::{self, Panes};
+use super::series::SeriesTitles;
+use super::source::ReadDirectly;
 use super::store::{ListQuery, SavedSession};
 use super::theme::ThemeKind;
 use crate::config::DayFormat;
@@ -21,6 +23,7 @@ mod input;
 mod items;
 mod messages;
 mod pictures;
+mod preview;
 mod reader;
 mod replies;
 mod tags;
@@ -44,6 +47,9 @@ pub struct App {
     pub keymap: Keymap,
     /// What the title bar says we are reading: a library folder, a path, the sample.
     pub origin: String,
+    /// Set when a folder or file is read directly: its marks are not kept, and a single
+    /// file's post opens at once.
+    pub read_directly: Option<ReadDirectly>,
     /// Set when the library could not be opened: the screen shows only this.
     pub fatal: Option<String>,
     pub theme: ThemeKind,
@@ -61,11 +67,15 @@ pub struct App {
     pub pinned_tags: Vec<String>,
     /// Type-to-narrow text of the tags pane, while typing.
     pub tag_query: Option<String>,
+    /// The pane `t` was pressed in: Esc while narrowing goes back there.
+    tags_opened_from: Option<Focus>,
     pub unread_only: bool,
     /// The kept search.
     pub search: Option<String>,
     pub search_input: Option<SearchInput>,
     pub posts: Vec<PostSummary>,
+    /// The shared start of each source's titles in `posts`, which the list leaves out.
+    pub series: SeriesTitles,
     pub posts_loaded: bool,
     /// `posts` is the first page of the list; the rest is on its way.
     pub more_posts: bool,
@@ -81,12 +91,21 @@ pub struct App {
     pub pictures_are_cells: bool,
     /// The decoded pictures of the open page.
     pub pictures: super::pictures::DrawnPictures,
+    /// The selected post's first page, shown in the reader pane while no post is open.
+    pub preview: Option<Arc<Page>>,
+    /// The post whose preview was asked for last.
+    preview_wanted: Option<PostId>,
+    preview_ticket: Ticket,
     /// Set while the items view (`I`) shows sections and items instead of tags and posts.
     pub items: Option<ItemsView>,
     pub popup: Option<Popup>,
     pub note: Option<StatusNote>,
+    /// A link no browser took: the copy key, pressed next, copies it.
+    copy_offer: Option<String>,
     /// Set while a sync runs.
     pub sync: Option<SyncStatus>,
+    /// How each source of the last sync went, for [`Popup::SyncResults`].
+    pub sync_results: Vec<String>,
     pub quit: bool,
     list_ticket: Ticket,
     post_ticket: Ticket,
@@ -102,6 +121,9 @@ pub struct App {
     keys_pressed: bool,
 }
 
+/// Reader panes with fewer rows than this get the compact header.
+const COMPACT_HEADER_BELOW: usize = 12;
+
 /// Scrolling the mouse wheel moves this many lines.
 const WHEEL_LINES: usize = 3;
 /// Rendered posts kept for going back and forth (and for resizing back).
@@ -112,6 +134,7 @@ impl App {
         App {
             keymap: Keymap::builtin(),
             origin: origin.into(),
+            read_directly: None,
             fatal: None,
             theme,
             day_format: DayFormat::default(),
@@ -123,10 +146,12 @@ impl App {
             tag_offset: 0,
             pinned_tags: Vec::new(),
             tag_query: None,
+            tags_opened_from: None,
             unread_only: false,
             search: None,
             search_input: None,
             posts: Vec::new(),
+            series: SeriesTitles::default(),
             posts_loaded: false,
             more_posts: false,
             awaiting_first_page: false,
@@ -136,10 +161,15 @@ impl App {
             draw_pictures: false,
             pictures_are_cells: true,
             pictures: Default::default(),
+            preview: None,
+            preview_wanted: None,
+            preview_ticket: 0,
             items: None,
             popup: None,
             note: None,
+            copy_offer: None,
             sync: None,
+            sync_results: Vec::new(),
             quit: false,
             list_ticket: 0,
             post_ticket: 0,
@@ -234,6 +264,12 @@ impl App {
             .map_or(1, |r| layout::inner(r).height.max(1) as usize)
     }
 
+    /// A pane this short gets the two-line header, so that a post's first page shows its
+    /// text (40×12 leaves 8 rows).
+    pub fn wants_compact_header(&self) -> bool {
+        self.reader_height() < COMPACT_HEADER_BELOW
+    }
+
     /// The columns the reader's text is wrapped to.
     pub fn reader_width(&self) -> u16 {
         let panes = layout::panes(self.viewport, Focus::Reader);
@@ -270,6 +306,7 @@ impl App {
         self.note = Some(StatusNote {
             text: text.into(),
             error: false,
+            hint: None,
         });
     }
 
@@ -277,6 +314,7 @@ impl App {
         self.note = Some(StatusNote {
             text: text.into(),
             error: true,
+            hint: None,
         });
     }
 
@@ -284,6 +322,12 @@ impl App {
 
     /// A key press: text entry and popups first, then the keymap.
     pub fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let mut effects = self.handle_key(key);
+        effects.extend(self.follow_preview());
+        effects
+    }
+
+    fn handle_key(&mut self, key: KeyEvent) -> Vec<Effect> {
         if self.fatal.is_some() {
             if matches!(key.code, KeyCode::Char('q') | KeyCode::Esc)
                 || (key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL))
@@ -294,6 +338,13 @@ impl App {
         }
         self.note = None;
         self.keys_pressed = true;
+        if let Some(url) = self.copy_offer.take()
+            && self.search_input.is_none()
+            && self.keymap.resolve(Focus::Posts, &key) == Some(Action::CopyLink)
+        {
+            self.note(format!("copied {url}"));
+            return vec![Effect::Copy(url)];
+        }
         if self.search_input.is_some() {
             return self.on_search_key(key);
         }
@@ -336,6 +387,7 @@ impl App {
             Action::TagNext => self.step_tag(1),
             Action::TagPrev => self.step_tag(-1),
             Action::Tags => {
+                self.tags_opened_from = (self.focus != Focus::Tags).then_some(self.focus);
                 // Typing a tag needs the tags pane back.
                 self.items = None;
                 self.focus = Focus::Tags;
@@ -343,11 +395,16 @@ impl App {
                 Vec::new()
             }
             Action::ClearTags => {
+                // The whole filter: a restored search or "unread only" hides posts as much
+                // as a tag does, and the note on reopening names this one key for all.
                 self.pinned_tags.clear();
                 self.tag_query = None;
                 self.tag_cursor = 0;
                 self.tag_offset = 0;
-                self.note("tag filter cleared");
+                self.search = None;
+                self.unread_only = false;
+                self.refresh_matches();
+                self.note("filter cleared");
                 self.reload_list()
             }
             Action::NextPost => match self.step_item(1) {
@@ -409,6 +466,19 @@ impl App {
                 self.sync = Some(SyncStatus::default());
                 vec![Effect::Sync]
             }
+            Action::SyncResults => {
+                if self.sync_results.is_empty() {
+                    self.note(if self.sync.is_some() {
+                        "the sync is still running"
+                    } else {
+                        "no sync yet in this session"
+                    });
+                } else {
+                    self.popup = Some(Popup::SyncResults { scroll: 0 });
+                }
+                Vec::new()
+            }
+            Action::Suspend => vec![Effect::Suspend],
             Action::Help => {
                 self.popup = Some(Popup::Help { scroll: 0 });
                 Vec::new()
@@ -426,9 +496,16 @@ impl App {
     /// the new width, at the same place in the text.
     pub fn resize(&mut self, width: u16, height: u16) -> Vec<Effect> {
         self.viewport = Rect::new(0, 0, width, height);
+        let mut effects = self.follow_preview();
+        effects.extend(self.rewrap_reader());
+        effects
+    }
+
+    fn rewrap_reader(&mut self) -> Vec<Effect> {
         self.keep_lists_in_view();
         let new_width = self.reader_width();
         let picture_rows = self.picture_rows();
+        let compact = self.wants_compact_header();
         let Some(reader) = &mut self.reader else {
             return Vec::new();
         };
@@ -438,6 +515,14 @@ impl App {
         // A picture is sized to the pane's height too: lay its rows out again.
         let pictures_fit = page.rendered.pictures.is_empty() || page.picture_rows == picture_rows;
         if page.width == new_width && pictures_fit {
+            // Same width, maybe another height: the header may change form.
+            let page = Page::with_compact_header(page, compact);
+            let anchor = reader.page.as_ref().map(|p| p.anchor(reader.scroll));
+            if let Some(anchor) = anchor.filter(|_| page.header_len() != reader.header_len()) {
+                reader.scroll = page.scroll_for(anchor);
+            }
+            reader.page = Some(page);
+            self.clamp_scroll();
             return Vec::new();
         }
         reader.pending_anchor = Some(page.anchor(reader.scroll));
@@ -472,6 +557,12 @@ impl App {
     }
 
     pub fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
+        let mut effects = self.handle_mouse(mouse);
+        effects.extend(self.follow_preview());
+        effects
+    }
+
+    fn handle_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
         if self.fatal.is_some() || self.popup.is_some() || self.search_input.is_some() {
             return Vec::new();
         }

@@ -39,6 +39,7 @@ impl SyncJob {
                 let _ = events.send(Event::Worker(WorkerMsg::SyncFinished {
                     summary: reason.clone(),
                     failed: false,
+                    results: vec![reason.clone()],
                 }));
                 None
             }
@@ -50,12 +51,19 @@ impl SyncJob {
                     .name("sync".into())
                     .spawn(move || {
                         let outcome = sync_library(&dir, &config, stop, &events);
-                        let (summary, failed) = match outcome {
-                            Ok(outcome) => outcome,
-                            Err(e) => (format!("sync failed: {e:#}"), true),
+                        let msg = match outcome {
+                            Ok(outcome) => outcome.message(),
+                            Err(e) => {
+                                let line =
+                                    format!("sync failed: {}", reason_first(&format!("{e:#}")));
+                                WorkerMsg::SyncFinished {
+                                    summary: line.clone(),
+                                    failed: true,
+                                    results: vec![line],
+                                }
+                            }
                         };
-                        let _ =
-                            events.send(Event::Worker(WorkerMsg::SyncFinished { summary, failed }));
+                        let _ = events.send(Event::Worker(msg));
                     })
                     .ok()
             }
@@ -77,26 +85,91 @@ impl SyncJob {
     }
 }
 
-/// Syncs every source of the library in `dir`, one after the other; returns the summary
-/// line and whether something failed.
+/// What a sync did, source by source.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct SyncOutcome {
+    /// One line per source (and per problem of the config), the reason before the URL.
+    lines: Vec<String>,
+    /// The short form of each failure: the source and the reason, without the URL.
+    failures: Vec<String>,
+    failed: bool,
+}
+
+impl SyncOutcome {
+    /// The reply for the state: the status line leads with the first failure's reason
+    /// (the whole line used to start with a URL that pushed the reason off the screen).
+    fn message(self) -> WorkerMsg {
+        let summary = match self.failures.first() {
+            Some(first) if self.failures.len() > 1 => {
+                format!("{first} (and {} more failed)", self.failures.len() - 1)
+            }
+            Some(first) => first.clone(),
+            None => self.lines.join("; "),
+        };
+        WorkerMsg::SyncFinished {
+            summary,
+            failed: self.failed,
+            results: self.lines,
+        }
+    }
+
+    fn fail(&mut self, name: &str, message: &str) {
+        let (reason, place) = split_reason(message);
+        self.failures.push(format!("{name}: {reason}"));
+        self.lines.push(match place {
+            Some(place) => format!("{name}: {reason} — {place}"),
+            None => format!("{name}: {reason}"),
+        });
+        self.failed = true;
+    }
+}
+
+/// `message` (`https://…: cannot connect (host not found)`) with the reason first and the
+/// URL or location after it.
+pub fn reason_first(message: &str) -> String {
+    match split_reason(message) {
+        (reason, Some(place)) => format!("{reason} — {place}"),
+        (reason, None) => reason.to_string(),
+    }
+}
+
+/// The reason of an error message, and the URLs or locations it starts with: errors name
+/// what failed first (`{url}: {reason}`), which in a status line left no room for why.
+fn split_reason(message: &str) -> (&str, Option<String>) {
+    let mut rest = message;
+    let mut places = Vec::new();
+    while let Some((head, tail)) = rest.split_once(": ") {
+        let is_place = !head.contains(' ')
+            && (head.contains("://") || head.starts_with("github:") || head.starts_with('/'));
+        if !is_place || tail.is_empty() {
+            break;
+        }
+        places.push(head);
+        rest = tail;
+    }
+    let place = (!places.is_empty()).then(|| places.join(": "));
+    (rest, place)
+}
+
+/// Syncs every source of the library in `dir`, one after the other.
 fn sync_library(
     dir: &std::path::Path,
     config: &Config,
     cancel: Arc<AtomicBool>,
     events: &Sender<Event>,
-) -> anyhow::Result<(String, bool)> {
+) -> anyhow::Result<SyncOutcome> {
     let mut library = Library::open(dir)?;
     library.set_topics(config.topics_vocabulary()?)?;
-    let mut lines = Vec::new();
-    let mut failed = false;
+    let mut outcome = SyncOutcome::default();
     for problem in sync::register_configured_sources(&library, &config.sources)? {
-        lines.push(format!("config: {problem}"));
-        failed = true;
+        outcome.fail("config", &problem.to_string());
     }
     let sources = sync::select_sources(&library, &[])?;
     if sources.is_empty() {
-        lines.push("no sources to sync; add one with `sofa-weekly source add LOCATION`".into());
-        return Ok((lines.join("; "), failed));
+        outcome
+            .lines
+            .push("no sources to sync; add one with `sofa-weekly source add LOCATION`".into());
+        return Ok(outcome);
     }
     let options = SyncOptions {
         cancel,
@@ -118,14 +191,57 @@ fn sync_library(
             total,
             ..
         }) => send(source, done, total),
-        SyncEvent::SourceDone { source, result } => lines.push(match result {
-            Ok(report) => report.summary_line(),
-            Err(e) => format!("{}: {e}", source.name),
-        }),
+        SyncEvent::SourceDone { source, result } => match result {
+            Ok(report) => outcome.lines.push(report.summary_line()),
+            Err(e) => outcome.fail(&source.name, &e.to_string()),
+        },
     });
-    failed |= summary.failed;
+    outcome.failed |= summary.failed;
     if summary.cancelled {
-        lines.push("cancelled".into());
+        outcome.lines.push("cancelled".into());
     }
-    Ok((lines.join("; "), failed))
+    Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reason_comes_before_the_url() {
+        let message = "https://api.github.com/repos/o/r/git/trees/main?recursive=1: cannot connect (host not found); is the network up?";
+        assert_eq!(
+            reason_first(message),
+            "cannot connect (host not found); is the network up? — https://api.github.com/repos/o/r/git/trees/main?recursive=1"
+        );
+        assert_eq!(reason_first("no sources"), "no sources");
+        assert_eq!(reason_first("time: 3 s left"), "time: 3 s left");
+    }
+
+    #[test]
+    fn a_failure_leads_the_status_and_every_source_is_in_the_results() {
+        let mut outcome = SyncOutcome::default();
+        outcome.lines.push("weekly: 3 new".into());
+        outcome.fail(
+            "blog",
+            "https://example.invalid/feed: cannot connect (host not found)",
+        );
+        let WorkerMsg::SyncFinished {
+            summary,
+            failed,
+            results,
+        } = outcome.message()
+        else {
+            panic!("not a finish");
+        };
+        assert!(failed);
+        assert_eq!(summary, "blog: cannot connect (host not found)");
+        assert_eq!(
+            results,
+            [
+                "weekly: 3 new",
+                "blog: cannot connect (host not found) — https://example.invalid/feed"
+            ]
+        );
+    }
 }

@@ -1,7 +1,8 @@
 //! Taking the terminal and giving it back: raw mode, the alternate screen, mouse capture and
 //! a hidden cursor while the reader runs, restored however we leave: quit, an error, a panic
 //! (the panic hook), or SIGTERM, SIGHUP (the terminal hung up) and SIGINT, which become
-//! [`Event::Signal`]s so that the event loop leaves as it does on `q`.
+//! [`Event::Signal`]s so that the event loop leaves as it does on `q`. Ctrl-Z gives the
+//! terminal back until the shell resumes us ([`suspend`]).
 
 use std::io;
 use std::sync::mpsc::Sender;
@@ -12,7 +13,7 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use ratatui::crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use ratatui::crossterm::{cursor, execute};
 
@@ -60,6 +61,22 @@ fn enter_terminal() -> io::Result<()> {
         restore_terminal();
     }
     entered
+}
+
+/// Ctrl-Z, as less and vim do it: the terminal goes back to the shell, the process stops
+/// (SIGTSTP, which raw mode kept the terminal from sending), and when `fg` resumes it the
+/// reader takes the terminal again and draws the whole screen anew.
+pub fn suspend(terminal: &mut Term) -> io::Result<()> {
+    restore_terminal();
+    signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
+    enter_terminal()?;
+    // The screen is blank again: forget what was drawn, so the next frame is drawn whole.
+    // (Not `Terminal::clear`: it asks the terminal for the cursor position, and the input
+    // thread takes the answer, so the question times out.)
+    execute!(io::stdout(), Clear(ClearType::All))?;
+    terminal.swap_buffers();
+    terminal.swap_buffers();
+    Ok(())
 }
 
 /// Puts the terminal back as we found it. Safe to call more than once.

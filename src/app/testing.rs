@@ -96,6 +96,22 @@ pub fn numbered_posts(count: usize) -> Vec<PostText> {
         .collect()
 }
 
+/// The posts of the fixture folders under `tests/fixtures/` (`series/twir`), each folder its
+/// own source, as the library reads them.
+pub fn fixture_posts(folders: &[&str]) -> Vec<PostText> {
+    use super::store::{ListQuery, Store};
+    let mut library = crate::library::Library::open_in_memory().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    for folder in folders {
+        crate::sync::import_path(&mut library, &root.join(folder)).unwrap();
+    }
+    let summaries = Store::list(&library, &ListQuery::default()).unwrap();
+    summaries
+        .iter()
+        .map(|s| Store::post(&library, s.id).unwrap().unwrap())
+        .collect()
+}
+
 pub const TOPICS: &[&str] = &["MOSN", "Seata", "SOFARegistry", "Layotto"];
 
 impl Harness {
@@ -249,6 +265,10 @@ impl Outlets for Recorder<'_> {
 
     fn decode(&mut self, batch: crate::app::pictures::decode::DecodeBatch) {
         self.batches.push(batch);
+    }
+
+    fn suspend(&mut self) {
+        self.outside.push(Effect::Suspend);
     }
 }
 

@@ -310,13 +310,9 @@ pub fn render_page(
         .date
         .as_deref()
         .map(|day| style.day_format.format(day));
-    let header = render::header(
-        &summary.title,
-        date.as_deref(),
-        &summary.tags,
-        width as usize,
-        theme,
-    );
+    let (title, tags) = (&summary.title, &summary.tags);
+    let header = render::header(title, date.as_deref(), tags, width as usize, theme);
+    let compact = render::compact_header(title, date.as_deref(), tags, width as usize, theme);
     let rendered = match style.pictures {
         Some(cell) => {
             let lookup = |reference: &str| {
@@ -344,6 +340,8 @@ pub fn render_page(
         id: summary.id,
         width,
         header,
+        other_header: compact,
+        compact: false,
         rendered,
         web_url: post.web_url,
         position: post.position,

@@ -113,11 +113,7 @@ pub fn run_show(context: &CommandContext<'_>, args: &ShowArgs<'_>) -> anyhow::Re
     // The depth the terminal has: on 16 colours the code gets a theme of its own (the RGB
     // themes' shades would all map to greys), and every RGB colour becomes the nearest one.
     let depth = crate::app::colors::ColorDepth::from_env();
-    let theme = if depth == crate::app::colors::ColorDepth::Ansi16 {
-        theme.with_16_colour_code()
-    } else {
-        theme
-    };
+    let theme = depth.fit_theme(theme);
     let graphics = if styled && on_terminal {
         crate::app::pictures::graphics::detect(context.config().reader.images, background)
     } else {

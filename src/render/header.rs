@@ -1,5 +1,5 @@
 //! The header `show` prints above a post: its title wrapped like the text, then the date
-//! and tags on one line (wrapped too), then a rule.
+//! and tags on one line (wrapped too), then a rule; and a two-line form for short panes.
 
 use ratatui::text::{Line, Span};
 
@@ -34,6 +34,30 @@ pub fn header(
     push_wrapped(&mut lines, &meta, width);
     lines.push(Line::from(Span::styled("─".repeat(width), theme.rule)));
     lines.push(Line::default());
+    lines
+}
+
+/// The header for a short pane: the title on one line and the date and tags on another,
+/// each cut with `…`. At 40×12 the full header took 8 of the 9 rows for a long title and a
+/// few tags, and the post's first page showed no text.
+pub fn compact_header(
+    title: &str,
+    date: Option<&str>,
+    tags: &[String],
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let width = width.max(1);
+    let cut = |text: &str| crate::text::truncate_to_width(text, width).into_owned();
+    let mut meta: Vec<String> = date.map(clean).into_iter().collect();
+    meta.extend(tags.iter().map(|tag| format!("#{}", clean(tag))));
+    let mut lines = vec![Line::from(Span::styled(
+        cut(clean(title).trim()),
+        theme.title,
+    ))];
+    if !meta.is_empty() {
+        lines.push(Line::from(Span::styled(cut(&meta.join(" · ")), theme.meta)));
+    }
     lines
 }
 

@@ -51,7 +51,7 @@ pub mod wrap;
 use ratatui::text::Line;
 
 pub use ansi::write_ansi;
-pub use header::header;
+pub use header::{compact_header, header};
 pub use links::{is_openable_link, link_list};
 pub use pictures::{
     CellSize, PictureBlock, PictureLayout, PictureState, fit_picture, missing_label,

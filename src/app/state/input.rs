@@ -72,7 +72,7 @@ impl App {
         let empty = match popup {
             Popup::Outline { .. } => page.rendered.headings.is_empty(),
             Popup::Links { .. } => page.rendered.links.is_empty(),
-            Popup::Help { .. } => false,
+            Popup::Help { .. } | Popup::SyncResults { .. } => false,
         };
         if empty {
             self.note(match popup {
@@ -91,6 +91,7 @@ impl App {
         };
         let rows = match &popup {
             Popup::Help { .. } => self.keymap.help_rows().len(),
+            Popup::SyncResults { .. } => self.sync_results.len(),
             Popup::Outline { .. } => self.page_items(|p| p.rendered.headings.len()),
             Popup::Links { .. } => self.page_items(|p| p.rendered.links.len()),
         };
@@ -113,7 +114,9 @@ impl App {
         };
         let mut effects = Vec::new();
         match &mut popup {
-            Popup::Help { scroll } => *scroll = step(*scroll, delta, rows),
+            Popup::Help { scroll } | Popup::SyncResults { scroll } => {
+                *scroll = step(*scroll, delta, rows)
+            }
             Popup::Outline { cursor } => {
                 *cursor = step(*cursor, delta, rows);
                 if key.code == KeyCode::Enter {

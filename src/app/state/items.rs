@@ -140,16 +140,13 @@ impl App {
             read: false,
             starred: false,
         };
-        let same_post = self
-            .reader
-            .as_ref()
-            .is_some_and(|r| r.summary.id == row.post_id);
         let effects = self.open_post(summary);
         if let Some(reader) = self.reader.as_mut() {
             reader.mark = Some(mark_text(&row.title));
             match reader.page.clone() {
-                // Already open: move to the item now.
-                Some(page) if same_post => {
+                // Already open, or already rendered (the cache, a preview): move to the
+                // item now.
+                Some(page) => {
                     reader.scroll = page.scroll_for(row.place);
                     mark_item(reader, &page);
                     self.clamp_scroll();

@@ -29,6 +29,8 @@ crate::app::worker::enum_with_library_jobs! {
         OpenFile(std::path::PathBuf),
         /// Decode the pictures of the page shown, on the picture thread.
         DecodePictures(DecodeBatch),
+        /// Give the terminal back and stop until the shell resumes us (Ctrl-Z).
+        Suspend,
     }
 }
 
@@ -40,6 +42,11 @@ pub struct Page {
     /// `render::header` lines first, then the text: the body's line `n` is line
     /// `header_len + n` here.
     pub header: Vec<ratatui::text::Line<'static>>,
+    /// The other form of the header: the compact one while `header` is the full one, and
+    /// back (see [`Page::with_compact_header`]).
+    pub other_header: Vec<ratatui::text::Line<'static>>,
+    /// `header` is the compact form.
+    pub compact: bool,
     pub rendered: Rendered,
     pub web_url: Option<String>,
     /// The saved reading position, a byte offset into the body.
@@ -63,6 +70,17 @@ impl Page {
     /// What the cache holds of the picture written as `reference`.
     pub fn shelf_entry(&self, reference: &str) -> Option<&ShelfEntry> {
         self.shelf.iter().find(|entry| entry.reference == reference)
+    }
+
+    /// This page with the compact header (for a short pane) or the full one.
+    pub fn with_compact_header(page: &Arc<Page>, compact: bool) -> Arc<Page> {
+        if page.compact == compact {
+            return Arc::clone(page);
+        }
+        let mut other = Page::clone(page);
+        std::mem::swap(&mut other.header, &mut other.other_header);
+        other.compact = compact;
+        Arc::new(other)
     }
 
     pub fn header_len(&self) -> usize {
@@ -144,6 +162,10 @@ pub enum WorkerMsg {
     Failed(String),
     /// Something worth a line in the status bar.
     Note(String),
+    /// No browser could be started for `url`: the reader offers to copy it instead.
+    NoBrowser {
+        url: String,
+    },
     /// The worker now reads from another library (see [`crate::app::worker::Request::SwitchLibrary`]).
     Switched {
         origin: String,
@@ -154,10 +176,12 @@ pub enum WorkerMsg {
         done: usize,
         total: usize,
     },
-    /// Sync ended; `summary` says what it did, `failed` whether a source failed.
+    /// Sync ended; `summary` says what it did (the first failure's reason, if any),
+    /// `failed` whether a source failed, `results` how each source went.
     SyncFinished {
         summary: String,
         failed: bool,
+        results: Vec<String>,
     },
 }
 
@@ -178,12 +202,30 @@ pub struct Reader {
     pub mark: Option<String>,
 }
 
+impl Reader {
+    /// Lines of header the page shown has (0 while loading).
+    pub fn header_len(&self) -> usize {
+        self.page.as_ref().map_or(0, |p| p.header_len())
+    }
+}
+
 /// A floating list over the screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Popup {
-    Help { scroll: usize },
-    Outline { cursor: usize },
-    Links { cursor: usize, typed: String },
+    Help {
+        scroll: usize,
+    },
+    Outline {
+        cursor: usize,
+    },
+    Links {
+        cursor: usize,
+        typed: String,
+    },
+    /// How each source of the last sync went.
+    SyncResults {
+        scroll: usize,
+    },
 }
 
 /// The `/` line while it is being typed.
@@ -198,6 +240,8 @@ pub struct SearchInput {
 pub struct StatusNote {
     pub text: String,
     pub error: bool,
+    /// A key hint kept at the line's end however long `text` is (`R all results`).
+    pub hint: Option<String>,
 }
 
 /// Where a running sync is, for the status line.

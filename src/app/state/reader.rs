@@ -222,15 +222,31 @@ impl App {
                 // Marked unread by hand: do not mark it read again behind the user's back.
                 reader.marked_read = true;
             }
-            self.note(if value {
+            let done = if value {
                 "marked read"
             } else {
                 "marked unread"
-            });
+            };
+            self.note_mark(done);
             vec![Effect::SetRead { id, read: value }]
         } else {
-            self.note(if value { "starred" } else { "unstarred" });
+            self.note_mark(if value { "starred" } else { "unstarred" });
             vec![Effect::SetStarred { id, starred: value }]
+        }
+    }
+
+    /// Says a mark was set, and that it is not kept when the posts are read directly: they
+    /// live in memory, and marks used to vanish on restart without a word.
+    fn note_mark(&mut self, done: &str) {
+        match &self.read_directly {
+            Some(direct) => {
+                let text = format!(
+                    "{done}, until you quit: {} is read directly (import it to keep marks)",
+                    direct.path
+                );
+                self.note(text);
+            }
+            None => self.note(done),
         }
     }
 

@@ -6,7 +6,17 @@ use super::*;
 
 impl App {
     pub fn on_worker(&mut self, msg: WorkerMsg) -> Vec<Effect> {
+        let mut effects = self.handle_reply(msg);
+        effects.extend(self.follow_preview());
+        effects
+    }
+
+    fn handle_reply(&mut self, msg: WorkerMsg) -> Vec<Effect> {
         match msg {
+            WorkerMsg::Post { ticket, result, .. } if ticket == self.preview_ticket => {
+                self.show_preview(result);
+                Vec::new()
+            }
             WorkerMsg::Tags(Ok(tags)) => {
                 let cursor_name = self.cursor_tag().map(|t| t.tag.clone());
                 self.tags = tags;
@@ -55,6 +65,7 @@ impl App {
                     }
                 }
                 self.keep_lists_in_view();
+                self.say_filter_restored();
                 self.reload_list()
             }
             WorkerMsg::List { ticket, result } => {
@@ -67,6 +78,14 @@ impl App {
                         // A full first page: the whole list follows, under the same ticket.
                         self.more_posts = first_page && posts.len() >= FIRST_PAGE;
                         self.set_posts(posts);
+                        // `sofa-weekly FILE.md` is for reading that post, not a list of one.
+                        if let Some(direct) = self.read_directly.as_mut()
+                            && std::mem::take(&mut direct.single_file)
+                            && self.posts.len() == 1
+                            && self.reader.is_none()
+                        {
+                            return self.open_post(self.posts[0].clone());
+                        }
                         if self.more_posts {
                             return vec![Effect::LoadList {
                                 ticket,
@@ -135,6 +154,20 @@ impl App {
                 self.note(text);
                 Vec::new()
             }
+            WorkerMsg::NoBrowser { url } => {
+                let key = self.keymap.key_for(Focus::Posts, Action::CopyLink);
+                match key {
+                    Some(key) => {
+                        self.error(format!(
+                            "no browser found: set $BROWSER — {} copies the link",
+                            key.label()
+                        ));
+                        self.copy_offer = Some(url);
+                    }
+                    None => self.error("no browser found: set $BROWSER"),
+                }
+                Vec::new()
+            }
             WorkerMsg::SyncProgress {
                 source,
                 done,
@@ -147,10 +180,21 @@ impl App {
                 });
                 Vec::new()
             }
-            WorkerMsg::SyncFinished { summary, failed } => {
+            WorkerMsg::SyncFinished {
+                summary,
+                failed,
+                results,
+            } => {
                 self.sync = None;
+                self.sync_results = results;
                 if failed {
                     self.error(summary);
+                    if let (Some(note), Some(key)) = (
+                        self.note.as_mut(),
+                        self.keymap.key_for(self.focus, Action::SyncResults),
+                    ) {
+                        note.hint = Some(format!("{} all results", key.label()));
+                    }
                 } else {
                     self.note(summary);
                 }
@@ -163,11 +207,43 @@ impl App {
         }
     }
 
+    /// A filter restored from last time hides posts: say so on the first screen, with the
+    /// key that clears it (`filter restored: tag MOSN · /状态 — T clears`).
+    fn say_filter_restored(&mut self) {
+        let mut parts = Vec::new();
+        let tags = self.filter_tags();
+        if !tags.is_empty() {
+            parts.push(format!("tag {}", tags.join(" + ")));
+        }
+        if let Some(search) = &self.search {
+            parts.push(format!("/{search}"));
+        }
+        if self.unread_only {
+            parts.push("unread only".to_string());
+        }
+        if parts.is_empty() && self.tag_on_load.is_none() {
+            return;
+        }
+        if let Some(tag) = &self.tag_on_load {
+            parts.push(format!("tag {tag}"));
+        }
+        let mut text = format!("filter restored: {}", parts.join(" · "));
+        if let Some(key) = self.keymap.key_for(Focus::Posts, Action::ClearTags) {
+            text.push_str(&format!(" — {} clears", key.label()));
+        }
+        match &mut self.note {
+            // A problem with the config, said at start, stays first.
+            Some(note) if note.error => note.text = format!("{}; {text}", note.text),
+            _ => self.note(text),
+        }
+    }
+
     pub(super) fn set_posts(&mut self, posts: Vec<PostSummary>) {
         let keep = self
             .select_on_load
             .take()
             .or_else(|| self.selected_post().map(|p| p.id));
+        self.series = SeriesTitles::learn(&posts);
         self.posts = posts;
         self.posts_loaded = true;
         let found = keep.and_then(|id| self.posts.iter().position(|p| p.id == id));
@@ -180,6 +256,7 @@ impl App {
     }
 
     pub(super) fn show_page(&mut self, id: PostId, page: Arc<Page>) -> Vec<Effect> {
+        let page = Page::with_compact_header(&page, self.wants_compact_header());
         let query = self.active_search().map(str::to_string);
         let Some(reader) = self.reader.as_mut().filter(|r| r.summary.id == id) else {
             return Vec::new();

@@ -52,12 +52,20 @@ impl App {
             }
             KeyCode::Enter => {
                 self.stop_tag_query();
+                self.tags_opened_from = None;
                 self.focus = Focus::Posts;
                 self.keep_lists_in_view();
                 return Some(self.reload_list());
             }
             KeyCode::Esc => {
                 self.stop_tag_query();
+                // Back where `t` was pressed: from the reader, that is the post, not the
+                // tags pane (which on a narrow screen is a popup over the list).
+                match self.tags_opened_from.take() {
+                    Some(Focus::Reader) if self.reader.is_some() => self.focus = Focus::Reader,
+                    Some(Focus::Posts) => self.focus = Focus::Posts,
+                    _ => {}
+                }
                 self.keep_lists_in_view();
                 return Some(Vec::new());
             }

@@ -439,6 +439,7 @@ fn sync_runs_once_at_a_time_reports_progress_and_reloads() {
     let effects = h.app.on_worker(WorkerMsg::SyncFinished {
         summary: "weekly: 2 added".into(),
         failed: false,
+        results: vec!["weekly: 2 added".into()],
     });
     assert!(
         effects.contains(&Effect::LoadTags),
@@ -553,4 +554,135 @@ fn the_post_selected_last_time_is_selected_again_when_it_is_past_the_first_page(
         .unwrap();
     let (app, _) = start_noting_lists(&store);
     assert_eq!(app.selected_post().map(|p| p.id), Some(7));
+}
+
+#[test]
+fn a_restored_filter_says_so_and_capital_t_clears_it() {
+    let mut h = Harness::new(100, 30);
+    h.app = App::new("/home/reader/library", ThemeKind::Dark, 100);
+    let resize = h.app.resize(100, 30);
+    h.run(resize);
+    h.run(vec![Effect::LoadTags]);
+    let session = SavedSession {
+        cursor_tag: Some("MOSN".into()),
+        search: Some("状态".into()),
+        ..SavedSession::default()
+    };
+    let effects = h.app.on_worker(WorkerMsg::Session(session));
+    h.run(effects);
+    let note = h.app.note.clone().unwrap();
+    assert_eq!(note.text, "filter restored: tag MOSN · /状态 — T clears");
+    press(&mut h, "T");
+    assert_eq!(h.app.filter_tags(), Vec::<String>::new());
+    assert_eq!(h.app.search, None);
+    assert_eq!(ids(&h.app), [3, 2, 1, 4, 5]);
+}
+
+#[test]
+fn an_empty_session_says_nothing() {
+    let h = Harness::new(100, 30);
+    assert_eq!(h.app.note, None);
+}
+
+#[test]
+fn t_then_esc_from_the_reader_goes_back_to_the_post() {
+    for (width, height) in [(100, 30), (60, 20), (40, 12)] {
+        let mut h = Harness::new(width, height);
+        press(&mut h, "<Enter>t<Esc>");
+        assert_eq!(h.app.focus, Focus::Reader, "{width}x{height}");
+        assert!(h.app.panes().reader.is_some());
+        assert_eq!(h.app.tag_query, None);
+    }
+}
+
+#[test]
+fn with_no_browser_the_reader_says_so_and_y_copies_the_link() {
+    let mut h = Harness::new(100, 30);
+    press(&mut h, "jj<Enter>f1");
+    assert_eq!(
+        h.outside,
+        [Effect::OpenUrl("https://example.org/event".into())]
+    );
+    let effects = h.app.on_worker(WorkerMsg::NoBrowser {
+        url: "https://example.org/event".into(),
+    });
+    h.run(effects);
+    let note = h.app.note.clone().unwrap();
+    assert!(note.error);
+    assert_eq!(
+        note.text,
+        "no browser found: set $BROWSER — y copies the link"
+    );
+    press(&mut h, "y");
+    assert_eq!(
+        h.outside.last(),
+        Some(&Effect::Copy("https://example.org/event".into()))
+    );
+}
+
+#[test]
+fn a_failed_sync_leads_with_the_reason_and_r_shows_every_source() {
+    let mut h = Harness::new(100, 30);
+    press(&mut h, "R");
+    assert_eq!(h.app.popup, None, "no sync yet");
+    press(&mut h, "r");
+    let effects = h.app.on_worker(WorkerMsg::SyncFinished {
+        summary: "blog: cannot connect (host not found)".into(),
+        failed: true,
+        results: vec![
+            "weekly: 2 added".into(),
+            "blog: cannot connect (host not found) — https://example.invalid/feed".into(),
+        ],
+    });
+    h.run(effects);
+    let note = h.app.note.clone().unwrap();
+    assert!(note.error);
+    assert_eq!(note.text, "blog: cannot connect (host not found)");
+    assert_eq!(note.hint.as_deref(), Some("R all results"));
+    press(&mut h, "R");
+    assert_eq!(h.app.popup, Some(Popup::SyncResults { scroll: 0 }));
+    press(&mut h, "<Esc>");
+    assert_eq!(h.app.popup, None);
+}
+
+#[test]
+fn ctrl_z_asks_to_suspend() {
+    let mut h = Harness::new(100, 30);
+    press(&mut h, "<C-z>");
+    assert_eq!(h.outside, [Effect::Suspend]);
+}
+
+fn read_directly(posts: Vec<crate::app::store::PostText>, single_file: bool) -> Harness {
+    let mut h = Harness::with_posts(posts, 100, 30);
+    h.app = App::new("post.md", ThemeKind::Dark, 100);
+    h.app.read_directly = Some(crate::app::source::ReadDirectly {
+        path: "post.md".into(),
+        single_file,
+    });
+    let resize = h.app.resize(100, 30);
+    h.run(resize);
+    let start = h.app.start();
+    h.run(start);
+    h
+}
+
+#[test]
+fn a_file_read_directly_opens_its_post() {
+    let mut posts = crate::app::testing::sample_posts();
+    posts.truncate(1);
+    let h = read_directly(posts, true);
+    assert_eq!(h.app.focus, Focus::Reader);
+    assert_eq!(h.app.reader.as_ref().unwrap().summary.id, 1);
+    assert!(h.app.reader.as_ref().unwrap().page.is_some());
+}
+
+#[test]
+fn marks_on_posts_read_directly_say_they_are_not_kept() {
+    let mut h = read_directly(crate::app::testing::sample_posts(), false);
+    assert_eq!(h.app.focus, Focus::Posts, "a folder is listed");
+    press(&mut h, "s");
+    assert_eq!(
+        h.app.note.clone().unwrap().text,
+        "starred, until you quit: post.md is read directly (import it to keep marks)"
+    );
 }

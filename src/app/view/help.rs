@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::{fit, popup_area};
+use super::{fit, fit_words, footer_hints, popup_area};
 use crate::app::state::App;
 use crate::app::theme::Styles;
 use crate::text::display_width;
@@ -15,7 +15,13 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, scroll: usize, styles: &St
     let rect = popup_area(frame, area, 76, area.height.saturating_sub(2));
     let block = Block::bordered()
         .title(" Keys ")
-        .title_bottom(Line::from(" j/k scroll · Esc close ").right_aligned())
+        .title_bottom(
+            Line::from(footer_hints(
+                &["j/k scroll", "Esc close"],
+                rect.width.saturating_sub(2) as usize,
+            ))
+            .right_aligned(),
+        )
         .border_style(styles.border_focused);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
@@ -37,7 +43,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, scroll: usize, styles: &St
                 Span::raw(" "),
                 Span::styled(fit(scope, scope_width), styles.dim),
                 Span::raw(" "),
-                Span::raw(fit(help, help_width)),
+                Span::raw(fit_words(help, help_width)),
             ])
         })
         .collect();

@@ -51,6 +51,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
     status::draw_status(frame, app, panes.status, &styles);
     match &app.popup {
         Some(Popup::Help { scroll }) => help::draw(frame, app, area, *scroll, &styles),
+        Some(Popup::SyncResults { scroll }) => {
+            popup::draw_sync_results(frame, app, area, *scroll, &styles)
+        }
         Some(Popup::Outline { cursor }) => popup::draw_outline(frame, app, area, *cursor, &styles),
         Some(Popup::Links { cursor, typed }) => {
             popup::draw_links(frame, app, area, *cursor, typed, &styles)
@@ -83,6 +86,73 @@ fn focused(app: &App, pane: Focus) -> bool {
 /// `text` cut to `width` columns, padded to exactly `width`.
 fn fit(text: &str, width: usize) -> String {
     crate::text::fit_to_width(text, width)
+}
+
+/// `text` cut at a word's end to fit `width` columns (with `…` when cut), padded to exactly
+/// `width`: help read "umber/Enter open" when cut by the column.
+fn fit_words(text: &str, width: usize) -> String {
+    if crate::text::display_width(text) <= width {
+        return fit(text, width);
+    }
+    let room = width.saturating_sub(1);
+    let mut end = 0;
+    for (i, c) in text.char_indices() {
+        if crate::text::display_width(&text[..i + c.len_utf8()]) > room {
+            break;
+        }
+        if c.is_whitespace() {
+            end = i;
+        }
+    }
+    // A single word longer than the room is cut where it must be.
+    let cut = if end == 0 {
+        crate::text::truncate_to_width(text, width).into_owned()
+    } else {
+        format!("{}…", text[..end].trim_end())
+    };
+    fit(&cut, width)
+}
+
+/// The hints that fit in `width` columns, whole, in order, each `columns` wide: a footer cut
+/// mid-hint ("links Es") says nothing about its last key.
+fn whole_hints<T>(hints: &[T], width: usize, columns: impl Fn(&T) -> usize) -> &[T] {
+    let mut used = 0;
+    let mut count = 0;
+    for hint in hints {
+        used += columns(hint);
+        if used > width {
+            break;
+        }
+        count += 1;
+    }
+    &hints[..count]
+}
+
+/// A popup's footer of `·`-separated hints, cut to whole hints that fit `width`.
+fn footer_hints(hints: &[&str], width: usize) -> String {
+    let sep = " · ";
+    let sep_width = crate::text::display_width(sep);
+    let fits = whole_hints(hints, width.saturating_sub(2), |h| {
+        crate::text::display_width(h) + sep_width
+    });
+    // The last one needs no separator after it: take one more if that makes it fit.
+    let mut shown: Vec<&str> = fits.to_vec();
+    if shown.len() < hints.len() {
+        let with_next: Vec<&str> = hints[..shown.len() + 1].to_vec();
+        let total = with_next
+            .iter()
+            .map(|h| crate::text::display_width(h))
+            .sum::<usize>()
+            + sep_width * (with_next.len() - 1)
+            + 2;
+        if total <= width {
+            shown = with_next;
+        }
+    }
+    if shown.is_empty() {
+        return String::new();
+    }
+    format!(" {} ", shown.join(sep))
 }
 
 fn draw_fatal(frame: &mut Frame, app: &App, reason: &str, styles: &Styles) {

@@ -1,11 +1,12 @@
-//! The reader's popups: the outline of headings (`i`) and the numbered links (`f`).
+//! The reader's popups: the outline of headings (`i`), the numbered links (`f`) and how the
+//! last sync went (`R`).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::{fit, popup_area};
+use super::{fit, footer_hints, popup_area};
 use crate::app::layout;
 use crate::app::state::App;
 use crate::app::theme::Styles;
@@ -15,7 +16,7 @@ fn list_popup(
     frame: &mut Frame,
     area: Rect,
     title: &str,
-    footer: &str,
+    footer: &[&str],
     rows: Vec<String>,
     cursor: usize,
     styles: &Styles,
@@ -24,9 +25,10 @@ fn list_popup(
         .min(area.height.saturating_sub(2))
         .max(3);
     let rect = popup_area(frame, area, 70, height);
+    let footer = footer_hints(footer, rect.width.saturating_sub(2) as usize);
     let block = Block::bordered()
         .title(title.to_string())
-        .title_bottom(Line::from(footer.to_string()).right_aligned())
+        .title_bottom(Line::from(footer).right_aligned())
         .border_style(styles.border_focused);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
@@ -66,7 +68,7 @@ pub fn draw_outline(frame: &mut Frame, app: &App, area: Rect, cursor: usize, sty
         frame,
         area,
         " Outline ",
-        " Enter jump · Esc close ",
+        &["Enter jump", "Esc close"],
         rows,
         cursor,
         styles,
@@ -99,10 +101,45 @@ pub fn draw_links(
             }
         })
         .collect();
-    let footer = if typed.is_empty() {
-        " number/Enter open · y copy · Esc close ".to_string()
+    let typed = format!("{typed}…");
+    let footer: &[&str] = if typed.len() == "…".len() {
+        &["number/Enter open", "y copy", "Esc close"]
     } else {
-        format!(" {typed}… ")
+        &[&typed]
     };
-    list_popup(frame, area, " Links ", &footer, rows, cursor, styles);
+    list_popup(frame, area, " Links ", footer, rows, cursor, styles);
+}
+
+/// Every source's result of the last sync, whole: wrapped, never cut.
+pub fn draw_sync_results(frame: &mut Frame, app: &App, area: Rect, scroll: usize, styles: &Styles) {
+    let width = area.width.saturating_sub(4).min(90);
+    let inner_width = width.saturating_sub(2).max(1) as usize;
+    let lines: Vec<Line> = app
+        .sync_results
+        .iter()
+        .flat_map(|result| {
+            let text = sanitize_line(result);
+            crate::render::wrap::wrap_ranges(&text, inner_width)
+                .into_iter()
+                .map(|range| Line::from(text[range].trim_end().to_string()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let height = (lines.len() as u16 + 2)
+        .min(area.height.saturating_sub(2))
+        .max(3);
+    let rect = popup_area(frame, area, width, height);
+    let footer = footer_hints(
+        &["j/k scroll", "Esc close"],
+        rect.width.saturating_sub(2) as usize,
+    );
+    let block = Block::bordered()
+        .title(" Last sync ")
+        .title_bottom(Line::from(footer).right_aligned())
+        .border_style(styles.border_focused);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let offset = scroll.min(lines.len().saturating_sub(inner.height as usize));
+    let shown: Vec<Line> = lines.into_iter().skip(offset).collect();
+    frame.render_widget(Paragraph::new(shown).style(styles.popup), inner);
 }

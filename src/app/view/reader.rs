@@ -1,6 +1,6 @@
 //! The reader pane: the post's header and text at the reading width, centred, search
 //! matches highlighted, the pictures decoded so far in the rows left for them, and where we
-//! are in the post.
+//! are in the post; while no post is open, a preview of the selected one.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -20,18 +20,7 @@ use crate::text::display_width;
 pub fn draw(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
     let has_focus = focused(app, Focus::Reader);
     let Some(reader) = &app.reader else {
-        let block = pane_block(" Reader ", false, styles);
-        let inner = layout::inner(area);
-        frame.render_widget(block, area);
-        let hint = if app.posts.is_empty() {
-            ""
-        } else {
-            "Enter opens the selected post."
-        };
-        frame.render_widget(
-            Paragraph::new(Line::styled(hint, styles.dim)).centered(),
-            inner,
-        );
+        draw_preview(frame, app, area, styles);
         return;
     };
     let text_area = layout::reader_text(area, app.max_width);
@@ -123,6 +112,34 @@ fn draw_pictures(frame: &mut Frame, app: &App, page: &Page, scroll: usize, area:
         let position = SignedPosition::from((0, y));
         frame.render_widget(SlicedImage::new(&drawable.0, position), area);
     }
+}
+
+/// The selected post's first page while none is open; the pane's title says Enter opens it.
+fn draw_preview(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
+    if app.items.is_some() || app.posts.is_empty() {
+        let hint = if app.items.is_some() {
+            "Enter opens the selected item."
+        } else {
+            ""
+        };
+        let inner = layout::inner(area);
+        frame.render_widget(pane_block(" Reader ", false, styles), area);
+        frame.render_widget(
+            Paragraph::new(Line::styled(hint, styles.dim)).centered(),
+            inner,
+        );
+        return;
+    }
+    frame.render_widget(pane_block(" Preview · Enter opens ", false, styles), area);
+    let text_area = layout::reader_text(area, app.max_width);
+    let Some(page) = app.preview_page() else {
+        frame.render_widget(Paragraph::new(Line::styled("…", styles.dim)), text_area);
+        return;
+    };
+    let lines: Vec<Line> = (0..(text_area.height as usize).min(page.line_count()))
+        .filter_map(|i| page.line(i).cloned())
+        .collect();
+    frame.render_widget(Paragraph::new(lines), text_area);
 }
 
 /// `line` with the display columns `[start, end)` of each range patched with its style.

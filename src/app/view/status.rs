@@ -10,7 +10,7 @@ use super::fit;
 use crate::app::keymap::Focus;
 use crate::app::state::App;
 use crate::app::theme::Styles;
-use crate::text::sanitize_line;
+use crate::text::{display_width, sanitize_line};
 
 pub fn draw_title(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
     // On a narrow screen the filter matters more than the program's name.
@@ -50,12 +50,15 @@ pub fn draw_title(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
 pub fn draw_status(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
     let width = area.width as usize;
     let line = if let Some(input) = &app.search_input {
-        let count = format!("  {} found · Enter keep · Esc cancel", app.post_count());
+        let text = sanitize_line(&input.text);
+        let found = format!("{} found", app.post_count());
+        let room = width.saturating_sub(display_width(&text) + 2);
+        let hints = [found.as_str(), "Enter keep", "Esc cancel"];
         Line::from(vec![
             Span::styled("/", styles.key_hint),
-            Span::raw(sanitize_line(&input.text)),
+            Span::raw(text),
             Span::styled("█", styles.dim),
-            Span::raw(count),
+            Span::raw(super::footer_hints(&hints, room)),
         ])
     } else if let Some(note) = &app.note {
         let style = if note.error {
@@ -63,7 +66,17 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
         } else {
             styles.status_bar
         };
-        Line::from(Span::styled(fit(&sanitize_line(&note.text), width), style))
+        match &note.hint {
+            Some(hint) => {
+                let hint = format!(" · {} ", sanitize_line(hint));
+                let text_width = width.saturating_sub(display_width(&hint));
+                Line::from(vec![
+                    Span::styled(fit(&sanitize_line(&note.text), text_width), style),
+                    Span::styled(hint, styles.key_hint),
+                ])
+            }
+            None => Line::from(Span::styled(fit(&sanitize_line(&note.text), width), style)),
+        }
     } else if let Some(sync) = &app.sync {
         let source = sanitize_line(&sync.source);
         let progress = match (sync.total, source.is_empty()) {
@@ -77,27 +90,49 @@ pub fn draw_status(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
         .as_ref()
         .filter(|_| app.focus == crate::app::keymap::Focus::Tags)
     {
+        let query = sanitize_line(query);
+        let room = width.saturating_sub(display_width(&query) + 8);
+        let hints = ["type to narrow", "Enter choose", "Esc stop"];
         Line::from(vec![
             Span::styled(" tags: ", styles.key_hint),
-            Span::raw(sanitize_line(query)),
+            Span::raw(query),
             Span::styled("█", styles.dim),
-            Span::raw("  type to narrow · Enter choose · Esc stop"),
+            Span::raw(super::footer_hints(&hints, room)),
         ])
     } else {
-        let mut spans = Vec::new();
         // In the list, Esc first clears a kept search; say so while there is one.
         let clears_search = app.search.is_some() && app.focus == Focus::Posts;
+        let mut hints: Vec<(String, &str)> = Vec::new();
         if clears_search {
-            spans.push(Span::styled(" Esc ", styles.key_hint));
-            spans.push(Span::raw(" clear search "));
+            hints.push(("Esc".into(), "clear search"));
         }
         for (key, help) in app.keymap.hints(app.focus) {
             if clears_search && help == "back" {
                 continue;
             }
-            spans.push(Span::styled(format!(" {key} "), styles.key_hint));
-            spans.push(Span::raw(format!(" {help} ")));
+            hints.push((key, help));
         }
+        // Whole hints only: one cut in the middle ("links Es") names no key. When they do
+        // not all fit, the one for help stays, last: it leads to the others.
+        let columns = |(key, help): &(String, &str)| display_width(key) + display_width(help) + 4;
+        let help = hints.iter().position(|(_, help)| *help == "help");
+        let mut shown: Vec<(String, &str)> = super::whole_hints(&hints, width, columns).to_vec();
+        if shown.len() < hints.len()
+            && let Some(help) = help.map(|i| hints.remove(i))
+        {
+            shown =
+                super::whole_hints(&hints, width.saturating_sub(columns(&help)), columns).to_vec();
+            shown.push(help);
+        }
+        let spans: Vec<Span> = shown
+            .iter()
+            .flat_map(|(key, help)| {
+                [
+                    Span::styled(format!(" {key} "), styles.key_hint),
+                    Span::raw(format!(" {help} ")),
+                ]
+            })
+            .collect();
         Line::from(spans)
     };
     frame.render_widget(Paragraph::new(line).style(styles.status_bar), area);

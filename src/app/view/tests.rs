@@ -39,9 +39,13 @@ fn screen(app: &App) -> (String, Terminal<TestBackend>) {
 }
 
 fn snapshot_after(width: u16, height: u16, keys: &str) -> String {
+    screen(&snapshot_app(width, height, keys)).0
+}
+
+fn snapshot_app(width: u16, height: u16, keys: &str) -> App {
     let mut h = Harness::new(width, height);
     press(&mut h, keys);
-    screen(&h.app).0
+    h.app
 }
 
 #[test]
@@ -127,7 +131,12 @@ fn search_matches_are_highlighted_in_the_reader() {
 
 #[test]
 fn topic_tags_are_marked_apart_from_front_matter_tags() {
-    let (text, _) = screen(&Harness::new(100, 30).app);
+    // The tags pane shows while it has the focus; the preview beside it has chips of its own.
+    let (screen_text, _) = screen(&snapshot_app(100, 30, "<Esc>"));
+    let text: String = screen_text
+        .lines()
+        .map(|line| line.chars().take(18).collect::<String>() + "\n")
+        .collect();
     assert!(text.contains("#MOSN"), "{text}");
     assert!(text.contains(" SOFA Weekly"), "{text}");
     assert!(!text.contains("#SOFA Weekly"), "{text}");
@@ -212,6 +221,79 @@ fn popups_over_chinese_titles_keep_their_left_border_at_every_width() {
             }
         }
     }
+}
+
+/// The post list of a library of `folders` at 100×30: every row must differ and show its
+/// issue number (the list used to show `2026-08-19 This Week in Rust…` on every row).
+fn series_list(folders: &[&str], numbers: std::ops::RangeInclusive<u32>) -> String {
+    let posts = crate::app::testing::fixture_posts(folders);
+    let h = Harness::with_posts(posts, 100, 30);
+    let text = screen(&h.app).0;
+    let rows: Vec<String> = text
+        .lines()
+        .skip(2)
+        .take(h.app.posts.len())
+        .map(|line| line.chars().skip(1).take(48).collect())
+        .collect();
+    let distinct: std::collections::HashSet<&String> = rows.iter().collect();
+    assert_eq!(distinct.len(), rows.len(), "{text}");
+    for number in numbers {
+        let shown = format!("#{number}");
+        assert_eq!(
+            rows.iter().filter(|r| r.contains(&shown)).count(),
+            1,
+            "{shown} in\n{text}"
+        );
+    }
+    text
+}
+
+#[test]
+fn this_week_in_rust_rows_show_their_numbers() {
+    insta::assert_snapshot!(series_list(&["series/twir"], 603..=612));
+}
+
+#[test]
+fn ruanyf_rows_show_their_numbers_and_subtitles() {
+    let text = series_list(&["series/ruanyf"], 287..=296);
+    assert!(text.contains("#296 AI 的下一步"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+/// At 40×12 a post's first page showed its header only (a long title and a few tags took 8
+/// of its 8 rows): a short pane gets the compact header and shows the text.
+#[test]
+fn smallest_first_page_shows_three_lines_of_text() {
+    let mut posts = crate::app::testing::sample_posts();
+    let post = &mut posts[0];
+    post.summary.title =
+        "SOFA Weekly | MOSN 发布 v0.21.0，Seata 状态机模式详解与 SOFARegistry 的数据分片".into();
+    post.summary.tags = ["SOFA Weekly", "MOSN", "Seata", "SOFARegistry", "Layotto"]
+        .map(String::from)
+        .to_vec();
+    post.body = "第一行：MOSN 是一款云原生网络代理。\n\n第二行：使用 Go 语言开发。\n\n第三行：社区活动详见活动页面。\n".into();
+    let mut h = Harness::with_posts(posts, 40, 12);
+    press(&mut h, "jj<Enter>");
+    let text = screen(&h.app).0;
+    for line in ["第一行", "第二行", "第三行"] {
+        assert!(text.contains(line), "{line} in\n{text}");
+    }
+    insta::assert_snapshot!(text);
+}
+
+/// The status line, the links popup's footer and the help were cut mid-word at 40 columns
+/// ("…links Es", "umber/Enter open"): they are cut at whole hints and words.
+#[test]
+fn smallest_footers_are_cut_at_whole_hints() {
+    let reader = snapshot_after(40, 12, "<Enter>");
+    let status = reader.lines().last().unwrap().trim_end();
+    assert!(status.ends_with("?  help"), "{status}");
+    let links = snapshot_after(40, 12, "jj<Enter>f");
+    assert!(links.contains(" number/Enter open "), "{links}");
+    assert!(links.contains("y copy"), "{links}");
+    let help = snapshot_after(40, 12, "?");
+    insta::assert_snapshot!("smallest_links_popup", links);
+    insta::assert_snapshot!("smallest_help", help);
 }
 
 #[test]
