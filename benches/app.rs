@@ -63,6 +63,8 @@ impl Outlets for Jobs {
     fn sync(&mut self) {}
     fn open_url(&mut self, _url: String) {}
     fn copy(&mut self, _text: String) {}
+    fn open_file(&mut self, _path: std::path::PathBuf) {}
+    fn decode(&mut self, _batch: sofa_weekly::app::pictures::decode::DecodeBatch) {}
     fn suspend(&mut self) {}
 }
 
@@ -71,6 +73,7 @@ fn run(app: &mut App, store: &MemoryStore, effects: Vec<Effect>) {
     let style = worker::PageStyle {
         theme: app.theme.render_theme(),
         day_format: app.day_format.clone(),
+        pictures: None,
     };
     let mut queue = VecDeque::from(effects);
     while let Some(effect) = queue.pop_front() {

@@ -509,3 +509,51 @@ fn a_github_post_takes_its_pictures_from_the_raw_files_at_the_same_ref() {
         Some("/cover.jpg")
     );
 }
+
+#[test]
+fn the_reader_finds_synced_pictures_in_the_cache_with_the_server_gone() {
+    use sofa_weekly::app::pictures::{PictureShelf, PixelSource};
+    use sofa_weekly::render::PictureState;
+
+    let env = common::TestEnv::new();
+    let (server, feed_url) = picture_server();
+    sync_feed(&env, &feed_url);
+    let base = server.base();
+    drop(server);
+
+    let library = Library::open(&env.library_dir()).unwrap();
+    let first = library
+        .list(&sofa_weekly::library::Filter::default())
+        .unwrap()
+        .into_iter()
+        .find(|post| post.title == "First")
+        .unwrap();
+    let post = library.post(first.id).unwrap().unwrap();
+    let entries = PictureShelf::post_pictures(&library, first.id, &post.body).unwrap();
+    let entry = |name: &str| {
+        let url = format!("{base}/p/{name}");
+        entries
+            .iter()
+            .find(|entry| entry.url == url)
+            .unwrap_or_else(|| panic!("{url} not among {entries:?}"))
+    };
+    // Stored: drawable from its file in the cache, with the size it was kept at.
+    let png = entry("a.png");
+    assert_eq!(
+        png.state,
+        PictureState::Cached {
+            width: 40,
+            height: 30
+        }
+    );
+    match &png.pixels {
+        Some(PixelSource::File(file)) => assert!(file.starts_with(env.library_dir())),
+        other => panic!("a.png: {other:?}"),
+    }
+    // Refused ones say why, as the placeholder shows it.
+    match &entry("missing.png").state {
+        PictureState::Missing(reason) => assert!(reason.starts_with("failed: "), "{reason}"),
+        other => panic!("missing.png: {other:?}"),
+    }
+    assert!(entry("bomb.png").pixels.is_none());
+}

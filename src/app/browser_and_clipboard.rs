@@ -113,6 +113,26 @@ pub fn base64(bytes: &[u8]) -> String {
     out
 }
 
+/// Hands a local file (a cached picture) to the platform's opener, as one argument.
+pub fn open_file(path: &std::path::Path) -> io::Result<()> {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    let mut child = Command::new(opener)
+        .arg(path)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    // Reap it in the background so it leaves no zombie and the UI does not wait.
+    std::thread::spawn(move || child.wait());
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,10 +9,11 @@ use std::time::Instant;
 use anyhow::Context;
 use ratatui::crossterm::event::KeyEventKind;
 
-use super::browser_and_clipboard::{OpenError, copy_osc52, open_in_browser};
+use super::browser_and_clipboard::{OpenError, copy_osc52, open_file, open_in_browser};
 use super::colors::ColorDepth;
 use super::event::Event;
 use super::keymap::Action;
+use super::pictures::decode::{DecodeBatch, PictureThread};
 use super::route::{Outlets, route_effect};
 use super::state::{App, Effect, WorkerMsg};
 use super::sync_job::{SyncJob, SyncPlan};
@@ -29,6 +30,8 @@ pub struct EventLoop<'a> {
     /// The library folder to read from once a sync has filled it (while showing the sample).
     pub switch_to: Option<PathBuf>,
     pub color_depth: ColorDepth,
+    /// Where pictures are decoded (`None`: pictures are not drawn).
+    pub pictures: Option<&'a PictureThread>,
     /// Ctrl-Z was pressed: suspend once the effects before it have run.
     pub suspend_asked: bool,
 }
@@ -93,6 +96,8 @@ impl EventLoop<'_> {
                     break;
                 }
             }
+            // The view may have moved: pictures coming into view are decoded, far ones let go.
+            effects.extend(app.decode_pictures());
             self.route_all(effects);
             if std::mem::take(&mut self.suspend_asked) {
                 suspend(terminal).context("suspending")?;
@@ -153,6 +158,19 @@ impl Outlets for EventLoop<'_> {
 
     fn copy(&mut self, text: String) {
         copy_osc52(&text);
+    }
+
+    fn open_file(&mut self, path: PathBuf) {
+        if let Err(e) = open_file(&path) {
+            let failed = WorkerMsg::Failed(format!("could not open {}: {e}", path.display()));
+            let _ = self.events.send(Event::Worker(failed));
+        }
+    }
+
+    fn decode(&mut self, batch: DecodeBatch) {
+        if let Some(pictures) = self.pictures {
+            pictures.send(batch);
+        }
     }
 
     fn suspend(&mut self) {

@@ -18,6 +18,7 @@ pub mod event_loop;
 pub mod keymap;
 pub mod layout;
 pub mod options;
+pub mod pictures;
 pub mod route;
 pub mod series;
 pub mod source;
@@ -44,6 +45,8 @@ pub use source::AppSource;
 use crate::config::{ColorChoice, Config};
 use colors::ColorDepth;
 use event_loop::EventLoop;
+use pictures::decode::PictureThread;
+use pictures::graphics::Protocol;
 use state::App;
 use store::Store;
 use sync_job::SyncPlan;
@@ -102,6 +105,11 @@ fn run_app(
     switch_to: Option<PathBuf>,
 ) -> anyhow::Result<()> {
     app.keymap = options.keymap.clone();
+    app.draw_pictures = options.graphics.is_some();
+    app.pictures_are_cells = options
+        .graphics
+        .as_ref()
+        .is_none_or(|g| matches!(g.protocol, Protocol::HalfBlocks | Protocol::Kitty));
     app.day_format = options.day_format.clone();
     if !options.notes.is_empty() {
         app.note = Some(state::StatusNote {
@@ -114,8 +122,20 @@ fn run_app(
     let style = worker::PageStyle {
         theme: options.color_depth.fit_theme(options.theme.render_theme()),
         day_format: options.day_format.clone(),
+        pictures: options.graphics.as_ref().map(|g| g.cell),
     };
     let worker = Worker::spawn(store, style, events.clone());
+    let pictures = options
+        .graphics
+        .clone()
+        .map(|graphics| PictureThread::spawn(graphics, events.clone()));
+    // Kitty names a picture by the foreground colour of its placeholder cells, which must
+    // reach the terminal as written; every terminal that speaks kitty's protocol has true
+    // colour.
+    let color_depth = match options.graphics.as_ref().map(|g| g.protocol) {
+        Some(Protocol::Kitty) => ColorDepth::TrueColor,
+        _ => options.color_depth,
+    };
     let late_reply = LateReplyFilter::after(options.background, Instant::now());
     let result = with_terminal(&events, |terminal| {
         event::spawn_input(events.clone(), late_reply);
@@ -126,7 +146,8 @@ fn run_app(
             sync_plan: &sync,
             sync_job: None,
             switch_to,
-            color_depth: options.color_depth,
+            color_depth,
+            pictures: pictures.as_ref(),
             suspend_asked: false,
         };
         event_loop.run(terminal, &mut app, start, &inbox)
@@ -151,6 +172,7 @@ pub fn run_failed(origin: &str, reason: &str) -> anyhow::Result<()> {
             sync_job: None,
             switch_to: None,
             color_depth: ColorDepth::from_env(),
+            pictures: None,
             suspend_asked: false,
         };
         event_loop.run(terminal, &mut app, Vec::new(), &inbox)

@@ -3,6 +3,7 @@
 
 use super::colors::ColorDepth;
 use super::keymap::Keymap;
+use super::pictures::graphics::{self, Graphics};
 use super::terminal_background;
 use super::theme::ThemeKind;
 use super::theme_choice::choose_theme;
@@ -24,6 +25,8 @@ pub struct Options {
     pub notes: Vec<String>,
     /// What the terminal answered when asked for its background (`None`: not asked).
     pub background: Option<terminal_background::Reply>,
+    /// How pictures are drawn (`None`: not at all, placeholders instead).
+    pub graphics: Option<Graphics>,
 }
 
 impl Options {
@@ -33,6 +36,8 @@ impl Options {
     pub fn from_config(config: &Config, color: ColorChoice) -> Options {
         let (keymap, problems) = Keymap::with_config(&config.keys);
         let (theme, background) = choose_theme(config.reader.theme, color);
+        // Asked once, right after the background, before the reader takes the terminal.
+        let graphics = graphics::detect(config.reader.images, background);
         Options {
             max_width: u16::try_from(config.reader.max_width.max(20)).unwrap_or(u16::MAX),
             theme,
@@ -44,6 +49,7 @@ impl Options {
                 .map(|p| format!("config line {}: {}", p.line, p.message))
                 .collect(),
             background,
+            graphics,
         }
     }
 }
@@ -58,6 +64,7 @@ impl Default for Options {
             day_format: DayFormat::default(),
             notes: Vec::new(),
             background: None,
+            graphics: None,
         }
     }
 }

@@ -3,6 +3,7 @@
 //! The event loop routes through it with outlets that act, the state tests with outlets
 //! that record, so an effect cannot run in one and be lost in the other.
 
+use super::pictures::decode::DecodeBatch;
 use super::state::Effect;
 use super::worker::Job;
 
@@ -16,6 +17,10 @@ pub trait Outlets {
     fn open_url(&mut self, url: String);
     /// Put `text` on the clipboard.
     fn copy(&mut self, text: String);
+    /// Hand a local file to the platform's opener.
+    fn open_file(&mut self, path: std::path::PathBuf);
+    /// Decode pictures on the picture thread.
+    fn decode(&mut self, batch: DecodeBatch);
     /// Give the terminal back until the process is resumed.
     fn suspend(&mut self);
 }
@@ -26,16 +31,29 @@ pub fn route_effect(effect: Effect, to: &mut impl Outlets) {
         Effect::LoadTags => to.work(Job::LoadTags),
         Effect::LoadSession => to.work(Job::LoadSession),
         Effect::LoadList { ticket, query } => to.work(Job::LoadList { ticket, query }),
-        Effect::LoadPost { ticket, id, width } => to.work(Job::LoadPost { ticket, id, width }),
+        Effect::LoadPost {
+            ticket,
+            id,
+            width,
+            picture_rows,
+        } => to.work(Job::LoadPost {
+            ticket,
+            id,
+            width,
+            picture_rows,
+        }),
         Effect::SetRead { id, read } => to.work(Job::SetRead { id, read }),
         Effect::SetStarred { id, starred } => to.work(Job::SetStarred { id, starred }),
         Effect::SavePosition { id, offset } => to.work(Job::SavePosition { id, offset }),
         Effect::SaveSession(session) => to.work(Job::SaveSession(session)),
+        Effect::DecodePictures(batch) => to.decode(batch),
+        Effect::MarkPicturesShown(urls) => to.work(Job::MarkPicturesShown(urls)),
         Effect::LoadSections { tags } => to.work(Job::LoadSections { tags }),
         Effect::LoadItems { ticket, query } => to.work(Job::LoadItems { ticket, query }),
         Effect::Sync => to.sync(),
         Effect::OpenUrl(url) => to.open_url(url),
         Effect::Copy(text) => to.copy(text),
+        Effect::OpenFile(path) => to.open_file(path),
         Effect::Suspend => to.suspend(),
     }
 }

@@ -22,6 +22,7 @@ use crate::post::{PostId, PostSummary, TagCount};
 mod input;
 mod items;
 mod messages;
+mod pictures;
 mod preview;
 mod reader;
 mod replies;
@@ -83,6 +84,13 @@ pub struct App {
     pub post_cursor: usize,
     pub post_offset: usize,
     pub reader: Option<Reader>,
+    /// Pictures are drawn (a protocol was chosen at start): pages leave rows for them.
+    pub draw_pictures: bool,
+    /// The pictures are cells of the buffer (half blocks, kitty's placeholders) that
+    /// anything drawn later covers; sixel and iTerm2 pictures are not.
+    pub pictures_are_cells: bool,
+    /// The decoded pictures of the open page.
+    pub pictures: super::pictures::DrawnPictures,
     /// The selected post's first page, shown in the reader pane while no post is open.
     pub preview: Option<Arc<Page>>,
     /// The post whose preview was asked for last.
@@ -150,6 +158,9 @@ impl App {
             post_cursor: 0,
             post_offset: 0,
             reader: None,
+            draw_pictures: false,
+            pictures_are_cells: true,
+            pictures: Default::default(),
             preview: None,
             preview_wanted: None,
             preview_ticket: 0,
@@ -501,6 +512,7 @@ impl App {
     fn rewrap_reader(&mut self) -> Vec<Effect> {
         self.keep_lists_in_view();
         let new_width = self.reader_width();
+        let picture_rows = self.picture_rows();
         let compact = self.wants_compact_header();
         let Some(reader) = &mut self.reader else {
             return Vec::new();
@@ -508,7 +520,9 @@ impl App {
         let Some(page) = &reader.page else {
             return Vec::new();
         };
-        if page.width == new_width {
+        // A picture is sized to the pane's height too: lay its rows out again.
+        let pictures_fit = page.rendered.pictures.is_empty() || page.picture_rows == picture_rows;
+        if page.width == new_width && pictures_fit {
             // Same width, maybe another height: the header may change form.
             let page = Page::with_compact_header(page, compact);
             let anchor = reader.page.as_ref().map(|p| p.anchor(reader.scroll));

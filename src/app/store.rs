@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::pictures::{MemoryShelf, PictureShelf};
 use crate::post::{PostId, PostSummary, TagCount, TagKind};
 
 /// Which posts the list shows.
@@ -97,6 +98,12 @@ pub trait Store: Send {
     fn index_pending(&mut self) -> anyhow::Result<u64> {
         Ok(0)
     }
+
+    /// The picture cache, when this store has one.
+    fn picture_shelf(&self) -> Option<&dyn PictureShelf> {
+        None
+    }
+
     /// Sections (questions and releases among them), most issues first. A store without
     /// items has none.
     fn sections(&self, _tags: &[String]) -> anyhow::Result<Vec<SectionEntry>> {
@@ -114,6 +121,8 @@ pub struct MemoryStore {
     pub posts: std::sync::Mutex<Vec<PostText>>,
     pub topics: Vec<String>,
     pub settings: std::sync::Mutex<std::collections::HashMap<String, String>>,
+    /// Pictures made in the test, by reference.
+    pub pictures: Option<MemoryShelf>,
 }
 
 impl MemoryStore {
@@ -122,6 +131,7 @@ impl MemoryStore {
             posts: std::sync::Mutex::new(posts),
             topics: topics.iter().map(|t| t.to_string()).collect(),
             settings: Default::default(),
+            pictures: None,
         }
     }
 
@@ -210,6 +220,12 @@ impl Store for MemoryStore {
         Ok(self.settings.lock().expect("store lock").get(key).cloned())
     }
 
+    fn picture_shelf(&self) -> Option<&dyn PictureShelf> {
+        self.pictures
+            .as_ref()
+            .map(|shelf| shelf as &dyn PictureShelf)
+    }
+
     fn set_setting(&self, key: &str, value: &str) -> anyhow::Result<()> {
         self.settings
             .lock()
@@ -279,6 +295,11 @@ impl Store for crate::library::Library {
             POSTS_PER_STEP,
         )?)
     }
+
+    fn picture_shelf(&self) -> Option<&dyn PictureShelf> {
+        Some(self)
+    }
+
     fn sections(&self, tags: &[String]) -> anyhow::Result<Vec<SectionEntry>> {
         use crate::library::ItemFilter;
         let filter = ItemFilter {

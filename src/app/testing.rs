@@ -5,7 +5,7 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::route::{Outlets, route_effect};
-use super::state::{App, Effect};
+use super::state::{App, Effect, WorkerMsg};
 use super::store::{MemoryStore, PostText};
 use super::theme::ThemeKind;
 use super::worker;
@@ -19,7 +19,7 @@ pub struct Harness {
     pub outside: Vec<Effect>,
 }
 
-fn post(id: i64, date: &str, title: &str, tags: &[&str], body: &str) -> PostText {
+pub fn post(id: i64, date: &str, title: &str, tags: &[&str], body: &str) -> PostText {
     PostText {
         summary: PostSummary {
             id,
@@ -127,6 +127,27 @@ impl Harness {
         Harness::configured(posts, theme, DayFormat::default(), width, height)
     }
 
+    /// `posts` with the pictures of `shelf`, drawn in half blocks.
+    pub fn with_pictures(
+        posts: Vec<PostText>,
+        shelf: crate::app::pictures::MemoryShelf,
+        width: u16,
+        height: u16,
+    ) -> Harness {
+        let mut h = Harness {
+            app: App::new("/home/reader/library", ThemeKind::Dark, 100),
+            store: MemoryStore::new(posts, TOPICS),
+            outside: Vec::new(),
+        };
+        h.store.pictures = Some(shelf);
+        h.app.draw_pictures = true;
+        let resize = h.app.resize(width, height);
+        let start = h.app.start();
+        h.run(resize);
+        h.run(start);
+        h
+    }
+
     /// The sample posts with days written in `date_format`.
     pub fn dated(date_format: &str, width: u16, height: u16) -> Harness {
         let format = DayFormat::new(date_format);
@@ -158,6 +179,10 @@ impl Harness {
         worker::PageStyle {
             theme: self.app.theme.render_theme(),
             day_format: self.app.day_format.clone(),
+            pictures: self
+                .app
+                .draw_pictures
+                .then_some(crate::render::CellSize::HALF_BLOCKS),
         }
     }
 
@@ -169,12 +194,26 @@ impl Harness {
         while let Some(effect) = queue.pop_front() {
             let mut routed = Recorder {
                 jobs: Vec::new(),
+                batches: Vec::new(),
                 outside: &mut self.outside,
             };
             route_effect(effect, &mut routed);
             for job in routed.jobs {
                 if let Some(reply) = worker::run(&self.store, &style, job) {
                     queue.extend(self.app.on_worker(reply));
+                }
+            }
+            // Pictures are decoded here in half blocks, as the picture thread would.
+            for batch in routed.batches {
+                let graphics = crate::app::pictures::graphics::Graphics::half_blocks();
+                for request in &batch.pictures {
+                    let result = crate::app::pictures::decode::prepare(&graphics, request)
+                        .map(std::sync::Arc::new);
+                    queue.extend(self.app.on_worker(WorkerMsg::Picture {
+                        page: batch.page,
+                        index: request.index,
+                        result,
+                    }));
                 }
             }
         }
@@ -187,6 +226,7 @@ pub fn job_of(effect: Effect) -> worker::Job {
     let mut outside = Vec::new();
     let mut routed = Recorder {
         jobs: Vec::new(),
+        batches: Vec::new(),
         outside: &mut outside,
     };
     route_effect(effect, &mut routed);
@@ -198,6 +238,7 @@ pub fn job_of(effect: Effect) -> worker::Job {
 /// Outlets that keep the worker's jobs to run them here, and write down the rest.
 struct Recorder<'a> {
     jobs: Vec<worker::Job>,
+    batches: Vec<crate::app::pictures::decode::DecodeBatch>,
     outside: &'a mut Vec<Effect>,
 }
 
@@ -218,6 +259,14 @@ impl Outlets for Recorder<'_> {
         self.outside.push(Effect::Copy(text));
     }
 
+    fn open_file(&mut self, path: std::path::PathBuf) {
+        self.outside.push(Effect::OpenFile(path));
+    }
+
+    fn decode(&mut self, batch: crate::app::pictures::decode::DecodeBatch) {
+        self.batches.push(batch);
+    }
+
     fn suspend(&mut self) {
         self.outside.push(Effect::Suspend);
     }
@@ -227,7 +276,9 @@ impl Outlets for Recorder<'_> {
 /// `<Tab>`, `<S-Tab>`, `<Space>`, `<BS>`, `<Up>`, `<Down>`, `<PgDn>`, `<PgUp>`, `<C-x>`.
 pub fn press(h: &mut Harness, keys: &str) {
     for key in parse_keys(keys) {
-        let effects = h.app.on_key(key);
+        let mut effects = h.app.on_key(key);
+        // As the event loop does after each batch of events.
+        effects.extend(h.app.decode_pictures());
         h.run(effects);
     }
 }

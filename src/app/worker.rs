@@ -10,8 +10,9 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
 
 use super::event::Event;
+use super::pictures::ShelfEntry;
 use super::state::{Page, WorkerMsg};
-use super::store::{SESSION_KEY, SavedSession, Store};
+use super::store::{PostText, SESSION_KEY, SavedSession, Store};
 use crate::config::DayFormat;
 use crate::render;
 
@@ -33,6 +34,8 @@ macro_rules! enum_with_library_jobs {
                 ticket: $crate::app::state::Ticket,
                 id: $crate::post::PostId,
                 width: u16,
+                /// The most rows a picture may take (about two thirds of the pane).
+                picture_rows: u16,
             },
             SetRead {
                 id: $crate::post::PostId,
@@ -47,6 +50,8 @@ macro_rules! enum_with_library_jobs {
                 offset: i64,
             },
             SaveSession($crate::app::store::SavedSession),
+            /// Tell the cache these pictures (absolute URLs) were shown.
+            MarkPicturesShown(Vec<String>),
             /// The sections of the items view, under these tags.
             LoadSections {
                 tags: Vec<String>,
@@ -76,11 +81,13 @@ pub enum Request {
     SwitchLibrary(PathBuf),
 }
 
-/// How the worker renders a page: the text's theme and the header's date format.
+/// How the worker renders a page: the text's theme, the header's date format, and the
+/// terminal's cell when pictures are drawn (`None`: placeholders only).
 #[derive(Debug, Clone)]
 pub struct PageStyle {
     pub theme: render::Theme,
     pub day_format: DayFormat,
+    pub pictures: Option<render::CellSize>,
 }
 
 /// The sending end of the worker's queue.
@@ -282,9 +289,23 @@ pub fn run(store: &dyn Store, style: &PageStyle, job: Job) -> Option<WorkerMsg> 
             ticket,
             result: store.list(&query).map_err(|e| format!("{e:#}")),
         }),
-        Job::LoadPost { ticket, id, width } => {
+        Job::LoadPost {
+            ticket,
+            id,
+            width,
+            picture_rows,
+        } => {
             let result = match store.post(id) {
-                Ok(Some(post)) => Ok(Arc::new(render_page(post, width, style))),
+                Ok(Some(post)) => {
+                    let shelf = post_pictures(store, &post, style);
+                    Ok(Arc::new(render_page(
+                        post,
+                        width,
+                        picture_rows,
+                        shelf,
+                        style,
+                    )))
+                }
                 Ok(None) => Err(format!("post {id} is no longer in the library")),
                 Err(e) => Err(format!("{e:#}")),
             };
@@ -302,6 +323,11 @@ pub fn run(store: &dyn Store, style: &PageStyle, job: Job) -> Option<WorkerMsg> 
             .set_position(id, offset)
             .err()
             .and_then(|e| failed("could not save the reading position", e)),
+        Job::MarkPicturesShown(urls) => store
+            .picture_shelf()?
+            .mark_shown(&urls)
+            .err()
+            .and_then(|e| failed("could not note the pictures shown", e)),
         Job::LoadSections { tags } => Some(WorkerMsg::Sections(
             store.sections(&tags).map_err(|e| format!("{e:#}")),
         )),
@@ -320,7 +346,26 @@ pub fn run(store: &dyn Store, style: &PageStyle, job: Job) -> Option<WorkerMsg> 
 }
 
 /// Header and text of a post wrapped at `width`, the header's date in the configured format.
-pub fn render_page(post: super::store::PostText, width: u16, style: &PageStyle) -> Page {
+/// What the cache holds of the pictures of `post`, when pictures are drawn. A cache that
+/// cannot answer leaves the placeholders, as with pictures off.
+fn post_pictures(store: &dyn Store, post: &PostText, style: &PageStyle) -> Vec<ShelfEntry> {
+    match (style.pictures, store.picture_shelf()) {
+        (Some(_), Some(shelf)) => shelf
+            .post_pictures(post.summary.id, &post.body)
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// Header and text of a post wrapped at `width`, the header's date in the configured format;
+/// with pictures drawn, each picture that stands alone gets at most `picture_rows` rows.
+pub fn render_page(
+    post: PostText,
+    width: u16,
+    picture_rows: u16,
+    shelf: Vec<ShelfEntry>,
+    style: &PageStyle,
+) -> Page {
     let summary = &post.summary;
     let theme = &style.theme;
     let date = summary
@@ -330,15 +375,44 @@ pub fn render_page(post: super::store::PostText, width: u16, style: &PageStyle) 
     let (title, tags) = (&summary.title, &summary.tags);
     let header = render::header(title, date.as_deref(), tags, width as usize, theme);
     let compact = render::compact_header(title, date.as_deref(), tags, width as usize, theme);
+    let rendered = match style.pictures {
+        Some(cell) => {
+            let lookup = |reference: &str| {
+                shelf
+                    .iter()
+                    .find(|entry| entry.reference == reference)
+                    .map(|entry| entry.state.clone())
+            };
+            let layout = render::PictureLayout {
+                lookup: &lookup,
+                cell,
+                max_rows: usize::from(picture_rows.max(1)),
+            };
+            render::render_post_with_pictures(
+                &post.body,
+                &summary.title,
+                width as usize,
+                theme,
+                &layout,
+            )
+        }
+        None => render::render_post(&post.body, &summary.title, width as usize, theme),
+    };
     Page {
         id: summary.id,
         width,
         header,
         other_header: compact,
         compact: false,
-        rendered: render::render_post(&post.body, &summary.title, width as usize, theme),
+        rendered,
         web_url: post.web_url,
         position: post.position,
+        picture_rows: if style.pictures.is_some() {
+            picture_rows
+        } else {
+            0
+        },
+        shelf,
     }
 }
 
@@ -352,6 +426,7 @@ mod tests {
         PageStyle {
             theme: render::Theme::plain(),
             day_format: DayFormat::default(),
+            pictures: None,
         }
     }
 
@@ -367,6 +442,7 @@ mod tests {
             ticket,
             id,
             width: 80,
+            picture_rows: 20,
         }
     }
 

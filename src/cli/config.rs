@@ -72,6 +72,11 @@ pub fn effective_toml(config: &Config) -> String {
     out.push_str("\n[reader]\n");
     let _ = writeln!(out, "max_width = {}", config.reader.max_width);
     let _ = writeln!(out, "theme = {}", toml_string(config.reader.theme.as_str()));
+    let _ = writeln!(
+        out,
+        "images = {}",
+        toml_string(config.reader.images.as_str())
+    );
     for source in &config.sources {
         out.push_str("\n[[sources]]\n");
         let _ = writeln!(out, "name = {}", toml_string(&source.name));
@@ -187,6 +192,7 @@ location = "https://example.com/feed?a=1&b=2"
 [reader]
 max_width = 72
 theme = "light"
+images = "halfblocks"
 [topics]
 "Apache Dubbo" = ["dubbo", "Apache Dubbo"]
 [pictures]

@@ -98,6 +98,10 @@ pub struct GlobalArgs {
     /// background).
     #[arg(long, global = true, value_enum, value_name = "THEME")]
     pub theme: Option<crate::config::ThemeChoice>,
+    /// How the reader and `show` draw pictures, over the config's: auto (asks the terminal
+    /// once), kitty, sixel, iterm2, halfblocks, or off (placeholders, no query).
+    #[arg(long, global = true, value_enum, value_name = "HOW")]
+    pub images: Option<crate::config::ImagesChoice>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -477,6 +481,9 @@ impl<'a> CommandContext<'a> {
             let mut config = loaded.config;
             if let Some(theme) = self.global.theme {
                 config.reader.theme = theme;
+            }
+            if let Some(images) = self.global.images {
+                config.reader.images = images;
             }
             (config, warnings)
         })

@@ -2,6 +2,11 @@
 //!
 //! A path is read straight from disk: no library is opened, and the code highlighter is only
 //! loaded by the renderer when the post has a code block, so showing a file stays cheap.
+//!
+//! On a terminal, pictures are drawn as the reader draws them (`--images`): from the cache
+//! for a post of the library, from the files beside it for a post shown by path; never from
+//! the network. `--plain`, a pipe, uncoloured output or `--images off` keep the
+//! placeholders with their alt text.
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -11,6 +16,7 @@ use anyhow::{Context, bail};
 use serde::Serialize;
 
 use super::CommandContext;
+use crate::app::pictures::{ShelfEntry, print};
 use crate::config::ColorChoice;
 use crate::loader;
 use crate::render::{self, Theme};
@@ -46,6 +52,8 @@ struct ShownPost {
     starred: bool,
     /// The markdown text, without its front matter.
     body: String,
+    /// The file, for a post shown by path (its pictures are beside it).
+    file: Option<std::path::PathBuf>,
 }
 
 /// `show --json`: the post, and what the reader navigates it by.
@@ -90,13 +98,14 @@ pub fn run_show(context: &CommandContext<'_>, args: &ShowArgs<'_>) -> anyhow::Re
     // `--color always` styles even a pipe (for `less -R`); NO_COLOR and `--color never`
     // leave not one escape sequence.
     let styled = !args.plain && context.color().enabled(on_terminal);
+    let mut background = None;
     let theme = if styled {
         // The config's (or --theme's) choice; auto follows the terminal's background, asked
         // only when both ends are a terminal (`--color always` into a pipe asks nothing).
         let choice = context.config().reader.theme;
-        crate::app::theme_choice::choose_theme(choice, ColorChoice::Always)
-            .0
-            .render_theme()
+        let (theme, reply) = crate::app::theme_choice::choose_theme(choice, ColorChoice::Always);
+        background = reply;
+        theme.render_theme()
     } else {
         Theme::plain()
     };
@@ -105,8 +114,34 @@ pub fn run_show(context: &CommandContext<'_>, args: &ShowArgs<'_>) -> anyhow::Re
     // themes' shades would all map to greys), and every RGB colour becomes the nearest one.
     let depth = crate::app::colors::ColorDepth::from_env();
     let theme = depth.fit_theme(theme);
+    let graphics = if styled && on_terminal {
+        crate::app::pictures::graphics::detect(context.config().reader.images, background)
+    } else {
+        None
+    };
+    let shelf = match &graphics {
+        Some(_) => post_pictures(&post),
+        None => Vec::new(),
+    };
+
     let mut header = render::header(&post.title, post.date.as_deref(), &post.tags, width, &theme);
-    let mut rendered = render::render_post(&post.body, &post.title, width, &theme);
+    let mut rendered = match &graphics {
+        Some(graphics) => {
+            let lookup = |reference: &str| {
+                shelf
+                    .iter()
+                    .find(|entry| entry.reference == reference)
+                    .map(|entry| entry.state.clone())
+            };
+            let layout = render::PictureLayout {
+                lookup: &lookup,
+                cell: graphics.cell,
+                max_rows: picture_rows(),
+            };
+            render::render_post_with_pictures(&post.body, &post.title, width, &theme, &layout)
+        }
+        None => render::render_post(&post.body, &post.title, width, &theme),
+    };
     let mut links = render::link_list(&rendered.links, width, &theme);
     if styled {
         // The themes speak RGB; a 256- or 16-colour terminal gets the nearest it has.
@@ -117,7 +152,20 @@ pub fn run_show(context: &CommandContext<'_>, args: &ShowArgs<'_>) -> anyhow::Re
 
     let mut out = std::io::BufWriter::new(stdout.lock());
     render::write_ansi(&header, &mut out, styled)?;
-    rendered.write_ansi(&mut out, styled, styled)?;
+    match &graphics {
+        Some(graphics) => {
+            rendered.write_ansi_with_pictures(&mut out, styled, styled, &mut |block, out| {
+                let entry = shelf.iter().find(|entry| entry.reference == block.url);
+                let Some(cells) = entry.and_then(|entry| print::draw_block(graphics, block, entry))
+                else {
+                    return Ok(false);
+                };
+                print::write_cells(&cells, depth, out)?;
+                Ok(true)
+            })?
+        }
+        None => rendered.write_ansi(&mut out, styled, styled)?,
+    }
     if !links.is_empty() {
         writeln!(out)?;
         render::write_ansi(&links, &mut out, styled)?;
@@ -128,6 +176,22 @@ pub fn run_show(context: &CommandContext<'_>, args: &ShowArgs<'_>) -> anyhow::Re
     // process.
     std::mem::forget(rendered);
     Ok(ExitCode::SUCCESS)
+}
+
+/// About two thirds of the terminal's height: the most rows one picture takes.
+fn picture_rows() -> usize {
+    let rows = ratatui::crossterm::terminal::size().map_or(24, |(_, rows)| rows);
+    usize::from(rows.max(3)) * 2 / 3
+}
+
+/// What is known of the pictures of `post`, to draw them: the files beside a post shown by
+/// path.
+fn post_pictures(post: &ShownPost) -> Vec<ShelfEntry> {
+    let Some(file) = &post.file else {
+        return Vec::new();
+    };
+    let references = crate::app::pictures::picture_references(&post.body);
+    print::pictures_beside(file, &references)
 }
 
 /// The post with the headings and links of its body (which do not depend on a width).
@@ -189,6 +253,7 @@ fn find_post(context: &CommandContext<'_>, target: &str) -> anyhow::Result<Shown
         read: post.summary.read,
         starred: post.summary.starred,
         body: post.body,
+        file: None,
     })
 }
 
@@ -220,5 +285,6 @@ fn read_file(path: &Path) -> anyhow::Result<ShownPost> {
         read: false,
         starred: false,
         body: post.body,
+        file: Some(path.to_path_buf()),
     })
 }

@@ -27,6 +27,47 @@ impl ThemeChoice {
     }
 }
 
+/// `--images`, or `[reader] images` in the config: how the reader and `show` draw
+/// pictures, or not at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ImagesChoice {
+    /// Ask the terminal once at start which graphics protocol it speaks; half blocks when it
+    /// speaks none (and under tmux, unless passthrough is allowed).
+    #[default]
+    Auto,
+    /// The kitty graphics protocol (kitty, Ghostty, WezTerm).
+    Kitty,
+    /// Sixel graphics (foot, xterm -ti vt340, mlterm, Windows Terminal).
+    Sixel,
+    /// iTerm2's inline images (iTerm2, WezTerm, mintty).
+    Iterm2,
+    /// Unicode half blocks in colour: works in every terminal, tmux included.
+    Halfblocks,
+    /// No pictures: placeholders with their alt text, and no query to the terminal.
+    Off,
+}
+
+impl ImagesChoice {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImagesChoice::Auto => "auto",
+            ImagesChoice::Kitty => "kitty",
+            ImagesChoice::Sixel => "sixel",
+            ImagesChoice::Iterm2 => "iterm2",
+            ImagesChoice::Halfblocks => "halfblocks",
+            ImagesChoice::Off => "off",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<ImagesChoice> {
+        use clap::ValueEnum;
+        ImagesChoice::value_variants()
+            .iter()
+            .copied()
+            .find(|choice| choice.as_str() == word)
+    }
+}
+
 /// `--color`: whether output may carry colours and styles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum ColorChoice {

@@ -17,6 +17,7 @@
 //! [reader]
 //! max_width = 100             # columns of text at most (20..=1000)
 //! theme = "auto"              # "dark", "light" or "auto" (the terminal's background)
+//! images = "auto"             # auto, kitty, sixel, iterm2, halfblocks or off
 //!
 //! [topics]                    # added to the built-in topic vocabulary
 //! Dubbo = ["dubbo", "Apache Dubbo"]
@@ -38,7 +39,8 @@
 //!
 //! - `parse.rs` reads the file's text ([`Config::parse`]), warning about what it cannot use.
 //! - `day_format.rs` writes a post's day in `date_format` ([`DayFormat`]).
-//! - `choices.rs` holds [`ThemeChoice`] and [`ColorChoice`], which flags can also make.
+//! - `choices.rs` holds [`ThemeChoice`], [`ImagesChoice`] and [`ColorChoice`], which flags
+//!   can also make.
 //!
 //! Callers: the CLI (`sources`, `sync`, `config`) and the app read [`Config`]; nothing here
 //! does IO besides reading the one file (and `NO_COLOR`).
@@ -52,7 +54,7 @@ use std::path::{Path, PathBuf};
 
 use crate::tags::{Topics, TopicsError};
 
-pub use choices::{ColorChoice, ThemeChoice, no_color_env};
+pub use choices::{ColorChoice, ImagesChoice, ThemeChoice, no_color_env};
 pub use day_format::DayFormat;
 
 /// The source a fresh install syncs: the SOFAStack blog, home of SOFA Weekly.
@@ -75,6 +77,8 @@ pub struct ReaderConfig {
     /// The reader wraps text at most this wide, even in a wider terminal.
     pub max_width: usize,
     pub theme: ThemeChoice,
+    /// How pictures are drawn (`--images` overrides it).
+    pub images: ImagesChoice,
 }
 
 impl Default for ReaderConfig {
@@ -82,6 +86,7 @@ impl Default for ReaderConfig {
         Self {
             max_width: DEFAULT_MAX_WIDTH,
             theme: ThemeChoice::Auto,
+            images: ImagesChoice::Auto,
         }
     }
 }

@@ -10,8 +10,8 @@ use toml::de::{DeTable, DeValue};
 
 use super::day_format::format_problem;
 use super::{
-    Config, ConfigWarning, DEFAULT_DATE_FORMAT, DEFAULT_MAX_WIDTH, KEY_PANES, KeyBinding,
-    ReaderConfig, SourceEntry, ThemeChoice,
+    Config, ConfigWarning, DEFAULT_DATE_FORMAT, DEFAULT_MAX_WIDTH, ImagesChoice, KEY_PANES,
+    KeyBinding, ReaderConfig, SourceEntry, ThemeChoice,
 };
 use crate::pictures::{FetchScope, PictureOptions};
 
@@ -188,10 +188,18 @@ impl ConfigParser<'_> {
                             .to_owned(),
                     ),
                 },
+                "images" => match value.get_ref().as_str().and_then(ImagesChoice::parse) {
+                    Some(choice) => reader.images = choice,
+                    None => self.warn(
+                        Some(span),
+                        "reader.images must be \"auto\", \"kitty\", \"sixel\", \"iterm2\", \"halfblocks\" or \"off\"; using \"auto\""
+                            .to_owned(),
+                    ),
+                },
                 other => self.warn(
                     Some(key.span()),
                     format!(
-                        "unknown key {other:?} in [reader] (expected max_width, theme); ignored"
+                        "unknown key {other:?} in [reader] (expected max_width, theme, images); ignored"
                     ),
                 ),
             }
@@ -418,6 +426,7 @@ location = "https://example.com/feed.xml"
 [reader]
 max_width = 80
 theme = "light"
+images = "off"
 
 [topics]
 Dubbo = ["dubbo", "Apache Dubbo"]
@@ -429,6 +438,7 @@ Layotto = "layotto"
         assert_eq!(config.sources[1].name, "feed");
         assert_eq!(config.reader.max_width, 80);
         assert_eq!(config.reader.theme, ThemeChoice::Light);
+        assert_eq!(config.reader.images, ImagesChoice::Off);
         assert_eq!(
             config.topics,
             [

@@ -14,11 +14,13 @@ use crate::text::{has_forbidden, is_forbidden};
 /// Writes `lines`, one per output line: SGR styles when `color`, plain text otherwise.
 /// For OSC 8 hyperlinks use [`super::Rendered::write_ansi`], which knows where the links are.
 pub fn write_ansi(lines: &[Line], out: &mut dyn Write, color: bool) -> io::Result<()> {
-    write_lines(lines, &[], &[], out, color)
+    write_lines(lines, 0, &[], &[], out, color)
 }
 
+/// `lines` are the lines from index `first` on (what `link_spans` count from).
 pub(super) fn write_lines(
     lines: &[Line],
+    first: usize,
     link_spans: &[LinkSpan],
     links: &[LinkRef],
     out: &mut dyn Write,
@@ -27,6 +29,7 @@ pub(super) fn write_lines(
     let mut next_link = link_spans.iter().peekable();
     let mut buffer = String::new();
     for (index, line) in lines.iter().enumerate() {
+        let index = first + index;
         buffer.clear();
         for (span_index, span) in line.spans.iter().enumerate() {
             let mut url = None;

@@ -18,6 +18,7 @@ use super::html::{self, HtmlPiece};
 use super::inline::Inline;
 use super::links::register_link;
 use super::output::Output;
+use super::pictures::{PictureBlock, PictureLayout, PictureState, fit_picture, missing_label};
 use super::sanitize::clean;
 use super::table::{self, TableData};
 use super::wrap::StyledText;
@@ -25,7 +26,12 @@ use super::{Heading, Rendered, Theme};
 
 const BULLETS: [&str; 3] = ["• ", "◦ ", "▪ "];
 
-pub fn render_blocks(markdown: &str, width: usize, theme: &Theme) -> Rendered {
+pub fn render_blocks(
+    markdown: &str,
+    width: usize,
+    theme: &Theme,
+    pictures: Option<&PictureLayout>,
+) -> Rendered {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -45,6 +51,8 @@ pub fn render_blocks(markdown: &str, width: usize, theme: &Theme) -> Rendered {
         html_link_open: false,
         table: None,
         footnotes: Vec::new(),
+        pictures,
+        last_image: None,
         fences,
         next_fence: 0,
         callouts: 0,
@@ -83,6 +91,18 @@ struct Image {
     source: usize,
 }
 
+/// The last picture placed in the paragraph being collected, to tell whether it stands
+/// alone there.
+struct PlacedImage {
+    url: String,
+    alt: String,
+    source: usize,
+    link: usize,
+    /// Its placeholder as pushed: a paragraph whose whole text is this holds the picture
+    /// alone.
+    placeholder: String,
+}
+
 struct Walker<'t> {
     out: Output,
     theme: &'t Theme,
@@ -100,6 +120,8 @@ struct Walker<'t> {
     /// Footnote labels in order of first appearance: a footnote's number is its place here
     /// plus one. Labels are often long words (`[^heartbeat]`); a number reads better in text.
     footnotes: Vec<String>,
+    pictures: Option<&'t PictureLayout<'t>>,
+    last_image: Option<PlacedImage>,
     /// Container fences of the post ([`container::find`]), and the next one to reach.
     fences: Vec<Fence>,
     next_fence: usize,
@@ -343,6 +365,26 @@ impl Walker<'_> {
         if self.table.is_some() {
             return; // cells are collected by the table
         }
+        let placed = self.last_image.take();
+        if let Some(placed) = placed.filter(|p| self.stands_alone(p)) {
+            match self
+                .pictures
+                .and_then(|layout| (layout.lookup)(&placed.url))
+            {
+                Some(PictureState::Cached { width, height }) => {
+                    let text = self.take_inline();
+                    self.inline.recycle(text);
+                    self.emit_picture(&placed, width, height);
+                    return;
+                }
+                Some(PictureState::Missing(reason)) => {
+                    let text = self.take_inline();
+                    self.inline.recycle(text);
+                    self.push_placeholder(&missing_label(&placed.alt, &reason), &placed);
+                }
+                None => {}
+            }
+        }
         let mut text = self.take_inline();
         text.trim_end();
         if !text.is_empty() {
@@ -528,18 +570,69 @@ impl Walker<'_> {
         if link.text.is_empty() {
             link.text.clone_from(&alt);
         }
-        let number = link.number;
         let label = if alt.is_empty() {
             "[image]".to_string()
         } else {
             format!("[image: {alt}]")
         };
+        let mut placed = PlacedImage {
+            url: url.to_string(),
+            alt,
+            source: at,
+            link: index,
+            placeholder: String::new(),
+        };
+        placed.placeholder = self.push_placeholder(&label, &placed);
+        self.last_image = Some(placed);
+    }
+
+    /// Pushes `label` and the picture's number, as a link to it; returns the text pushed.
+    fn push_placeholder(&mut self, label: &str, placed: &PlacedImage) -> String {
+        let number = self.out.rendered.links[placed.link].number;
         let outer_link = self.inline.link;
-        self.inline.link = Some(index);
-        self.inline.push_with(&label, self.theme.image, at);
-        self.inline.link = outer_link;
+        self.inline.link = Some(placed.link);
         self.inline
-            .push_with(&format!("[{number}]"), self.theme.link_number, at);
+            .push_with(label, self.theme.image, placed.source);
+        self.inline.link = outer_link;
+        let marker = format!("[{number}]");
+        self.inline
+            .push_with(&marker, self.theme.link_number, placed.source);
+        format!("{label}{marker}")
+    }
+
+    /// Whether the paragraph collected so far is `placed` and nothing else, outside lists
+    /// and quotes (where a picture would have to be indented).
+    fn stands_alone(&self, placed: &PlacedImage) -> bool {
+        self.lists.is_empty()
+            && self.quote_depth == 0
+            && self.heading.is_none()
+            && self.inline.text.text.trim() == placed.placeholder
+    }
+
+    /// Reserves the rows of a picture drawn at its place: blank lines at its source offset.
+    fn emit_picture(&mut self, placed: &PlacedImage, width: u32, height: u32) {
+        let Some(layout) = self.pictures else {
+            return;
+        };
+        let (columns, rows) = fit_picture(
+            width,
+            height,
+            layout.cell,
+            self.out.content_width(),
+            layout.max_rows,
+        );
+        self.out.settle_blank();
+        let line = self.out.rendered.lines.len();
+        for _ in 0..rows {
+            self.out.emit_spans(Vec::new(), placed.source);
+        }
+        self.out.rendered.pictures.push(PictureBlock {
+            line,
+            rows,
+            columns,
+            url: placed.url.clone(),
+            link: placed.link,
+        });
     }
 }
 

@@ -41,6 +41,7 @@ mod html;
 mod inline;
 mod links;
 mod output;
+mod pictures;
 mod sanitize;
 mod table;
 mod theme;
@@ -52,6 +53,9 @@ use ratatui::text::Line;
 pub use ansi::write_ansi;
 pub use header::{compact_header, header};
 pub use links::{is_openable_link, link_list};
+pub use pictures::{
+    CellSize, PictureBlock, PictureLayout, PictureState, fit_picture, missing_label,
+};
 pub use theme::Theme;
 pub use title::without_repeated_title;
 
@@ -127,6 +131,8 @@ pub struct Rendered {
     /// The lines that continue the line before them after a wrap, in line order: lets
     /// [`Rendered::find`] match a phrase that a wrap cut in two.
     pub soft_wraps: Vec<SoftWrap>,
+    /// The pictures drawn at their place, in line order (only with [`render_with_pictures`]).
+    pub pictures: Vec<PictureBlock>,
 }
 
 /// Renders `markdown` to lines at most `width` columns wide.
@@ -139,13 +145,57 @@ pub struct Rendered {
 /// assert_eq!(rendered.headings[0].line, 0);
 /// ```
 pub fn render(markdown: &str, width: usize, theme: &Theme) -> Rendered {
-    blocks::render_blocks(markdown, width.max(1), theme)
+    blocks::render_blocks(markdown, width.max(1), theme, None)
+}
+
+/// [`render`], with the pictures that stand alone in their paragraph laid out as
+/// [`PictureBlock`]s (see [`PictureLayout`]): their rows are blank lines to draw them in.
+///
+/// ```
+/// use sofa_weekly::render::{render_with_pictures, CellSize, PictureLayout, PictureState, Theme};
+/// let lookup = |url: &str| match url {
+///     "arch.png" => Some(PictureState::Cached { width: 400, height: 100 }),
+///     _ => Some(PictureState::Missing("not downloaded yet".into())),
+/// };
+/// let layout = PictureLayout { lookup: &lookup, cell: CellSize::HALF_BLOCKS, max_rows: 20 };
+/// let markdown = "Before.\n\n![arch](arch.png)\n\n![poster](poster.jpg)\n\nSee ![x](arch.png) here.";
+/// let rendered = render_with_pictures(markdown, 40, &Theme::plain(), &layout);
+/// let picture = &rendered.pictures[0];
+/// assert_eq!((picture.line, picture.rows, picture.columns), (2, 5, 40));
+/// assert_eq!(rendered.lines[2].width(), 0);
+/// let text = rendered.plain_lines();
+/// assert_eq!(text[8], "[image: poster (not downloaded yet)][2]");
+/// assert_eq!(text[10], "See [image: x][1] here.");
+/// ```
+pub fn render_with_pictures(
+    markdown: &str,
+    width: usize,
+    theme: &Theme,
+    pictures: &PictureLayout,
+) -> Rendered {
+    blocks::render_blocks(markdown, width.max(1), theme, Some(pictures))
 }
 
 /// Renders a post's body under its header: [`render`] without the leading heading when it
 /// only repeats `title`, which the header already shows ([`without_repeated_title`]).
 pub fn render_post(markdown: &str, title: &str, width: usize, theme: &Theme) -> Rendered {
     render(&without_repeated_title(markdown, title), width, theme)
+}
+
+/// [`render_post`] with pictures, as [`render_with_pictures`] lays them out.
+pub fn render_post_with_pictures(
+    markdown: &str,
+    title: &str,
+    width: usize,
+    theme: &Theme,
+    pictures: &PictureLayout,
+) -> Rendered {
+    render_with_pictures(
+        &without_repeated_title(markdown, title),
+        width,
+        theme,
+        pictures,
+    )
 }
 
 impl Rendered {
@@ -183,6 +233,35 @@ impl Rendered {
         } else {
             &[]
         };
-        ansi::write_lines(&self.lines, spans, &self.links, out, color)
+        ansi::write_lines(&self.lines, 0, spans, &self.links, out, color)
+    }
+
+    /// [`Rendered::write_ansi`], with each picture's rows written by `draw_picture` (which
+    /// returns `false` to leave them blank as they are).
+    pub fn write_ansi_with_pictures(
+        &self,
+        out: &mut dyn std::io::Write,
+        color: bool,
+        hyperlinks: bool,
+        draw_picture: &mut dyn FnMut(
+            &PictureBlock,
+            &mut dyn std::io::Write,
+        ) -> std::io::Result<bool>,
+    ) -> std::io::Result<()> {
+        let spans = if hyperlinks {
+            &self.link_spans[..]
+        } else {
+            &[]
+        };
+        let mut next = 0;
+        for block in &self.pictures {
+            let text = &self.lines[next..block.line];
+            ansi::write_lines(text, next, spans, &self.links, out, color)?;
+            next = block.line;
+            if draw_picture(block, out)? {
+                next = block.line + block.rows;
+            }
+        }
+        ansi::write_lines(&self.lines[next..], next, spans, &self.links, out, color)
     }
 }

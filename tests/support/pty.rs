@@ -72,6 +72,8 @@ impl Answers {
 
 const BACKGROUND_QUERY: &[u8] = b"\x1b]11;?";
 const DEVICE_ATTRIBUTES_QUERY: &[u8] = b"\x1b[c";
+/// The device status report request (DSR 5), which ratatui-image's protocol query ends with.
+const DEVICE_STATUS_QUERY: &[u8] = b"\x1b[5n";
 
 /// Finds the queries in what the program writes and answers them through the keys.
 struct Responder {
@@ -97,8 +99,15 @@ impl Responder {
                     self.answer(b"\x1b[?62;22c".to_vec());
                 }
                 at += DEVICE_ATTRIBUTES_QUERY.len();
+            } else if rest.starts_with(DEVICE_STATUS_QUERY) {
+                // A VT100 answers "terminal OK" wherever it answers DA1.
+                if self.answers.device_attributes {
+                    self.answer(b"\x1b[0n".to_vec());
+                }
+                at += DEVICE_STATUS_QUERY.len();
             } else if BACKGROUND_QUERY.starts_with(rest)
                 || DEVICE_ATTRIBUTES_QUERY.starts_with(rest)
+                || DEVICE_STATUS_QUERY.starts_with(rest)
             {
                 break; // the start of a query: wait for the rest of it
             } else {

@@ -179,9 +179,22 @@ impl App {
     }
 
     pub(super) fn open_link(&mut self, index: usize) -> Vec<Effect> {
-        match self.link(index) {
-            Some(link) => self.open_url(&link.url),
-            None => Vec::new(),
+        let Some(link) = self.link(index) else {
+            return Vec::new();
+        };
+        // A picture the cache holds opens from the cache: no network.
+        let cached = self
+            .reader
+            .as_ref()
+            .and_then(|r| r.page.as_ref())
+            .filter(|_| link.is_image)
+            .and_then(|page| super::pictures::cached_file(page, &link.url));
+        match cached {
+            Some(file) => {
+                self.note(format!("opening the cached picture {}", file.display()));
+                vec![Effect::OpenFile(file)]
+            }
+            None => self.open_url(&link.url),
         }
     }
 

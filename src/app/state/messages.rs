@@ -4,6 +4,8 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::app::pictures::decode::DecodeBatch;
+use crate::app::pictures::{Drawable, PageKey, ShelfEntry};
 use crate::app::store::{SavedSession, SectionEntry};
 use crate::library::ItemRow;
 use crate::post::{PostId, PostSummary, TagCount};
@@ -23,6 +25,10 @@ crate::app::worker::enum_with_library_jobs! {
         OpenUrl(String),
         /// Put text on the clipboard (OSC 52).
         Copy(String),
+        /// Hand a local file (a cached picture) to the platform's opener.
+        OpenFile(std::path::PathBuf),
+        /// Decode the pictures of the page shown, on the picture thread.
+        DecodePictures(DecodeBatch),
         /// Give the terminal back and stop until the shell resumes us (Ctrl-Z).
         Suspend,
     }
@@ -45,9 +51,27 @@ pub struct Page {
     pub web_url: Option<String>,
     /// The saved reading position, a byte offset into the body.
     pub position: Option<i64>,
+    /// The most rows a picture was given in this layout (0: pictures are not drawn).
+    pub picture_rows: u16,
+    /// What the cache holds of each picture the post uses, in the order of the text.
+    pub shelf: Vec<ShelfEntry>,
 }
 
 impl Page {
+    /// Which page this is, for the pictures decoded for it.
+    pub fn key(&self) -> PageKey {
+        PageKey {
+            id: self.id,
+            width: self.width,
+            max_rows: usize::from(self.picture_rows),
+        }
+    }
+
+    /// What the cache holds of the picture written as `reference`.
+    pub fn shelf_entry(&self, reference: &str) -> Option<&ShelfEntry> {
+        self.shelf.iter().find(|entry| entry.reference == reference)
+    }
+
     /// This page with the compact header (for a short pane) or the full one.
     pub fn with_compact_header(page: &Arc<Page>, compact: bool) -> Arc<Page> {
         if page.compact == compact {
@@ -121,6 +145,13 @@ pub enum WorkerMsg {
         ticket: Ticket,
         id: PostId,
         result: Result<Arc<Page>, String>,
+    },
+    /// A picture of `page` is decoded (or could not be).
+    Picture {
+        page: PageKey,
+        /// Its index in the page's `rendered.pictures`.
+        index: usize,
+        result: Result<Arc<Drawable>, String>,
     },
     /// A write or a background job failed.
     Sections(Result<Vec<SectionEntry>, String>),

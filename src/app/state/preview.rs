@@ -47,6 +47,7 @@ impl App {
             ticket: self.preview_ticket,
             id,
             width,
+            picture_rows: self.picture_rows(),
         }]
     }
 

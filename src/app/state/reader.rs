@@ -67,15 +67,18 @@ impl App {
     /// The page of `id` at the current width: from the cache, else from the worker.
     pub(super) fn request_page(&mut self, id: PostId) -> Vec<Effect> {
         let width = self.reader_width();
+        let picture_rows = self.picture_rows();
         self.post_ticket = self.ticket();
-        if let Some(page) = self.cache.get(&(id, width, self.theme)).cloned() {
-            self.show_page(id, page);
-            return Vec::new();
+        if let Some(page) = self.cache.get(&(id, width, self.theme)).cloned()
+            && (page.rendered.pictures.is_empty() || page.picture_rows == picture_rows)
+        {
+            return self.show_page(id, page);
         }
         vec![Effect::LoadPost {
             ticket: self.post_ticket,
             id,
             width,
+            picture_rows,
         }]
     }
 

@@ -107,7 +107,7 @@ impl App {
                 match result {
                     Ok(page) => {
                         self.remember(page.clone());
-                        self.show_page(id, page);
+                        return self.show_page(id, page);
                     }
                     Err(e) => {
                         if let Some(reader) = self.reader.as_mut().filter(|r| r.summary.id == id) {
@@ -116,6 +116,14 @@ impl App {
                         self.error(format!("could not open the post: {e}"));
                     }
                 }
+                Vec::new()
+            }
+            WorkerMsg::Picture {
+                page,
+                index,
+                result,
+            } => {
+                self.picture_ready(page, index, result);
                 Vec::new()
             }
             WorkerMsg::Failed(e) => {
@@ -247,11 +255,11 @@ impl App {
         self.keep_lists_in_view();
     }
 
-    pub(super) fn show_page(&mut self, id: PostId, page: Arc<Page>) {
+    pub(super) fn show_page(&mut self, id: PostId, page: Arc<Page>) -> Vec<Effect> {
         let page = Page::with_compact_header(&page, self.wants_compact_header());
         let query = self.active_search().map(str::to_string);
         let Some(reader) = self.reader.as_mut().filter(|r| r.summary.id == id) else {
-            return;
+            return Vec::new();
         };
         let first_time = reader.page.is_none();
         let saved = self
@@ -283,6 +291,7 @@ impl App {
             reader.scroll = (header_len + first_line).saturating_sub(2);
         }
         self.clamp_scroll();
+        self.decode_pictures()
     }
 
     pub(super) fn remember(&mut self, page: Arc<Page>) {

@@ -502,6 +502,7 @@ fn start_noting_lists(store: &MemoryStore) -> (App, Vec<(usize, String)>) {
     let style = crate::app::worker::PageStyle {
         theme: app.theme.render_theme(),
         day_format: app.day_format.clone(),
+        pictures: None,
     };
     let mut queue: std::collections::VecDeque<Effect> = app.resize(100, 30).into();
     queue.extend(app.start());

@@ -203,4 +203,6 @@ fn clear(frame: &mut Frame, rect: Rect) {
 }
 
 #[cfg(test)]
+mod picture_tests;
+#[cfg(test)]
 mod tests;

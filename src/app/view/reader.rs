@@ -1,18 +1,19 @@
 //! The reader pane: the post's header and text at the reading width, centred, search
-//! matches highlighted, and where we are in the post; while no post is open, a preview of
-//! the selected one.
+//! matches highlighted, the pictures decoded so far in the rows left for them, and where we
+//! are in the post; while no post is open, a preview of the selected one.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use ratatui_image::sliced::{SignedPosition, SlicedImage};
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::{focused, pane_block};
 use crate::app::keymap::Focus;
 use crate::app::layout;
-use crate::app::state::App;
+use crate::app::state::{App, Page};
 use crate::app::theme::Styles;
 use crate::text::display_width;
 
@@ -81,6 +82,36 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), text_area);
+    draw_pictures(frame, app, page, reader.scroll, text_area);
+}
+
+/// Draws each decoded picture that is at least partly in view into its rows, sliced at the
+/// pane's top and bottom edges. Cells the picture covered before the view moved are text
+/// (or blank) again in this frame, so the terminal redraws them; kitty drops a placement
+/// whose placeholder cells are gone.
+fn draw_pictures(frame: &mut Frame, app: &App, page: &Page, scroll: usize, area: Rect) {
+    // Sixel and iTerm2 pictures are painted by the terminal over whatever cells they cover,
+    // a popup's too: they wait while a popup is open. Half blocks and kitty's placeholders
+    // are cells, which the popup simply draws over.
+    if app.popup.is_some() && !app.pictures_are_cells {
+        return;
+    }
+    let header_len = page.header_len();
+    for (index, block) in page.rendered.pictures.iter().enumerate() {
+        let top = (header_len + block.line) as i64 - scroll as i64;
+        let bottom = top + block.rows as i64;
+        if bottom <= 0 || top >= i64::from(area.height) {
+            continue;
+        }
+        let Some(drawable) = app.drawn_picture(index) else {
+            continue;
+        };
+        let Ok(y) = i16::try_from(top) else {
+            continue;
+        };
+        let position = SignedPosition::from((0, y));
+        frame.render_widget(SlicedImage::new(&drawable.0, position), area);
+    }
 }
 
 /// The selected post's first page while none is open; the pane's title says Enter opens it.
