@@ -79,9 +79,18 @@ pub fn strip_controls(s: &str) -> Cow<'_, str> {
 /// For one-line fields (titles, tags, authors, error messages shown on one line): forbidden
 /// characters removed, and any run of whitespace, newlines included, folded to one space.
 pub fn sanitize_line(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+    collapse_whitespace(s.chars().filter(|&c| !is_forbidden(c)))
+}
+
+/// `chars` with every run of whitespace (newlines included) folded to one space, and none
+/// at either end: the one-line form of [`sanitize_line`] and of tag keys.
+pub fn collapse_whitespace(chars: impl IntoIterator<Item = char>) -> String {
+    let chars = chars.into_iter();
+    // `str::chars` bounds its count by the byte length: room for the whole text at once.
+    let (least, most) = chars.size_hint();
+    let mut out = String::with_capacity(most.unwrap_or(least));
     let mut pending_space = false;
-    for c in s.chars().filter(|&c| !is_forbidden(c)) {
+    for c in chars {
         if c.is_whitespace() {
             pending_space = !out.is_empty();
         } else {
