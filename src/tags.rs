@@ -38,20 +38,9 @@ use aho_corasick::AhoCorasick;
 /// assert_eq!(tag_key("ＭＯＳＮ　社区"), "mosn 社区");
 /// ```
 pub fn tag_key(tag: &str) -> String {
-    let mut key = String::with_capacity(tag.len());
-    let mut pending_space = false;
-    for c in tag.chars().map(half_width) {
-        if c.is_whitespace() {
-            pending_space = !key.is_empty();
-        } else {
-            if pending_space {
-                key.push(' ');
-                pending_space = false;
-            }
-            key.extend(c.to_lowercase());
-        }
-    }
-    key
+    // Lowercasing maps whitespace to itself and nothing else to whitespace, so it may come
+    // before the collapsing.
+    crate::text::collapse_whitespace(tag.chars().map(half_width).flat_map(char::to_lowercase))
 }
 
 /// U+FF01..U+FF5E are the full-width forms of `!`..`~`; U+3000 is the ideographic space.

@@ -79,9 +79,18 @@ pub fn strip_controls(s: &str) -> Cow<'_, str> {
 /// For one-line fields (titles, tags, authors, error messages shown on one line): forbidden
 /// characters removed, and any run of whitespace, newlines included, folded to one space.
 pub fn sanitize_line(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+    collapse_whitespace(s.chars().filter(|&c| !is_forbidden(c)))
+}
+
+/// `chars` with every run of whitespace (newlines included) folded to one space, and none
+/// at either end: the one-line form of [`sanitize_line`] and of tag keys.
+pub fn collapse_whitespace(chars: impl IntoIterator<Item = char>) -> String {
+    let chars = chars.into_iter();
+    // `str::chars` bounds its count by the byte length: room for the whole text at once.
+    let (least, most) = chars.size_hint();
+    let mut out = String::with_capacity(most.unwrap_or(least));
     let mut pending_space = false;
-    for c in s.chars().filter(|&c| !is_forbidden(c)) {
+    for c in chars {
         if c.is_whitespace() {
             pending_space = !out.is_empty();
         } else {
@@ -153,6 +162,23 @@ fn entity(name_and_semicolon: &str) -> Option<[Option<char>; 2]> {
     Some([Some(first), char::from_u32(second).filter(|&c| c != '\0')])
 }
 
+/// `html` without its tags, everything between `<` and `>` dropped and the rest kept as it
+/// is (entities and markdown marks too): for HTML lines in markdown (`<br/>` and the like)
+/// and for HTML too absurd to parse.
+pub fn strip_tags(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
 /// Columns the text takes in a terminal.
 pub fn display_width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
@@ -216,6 +242,13 @@ pub fn fold_case(c: char) -> char {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strip_tags_drops_tags_and_keeps_entities_and_marks() {
+        assert_eq!(strip_tags("a<br/>b &amp; <b>**c**</b>"), "ab &amp; **c**");
+        assert_eq!(strip_tags("1 > 0 <i>x"), "1 > 0 x");
+        assert_eq!(strip_tags("<unclosed"), "");
+    }
 
     #[test]
     fn forbidden_characters_are_found_at_every_place_in_a_block() {

@@ -82,42 +82,47 @@ pub fn run_sections(context: &CommandContext<'_>, args: &SectionsArgs) -> anyhow
 }
 
 pub fn run_items(context: &CommandContext<'_>, args: &ItemsArgs) -> anyhow::Result<ExitCode> {
-    let library = context.open_for_reading()?;
-    let items = library.items(&ItemFilter {
+    let filter = ItemFilter {
         sections: args.sections.clone(),
         search: args.search.clone(),
         ..filter(&args.common)
-    })?;
-    let items = formatted(context, items, args.common.json);
-    print_items(&mut super::stdout(), &items, args.common.json)?;
-    Ok(ExitCode::SUCCESS)
+    };
+    run_item_rows(context, &filter, args.common.json, print_items)
 }
 
 pub fn run_questions(
     context: &CommandContext<'_>,
     args: &QuestionsArgs,
 ) -> anyhow::Result<ExitCode> {
-    let library = context.open_for_reading()?;
-    let items = library.items(&ItemFilter {
+    let filter = ItemFilter {
         kind: Some("question"),
         project: args.project.clone(),
         search: args.search.clone(),
         ..filter(&args.common)
-    })?;
-    let items = formatted(context, items, args.common.json);
-    print_questions(&mut super::stdout(), &items, args.common.json)?;
-    Ok(ExitCode::SUCCESS)
+    };
+    run_item_rows(context, &filter, args.common.json, print_questions)
 }
 
 pub fn run_releases(context: &CommandContext<'_>, args: &ReleasesArgs) -> anyhow::Result<ExitCode> {
-    let library = context.open_for_reading()?;
-    let items = library.items(&ItemFilter {
+    let filter = ItemFilter {
         kind: Some("release"),
         project: args.project.clone(),
         ..filter(&args.common)
-    })?;
-    let items = formatted(context, items, args.common.json);
-    print_releases(&mut super::stdout(), &items, args.common.json)?;
+    };
+    run_item_rows(context, &filter, args.common.json, print_releases)
+}
+
+/// What `items`, `questions` and `releases` share: the matching items, their dates
+/// formatted for people, printed by the command's own `print`.
+fn run_item_rows(
+    context: &CommandContext<'_>,
+    filter: &ItemFilter,
+    as_json: bool,
+    print: fn(&mut dyn Write, &[ItemRow], bool) -> io::Result<()>,
+) -> anyhow::Result<ExitCode> {
+    let library = context.open_for_reading()?;
+    let items = formatted(context, library.items(filter)?, as_json);
+    print(&mut super::stdout(), &items, as_json)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -161,6 +166,26 @@ fn print_rows(out: &mut dyn Write, rows: &[Vec<String>], caps: &[usize]) -> io::
     Ok(())
 }
 
+/// Human output of item rows: each starts with its post's id and date (up to 6 and 12
+/// columns), then the cells `cells` gives, capped by `caps`.
+fn print_item_rows(
+    out: &mut dyn Write,
+    items: &[ItemRow],
+    caps: &[usize],
+    cells: impl Fn(&ItemRow) -> Vec<String>,
+) -> io::Result<()> {
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .map(|i| {
+            let mut row = vec![i.post_id.to_string(), i.date.clone().unwrap_or_default()];
+            row.extend(cells(i));
+            row
+        })
+        .collect();
+    let caps: Vec<usize> = [6, 12].into_iter().chain(caps.iter().copied()).collect();
+    print_rows(out, &rows, &caps)
+}
+
 fn first_line(text: &str) -> String {
     text.lines()
         .find(|l| !l.trim().is_empty())
@@ -194,19 +219,13 @@ pub fn print_items(out: &mut dyn Write, items: &[ItemRow], as_json: bool) -> io:
     if as_json {
         return json(out, &items);
     }
-    let rows: Vec<Vec<String>> = items
-        .iter()
-        .map(|i| {
-            vec![
-                i.post_id.to_string(),
-                i.date.clone().unwrap_or_default(),
-                i.section.clone(),
-                first_line(&i.title),
-                i.link.clone().unwrap_or_default(),
-            ]
-        })
-        .collect();
-    print_rows(out, &rows, &[6, 12, 24, 60, usize::MAX])
+    print_item_rows(out, items, &[24, 60, usize::MAX], |i| {
+        vec![
+            i.section.clone(),
+            first_line(&i.title),
+            i.link.clone().unwrap_or_default(),
+        ]
+    })
 }
 
 #[derive(Serialize)]
@@ -234,19 +253,13 @@ pub fn print_questions(out: &mut dyn Write, items: &[ItemRow], as_json: bool) ->
             .collect();
         return json(out, &rows);
     }
-    let rows: Vec<Vec<String>> = items
-        .iter()
-        .map(|i| {
-            vec![
-                i.post_id.to_string(),
-                i.date.clone().unwrap_or_default(),
-                i.details.project.clone().unwrap_or_else(|| "-".into()),
-                format!("@{}", i.details.asker.as_deref().unwrap_or("")),
-                first_line(i.details.question.as_deref().unwrap_or(&i.title)),
-            ]
-        })
-        .collect();
-    print_rows(out, &rows, &[6, 12, 14, 16, usize::MAX])
+    print_item_rows(out, items, &[14, 16, usize::MAX], |i| {
+        vec![
+            i.details.project.clone().unwrap_or_else(|| "-".into()),
+            format!("@{}", i.details.asker.as_deref().unwrap_or("")),
+            first_line(i.details.question.as_deref().unwrap_or(&i.title)),
+        ]
+    })
 }
 
 #[derive(Serialize)]
@@ -274,18 +287,12 @@ pub fn print_releases(out: &mut dyn Write, items: &[ItemRow], as_json: bool) -> 
             .collect();
         return json(out, &rows);
     }
-    let rows: Vec<Vec<String>> = items
-        .iter()
-        .map(|i| {
-            vec![
-                i.post_id.to_string(),
-                i.date.clone().unwrap_or_default(),
-                i.details.project.clone().unwrap_or_else(|| "-".into()),
-                i.details.version.clone().unwrap_or_else(|| "-".into()),
-                format!("{} changes", i.details.changes.len()),
-                i.link.clone().unwrap_or_default(),
-            ]
-        })
-        .collect();
-    print_rows(out, &rows, &[6, 12, 18, 16, 12, usize::MAX])
+    print_item_rows(out, items, &[18, 16, 12, usize::MAX], |i| {
+        vec![
+            i.details.project.clone().unwrap_or_else(|| "-".into()),
+            i.details.version.clone().unwrap_or_else(|| "-".into()),
+            format!("{} changes", i.details.changes.len()),
+            i.link.clone().unwrap_or_default(),
+        ]
+    })
 }

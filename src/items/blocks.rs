@@ -210,7 +210,7 @@ pub fn read_blocks(markdown: &str) -> Vec<Block> {
             Event::InlineHtml(html) if is_break_tag(&html) => push_break(block, walk),
             Event::Html(html) => {
                 for line in html.lines() {
-                    let text = strip_tags(line);
+                    let text = crate::text::strip_tags(line);
                     if !text.trim().is_empty() {
                         push_text(block, walk, text.trim());
                     }
@@ -242,21 +242,6 @@ fn is_break_tag(html: &str) -> bool {
         .collect::<String>()
         .to_ascii_lowercase();
     tag == "<br>"
-}
-
-/// `html` without its tags (`<br/>` and the like), markdown marks left as they are.
-fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
 }
 
 fn push_text(block: &mut Block, walk: &mut Walk, text: &str) {

@@ -178,19 +178,14 @@ mod tests {
 
     #[test]
     fn versions() {
-        assert_eq!(
-            version_in("发布 SOFAJRaft v1.3.3，主要变更如下").as_deref(),
-            Some("v1.3.3")
-        );
-        assert_eq!(
-            version_in("SOFAJRaft v1.3.5.Alpha1 版本").as_deref(),
-            Some("v1.3.5.Alpha1")
-        );
-        assert_eq!(
-            version_in("发布 V6-alpha 代码").as_deref(),
-            Some("V6-alpha")
-        );
-        assert_eq!(version_in("发布 1.3.10 版本").as_deref(), Some("1.3.10"));
+        for (text, version) in [
+            ("发布 SOFAJRaft v1.3.3，主要变更如下", "v1.3.3"),
+            ("SOFAJRaft v1.3.5.Alpha1 版本", "v1.3.5.Alpha1"),
+            ("发布 V6-alpha 代码", "V6-alpha"),
+            ("发布 1.3.10 版本", "1.3.10"),
+        ] {
+            assert_eq!(version_in(text).as_deref(), Some(version), "{text}");
+        }
         assert_eq!(version_in("共 3 个版本"), None);
         assert_eq!(version_in("SOFA5 发布"), None);
     }

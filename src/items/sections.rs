@@ -218,6 +218,12 @@ mod tests {
     use super::super::blocks::read_blocks;
     use super::*;
 
+    /// The names of the sections `md` is cut into, in order.
+    fn section_names(md: &str) -> Vec<String> {
+        let blocks = read_blocks(md);
+        find_sections(&blocks).into_iter().map(|s| s.name).collect()
+    }
+
     #[test]
     fn keys_fold_numbering_case_width_and_emoji() {
         assert_eq!(
@@ -234,10 +240,8 @@ mod tests {
     #[test]
     fn headings_and_bold_lines_start_sections() {
         let md = "intro\n\n**每周读者问答提炼**\n\nq\n\n**本周发布详情如下：**\n\n## 本周发布\n\n### MOSN\n\n- x\n\n**此版本强烈建议升级**\n\n## 社区\n\nhi\n\n**本周推荐阅读**\n";
-        let blocks = read_blocks(md);
-        let names: Vec<_> = find_sections(&blocks).into_iter().map(|s| s.name).collect();
         assert_eq!(
-            names,
+            section_names(md),
             [
                 "",
                 "每周读者问答提炼",
@@ -252,10 +256,8 @@ mod tests {
     #[test]
     fn only_a_grouping_heading_names_its_sub_sections() {
         let md = "# Issue 12\n\nhello\n\n## News\n\n- [a](https://a)\n\n## Updates\n\n### Official\n\n#### Deep\n";
-        let blocks = read_blocks(md);
-        let names: Vec<_> = find_sections(&blocks).into_iter().map(|s| s.name).collect();
         assert_eq!(
-            names,
+            section_names(md),
             [
                 "Issue 12",
                 "News",

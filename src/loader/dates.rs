@@ -158,20 +158,15 @@ mod tests {
         let date = parse_date("2019-12-06T15:00:00+08:00").unwrap();
         assert_eq!(date.instant.offset().local_minus_utc(), 8 * 3600);
         assert_eq!(date.timestamp(), 1_575_615_600);
-        // Late evening in Shanghai is still the same calendar day for the reader.
-        assert_eq!(
-            day("2019-12-06T23:30:00+08:00").as_deref(),
-            Some("2019-12-06")
-        );
-        assert_eq!(day("2019-12-06T15:00:00Z").as_deref(), Some("2019-12-06"));
-        assert_eq!(
-            day("2019-12-06 15:00:00+08:00").as_deref(),
-            Some("2019-12-06")
-        );
-        assert_eq!(
-            day("2019-12-06T15:00:00.123+08:00").as_deref(),
-            Some("2019-12-06")
-        );
+        for text in [
+            // Late evening in Shanghai is still the same calendar day for the reader.
+            "2019-12-06T23:30:00+08:00",
+            "2019-12-06T15:00:00Z",
+            "2019-12-06 15:00:00+08:00",
+            "2019-12-06T15:00:00.123+08:00",
+        ] {
+            assert_eq!(day(text).as_deref(), Some("2019-12-06"), "{text}");
+        }
     }
 
     #[test]
@@ -225,25 +220,20 @@ mod tests {
 
     #[test]
     fn dates_in_file_and_folder_names() {
-        let from = |path: &str| date_from_path(path).map(|d| d.day_string());
-        assert_eq!(from("2019-12-06.md").as_deref(), Some("2019-12-06"));
-        assert_eq!(from("20191206.md").as_deref(), Some("2019-12-06"));
-        assert_eq!(
-            from("posts/2019-12-06-weekly.md").as_deref(),
-            Some("2019-12-06")
-        );
-        assert_eq!(from("2019_12_06_weekly.md").as_deref(), Some("2019-12-06"));
-        assert_eq!(from("2019-12-06/index.md").as_deref(), Some("2019-12-06"));
-        assert_eq!(
-            from("sofa-weekly-20190823/index.md").as_deref(),
-            Some("2019-08-23")
-        );
-        // The file's own name wins over its folder's.
-        assert_eq!(
-            from("2018-01-01/2019-12-06.md").as_deref(),
-            Some("2019-12-06")
-        );
-        assert_eq!(from("2018-01-01/notes.md").as_deref(), Some("2018-01-01"));
+        for (path, expected) in [
+            ("2019-12-06.md", "2019-12-06"),
+            ("20191206.md", "2019-12-06"),
+            ("posts/2019-12-06-weekly.md", "2019-12-06"),
+            ("2019_12_06_weekly.md", "2019-12-06"),
+            ("2019-12-06/index.md", "2019-12-06"),
+            ("sofa-weekly-20190823/index.md", "2019-08-23"),
+            // The file's own name wins over its folder's.
+            ("2018-01-01/2019-12-06.md", "2019-12-06"),
+            ("2018-01-01/notes.md", "2018-01-01"),
+        ] {
+            let found = date_from_path(path).map(|d| d.day_string());
+            assert_eq!(found.as_deref(), Some(expected), "{path}");
+        }
     }
 
     #[test]

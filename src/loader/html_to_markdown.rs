@@ -26,7 +26,7 @@ pub fn html_to_markdown(html: &str, base: Option<&Url>) -> String {
     // html5ever takes quadratic time on absurd nesting (minutes for 50,000 levels), so
     // such input never reaches it.
     if estimated_depth(html) > MAX_HTML_DEPTH {
-        return strip_tags(html).trim().to_owned();
+        return crate::text::strip_tags(html).trim().to_owned();
     }
     let markdown = match converter.html_to_tree(html) {
         Ok(tree) if max_depth(&tree) > MAX_HTML_DEPTH => text_of(&tree),
@@ -108,21 +108,6 @@ fn estimated_depth(html: &str) -> usize {
         }
     }
     deepest
-}
-
-/// Text without tags, for HTML too absurd to parse.
-fn strip_tags(html: &str) -> String {
-    let mut text = String::with_capacity(html.len() / 2);
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    text
 }
 
 /// Every node with its depth, parents before children, without recursion.

@@ -223,27 +223,20 @@ mod tests {
             labels(":::details 設定ファイル\nx\n:::\n"),
             [Some("▸ 設定ファイル".into()), None]
         );
-        assert_eq!(labels("::: tip\nx\n:::\n")[0].as_deref(), Some("Tip"));
-        assert_eq!(
-            labels("::: warning 注意\nx\n:::\n")[0].as_deref(),
-            Some("注意")
-        );
-        assert_eq!(
-            labels(":::note[Heads up]\nx\n:::\n")[0].as_deref(),
-            Some("Heads up")
-        );
-        assert_eq!(
-            labels("::: {.caution}\nx\n:::\n")[0].as_deref(),
-            Some("Caution")
-        );
-        assert_eq!(
-            labels("::: danger\nx\n:::\n")[0].as_deref(),
-            Some("Caution")
-        );
-        assert_eq!(
-            labels("::: code-group\nx\n:::\n")[0].as_deref(),
-            Some("Code-group")
-        );
+        for (opener, label) in [
+            ("::: tip", "Tip"),
+            ("::: warning 注意", "注意"),
+            (":::note[Heads up]", "Heads up"),
+            ("::: {.caution}", "Caution"),
+            ("::: danger", "Caution"),
+            ("::: code-group", "Code-group"),
+        ] {
+            assert_eq!(
+                labels(&format!("{opener}\nx\n:::\n"))[0].as_deref(),
+                Some(label),
+                "{opener}"
+            );
+        }
     }
 
     #[test]

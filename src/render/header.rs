@@ -22,14 +22,11 @@ pub fn header(
     push_wrapped(&mut lines, &title_text, width);
 
     let mut meta = StyledText::default();
-    if let Some(date) = date {
-        meta.push(&clean(date), theme.meta, None, 0);
-    }
-    for tag in tags {
+    for (text, is_tag) in meta_pieces(date, tags) {
         if !meta.is_empty() {
-            meta.push(" · ", theme.meta, None, 0);
+            meta.push(META_SEPARATOR, theme.meta, None, 0);
         }
-        meta.push(&format!("#{}", clean(tag)), theme.tag, None, 0);
+        meta.push(&text, if is_tag { theme.tag } else { theme.meta }, None, 0);
     }
     push_wrapped(&mut lines, &meta, width);
     lines.push(Line::from(Span::styled("─".repeat(width), theme.rule)));
@@ -49,16 +46,32 @@ pub fn compact_header(
 ) -> Vec<Line<'static>> {
     let width = width.max(1);
     let cut = |text: &str| crate::text::truncate_to_width(text, width).into_owned();
-    let mut meta: Vec<String> = date.map(clean).into_iter().collect();
-    meta.extend(tags.iter().map(|tag| format!("#{}", clean(tag))));
+    let meta: Vec<String> = meta_pieces(date, tags).map(|(text, _)| text).collect();
     let mut lines = vec![Line::from(Span::styled(
         cut(clean(title).trim()),
         theme.title,
     ))];
     if !meta.is_empty() {
-        lines.push(Line::from(Span::styled(cut(&meta.join(" · ")), theme.meta)));
+        lines.push(Line::from(Span::styled(
+            cut(&meta.join(META_SEPARATOR)),
+            theme.meta,
+        )));
     }
     lines
+}
+
+/// Between the date and the tags of the header's second line.
+const META_SEPARATOR: &str = " · ";
+
+/// What the header's second line says, in order: the date, then each tag as `#tag`, each
+/// cleaned and marked whether it is a tag (the full header colours tags apart).
+fn meta_pieces<'a>(
+    date: Option<&'a str>,
+    tags: &'a [String],
+) -> impl Iterator<Item = (String, bool)> + 'a {
+    let date = date.map(|date| (clean(date), false));
+    let tags = tags.iter().map(|tag| (format!("#{}", clean(tag)), true));
+    date.into_iter().chain(tags)
 }
 
 fn push_wrapped(lines: &mut Vec<Line<'static>>, text: &StyledText, width: usize) {

@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{fit, focused, pane_block};
+use super::{cursor_style, draw_pane, draw_placeholder, fit, focused, pane_block, with_position};
 use crate::app::keymap::Focus;
 use crate::app::layout;
 use crate::app::state::{App, ItemsView};
@@ -16,16 +16,11 @@ use crate::text::{display_width, sanitize_line};
 
 pub fn draw_sections(frame: &mut Frame, app: &App, view: &ItemsView, area: Rect, styles: &Styles) {
     let has_focus = focused(app, Focus::Tags);
-    let block = pane_block(" Sections ", has_focus, styles);
-    let inner = layout::inner(area);
-    frame.render_widget(block, area);
+    let inner = draw_pane(frame, pane_block(" Sections ", has_focus, styles), area);
     let width = inner.width as usize;
     let height = inner.height as usize;
     if view.sections.is_empty() {
-        frame.render_widget(
-            Paragraph::new(Line::styled(fit("no sections", width), styles.dim)),
-            inner,
-        );
+        draw_placeholder(frame, "no sections", inner, styles);
         return;
     }
     let offset = layout::list_offset(view.section_offset, view.section_cursor, height);
@@ -49,11 +44,7 @@ pub fn draw_sections(frame: &mut Frame, app: &App, view: &ItemsView, area: Rect,
                 Span::styled(count, styles.dim),
             ]);
             if i == view.section_cursor {
-                line = line.style(if has_focus {
-                    styles.selected
-                } else {
-                    styles.selected_unfocused
-                });
+                line = line.style(cursor_style(has_focus, styles));
             }
             line
         })
@@ -67,15 +58,13 @@ pub fn draw_rows(frame: &mut Frame, app: &App, view: &ItemsView, area: Rect, sty
         Some(q) => format!(" Items /{} ", sanitize_line(q)),
         None => " Items ".to_string(),
     };
-    let position = if view.rows.is_empty() {
-        String::new()
-    } else {
-        format!(" {}/{} ", view.row_cursor + 1, view.rows.len())
-    };
-    let block =
-        pane_block(title, has_focus, styles).title_bottom(Line::from(position).right_aligned());
-    let inner = layout::inner(area);
-    frame.render_widget(block, area);
+    let block = with_position(
+        pane_block(title, has_focus, styles),
+        view.row_cursor,
+        view.rows.len(),
+        view.rows.len(),
+    );
+    let inner = draw_pane(frame, block, area);
     let width = inner.width as usize;
     let height = inner.height as usize;
     if view.rows.is_empty() {
@@ -84,10 +73,7 @@ pub fn draw_rows(frame: &mut Frame, app: &App, view: &ItemsView, area: Rect, sty
         } else {
             "loading…"
         };
-        frame.render_widget(
-            Paragraph::new(Line::styled(fit(text, width), styles.dim)),
-            inner,
-        );
+        draw_placeholder(frame, text, inner, styles);
         return;
     }
     let offset = layout::list_offset(view.row_offset, view.row_cursor, height);
@@ -121,11 +107,7 @@ pub fn draw_rows(frame: &mut Frame, app: &App, view: &ItemsView, area: Rect, sty
                 Span::styled(source, styles.dim),
             ]);
             if i == view.row_cursor {
-                line = line.style(if has_focus {
-                    styles.selected
-                } else {
-                    styles.selected_unfocused
-                });
+                line = line.style(cursor_style(has_focus, styles));
             }
             line
         })

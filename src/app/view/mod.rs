@@ -83,6 +83,48 @@ fn focused(app: &App, pane: Focus) -> bool {
     app.focus == pane && app.popup.is_none()
 }
 
+/// Paints a pane's frame and returns the area inside it, where its rows go.
+fn draw_pane(frame: &mut Frame, block: Block<'_>, area: Rect) -> Rect {
+    let inner = super::layout::inner(area);
+    frame.render_widget(block, area);
+    inner
+}
+
+/// A list's place, " 3/40 ", on the right of its bottom border (`len` rows loaded, `total`
+/// as shown: "40+" while more can be loaded); nothing while the list is empty.
+fn with_position<'a>(
+    block: Block<'a>,
+    cursor: usize,
+    len: usize,
+    total: impl std::fmt::Display,
+) -> Block<'a> {
+    let position = if len == 0 {
+        String::new()
+    } else {
+        format!(" {}/{total} ", cursor + 1)
+    };
+    block.title_bottom(Line::from(position).right_aligned())
+}
+
+/// The row under a list's cursor: bright while its pane has the focus, dimmer otherwise,
+/// so the place stays visible while another pane is worked in.
+fn cursor_style(has_focus: bool, styles: &Styles) -> Style {
+    if has_focus {
+        styles.selected
+    } else {
+        styles.selected_unfocused
+    }
+}
+
+/// A list pane with no rows says why in one dim line ("loading…", "no items").
+fn draw_placeholder(frame: &mut Frame, text: &str, inner: Rect, styles: &Styles) {
+    let width = inner.width as usize;
+    frame.render_widget(
+        Paragraph::new(Line::styled(fit(text, width), styles.dim)),
+        inner,
+    );
+}
+
 /// `text` cut to `width` columns, padded to exactly `width`.
 fn fit(text: &str, width: usize) -> String {
     crate::text::fit_to_width(text, width)

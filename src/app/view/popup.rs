@@ -10,6 +10,7 @@ use super::{fit, footer_hints, popup_area};
 use crate::app::layout;
 use crate::app::state::App;
 use crate::app::theme::Styles;
+use crate::render::Rendered;
 use crate::text::sanitize_line;
 
 fn list_popup(
@@ -51,12 +52,18 @@ fn list_popup(
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
+/// The open post's rendered text, once it has come back from the worker: the outline and
+/// the links popups list its headings and links, and draw nothing before.
+fn open_rendered(app: &App) -> Option<&Rendered> {
+    let page = app.reader.as_ref()?.page.as_ref()?;
+    Some(&page.rendered)
+}
+
 pub fn draw_outline(frame: &mut Frame, app: &App, area: Rect, cursor: usize, styles: &Styles) {
-    let Some(page) = app.reader.as_ref().and_then(|r| r.page.as_ref()) else {
+    let Some(rendered) = open_rendered(app) else {
         return;
     };
-    let rows = page
-        .rendered
+    let rows = rendered
         .headings
         .iter()
         .map(|h| {
@@ -83,11 +90,10 @@ pub fn draw_links(
     typed: &str,
     styles: &Styles,
 ) {
-    let Some(page) = app.reader.as_ref().and_then(|r| r.page.as_ref()) else {
+    let Some(rendered) = open_rendered(app) else {
         return;
     };
-    let rows = page
-        .rendered
+    let rows = rendered
         .links
         .iter()
         .map(|l| {

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{fit, focused, pane_block};
+use super::{cursor_style, draw_pane, draw_placeholder, fit, focused, pane_block, with_position};
 use crate::app::keymap::Focus;
 use crate::app::layout;
 use crate::app::series::ShortTitle;
@@ -16,15 +16,13 @@ use crate::text::sanitize_line;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
     let has_focus = focused(app, Focus::Posts);
-    let position = if app.posts.is_empty() {
-        String::new()
-    } else {
-        format!(" {}/{} ", app.post_cursor + 1, app.post_count())
-    };
-    let block =
-        pane_block(" Posts ", has_focus, styles).title_bottom(Line::from(position).right_aligned());
-    let inner = layout::inner(area);
-    frame.render_widget(block, area);
+    let block = with_position(
+        pane_block(" Posts ", has_focus, styles),
+        app.post_cursor,
+        app.posts.len(),
+        app.post_count(),
+    );
+    let inner = draw_pane(frame, block, area);
     let width = inner.width as usize;
     let height = inner.height as usize;
     if app.posts.is_empty() {
@@ -36,10 +34,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
         } else {
             "no posts"
         };
-        frame.render_widget(
-            Paragraph::new(Line::styled(fit(text, width), styles.dim)),
-            inner,
-        );
+        draw_placeholder(frame, text, inner, styles);
         return;
     }
     let offset = layout::list_offset(app.post_offset, app.post_cursor, height);
@@ -83,11 +78,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
             ));
             let mut line = Line::from(spans);
             if i == app.post_cursor {
-                line = line.style(if has_focus {
-                    styles.selected
-                } else {
-                    styles.selected_unfocused
-                });
+                line = line.style(cursor_style(has_focus, styles));
             } else if Some(post.id) == open_id {
                 line = line.style(styles.pinned_tag);
             }

@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{fit, focused, pane_block};
+use super::{cursor_style, draw_pane, fit, focused, pane_block};
 use crate::app::keymap::Focus;
 use crate::app::layout;
 use crate::app::state::App;
@@ -21,9 +21,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
         Some(q) if has_focus => format!(" Tags /{} ", sanitize_line(q)),
         _ => " Tags ".to_string(),
     };
-    let block = pane_block(title, has_focus, styles);
-    let inner = layout::inner(area);
-    frame.render_widget(block, area);
+    let inner = draw_pane(frame, pane_block(title, has_focus, styles), area);
     let width = inner.width as usize;
     let height = inner.height as usize;
     let visible = app.visible_tags();
@@ -53,11 +51,7 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
             Span::styled(count, styles.dim),
         ]);
         if row == app.tag_cursor {
-            line = line.style(if has_focus {
-                styles.selected
-            } else {
-                styles.selected_unfocused
-            });
+            line = line.style(cursor_style(has_focus, styles));
         }
         lines.push(line);
     }
