@@ -425,6 +425,14 @@ fn summary_from_row(
         .map(|item| item.split_once('\u{1e}').unwrap_or(("", item)))
         .collect();
     kinds_and_keys.sort_unstable();
+    // A post tagged MOSN by its author is also found to discuss MOSN: one tag, shown once,
+    // in the metadata's place.
+    let mut seen: Vec<&str> = Vec::with_capacity(kinds_and_keys.len());
+    kinds_and_keys.retain(|&(_, key)| {
+        let new = !seen.contains(&key);
+        seen.push(key);
+        new
+    });
     let tags = kinds_and_keys
         .into_iter()
         .map(|(_, key)| {

@@ -360,6 +360,24 @@ fn post_tags_list_metadata_tags_first_then_topics() {
     assert!(tags[2..].iter().any(|tag| tag == "MOSN"), "{tags:?}");
 }
 
+#[test]
+fn a_metadata_tag_that_is_also_a_topic_is_listed_once() {
+    let (library, _) = library_with(vec![post(
+        "a.md",
+        "周报",
+        Some("2020-05-08"),
+        &["MOSN", "Zeta"],
+        "MOSN 支持 Istio。",
+    )]);
+    let tags = &library.list(&Filter::default()).unwrap()[0].tags;
+    assert_eq!(
+        tags.iter().filter(|tag| tag.as_str() == "MOSN").count(),
+        1,
+        "{tags:?}"
+    );
+    assert_eq!(&tags[..2], ["MOSN", "Zeta"], "{tags:?}");
+}
+
 /// Titles of the posts a search finds, in its order.
 fn search_titles(library: &Library, query: &str) -> Vec<String> {
     library
