@@ -71,8 +71,9 @@ pub struct PostMeta {
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoadedPost {
     /// The post's identity within its source: a `/`-separated path relative to the source
-    /// root, or a feed item's guid.
-    pub rel_path: String,
+    /// root for a file, or a feed item's guid (not a path at all). The library stores it as
+    /// `posts.rel_path`, the column's name from before feeds.
+    pub key: String,
     /// Always present: from metadata, else the first heading, else the file name.
     pub title: String,
     pub meta: PostMeta,

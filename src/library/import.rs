@@ -19,7 +19,7 @@ pub struct StoredFile {
     pub stamp: Option<FileStamp>,
 }
 
-/// A post to add or update, identified by `post.rel_path` within the source.
+/// A post to add or update, identified by `post.key` within the source.
 #[derive(Debug, Clone)]
 pub struct Upsert {
     pub post: LoadedPost,
@@ -275,14 +275,14 @@ fn upsert_post(
         .prepare_cached(
             "SELECT id, content_hash FROM posts WHERE source_id = ?1 AND rel_path = ?2",
         )?
-        .query_row(params![source, post.rel_path], |row| {
+        .query_row(params![source, post.key], |row| {
             Ok((row.get(0)?, row.get(1)?))
         })
         .optional()?;
     let meta = &post.meta;
     let date_ts = meta.date.map(|date| date.timestamp());
     let date_day = meta.date.map(|date| date.day_string());
-    let natural_key = natural_sort_key(&post.rel_path);
+    let natural_key = natural_sort_key(&post.key);
     // The post's own columns, in the order both the UPDATE and the INSERT below name them.
     let content: [&dyn ToSql; 13] = [
         &post.title,
@@ -322,7 +322,7 @@ fn upsert_post(
         None => {
             // No RETURNING: SQLite runs it as a trigger, and a trigger's savepoint makes
             // FTS5 flush (see migration 2).
-            let mut values: Vec<&dyn ToSql> = vec![&source, &post.rel_path];
+            let mut values: Vec<&dyn ToSql> = vec![&source, &post.key];
             values.extend(content);
             tx.prepare_cached(
                 "INSERT INTO posts (source_id, rel_path, title, date_ts, date_day, author,

@@ -476,7 +476,7 @@ mod tests {
         let upserts = (0..count)
             .map(|i| Upsert {
                 post: LoadedPost {
-                    rel_path: format!("{i}.md"),
+                    key: format!("{i}.md"),
                     title: format!("post {i}"),
                     meta: PostMeta {
                         date: Some(crate::post::PostDate::from_day(

@@ -5,7 +5,7 @@ use crate::post::{LoadedPost, PostDate, PostMeta, SourceId};
 
 fn post(rel_path: &str, title: &str, date: Option<&str>, tags: &[&str], body: &str) -> LoadedPost {
     LoadedPost {
-        rel_path: rel_path.to_string(),
+        key: rel_path.to_string(),
         title: title.to_string(),
         meta: PostMeta {
             title: Some(title.to_string()),

@@ -228,7 +228,7 @@ fn entry_to_post(entry: &Entry, feed_url: Option<&Url>) -> LoadedPost {
     };
     let content_hash = item_hash(&title, &meta, &body);
     LoadedPost {
-        rel_path: item_key(entry, &content_hash),
+        key: item_key(entry, &content_hash),
         title,
         meta,
         body,
@@ -365,7 +365,7 @@ fn item_title(entry: &Entry, body: &str) -> String {
         })
 }
 
-/// What the library knows the item by (stored as its `rel_path`): its guid or id (its link
+/// What the library knows the item by (its `LoadedPost::key`): its guid or id (its link
 /// when it has none, see `parse_feed`), else a hash of its content, so that a re-sync finds
 /// the same post again.
 fn item_key(entry: &Entry, content_hash: &str) -> String {
@@ -433,7 +433,7 @@ mod tests {
         );
         assert_eq!(feed.title.as_deref(), Some("Weekly"));
         let post = &feed.posts[0];
-        assert_eq!(post.rel_path, "weekly-12");
+        assert_eq!(post.key, "weekly-12");
         assert_eq!(post.title, "Issue 12 & more");
         assert_eq!(post.meta.tags, ["SOFA Weekly", "MOSN"]);
         assert_eq!(
@@ -466,10 +466,10 @@ mod tests {
 <item><title>B</title><description>only text</description></item>
 </channel></rss>"#;
         let first = parse(doc);
-        assert_eq!(first.posts[0].rel_path, "https://example.com/a");
-        assert!(first.posts[1].rel_path.starts_with("item-"));
+        assert_eq!(first.posts[0].key, "https://example.com/a");
+        assert!(first.posts[1].key.starts_with("item-"));
         // Stable across parses, so a re-sync does not duplicate it.
-        assert_eq!(parse(doc).posts[1].rel_path, first.posts[1].rel_path);
+        assert_eq!(parse(doc).posts[1].key, first.posts[1].key);
     }
 
     #[test]

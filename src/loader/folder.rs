@@ -383,7 +383,7 @@ mod tests {
         let location = walk.root.join("broken-yaml.md").display().to_string();
         assert_eq!(parsed.warnings[0].location, location);
         assert_eq!(parsed.warnings[0].line, Some(4));
-        assert_eq!(parsed.post.rel_path, "broken-yaml.md");
+        assert_eq!(parsed.post.key, "broken-yaml.md");
     }
 
     #[test]

@@ -48,7 +48,7 @@ pub fn parse_post(rel_path: &str, bytes: &[u8]) -> ParsedPost {
     let content = parse_content(rel_path, bytes);
     ParsedPost {
         post: LoadedPost {
-            rel_path: rel_path.to_string(),
+            key: rel_path.to_string(),
             title: content.title,
             meta: content.meta,
             body: content.body,
@@ -290,7 +290,7 @@ mod tests {
         assert!(!post.meta.draft);
         assert!(post.body.starts_with("\n**SOFA WEEKLY |"));
         assert!(!post.body.contains("authorlink"));
-        assert_eq!(post.rel_path, "yaml/sofa-weekly-20200508/index.md");
+        assert_eq!(post.key, "yaml/sofa-weekly-20200508/index.md");
     }
 
     /// A post written for another site generator, under `tests/fixtures/generators/`.

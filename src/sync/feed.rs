@@ -78,15 +78,15 @@ fn plan(
     let mut duplicates = Vec::new();
     let mut seen = HashSet::new();
     for post in posts {
-        if !seen.insert(post.rel_path.clone()) {
+        if !seen.insert(post.key.clone()) {
             duplicates.push(LoadWarning {
-                location: format!("{feed_location} item {}", post.rel_path),
+                location: format!("{feed_location} item {}", post.key),
                 line: None,
                 reason: "a second item with the same id; only the first is kept".to_owned(),
             });
             continue;
         }
-        match stored.get(&post.rel_path) {
+        match stored.get(&post.key) {
             Some(known) if known.content_hash == post.content_hash => plan.unchanged += 1,
             _ => plan.fetch.push(post),
         }
@@ -110,7 +110,7 @@ mod tests {
         let stored = stored(&[("a", "1"), ("b", "2"), ("old", "3")]);
         let posts = vec![item("a", "1"), item("b", "changed"), item("c", "4")];
         let (plan, duplicates) = plan(&stored, "https://x/feed", posts);
-        let fetch: Vec<&str> = plan.fetch.iter().map(|p| p.rel_path.as_str()).collect();
+        let fetch: Vec<&str> = plan.fetch.iter().map(|p| p.key.as_str()).collect();
         assert_eq!(fetch, ["b", "c"]);
         assert_eq!(plan.unchanged, 1);
         assert!(plan.remove.is_empty(), "an item that left the feed stays");

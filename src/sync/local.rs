@@ -162,7 +162,7 @@ fn plan<'w>(stored: &HashMap<String, StoredFile>, walk: &'w loader::Walk) -> Pla
 /// file was only touched) gets its new stamp, anything else is written.
 fn change_after_read(known: Option<&StoredFile>, file: &FoundFile, post: LoadedPost) -> Change {
     if known.is_some_and(|known| known.content_hash == post.content_hash) {
-        Change::Restamp(post.rel_path, file.stamp)
+        Change::Restamp(post.key, file.stamp)
     } else {
         Change::Upsert(Upsert {
             post,

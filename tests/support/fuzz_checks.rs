@@ -21,7 +21,7 @@ fn assert_clean(what: &str, text: &str) {
 
 fn assert_post_clean(post: &LoadedPost) {
     assert_clean("title", &post.title);
-    assert_clean("rel_path", &post.rel_path);
+    assert_clean("key", &post.key);
     assert_clean("body", &post.body);
     for tag in post.meta.tags.iter().chain(&post.meta.aliases) {
         assert_clean("tag or alias", tag);
