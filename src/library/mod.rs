@@ -23,6 +23,7 @@ mod tag_names;
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
@@ -162,6 +163,32 @@ pub struct Library {
     /// Whether imports leave the search index to [`Library::index_pending`] (see
     /// [`Library::defer_indexing`]).
     defer_index: bool,
+    /// Counts this connection among the process's open ones on its file (see
+    /// [`OPEN_FILES`]); declared after `conn`, so it is dropped after the connection closes.
+    _open_file: Option<OpenFile>,
+}
+
+/// The database files this process has a connection open on, once per connection.
+///
+/// [`Library::open`] reads a file's header itself to tell a truncated file, and that means
+/// opening and closing the file. On POSIX systems closing any descriptor of a file drops
+/// every lock the process holds on it, those of SQLite's own connections included: a reader
+/// thread would go on reading pages a writer in another process is replacing, which SQLite
+/// then reports as a malformed database, and a writer's lock lost could let two write at
+/// once. So the header is read only while no connection of this process has the file open;
+/// a file that one of them opened is not truncated, or SQLite has said so to it.
+static OPEN_FILES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// One entry of [`OPEN_FILES`], removed when dropped.
+struct OpenFile(PathBuf);
+
+impl Drop for OpenFile {
+    fn drop(&mut self) {
+        let mut open = OPEN_FILES.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(index) = open.iter().position(|path| *path == self.0) {
+            open.swap_remove(index);
+        }
+    }
 }
 
 /// Switches a connection to WAL. Switching needs the database to itself, and SQLite answers
@@ -196,7 +223,10 @@ impl Library {
             source,
         })?;
         let path = dir.join(DB_FILE);
-        if check::is_truncated(&path) == Some(true) {
+        // One name for the file however `dir` was written (relative, through a link).
+        let key = std::fs::canonicalize(dir).map_or_else(|_| path.clone(), |dir| dir.join(DB_FILE));
+        let mut open_files = OPEN_FILES.lock().unwrap_or_else(PoisonError::into_inner);
+        if !open_files.contains(&key) && check::is_truncated(&path) == Some(true) {
             return Err(LibraryError::Damaged {
                 path,
                 reason: "the file is shorter than its header says: it was cut off".into(),
@@ -212,10 +242,13 @@ impl Library {
                 source,
             })
             .and_then(|conn| Self::setup(conn, Some(path.clone())));
-        opened.map_err(|err| match (&err, read_only_reason(dir, &path)) {
+        let mut library = opened.map_err(|err| match (&err, read_only_reason(dir, &path)) {
             (LibraryError::Open { .. }, Some(reason)) => LibraryError::ReadOnly { path, reason },
             _ => err,
-        })
+        })?;
+        open_files.push(key.clone());
+        library._open_file = Some(OpenFile(key));
+        Ok(library)
     }
 
     /// A library that lives only as long as the value: for the sample archive and for folders
@@ -269,6 +302,7 @@ impl Library {
             topics: OnceCell::new(),
             tag_names: RefCell::new(None),
             defer_index: false,
+            _open_file: None,
         })
     }
 
@@ -282,6 +316,7 @@ impl Library {
             topics: OnceCell::new(),
             tag_names: RefCell::new(None),
             defer_index: false,
+            _open_file: None,
         }
     }
 
