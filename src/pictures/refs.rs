@@ -177,13 +177,13 @@ mod tests {
     fn a_github_post_resolves_beside_its_raw_file_and_its_bundle_cover() {
         let home = PostHome::github_raw("https://raw.example/o/r/master/content/blog/w42/index.md")
             .unwrap();
-        let body = "![a](./arch.png) ![b](../shared/b.jpg) ![c](https://cdn.example/c?wx_fmt=png)";
+        let body = "![a](./arch.png) ![b](../images/b.jpg) ![c](https://cdn.example/c?wx_fmt=png)";
         assert_eq!(
             urls(body, Some("/cover.jpg"), &home),
             [
                 "https://raw.example/o/r/master/content/blog/w42/cover.jpg",
                 "https://raw.example/o/r/master/content/blog/w42/arch.png",
-                "https://raw.example/o/r/master/content/blog/shared/b.jpg",
+                "https://raw.example/o/r/master/content/blog/images/b.jpg",
                 "https://cdn.example/c?wx_fmt=png",
             ]
         );
