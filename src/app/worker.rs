@@ -375,29 +375,15 @@ pub fn render_page(
     let (title, tags) = (&summary.title, &summary.tags);
     let header = render::header(title, date.as_deref(), tags, width as usize, theme);
     let compact = render::compact_header(title, date.as_deref(), tags, width as usize, theme);
-    let rendered = match style.pictures {
-        Some(cell) => {
-            let lookup = |reference: &str| {
-                shelf
-                    .iter()
-                    .find(|entry| entry.reference == reference)
-                    .map(|entry| entry.state.clone())
-            };
-            let layout = render::PictureLayout {
-                lookup: &lookup,
-                cell,
-                max_rows: usize::from(picture_rows.max(1)),
-            };
-            render::render_post_with_pictures(
-                &post.body,
-                &summary.title,
-                width as usize,
-                theme,
-                &layout,
-            )
-        }
-        None => render::render_post(&post.body, &summary.title, width as usize, theme),
-    };
+    let rendered = super::pictures::render_with_shelf(
+        &post.body,
+        &summary.title,
+        width as usize,
+        theme,
+        &shelf,
+        style.pictures,
+        usize::from(picture_rows.max(1)),
+    );
     Page {
         id: summary.id,
         width,

@@ -120,28 +120,20 @@ pub fn run_show(context: &CommandContext<'_>, args: &ShowArgs<'_>) -> anyhow::Re
         None
     };
     let shelf = match &graphics {
-        Some(_) => post_pictures(&post),
+        Some(_) => post_pictures(context, &post)?,
         None => Vec::new(),
     };
 
     let mut header = render::header(&post.title, post.date.as_deref(), &post.tags, width, &theme);
-    let mut rendered = match &graphics {
-        Some(graphics) => {
-            let lookup = |reference: &str| {
-                shelf
-                    .iter()
-                    .find(|entry| entry.reference == reference)
-                    .map(|entry| entry.state.clone())
-            };
-            let layout = render::PictureLayout {
-                lookup: &lookup,
-                cell: graphics.cell,
-                max_rows: picture_rows(),
-            };
-            render::render_post_with_pictures(&post.body, &post.title, width, &theme, &layout)
-        }
-        None => render::render_post(&post.body, &post.title, width, &theme),
-    };
+    let mut rendered = crate::app::pictures::render_with_shelf(
+        &post.body,
+        &post.title,
+        width,
+        &theme,
+        &shelf,
+        graphics.as_ref().map(|graphics| graphics.cell),
+        graphics.as_ref().map_or(0, |_| picture_rows()),
+    );
     let mut links = render::link_list(&rendered.links, width, &theme);
     if styled {
         // The themes speak RGB; a 256- or 16-colour terminal gets the nearest it has.
@@ -184,14 +176,22 @@ fn picture_rows() -> usize {
     usize::from(rows.max(3)) * 2 / 3
 }
 
-/// What is known of the pictures of `post`, to draw them: the files beside a post shown by
-/// path.
-fn post_pictures(post: &ShownPost) -> Vec<ShelfEntry> {
+/// What is known of the pictures of `post`, to draw them: for a post of the library, what
+/// its picture cache holds (as the reader draws it, without the network); for a file shown
+/// by path, the files beside it.
+fn post_pictures(
+    context: &CommandContext<'_>,
+    post: &ShownPost,
+) -> anyhow::Result<Vec<ShelfEntry>> {
+    if let Some(id) = post.id {
+        let library = context.open_for_reading()?;
+        return crate::app::pictures::PictureShelf::post_pictures(&library, id, &post.body);
+    }
     let Some(file) = &post.file else {
-        return Vec::new();
+        return Ok(Vec::new());
     };
     let references = crate::app::pictures::picture_references(&post.body);
-    print::pictures_beside(file, &references)
+    Ok(print::pictures_beside(file, &references))
 }
 
 /// The post with the headings and links of its body (which do not depend on a width).

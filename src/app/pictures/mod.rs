@@ -53,6 +53,35 @@ pub trait PictureShelf {
     fn mark_shown(&self, urls: &[String]) -> anyhow::Result<()>;
 }
 
+/// `body` rendered with the pictures of `shelf` in rows of their own (`cell` pixels a
+/// cell, at most `max_rows` rows each), or with placeholders only when there is no `cell`
+/// (no protocol to draw with). The reader's worker and `show` render a post through this.
+pub fn render_with_shelf(
+    body: &str,
+    title: &str,
+    width: usize,
+    theme: &crate::render::Theme,
+    shelf: &[ShelfEntry],
+    cell: Option<crate::render::CellSize>,
+    max_rows: usize,
+) -> crate::render::Rendered {
+    let Some(cell) = cell else {
+        return crate::render::render_post(body, title, width, theme);
+    };
+    let lookup = |reference: &str| {
+        shelf
+            .iter()
+            .find(|entry| entry.reference == reference)
+            .map(|entry| entry.state.clone())
+    };
+    let layout = crate::render::PictureLayout {
+        lookup: &lookup,
+        cell,
+        max_rows,
+    };
+    crate::render::render_post_with_pictures(body, title, width, theme, &layout)
+}
+
 /// Pictures held in memory by reference, for tests.
 #[derive(Debug, Default)]
 pub struct MemoryShelf {
