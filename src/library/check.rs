@@ -78,11 +78,7 @@ impl Library {
                 ));
             }
         }
-        let stray_chars: i64 = self.conn.query_row(
-            "SELECT COUNT(*) FROM search_chars_docsize WHERE id NOT IN (SELECT id FROM posts)",
-            [],
-            |row| row.get(0),
-        )?;
+        let stray_chars = self.stray_index_rows("search_chars_docsize")?;
         if stray_chars > 0 {
             report.index.push(format!(
                 "the index of single characters holds {stray_chars} post(s) the library no longer has"
@@ -92,14 +88,20 @@ impl Library {
         Ok(report)
     }
 
+    /// How many rows of the index table `docsize` (a table name of ours, never input) stand
+    /// for posts the library no longer has.
+    fn stray_index_rows(&self, docsize: &str) -> Result<i64, LibraryError> {
+        Ok(self.conn.query_row(
+            &format!("SELECT COUNT(*) FROM {docsize} WHERE id NOT IN (SELECT id FROM posts)"),
+            [],
+            |row| row.get(0),
+        )?)
+    }
+
     /// Every post has an index row whose word counts are those of its text, and every index
     /// row is a post's.
     fn check_index_rows(&self, report: &mut CheckReport) -> Result<(), LibraryError> {
-        let stray: i64 = self.conn.query_row(
-            "SELECT COUNT(*) FROM search_index_docsize WHERE id NOT IN (SELECT id FROM posts)",
-            [],
-            |row| row.get(0),
-        )?;
+        let stray = self.stray_index_rows("search_index_docsize")?;
         if stray > 0 {
             report.index.push(format!(
                 "the search index holds {stray} post(s) the library no longer has"
