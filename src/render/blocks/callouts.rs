@@ -1,5 +1,6 @@
 //! Callouts: GitHub alerts (`> [!NOTE]`) and the site generators' containers
-//! ([`crate::render::container::find`]), drawn alike with a bar down the left and a label on top.
+//! ([`crate::render::container::find`]), drawn alike with a bar down the left and a label
+//! on top.
 
 use pulldown_cmark::BlockQuoteKind;
 
