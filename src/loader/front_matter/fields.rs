@@ -131,6 +131,7 @@ pub(super) fn line_of_key(block: &str, key: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::day_of;
     use super::super::*;
 
     #[test]
@@ -148,10 +149,11 @@ mod tests {
         assert_eq!(front.problems[0].line, Some(3));
         assert!(front.problems[0].reason.contains("next tuesday"));
         assert_eq!(front.meta.title.as_deref(), Some("x"));
-        let quoted = read("---\ndate: \"2019-12-06 15:00:00\"\n---\n");
-        assert_eq!(quoted.meta.date.unwrap().day_string(), "2019-12-06");
-        let publish = read("---\npublishDate: 2019-12-06\n---\n");
-        assert_eq!(publish.meta.date.unwrap().day_string(), "2019-12-06");
+        assert_eq!(
+            day_of("---\ndate: \"2019-12-06 15:00:00\"\n---\n"),
+            "2019-12-06"
+        );
+        assert_eq!(day_of("---\npublishDate: 2019-12-06\n---\n"), "2019-12-06");
     }
 
     #[test]

@@ -116,6 +116,11 @@ const BLOCK_FIRST_LINE: usize = 2;
 mod tests {
     use super::*;
 
+    /// The day of the date `text`'s front matter gives, which must give one.
+    pub(super) fn day_of(text: &str) -> String {
+        read(text).meta.date.unwrap().day_string()
+    }
+
     #[test]
     fn yaml_with_every_field() {
         let text = "---\ntitle: \"SOFA Weekly | 每周精选\"\nauthor: SOFA 团队\n\

@@ -62,6 +62,7 @@ pub(super) fn line_index_of(text: &str, offset: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::day_of;
     use super::super::*;
 
     #[test]
@@ -79,10 +80,11 @@ mod tests {
         );
         assert_eq!(front.meta.tags, ["MOSN", "SOFA Weekly"]);
         assert_eq!(front.body, "body\n");
-        let local = read("+++\ndate = 2019-12-06\n+++\n");
-        assert_eq!(local.meta.date.unwrap().day_string(), "2019-12-06");
-        let local_time = read("+++\ndate = 2019-12-06T15:00:00\n+++\n");
-        assert_eq!(local_time.meta.date.unwrap().day_string(), "2019-12-06");
+        assert_eq!(day_of("+++\ndate = 2019-12-06\n+++\n"), "2019-12-06");
+        assert_eq!(
+            day_of("+++\ndate = 2019-12-06T15:00:00\n+++\n"),
+            "2019-12-06"
+        );
     }
 
     #[test]
