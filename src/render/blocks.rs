@@ -28,6 +28,12 @@ mod links;
 
 use callouts::alert_kind;
 
+/// A rendering's text at `width` in the plain theme, for the tests of each construct.
+#[cfg(test)]
+fn plain(markdown: &str, width: usize) -> Vec<String> {
+    super::render(markdown, width, &Theme::plain()).plain_lines()
+}
+
 const BULLETS: [&str; 3] = ["• ", "◦ ", "▪ "];
 
 pub fn render_blocks(

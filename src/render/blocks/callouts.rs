@@ -64,11 +64,8 @@ pub(super) fn alert_kind(kind: BlockQuoteKind) -> CalloutKind {
 
 #[cfg(test)]
 mod tests {
+    use super::super::plain;
     use crate::render::{Theme, render};
-
-    fn plain(markdown: &str, width: usize) -> Vec<String> {
-        render(markdown, width, &Theme::plain()).plain_lines()
-    }
 
     #[test]
     fn zenn_message_alert_is_a_labelled_callout_not_text() {

@@ -77,11 +77,8 @@ impl Walker<'_> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::plain;
     use crate::render::{Theme, render};
-
-    fn plain(markdown: &str, width: usize) -> Vec<String> {
-        render(markdown, width, &Theme::plain()).plain_lines()
-    }
 
     #[test]
     fn inline_html_anchor_is_a_numbered_link() {
