@@ -330,9 +330,8 @@ impl App {
 
     /// A key press: text entry and popups first, then the keymap.
     pub fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let mut effects = self.handle_key(key);
-        effects.extend(self.follow_preview());
-        effects
+        let effects = self.handle_key(key);
+        self.and_follow_preview(effects)
     }
 
     fn handle_key(&mut self, key: KeyEvent) -> Vec<Effect> {

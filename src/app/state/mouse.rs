@@ -10,9 +10,8 @@ const WHEEL_LINES: usize = 3;
 
 impl App {
     pub fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
-        let mut effects = self.handle_mouse(mouse);
-        effects.extend(self.follow_preview());
-        effects
+        let effects = self.handle_mouse(mouse);
+        self.and_follow_preview(effects)
     }
 
     fn handle_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
