@@ -28,10 +28,16 @@ mod links;
 
 use callouts::alert_kind;
 
-/// A rendering's text at `width` in the plain theme, for the tests of each construct.
+/// `markdown` rendered at `width` in the plain theme, for the tests of each construct.
+#[cfg(test)]
+fn plain_rendered(markdown: &str, width: usize) -> Rendered {
+    super::render(markdown, width, &Theme::plain())
+}
+
+/// The text of [`plain_rendered`], line by line.
 #[cfg(test)]
 fn plain(markdown: &str, width: usize) -> Vec<String> {
-    super::render(markdown, width, &Theme::plain()).plain_lines()
+    plain_rendered(markdown, width).plain_lines()
 }
 
 const BULLETS: [&str; 3] = ["• ", "◦ ", "▪ "];

@@ -64,8 +64,7 @@ pub(super) fn alert_kind(kind: BlockQuoteKind) -> CalloutKind {
 
 #[cfg(test)]
 mod tests {
-    use super::super::plain;
-    use crate::render::{Theme, render};
+    use super::super::{plain, plain_rendered};
 
     #[test]
     fn zenn_message_alert_is_a_labelled_callout_not_text() {
@@ -104,7 +103,7 @@ mod tests {
     #[test]
     fn callout_lines_keep_their_source_offsets_and_width() {
         let markdown = ":::note\nA long line of text inside a note that must wrap.\n:::\n";
-        let rendered = render(markdown, 20, &Theme::plain());
+        let rendered = plain_rendered(markdown, 20);
         assert!(
             rendered
                 .plain_lines()

@@ -77,15 +77,13 @@ impl Walker<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::plain;
-    use crate::render::{Theme, render};
+    use super::super::{plain, plain_rendered};
 
     #[test]
     fn inline_html_anchor_is_a_numbered_link() {
-        let rendered = render(
+        let rendered = plain_rendered(
             "见 <a href=\"https://www.ruanyifeng.com/\">阮一峰</a>的周刊。",
             40,
-            &Theme::plain(),
         );
         assert_eq!(rendered.plain_lines(), ["见 阮一峰[1]的周刊。"]);
         assert_eq!(rendered.links[0].url, "https://www.ruanyifeng.com/");
@@ -96,10 +94,9 @@ mod tests {
 
     #[test]
     fn block_html_anchor_is_a_link_too() {
-        let rendered = render(
+        let rendered = plain_rendered(
             "<p>See <a href='https://a.io/'>a</a> and <a name=x>b</a></p>\n",
             40,
-            &Theme::plain(),
         );
         assert_eq!(rendered.plain_lines(), ["See a[1] and b"]);
         assert_eq!(rendered.links.len(), 1);
