@@ -15,6 +15,13 @@ fn ids(app: &App) -> Vec<PostId> {
     app.posts.iter().map(|p| p.id).collect()
 }
 
+/// No tag filters the list: it shows all five sample posts.
+#[track_caller]
+fn assert_unfiltered(app: &App) {
+    assert!(app.filter_tags().is_empty());
+    assert_eq!(ids(app).len(), 5);
+}
+
 #[test]
 fn starts_with_every_post_newest_first_and_the_tags_by_use() {
     let h = Harness::new(100, 30);
@@ -38,8 +45,7 @@ fn brackets_step_the_tag_filter_and_the_list_follows() {
     press(&mut h, "[");
     assert_eq!(h.app.filter_tags(), ["SOFA Weekly"]);
     press(&mut h, "[[[");
-    assert!(h.app.filter_tags().is_empty());
-    assert_eq!(ids(&h.app).len(), 5);
+    assert_unfiltered(&h.app);
 }
 
 #[test]
@@ -70,8 +76,7 @@ fn moving_in_the_tags_pane_filters_live_and_space_adds_tags_to_an_and_filter() {
         "no SOFA Weekly post is tagged Layotto"
     );
     press(&mut h, "T");
-    assert!(h.app.filter_tags().is_empty());
-    assert_eq!(ids(&h.app).len(), 5);
+    assert_unfiltered(&h.app);
 }
 
 #[test]

@@ -62,8 +62,7 @@ fn keys_typed_before_the_saved_session_arrives_are_not_undone_by_it() {
     let effects = next.app.on_key(crate::app::testing::parse_keys("T")[0]);
     next.run(start);
     next.run(effects);
-    assert!(next.app.filter_tags().is_empty());
-    assert_eq!(ids(&next.app).len(), 5);
+    assert_unfiltered(&next.app);
 }
 
 /// Starts an app on `store` and runs what it asks for, noting after each list reply how
