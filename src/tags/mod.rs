@@ -6,7 +6,7 @@
 //! mention it (`Service Mesh`, `ServiceMesh`, `服务网格`). The built-in vocabulary is
 //! `assets/topics.toml`; a user's configuration can [`Topics::extend`] it.
 //!
-//! [`topics`] reads and merges the vocabulary; [`matching`] finds its spellings in a post.
+//! `topics` reads and merges the vocabulary; `matching` finds its spellings in a post.
 
 mod matching;
 mod topics;

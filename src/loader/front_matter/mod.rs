@@ -13,8 +13,8 @@
 //! control characters) and the fallbacks (title from a heading, date from the file name) are
 //! [`super::parse_post`]'s job.
 //!
-//! Each form has its reader ([`yaml_block`], [`toml_block`], [`key_value`]) yielding
-//! `(key, value)` pairs; [`fields`] maps the generators' keys to the metadata.
+//! Each form has its reader (`yaml_block`, `toml_block`, `key_value`) yielding
+//! `(key, value)` pairs; `fields` maps the generators' keys to the metadata.
 
 use crate::post::PostMeta;
 

@@ -1,6 +1,6 @@
 //! GitHub repositories as sources: parsing `github:OWNER/REPO[@REF][:PATH]`, listing the
 //! markdown files of a tree in one request, and downloading single files from the raw host.
-//! The location syntax and the URLs it gives are [`location`]'s.
+//! The location syntax and the URLs it gives are `location`'s.
 //!
 //! Listing uses the REST API `GET {api}/repos/{owner}/{repo}/git/trees/{ref}?recursive=1`,
 //! whose entries carry each file's git blob sha: the same hash the loader computes for local
