@@ -73,16 +73,19 @@ pub fn browser_commands(browser: Option<&str>, url: &str) -> Vec<Vec<String>> {
             Some(argv)
         })
         .collect();
-    let opener = if cfg!(target_os = "macos") {
-        "open"
-    } else if cfg!(windows) {
-        "explorer"
-    } else {
-        "xdg-open"
-    };
-    commands.push(vec![opener.to_string(), url.to_string()]);
+    commands.push(vec![SYSTEM_OPENER.to_string(), url.to_string()]);
     commands
 }
+
+/// The platform's own "open this with what the user chose" program, tried after `$BROWSER`
+/// for links and used alone for local files.
+const SYSTEM_OPENER: &str = if cfg!(target_os = "macos") {
+    "open"
+} else if cfg!(windows) {
+    "explorer"
+} else {
+    "xdg-open"
+};
 
 /// Asks the terminal to put `text` on the clipboard (OSC 52), which also works over SSH.
 pub fn copy_osc52(text: &str) {
@@ -115,14 +118,7 @@ pub fn base64(bytes: &[u8]) -> String {
 
 /// Hands a local file (a cached picture) to the platform's opener, as one argument.
 pub fn open_file(path: &std::path::Path) -> io::Result<()> {
-    let opener = if cfg!(target_os = "macos") {
-        "open"
-    } else if cfg!(windows) {
-        "explorer"
-    } else {
-        "xdg-open"
-    };
-    let mut child = Command::new(opener)
+    let mut child = Command::new(SYSTEM_OPENER)
         .arg(path)
         .stdin(Stdio::null())
         .stdout(Stdio::null())

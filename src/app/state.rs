@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 
 use super::keymap::{Action, Focus, Keymap};
@@ -22,6 +22,8 @@ use crate::post::{PostId, PostSummary, TagCount};
 mod input;
 mod items;
 mod messages;
+mod mouse;
+mod movement;
 mod pictures;
 mod preview;
 mod reader;
@@ -32,6 +34,7 @@ pub use items::ItemsView;
 pub use messages::{
     Effect, Page, Popup, Reader, SearchInput, StatusNote, SyncStatus, Ticket, WorkerMsg,
 };
+use movement::step;
 
 /// How long a post stays open before it counts as read.
 pub const READ_AFTER: Duration = Duration::from_millis(1500);
@@ -124,9 +127,6 @@ pub struct App {
 /// Reader panes with fewer rows than this get the compact header.
 const COMPACT_HEADER_BELOW: usize = 12;
 
-/// Scrolling the mouse wheel moves this many lines.
-const WHEEL_LINES: usize = 3;
-/// Rendered posts kept for going back and forth (and for resizing back).
 const CACHE_SIZE: usize = 48;
 
 impl App {
@@ -330,9 +330,8 @@ impl App {
 
     /// A key press: text entry and popups first, then the keymap.
     pub fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let mut effects = self.handle_key(key);
-        effects.extend(self.follow_preview());
-        effects
+        let effects = self.handle_key(key);
+        self.and_follow_preview(effects)
     }
 
     fn handle_key(&mut self, key: KeyEvent) -> Vec<Effect> {
@@ -564,156 +563,6 @@ impl App {
         (!reader.marked_read && !reader.summary.read).then(|| reader.opened_at + READ_AFTER)
     }
 
-    pub fn on_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
-        let mut effects = self.handle_mouse(mouse);
-        effects.extend(self.follow_preview());
-        effects
-    }
-
-    fn handle_mouse(&mut self, mouse: MouseEvent) -> Vec<Effect> {
-        if self.fatal.is_some() || self.popup.is_some() || self.search_input.is_some() {
-            return Vec::new();
-        }
-        let panes = self.panes();
-        let Some(pane) = panes.pane_at(mouse.column, mouse.row) else {
-            return Vec::new();
-        };
-        match mouse.kind {
-            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
-                let delta = if mouse.kind == MouseEventKind::ScrollDown {
-                    WHEEL_LINES as isize
-                } else {
-                    -(WHEEL_LINES as isize)
-                };
-                self.move_in(pane, delta)
-            }
-            MouseEventKind::Down(_) => self.click(pane, &panes, mouse.row),
-            _ => Vec::new(),
-        }
-    }
-
-    pub(super) fn click(&mut self, pane: Focus, panes: &Panes, row: u16) -> Vec<Effect> {
-        let inner_top = |rect: Option<Rect>| rect.map_or(0, |r| layout::inner(r).y);
-        match pane {
-            Focus::Tags => {
-                self.focus = Focus::Tags;
-                let top = inner_top(panes.tags);
-                let Some(index) = row.checked_sub(top) else {
-                    return Vec::new();
-                };
-                let target = self.tag_offset + index as usize;
-                if target > self.visible_tags().len() {
-                    return Vec::new();
-                }
-                self.move_in(Focus::Tags, target as isize - self.tag_cursor as isize)
-            }
-            Focus::Posts => {
-                let top = inner_top(panes.posts);
-                let Some(index) = row.checked_sub(top) else {
-                    return Vec::new();
-                };
-                let target = self.post_offset + index as usize;
-                if target >= self.posts.len() {
-                    return Vec::new();
-                }
-                let again = self.focus == Focus::Posts && target == self.post_cursor;
-                self.focus = Focus::Posts;
-                self.post_cursor = target;
-                if again { self.open() } else { Vec::new() }
-            }
-            Focus::Reader => {
-                if self.reader.is_some() {
-                    self.focus = Focus::Reader;
-                }
-                Vec::new()
-            }
-        }
-    }
-
-    // ----- movement -----
-
-    pub(super) fn page_of(&self, focus: Focus) -> usize {
-        match focus {
-            Focus::Reader => self.reader_height().saturating_sub(1).max(1),
-            other => self.list_height(other).max(1),
-        }
-    }
-
-    pub(super) fn move_by(&mut self, delta: isize) -> Vec<Effect> {
-        self.move_in(self.focus, delta)
-    }
-
-    pub(super) fn move_in(&mut self, pane: Focus, delta: isize) -> Vec<Effect> {
-        if let Some(effects) = self.move_in_items(pane, delta) {
-            return effects;
-        }
-        match pane {
-            Focus::Tags => {
-                let rows = self.visible_tags().len() + 1;
-                let target = step(self.tag_cursor, delta, rows);
-                if target == self.tag_cursor {
-                    return Vec::new();
-                }
-                self.tag_cursor = target;
-                self.keep_lists_in_view();
-                self.reload_list()
-            }
-            Focus::Posts => {
-                self.post_cursor = step(self.post_cursor, delta, self.posts.len());
-                self.keep_lists_in_view();
-                Vec::new()
-            }
-            Focus::Reader => {
-                if let Some(reader) = &mut self.reader {
-                    reader.scroll = step(reader.scroll, delta, usize::MAX);
-                }
-                self.clamp_scroll();
-                Vec::new()
-            }
-        }
-    }
-
-    pub(super) fn clamp_scroll(&mut self) {
-        let max = self.max_scroll();
-        if let Some(reader) = &mut self.reader {
-            reader.scroll = reader.scroll.min(max);
-        }
-    }
-
-    pub(super) fn keep_lists_in_view(&mut self) {
-        let rows = self.visible_tags().len() + 1;
-        self.tag_cursor = self.tag_cursor.min(rows - 1);
-        self.post_cursor = self.post_cursor.min(self.posts.len().saturating_sub(1));
-        self.tag_offset = layout::list_offset(
-            self.tag_offset,
-            self.tag_cursor,
-            self.list_height(Focus::Tags),
-        );
-        self.post_offset = layout::list_offset(
-            self.post_offset,
-            self.post_cursor,
-            self.list_height(Focus::Posts),
-        );
-        self.clamp_scroll();
-    }
-
-    pub(super) fn cycle_pane(&mut self, forward: bool) -> Vec<Effect> {
-        let mut order = vec![Focus::Tags, Focus::Posts];
-        if self.reader.is_some() {
-            order.push(Focus::Reader);
-        }
-        let here = order.iter().position(|f| *f == self.focus).unwrap_or(1);
-        let next = if forward {
-            (here + 1) % order.len()
-        } else {
-            (here + order.len() - 1) % order.len()
-        };
-        self.focus = order[next];
-        self.tag_query = None;
-        self.keep_lists_in_view();
-        Vec::new()
-    }
-
     /// What to restore next time.
     pub fn session(&self) -> SavedSession {
         SavedSession {
@@ -728,14 +577,6 @@ impl App {
                 .or(self.selected_post().map(|p| p.id)),
         }
     }
-}
-
-/// `index` moved by `delta` within `0..len`, stopping at the ends.
-pub(super) fn step(index: usize, delta: isize, len: usize) -> usize {
-    if len == 0 {
-        return 0;
-    }
-    index.saturating_add_signed(delta).min(len - 1)
 }
 
 /// Links the reader hands to the browser: those the renderer makes clickable (web pages and

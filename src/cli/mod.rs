@@ -3,24 +3,25 @@
 
 mod check;
 mod config;
+mod context;
 pub mod generate;
 mod images;
+mod import;
 mod items;
 mod print;
 mod show;
 pub mod sync;
 mod transfer;
 
-use std::cell::OnceCell;
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{ColorChoice, Config, DayFormat};
-use crate::library::{self, Filter, Library};
+use crate::config::ColorChoice;
+use crate::library::{self, Filter};
+pub use context::CommandContext;
 
 /// `--version`: the crate version and, when built from a git checkout, the commit.
 const VERSION: &str = if env!("SOFA_WEEKLY_GIT_COMMIT").is_empty() {
@@ -267,7 +268,7 @@ fn run_command(
         Some(Command::Import { paths, state }) => {
             let mut code = ExitCode::SUCCESS;
             if !paths.is_empty() {
-                code = run_import(context, &paths)?;
+                code = import::run_import(context, &paths)?;
             }
             if let Some(state) = state {
                 let mut library = context.open_library()?;
@@ -427,192 +428,4 @@ fn describe_filter(filter: &Filter) -> String {
 
 fn stdout() -> impl Write {
     std::io::BufWriter::new(std::io::stdout().lock())
-}
-
-/// What every command may need, loaded only when it does: the config file (read once, its
-/// warnings printed once) and the library, opened with the config's topic vocabulary so that
-/// every command tags posts the same way.
-pub struct CommandContext<'a> {
-    global: &'a GlobalArgs,
-    /// The config with `--theme` applied, and its problems as printed.
-    config: OnceCell<(Config, Vec<String>)>,
-    /// The config's `date_format`, made once: it measures its widest day when made.
-    day_format: OnceCell<DayFormat>,
-}
-
-impl<'a> CommandContext<'a> {
-    pub fn new(global: &'a GlobalArgs) -> CommandContext<'a> {
-        CommandContext {
-            global,
-            config: OnceCell::new(),
-            day_format: OnceCell::new(),
-        }
-    }
-
-    pub fn config(&self) -> &Config {
-        &self.loaded_config().0
-    }
-
-    /// The config's problems, one line each (file and line included), as printed on stderr.
-    pub fn config_warnings(&self) -> &[String] {
-        &self.loaded_config().1
-    }
-
-    /// Loads the config once, checks its key bindings against the app's keymap, and prints
-    /// every problem on stderr.
-    fn loaded_config(&self) -> &(Config, Vec<String>) {
-        self.config.get_or_init(|| {
-            let loaded = Config::load(self.global.config.as_deref());
-            let mut warnings: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).collect();
-            let (_, key_problems) = crate::app::keymap::Keymap::with_config(&loaded.config.keys);
-            let file = loaded
-                .path
-                .as_deref()
-                .map(|p| p.display().to_string())
-                .unwrap_or_else(|| "config".to_owned());
-            warnings.extend(
-                key_problems
-                    .iter()
-                    .map(|p| format!("{file}:{}: {}", p.line, p.message)),
-            );
-            for warning in &warnings {
-                eprintln!("sofa-weekly: {}", crate::text::sanitize_line(warning));
-            }
-            let mut config = loaded.config;
-            if let Some(theme) = self.global.theme {
-                config.reader.theme = theme;
-            }
-            if let Some(images) = self.global.images {
-                config.reader.images = images;
-            }
-            (config, warnings)
-        })
-    }
-
-    /// `--color`, for output that may be styled.
-    pub fn color(&self) -> ColorChoice {
-        self.global.color
-    }
-
-    /// The config file in use: `--config`, else the default one (which may not exist).
-    pub fn config_path(&self) -> Option<PathBuf> {
-        self.global
-            .config
-            .clone()
-            .or_else(crate::config::default_path)
-    }
-
-    /// The picture cache's settings: the config's `[pictures]`, then `SOFA_WEEKLY_PICTURES`.
-    pub fn picture_options(&self) -> crate::pictures::PictureOptions {
-        self.config().pictures.clone().with_env()
-    }
-
-    /// A post's stored day in the configured `date_format`, for human-readable output.
-    pub fn format_day(&self, day: &mut Option<String>) {
-        if let Some(text) = day {
-            let format = self.day_format.get_or_init(|| self.config().day_format());
-            *text = format.format(text);
-        }
-    }
-
-    pub fn library_dir(&self) -> anyhow::Result<PathBuf> {
-        match &self.global.library {
-            Some(dir) => Ok(dir.clone()),
-            None => library::default_dir()
-                .context("cannot find a data folder for the library; pass --library DIR"),
-        }
-    }
-
-    /// The user's library.
-    pub fn open_library(&self) -> anyhow::Result<Library> {
-        let mut library = Library::open(&self.library_dir()?)?;
-        self.apply_topics(&mut library)?;
-        Ok(library)
-    }
-
-    /// The user's library, or the bundled sample archive while the library is empty, so that
-    /// a first run shows something.
-    pub fn open_for_reading(&self) -> anyhow::Result<Library> {
-        let library = self.open_library()?;
-        if library.post_count()? > 0 {
-            return Ok(library);
-        }
-        eprintln!(
-            "sofa-weekly: the library is empty; showing the bundled sample archive \
-             (add your own with `sofa-weekly import PATH`)"
-        );
-        let mut sample = Library::open_in_memory()?;
-        self.apply_topics(&mut sample)?;
-        crate::sync::import_sample(&mut sample).context("cannot load the sample archive")?;
-        Ok(sample)
-    }
-
-    /// A folder or file read into an in-memory library, leaving the user's library alone.
-    pub fn open_path(&self, path: &Path) -> anyhow::Result<Library> {
-        let mut library = Library::open_in_memory()?;
-        self.apply_topics(&mut library)?;
-        crate::sync::import_path(&mut library, path)?;
-        Ok(library)
-    }
-
-    fn apply_topics(&self, library: &mut Library) -> anyhow::Result<()> {
-        let topics = self
-            .config()
-            .topics_vocabulary()
-            .context("the topic vocabulary is invalid")?;
-        library.set_topics(topics)?;
-        Ok(())
-    }
-}
-
-/// The pictures of the posts `import` just brought in: beside them on disk, or on the web.
-/// A picture that fails is recorded and reported by `images`, never an import failure.
-fn import_pictures(
-    context: &CommandContext<'_>,
-    library: &mut Library,
-    source: &str,
-    out: &mut dyn Write,
-) -> anyhow::Result<()> {
-    let Some(source) = library.source(source)? else {
-        return Ok(());
-    };
-    let options = crate::sync::SyncOptions {
-        pictures: context.picture_options(),
-        ..crate::sync::SyncOptions::from_env()
-    };
-    let report = crate::sync::fetch_pictures(library, &source, &options, &mut |_| {})?;
-    if let Some(line) = report.summary_line() {
-        writeln!(out, "  {line}")?;
-    }
-    Ok(())
-}
-
-fn run_import(context: &CommandContext<'_>, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
-    let mut library = context.open_library()?;
-    let mut failed = false;
-    let mut out = stdout();
-    for path in paths {
-        if transfer::is_opml(path) {
-            failed |= !transfer::import_opml(&library, path, &mut out)?;
-            continue;
-        }
-        match crate::sync::import_path(&mut library, path) {
-            Ok(outcome) => {
-                print::import_outcome(&mut out, &mut std::io::stderr(), path, &outcome)?;
-                import_pictures(context, &mut library, &outcome.source, &mut out)?;
-            }
-            Err(err) => {
-                out.flush()?;
-                failed = true;
-                let message = format!("{err:#}");
-                eprintln!("sofa-weekly: {}", crate::text::sanitize_line(&message));
-            }
-        }
-    }
-    out.flush()?;
-    Ok(if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
 }

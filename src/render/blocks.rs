@@ -2,27 +2,43 @@
 //! through [`Output`]. Paragraph text is collected by [`Inline`] and wrapped as a whole;
 //! tables go to [`super::table`], code blocks to [`super::code`], HTML to [`super::html`];
 //! callouts (GitHub alerts, and the containers [`super::container`] finds) get a bar and a
-//! label.
+//! label. The walker's methods for callouts, for links and HTML, and for images and
+//! pictures are in the submodules of those names.
 
 use std::ops::Range;
 
-use pulldown_cmark::{
-    BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
-};
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use ratatui::style::Style;
 use ratatui::text::Span;
 
 use super::code::{self, CodeInfo};
-use super::container::{self, Callout, CalloutKind, Fence};
-use super::html::{self, HtmlPiece};
+use super::container::{self, Callout, Fence};
+use super::html;
 use super::inline::Inline;
-use super::links::register_link;
 use super::output::Output;
-use super::pictures::{PictureBlock, PictureLayout, PictureState, fit_picture, missing_label};
+use super::pictures::{PictureLayout, PictureState, missing_label};
 use super::sanitize::clean;
 use super::table::{self, TableData};
 use super::wrap::StyledText;
 use super::{Heading, Rendered, Theme};
+
+mod callouts;
+mod images;
+mod links;
+
+use callouts::alert_kind;
+
+/// `markdown` rendered at `width` in the plain theme, for the tests of each construct.
+#[cfg(test)]
+fn plain_rendered(markdown: &str, width: usize) -> Rendered {
+    super::render(markdown, width, &Theme::plain())
+}
+
+/// The text of [`plain_rendered`], line by line.
+#[cfg(test)]
+fn plain(markdown: &str, width: usize) -> Vec<String> {
+    plain_rendered(markdown, width).plain_lines()
+}
 
 const BULLETS: [&str; 3] = ["• ", "◦ ", "▪ "];
 
@@ -454,293 +470,5 @@ impl Walker<'_> {
         self.out
             .emit_spans(vec![Span::styled("─".repeat(width), self.theme.rule)], at);
         self.out.blank_before_next();
-    }
-
-    /// Opens and closes the callouts of the container fences up to source byte `offset`.
-    fn fences_before(&mut self, offset: usize) {
-        while let Some(fence) = self.fences.get(self.next_fence)
-            && fence.offset <= offset
-        {
-            self.next_fence += 1;
-            match fence.opens.clone() {
-                Some(callout) => self.open_callout(&callout, fence.offset),
-                None => self.close_callout(),
-            }
-        }
-    }
-
-    /// A callout: a coloured bar down its left side, its label on the first line, then its
-    /// content, which renders as any markdown does.
-    fn open_callout(&mut self, callout: &Callout, at: usize) {
-        self.flush();
-        self.out.settle_blank();
-        let style = if callout.kind.is_warning() {
-            self.theme.callout_warning
-        } else {
-            self.theme.callout
-        };
-        self.out.open("┃ ", Some("┃ "), style);
-        self.callouts += 1;
-        self.inline.reset(self.base_style());
-        self.inline.push_with(&callout.label, style, at);
-        self.flush();
-    }
-
-    fn close_callout(&mut self) {
-        if self.callouts == 0 {
-            return;
-        }
-        self.flush();
-        self.out.close();
-        self.callouts -= 1;
-        self.inline.reset(self.base_style());
-        self.out.blank_before_next();
-    }
-
-    /// A link's text follows (a markdown link, or HTML's `<a href>`), until [`Self::end_link`].
-    fn start_link(&mut self, url: &str) {
-        let index = register_link(&mut self.out.rendered.links, url, false);
-        self.inline.link = Some(index);
-        self.inline.link_text.clear();
-        self.inline.push_style(self.theme.link);
-    }
-
-    /// The link's number after its text.
-    fn end_link(&mut self, at: usize) {
-        self.inline.pop_style();
-        if let Some(index) = self.inline.link.take() {
-            let link = &mut self.out.rendered.links[index];
-            if link.text.is_empty() {
-                link.text = clean(&self.inline.link_text);
-            }
-            let marker = format!("[{}]", link.number);
-            self.inline.push_with(&marker, self.theme.link_number, at);
-        }
-    }
-
-    /// `<a href>` opens a link unless one is open already (HTML does not nest links);
-    /// `</a>` closes only a link that HTML opened, not a markdown link around it.
-    fn html_link(&mut self, piece: HtmlPiece, at: usize) {
-        match piece {
-            HtmlPiece::LinkStart { href } if self.inline.link.is_none() => {
-                self.start_link(&href);
-                self.html_link_open = true;
-            }
-            HtmlPiece::LinkEnd if std::mem::take(&mut self.html_link_open) => self.end_link(at),
-            _ => {}
-        }
-    }
-
-    fn inline_html(&mut self, tag: &str, at: usize) {
-        match html::tag_meaning(tag) {
-            Some(HtmlPiece::LineBreak) => self.inline.hard_break(at),
-            Some(HtmlPiece::Image { src, alt }) => self.push_image(&src, &alt, at),
-            Some(HtmlPiece::Text(text)) => self.inline.push_text(&text, at),
-            Some(piece @ (HtmlPiece::LinkStart { .. } | HtmlPiece::LinkEnd)) => {
-                self.html_link(piece, at);
-            }
-            Some(HtmlPiece::ParagraphBreak) | None => {}
-        }
-    }
-
-    fn html_pieces(&mut self, pieces: Vec<HtmlPiece>, at: usize) {
-        for piece in pieces {
-            match piece {
-                HtmlPiece::Text(text) => self.inline.push_text(&text, at),
-                HtmlPiece::LineBreak => self.inline.hard_break(at),
-                HtmlPiece::ParagraphBreak => {
-                    if !self.inline.text.is_empty() {
-                        self.flush();
-                        self.out.blank_before_next();
-                    }
-                }
-                HtmlPiece::Image { src, alt } => self.push_image(&src, &alt, at),
-                piece @ (HtmlPiece::LinkStart { .. } | HtmlPiece::LinkEnd) => {
-                    self.html_link(piece, at);
-                }
-            }
-        }
-    }
-
-    /// `[image: alt][n]`, with the URL in the link list.
-    fn push_image(&mut self, url: &str, alt: &str, at: usize) {
-        let index = register_link(&mut self.out.rendered.links, url, true);
-        let alt = clean(alt.trim());
-        let link = &mut self.out.rendered.links[index];
-        if link.text.is_empty() {
-            link.text.clone_from(&alt);
-        }
-        let label = if alt.is_empty() {
-            "[image]".to_string()
-        } else {
-            format!("[image: {alt}]")
-        };
-        let mut placed = PlacedImage {
-            url: url.to_string(),
-            alt,
-            source: at,
-            link: index,
-            placeholder: String::new(),
-        };
-        placed.placeholder = self.push_placeholder(&label, &placed);
-        self.last_image = Some(placed);
-    }
-
-    /// Pushes `label` and the picture's number, as a link to it; returns the text pushed.
-    fn push_placeholder(&mut self, label: &str, placed: &PlacedImage) -> String {
-        let number = self.out.rendered.links[placed.link].number;
-        let outer_link = self.inline.link;
-        self.inline.link = Some(placed.link);
-        self.inline
-            .push_with(label, self.theme.image, placed.source);
-        self.inline.link = outer_link;
-        let marker = format!("[{number}]");
-        self.inline
-            .push_with(&marker, self.theme.link_number, placed.source);
-        format!("{label}{marker}")
-    }
-
-    /// Whether the paragraph collected so far is `placed` and nothing else, outside lists
-    /// and quotes (where a picture would have to be indented).
-    fn stands_alone(&self, placed: &PlacedImage) -> bool {
-        self.lists.is_empty()
-            && self.quote_depth == 0
-            && self.heading.is_none()
-            && self.inline.text.text.trim() == placed.placeholder
-    }
-
-    /// Reserves the rows of a picture drawn at its place: blank lines at its source offset.
-    fn emit_picture(&mut self, placed: &PlacedImage, width: u32, height: u32) {
-        let Some(layout) = self.pictures else {
-            return;
-        };
-        let (columns, rows) = fit_picture(
-            width,
-            height,
-            layout.cell,
-            self.out.content_width(),
-            layout.max_rows,
-        );
-        self.out.settle_blank();
-        let line = self.out.rendered.lines.len();
-        for _ in 0..rows {
-            self.out.emit_spans(Vec::new(), placed.source);
-        }
-        self.out.rendered.pictures.push(PictureBlock {
-            line,
-            rows,
-            columns,
-            url: placed.url.clone(),
-            link: placed.link,
-        });
-    }
-}
-
-/// GitHub's alerts (`> [!NOTE]`) are callouts like the site generators' containers.
-fn alert_kind(kind: BlockQuoteKind) -> CalloutKind {
-    match kind {
-        BlockQuoteKind::Note => CalloutKind::Note,
-        BlockQuoteKind::Tip => CalloutKind::Tip,
-        BlockQuoteKind::Important => CalloutKind::Important,
-        BlockQuoteKind::Warning => CalloutKind::Warning,
-        BlockQuoteKind::Caution => CalloutKind::Caution,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::{Theme, render};
-
-    fn plain(markdown: &str, width: usize) -> Vec<String> {
-        render(markdown, width, &Theme::plain()).plain_lines()
-    }
-
-    #[test]
-    fn inline_html_anchor_is_a_numbered_link() {
-        let rendered = render(
-            "见 <a href=\"https://www.ruanyifeng.com/\">阮一峰</a>的周刊。",
-            40,
-            &Theme::plain(),
-        );
-        assert_eq!(rendered.plain_lines(), ["见 阮一峰[1]的周刊。"]);
-        assert_eq!(rendered.links[0].url, "https://www.ruanyifeng.com/");
-        assert_eq!(rendered.links[0].text, "阮一峰");
-        assert!(!rendered.links[0].is_image);
-        assert!(!rendered.link_spans.is_empty(), "the text is the link's");
-    }
-
-    #[test]
-    fn block_html_anchor_is_a_link_too() {
-        let rendered = render(
-            "<p>See <a href='https://a.io/'>a</a> and <a name=x>b</a></p>\n",
-            40,
-            &Theme::plain(),
-        );
-        assert_eq!(rendered.plain_lines(), ["See a[1] and b"]);
-        assert_eq!(rendered.links.len(), 1);
-    }
-
-    #[test]
-    fn zenn_message_alert_is_a_labelled_callout_not_text() {
-        let lines = plain(
-            "前\n\n:::message alert\n**注意**: `rm -rf` は危険です\n\n- 一\n- 二\n:::\n\n後\n",
-            40,
-        );
-        assert_eq!(
-            lines,
-            [
-                "前",
-                "",
-                "┃ Warning",
-                "┃ 注意: rm -rf は危険です",
-                "┃ ",
-                "┃ • 一",
-                "┃ • 二",
-                "",
-                "後"
-            ]
-            .map(|line| line.trim_end().to_string())
-        );
-    }
-
-    #[test]
-    fn containers_and_github_alerts_draw_alike() {
-        let alert = plain("> [!TIP]\n> Use `cargo fmt`.\n", 40);
-        let container = plain("::: tip\nUse `cargo fmt`.\n:::\n", 40);
-        assert_eq!(alert, ["┃ Tip", "┃ Use cargo fmt."]);
-        assert_eq!(container, alert);
-        let details = plain(":::details 設定ファイル\n```yaml\na: 1\n```\n:::\n", 40);
-        assert_eq!(details[0], "┃ ▸ 設定ファイル");
-        assert!(details[1].starts_with("┃ ╭─ yaml"), "{details:?}");
-    }
-
-    #[test]
-    fn callout_lines_keep_their_source_offsets_and_width() {
-        let markdown = ":::note\nA long line of text inside a note that must wrap.\n:::\n";
-        let rendered = render(markdown, 20, &Theme::plain());
-        assert!(
-            rendered
-                .plain_lines()
-                .iter()
-                .all(|line| line.chars().count() <= 20)
-        );
-        let text_line = rendered
-            .plain_lines()
-            .iter()
-            .position(|line| line.contains("A long"))
-            .unwrap();
-        assert_eq!(
-            rendered.line_offsets[text_line],
-            markdown.find("A long").unwrap()
-        );
-    }
-
-    #[test]
-    fn a_line_after_br_has_no_leading_space() {
-        assert_eq!(
-            plain("one<br> two<br/>\nthree", 40),
-            ["one", "two", "three"]
-        );
-        assert_eq!(plain("一<br> 二", 40), ["一", "二"]);
     }
 }

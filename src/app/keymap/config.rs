@@ -303,16 +303,10 @@ mod tests {
         ]);
         let lines: Vec<_> = problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, [4, 5, 6]);
-        assert!(
-            problems[0].message.contains("ctrl-d"),
-            "{}",
-            problems[0].message
-        );
-        assert!(
-            problems[1].message.contains("next_post"),
-            "{}",
-            problems[1].message
-        );
+        // Each message shows the form expected: a key, an action.
+        for (problem, example) in problems.iter().zip(["ctrl-d", "next_post"]) {
+            assert!(problem.message.contains(example), "{}", problem.message);
+        }
         assert_eq!(keymap.bindings().len(), Keymap::builtin().bindings().len());
     }
 

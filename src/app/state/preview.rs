@@ -7,6 +7,13 @@ use std::sync::Arc;
 use super::*;
 
 impl App {
+    /// Ends every key, click and reply: `effects`, and the preview's if the selected post
+    /// changed.
+    pub(super) fn and_follow_preview(&mut self, mut effects: Vec<Effect>) -> Vec<Effect> {
+        effects.extend(self.follow_preview());
+        effects
+    }
+
     /// Asks for the selected post's page when the preview should show it and does not yet.
     /// Called after every key, reply, click and resize, so the preview follows the cursor.
     pub(super) fn follow_preview(&mut self) -> Vec<Effect> {

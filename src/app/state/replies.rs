@@ -6,9 +6,8 @@ use super::*;
 
 impl App {
     pub fn on_worker(&mut self, msg: WorkerMsg) -> Vec<Effect> {
-        let mut effects = self.handle_reply(msg);
-        effects.extend(self.follow_preview());
-        effects
+        let effects = self.handle_reply(msg);
+        self.and_follow_preview(effects)
     }
 
     fn handle_reply(&mut self, msg: WorkerMsg) -> Vec<Effect> {

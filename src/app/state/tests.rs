@@ -8,8 +8,18 @@ use super::*;
 use crate::app::store::{MemoryStore, Store};
 use crate::app::testing::{Harness, TOPICS, job_of, numbered_posts, press, titles};
 
+mod session;
+mod sync;
+
 fn ids(app: &App) -> Vec<PostId> {
     app.posts.iter().map(|p| p.id).collect()
+}
+
+/// No tag filters the list: it shows all five sample posts.
+#[track_caller]
+fn assert_unfiltered(app: &App) {
+    assert!(app.filter_tags().is_empty());
+    assert_eq!(ids(app).len(), 5);
 }
 
 #[test]
@@ -35,8 +45,7 @@ fn brackets_step_the_tag_filter_and_the_list_follows() {
     press(&mut h, "[");
     assert_eq!(h.app.filter_tags(), ["SOFA Weekly"]);
     press(&mut h, "[[[");
-    assert!(h.app.filter_tags().is_empty());
-    assert_eq!(ids(&h.app).len(), 5);
+    assert_unfiltered(&h.app);
 }
 
 #[test]
@@ -67,8 +76,7 @@ fn moving_in_the_tags_pane_filters_live_and_space_adds_tags_to_an_and_filter() {
         "no SOFA Weekly post is tagged Layotto"
     );
     press(&mut h, "T");
-    assert!(h.app.filter_tags().is_empty());
-    assert_eq!(ids(&h.app).len(), 5);
+    assert_unfiltered(&h.app);
 }
 
 #[test]
@@ -255,49 +263,6 @@ fn resizing_rewraps_at_the_new_width_at_the_same_place_in_the_text() {
 }
 
 #[test]
-fn the_reading_position_is_saved_and_restored() {
-    let mut h = Harness::new(100, 30);
-    press(&mut h, "<Enter><C-d><C-d>");
-    let scroll = h.app.reader.as_ref().unwrap().scroll;
-    press(&mut h, "J");
-    let saved = h.store.post(3).unwrap().unwrap().position;
-    assert!(saved.unwrap() > 0);
-    press(&mut h, "K");
-    assert_eq!(h.app.reader.as_ref().unwrap().scroll, scroll);
-    // A new run over the same store, at another width, finds the same text.
-    let posts = h.store.posts.lock().unwrap().clone();
-    let mut again = Harness::with_posts(posts, 60, 20);
-    press(&mut again, "<Enter>");
-    let reader = again.app.reader.as_ref().unwrap();
-    let page = reader.page.as_ref().unwrap();
-    assert!(reader.scroll > page.header_len());
-    assert!(page.anchor(reader.scroll) <= saved.unwrap() as usize);
-}
-
-#[test]
-fn the_filter_and_selected_post_come_back_next_time() {
-    let mut h = Harness::new(100, 30);
-    press(&mut h, "]]j");
-    assert_eq!(h.app.selected_post().unwrap().id, 1);
-    press(&mut h, "q");
-    assert!(h.app.quit);
-    let session = h
-        .store
-        .setting(crate::app::store::SESSION_KEY)
-        .unwrap()
-        .unwrap();
-    let settings = h.store.settings.lock().unwrap().clone();
-    let posts = h.store.posts.lock().unwrap().clone();
-    let mut next = Harness::with_posts(posts, 100, 30);
-    *next.store.settings.lock().unwrap() = settings;
-    let start = next.app.start();
-    next.run(start);
-    assert_eq!(next.app.filter_tags(), ["MOSN"], "{session}");
-    assert_eq!(ids(&next.app), [3, 1]);
-    assert_eq!(next.app.selected_post().unwrap().id, 1);
-}
-
-#[test]
 fn links_open_by_number_and_only_safe_schemes_are_opened() {
     let mut h = Harness::new(100, 30);
     press(&mut h, "jj<Enter>f");
@@ -422,51 +387,6 @@ fn help_lists_the_keymap_and_closes_with_escape() {
 }
 
 #[test]
-fn sync_runs_once_at_a_time_reports_progress_and_reloads() {
-    let mut h = Harness::new(100, 30);
-    press(&mut h, "r");
-    assert_eq!(h.outside, [Effect::Sync]);
-    assert!(h.app.sync.is_some());
-    press(&mut h, "r");
-    assert_eq!(h.outside.len(), 1, "one sync at a time");
-    let progress = WorkerMsg::SyncProgress {
-        source: "weekly".into(),
-        done: 2,
-        total: 9,
-    };
-    assert!(h.app.on_worker(progress).is_empty());
-    assert_eq!(h.app.sync.as_ref().unwrap().done, 2);
-    let effects = h.app.on_worker(WorkerMsg::SyncFinished {
-        summary: "weekly: 2 added".into(),
-        failed: false,
-        results: vec!["weekly: 2 added".into()],
-    });
-    assert!(
-        effects.contains(&Effect::LoadTags),
-        "tags and list are reloaded"
-    );
-    h.run(effects);
-    assert_eq!(h.app.sync, None);
-    assert_eq!(h.app.note.as_ref().unwrap().text, "weekly: 2 added");
-    assert_eq!(titles(&h.app).len(), 5);
-}
-
-#[test]
-fn switching_from_the_sample_to_the_synced_library_starts_afresh() {
-    let mut h = Harness::new(100, 30);
-    press(&mut h, "]]jj<Enter>");
-    let effects = h.app.on_worker(WorkerMsg::Switched {
-        origin: "/home/reader/library".into(),
-    });
-    assert!(h.app.reader.is_none());
-    assert_eq!(h.app.focus, Focus::Posts);
-    assert!(h.app.filter_tags().is_empty());
-    h.run(effects);
-    assert_eq!(h.app.post_cursor, 0);
-    assert_eq!(ids(&h.app).len(), 5);
-}
-
-#[test]
 fn every_term_of_a_search_is_highlighted_on_its_own() {
     let mut h = Harness::new(100, 30);
     press(&mut h, "/状态机 JSON<Enter>");
@@ -476,112 +396,6 @@ fn every_term_of_a_search_is_highlighted_on_its_own() {
     assert_eq!(reader.matches.len(), 4, "three 状态机 and one JSON");
     let lines: Vec<usize> = reader.matches.iter().map(|m| m.line).collect();
     assert!(lines.is_sorted(), "{lines:?}");
-}
-
-#[test]
-fn keys_typed_before_the_saved_session_arrives_are_not_undone_by_it() {
-    let mut h = Harness::new(100, 30);
-    press(&mut h, "]]q");
-    let settings = h.store.settings.lock().unwrap().clone();
-    let posts = h.store.posts.lock().unwrap().clone();
-    let mut next = Harness::with_posts(posts, 100, 30);
-    *next.store.settings.lock().unwrap() = settings;
-    // The session is asked for, but `T` is handled before its reply.
-    let start = next.app.start();
-    let effects = next.app.on_key(crate::app::testing::parse_keys("T")[0]);
-    next.run(start);
-    next.run(effects);
-    assert!(next.app.filter_tags().is_empty());
-    assert_eq!(ids(&next.app).len(), 5);
-}
-
-/// Starts an app on `store` and runs what it asks for, noting after each list reply how
-/// many posts it shows and what its title bar counts.
-fn start_noting_lists(store: &MemoryStore) -> (App, Vec<(usize, String)>) {
-    let mut app = App::new("/home/reader/library", ThemeKind::Dark, 100);
-    let style = crate::app::worker::PageStyle {
-        theme: app.theme.render_theme(),
-        day_format: app.day_format.clone(),
-        pictures: None,
-    };
-    let mut queue: std::collections::VecDeque<Effect> = app.resize(100, 30).into();
-    queue.extend(app.start());
-    let mut lists = Vec::new();
-    while let Some(effect) = queue.pop_front() {
-        if let Some(reply) = crate::app::worker::run(store, &style, job_of(effect)) {
-            let is_list = matches!(reply, WorkerMsg::List { .. });
-            queue.extend(app.on_worker(reply));
-            if is_list {
-                lists.push((app.posts.len(), app.post_count()));
-            }
-        }
-    }
-    (app, lists)
-}
-
-#[test]
-fn a_long_list_shows_its_first_page_at_once_and_the_rest_after() {
-    let store = MemoryStore::new(numbered_posts(FIRST_PAGE * 2 + 50), TOPICS);
-    let (app, lists) = start_noting_lists(&store);
-    assert_eq!(
-        lists,
-        [
-            (FIRST_PAGE, format!("{FIRST_PAGE}+")),
-            (FIRST_PAGE * 2 + 50, format!("{}", FIRST_PAGE * 2 + 50))
-        ]
-    );
-    assert!(!app.more_posts);
-    assert_eq!(app.posts[0].title, format!("Issue {}", FIRST_PAGE * 2 + 50));
-
-    // A list no longer than its first page comes in one reply.
-    let store = MemoryStore::new(numbered_posts(FIRST_PAGE - 1), TOPICS);
-    let (_, lists) = start_noting_lists(&store);
-    assert_eq!(lists, [(FIRST_PAGE - 1, format!("{}", FIRST_PAGE - 1))]);
-}
-
-#[test]
-fn the_post_selected_last_time_is_selected_again_when_it_is_past_the_first_page() {
-    let store = MemoryStore::new(numbered_posts(FIRST_PAGE * 2), TOPICS);
-    let session = crate::app::store::SavedSession {
-        last_post: Some(7),
-        ..Default::default()
-    };
-    store
-        .set_setting(
-            crate::app::store::SESSION_KEY,
-            &serde_json::to_string(&session).unwrap(),
-        )
-        .unwrap();
-    let (app, _) = start_noting_lists(&store);
-    assert_eq!(app.selected_post().map(|p| p.id), Some(7));
-}
-
-#[test]
-fn a_restored_filter_says_so_and_capital_t_clears_it() {
-    let mut h = Harness::new(100, 30);
-    h.app = App::new("/home/reader/library", ThemeKind::Dark, 100);
-    let resize = h.app.resize(100, 30);
-    h.run(resize);
-    h.run(vec![Effect::LoadTags]);
-    let session = SavedSession {
-        cursor_tag: Some("MOSN".into()),
-        search: Some("状态".into()),
-        ..SavedSession::default()
-    };
-    let effects = h.app.on_worker(WorkerMsg::Session(session));
-    h.run(effects);
-    let note = h.app.note.clone().unwrap();
-    assert_eq!(note.text, "filter restored: tag MOSN · /状态 — T clears");
-    press(&mut h, "T");
-    assert_eq!(h.app.filter_tags(), Vec::<String>::new());
-    assert_eq!(h.app.search, None);
-    assert_eq!(ids(&h.app), [3, 2, 1, 4, 5]);
-}
-
-#[test]
-fn an_empty_session_says_nothing() {
-    let h = Harness::new(100, 30);
-    assert_eq!(h.app.note, None);
 }
 
 #[test]
@@ -621,68 +435,8 @@ fn with_no_browser_the_reader_says_so_and_y_copies_the_link() {
 }
 
 #[test]
-fn a_failed_sync_leads_with_the_reason_and_r_shows_every_source() {
-    let mut h = Harness::new(100, 30);
-    press(&mut h, "R");
-    assert_eq!(h.app.popup, None, "no sync yet");
-    press(&mut h, "r");
-    let effects = h.app.on_worker(WorkerMsg::SyncFinished {
-        summary: "blog: cannot connect (host not found)".into(),
-        failed: true,
-        results: vec![
-            "weekly: 2 added".into(),
-            "blog: cannot connect (host not found) — https://example.invalid/feed".into(),
-        ],
-    });
-    h.run(effects);
-    let note = h.app.note.clone().unwrap();
-    assert!(note.error);
-    assert_eq!(note.text, "blog: cannot connect (host not found)");
-    assert_eq!(note.hint.as_deref(), Some("R all results"));
-    press(&mut h, "R");
-    assert_eq!(h.app.popup, Some(Popup::SyncResults { scroll: 0 }));
-    press(&mut h, "<Esc>");
-    assert_eq!(h.app.popup, None);
-}
-
-#[test]
 fn ctrl_z_asks_to_suspend() {
     let mut h = Harness::new(100, 30);
     press(&mut h, "<C-z>");
     assert_eq!(h.outside, [Effect::Suspend]);
-}
-
-fn read_directly(posts: Vec<crate::app::store::PostText>, single_file: bool) -> Harness {
-    let mut h = Harness::with_posts(posts, 100, 30);
-    h.app = App::new("post.md", ThemeKind::Dark, 100);
-    h.app.read_directly = Some(crate::app::source::ReadDirectly {
-        path: "post.md".into(),
-        single_file,
-    });
-    let resize = h.app.resize(100, 30);
-    h.run(resize);
-    let start = h.app.start();
-    h.run(start);
-    h
-}
-
-#[test]
-fn a_file_read_directly_opens_its_post() {
-    let mut posts = crate::app::testing::sample_posts();
-    posts.truncate(1);
-    let h = read_directly(posts, true);
-    assert_eq!(h.app.focus, Focus::Reader);
-    assert_eq!(h.app.reader.as_ref().unwrap().summary.id, 1);
-    assert!(h.app.reader.as_ref().unwrap().page.is_some());
-}
-
-#[test]
-fn marks_on_posts_read_directly_say_they_are_not_kept() {
-    let mut h = read_directly(crate::app::testing::sample_posts(), false);
-    assert_eq!(h.app.focus, Focus::Posts, "a folder is listed");
-    press(&mut h, "s");
-    assert_eq!(
-        h.app.note.clone().unwrap().text,
-        "starred, until you quit: post.md is read directly (import it to keep marks)"
-    );
 }

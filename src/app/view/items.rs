@@ -7,9 +7,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{cursor_style, draw_pane, draw_placeholder, fit, focused, pane_block, with_position};
+use super::{
+    cursor_style, draw_pane, draw_placeholder, fit, focused, pane_block, visible_rows,
+    with_position,
+};
 use crate::app::keymap::Focus;
-use crate::app::layout;
 use crate::app::state::{App, ItemsView};
 use crate::app::theme::Styles;
 use crate::text::{display_width, sanitize_line};
@@ -23,14 +25,13 @@ pub fn draw_sections(frame: &mut Frame, app: &App, view: &ItemsView, area: Rect,
         draw_placeholder(frame, "no sections", inner, styles);
         return;
     }
-    let offset = layout::list_offset(view.section_offset, view.section_cursor, height);
-    let lines: Vec<Line> = view
-        .sections
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(height)
-        .map(|(i, section)| {
+    let lines = visible_rows(
+        &view.sections,
+        view.section_offset,
+        view.section_cursor,
+        height,
+        cursor_style(has_focus, styles),
+        |section| {
             // Issues, then items: "154·446".
             let count = format!(" {}·{}", section.posts, section.items);
             let style = if section.kind.is_some() {
@@ -39,16 +40,12 @@ pub fn draw_sections(frame: &mut Frame, app: &App, view: &ItemsView, area: Rect,
                 styles.meta_tag
             };
             let name_width = width.saturating_sub(display_width(&count));
-            let mut line = Line::from(vec![
+            Line::from(vec![
                 Span::styled(fit(&sanitize_line(&section.name), name_width), style),
                 Span::styled(count, styles.dim),
-            ]);
-            if i == view.section_cursor {
-                line = line.style(cursor_style(has_focus, styles));
-            }
-            line
-        })
-        .collect();
+            ])
+        },
+    );
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
@@ -76,19 +73,18 @@ pub fn draw_rows(frame: &mut Frame, app: &App, view: &ItemsView, area: Rect, sty
         draw_placeholder(frame, text, inner, styles);
         return;
     }
-    let offset = layout::list_offset(view.row_offset, view.row_cursor, height);
     let date_width = app.day_format.width();
     // Date and newsletter only where they leave the title 14 columns.
     let source_width = 12;
     let show_date = width >= date_width + 1 + 14;
     let show_source = width >= date_width + 1 + source_width + 1 + 24;
-    let lines: Vec<Line> = view
-        .rows
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(height)
-        .map(|(i, row)| {
+    let lines = visible_rows(
+        &view.rows,
+        view.row_offset,
+        view.row_cursor,
+        height,
+        cursor_style(has_focus, styles),
+        |row| {
             let date = match (&row.date, show_date) {
                 (Some(day), true) => format!("{} ", fit(&app.day_format.format(day), date_width)),
                 (None, true) => " ".repeat(date_width + 1),
@@ -101,16 +97,12 @@ pub fn draw_rows(frame: &mut Frame, app: &App, view: &ItemsView, area: Rect, sty
             };
             let title_width = width.saturating_sub(display_width(&date) + display_width(&source));
             let title = row.title.lines().next().unwrap_or("");
-            let mut line = Line::from(vec![
+            Line::from(vec![
                 Span::styled(date, styles.dim),
                 Span::styled(fit(&sanitize_line(title), title_width), styles.meta_tag),
                 Span::styled(source, styles.dim),
-            ]);
-            if i == view.row_cursor {
-                line = line.style(cursor_style(has_focus, styles));
-            }
-            line
-        })
-        .collect();
+            ])
+        },
+    );
     frame.render_widget(Paragraph::new(lines), inner);
 }

@@ -116,6 +116,33 @@ fn cursor_style(has_focus: bool, styles: &Styles) -> Style {
     }
 }
 
+/// The rows of a list that fit `height`, from where its cursor stays in view, the row under
+/// the cursor highlighted: each list pane says only how one of its rows looks.
+fn visible_rows<T>(
+    items: &[T],
+    offset: usize,
+    cursor: usize,
+    height: usize,
+    highlight: Style,
+    mut row: impl FnMut(&T) -> Line<'static>,
+) -> Vec<Line<'static>> {
+    let offset = super::layout::list_offset(offset, cursor, height);
+    items
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(i, item)| {
+            let line = row(item);
+            if i == cursor {
+                line.style(highlight)
+            } else {
+                line
+            }
+        })
+        .collect()
+}
+
 /// A list pane with no rows says why in one dim line ("loading…", "no items").
 fn draw_placeholder(frame: &mut Frame, text: &str, inner: Rect, styles: &Styles) {
     let width = inner.width as usize;

@@ -5,9 +5,11 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{cursor_style, draw_pane, draw_placeholder, fit, focused, pane_block, with_position};
+use super::{
+    cursor_style, draw_pane, draw_placeholder, fit, focused, pane_block, visible_rows,
+    with_position,
+};
 use crate::app::keymap::Focus;
-use crate::app::layout;
 use crate::app::series::ShortTitle;
 use crate::app::state::App;
 use crate::app::theme::Styles;
@@ -37,19 +39,18 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
         draw_placeholder(frame, text, inner, styles);
         return;
     }
-    let offset = layout::list_offset(app.post_offset, app.post_cursor, height);
     let open_id = app.reader.as_ref().map(|r| r.summary.id);
     // Dates only where they leave the title at least 14 columns (seven Chinese characters):
     // a list of dates without titles says nothing.
     let date_width = app.day_format.width();
     let show_date = width >= MARK_WIDTH + date_width + 1 + 14;
-    let lines: Vec<Line> = app
-        .posts
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(height)
-        .map(|(i, post)| {
+    let lines = visible_rows(
+        &app.posts,
+        app.post_offset,
+        app.post_cursor,
+        height,
+        cursor_style(has_focus, styles),
+        |post| {
             let short = app.series.short(post);
             let (lead, title) = match (&post.date, show_date) {
                 (Some(day), true) => (
@@ -76,15 +77,15 @@ pub fn draw(frame: &mut Frame, app: &App, area: Rect, styles: &Styles) {
                 fit(&sanitize_line(list_title(post, &title)), title_width),
                 title_style,
             ));
-            let mut line = Line::from(spans);
-            if i == app.post_cursor {
-                line = line.style(cursor_style(has_focus, styles));
-            } else if Some(post.id) == open_id {
-                line = line.style(styles.pinned_tag);
+            let line = Line::from(spans);
+            // The open post stands out, unless the cursor is on it.
+            if Some(post.id) == open_id {
+                line.style(styles.pinned_tag)
+            } else {
+                line
             }
-            line
-        })
-        .collect();
+        },
+    );
     frame.render_widget(Paragraph::new(lines), inner);
 }
 

@@ -6,7 +6,7 @@ use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 
 use crate::app::state::App;
-use crate::app::testing::{Harness, press};
+use crate::app::testing::{Harness, open_items_view, press};
 
 fn screen(app: &App) -> (String, Terminal<TestBackend>) {
     let (width, height) = (app.viewport.width, app.viewport.height);
@@ -296,18 +296,20 @@ fn smallest_footers_are_cut_at_whole_hints() {
     insta::assert_snapshot!("smallest_help", help);
 }
 
+/// The 100×30 screen of the items view (see [`open_items_view`]) after `keys`.
+fn items_view_after(keys: &str) -> String {
+    let mut h = Harness::new(100, 30);
+    open_items_view(&mut h);
+    press(&mut h, keys);
+    screen(&h.app).0
+}
+
 #[test]
 fn wide_items_view_with_a_marked_item() {
-    let mut h = Harness::new(100, 30);
-    crate::app::testing::open_items_view(&mut h);
-    press(&mut h, "<Enter>");
-    insta::assert_snapshot!(screen(&h.app).0);
+    insta::assert_snapshot!(items_view_after("<Enter>"));
 }
 
 #[test]
 fn wide_items_view_sections_and_items() {
-    let mut h = Harness::new(100, 30);
-    crate::app::testing::open_items_view(&mut h);
-    press(&mut h, "h");
-    insta::assert_snapshot!(screen(&h.app).0);
+    insta::assert_snapshot!(items_view_after("h"));
 }
