@@ -150,6 +150,37 @@ fn one_off_sections_are_not_split_and_footers_are_not_glued() {
 }
 
 #[test]
+fn a_search_looks_in_whole_sections_and_honours_exclusions() {
+    let env = imported();
+    // The essay is one whole item, whose text the library derives from its post.
+    let rhythm = env.json(&["items", "--search", "第二点是节奏", "--json"]);
+    assert_eq!(strings(&rhythm, "title"), ["本周话题：长跑"]);
+    // Every term must be in the item itself, not only somewhere in its post.
+    let both = env.json(&["items", "--search", "固态电池 长跑", "--json"]);
+    assert!(rows(&both).is_empty(), "{both}");
+    let battery = env.json(&["items", "--search", "固态电池", "--json"]);
+    assert_eq!(strings(&battery, "title"), ["固态电池量产"]);
+    let not_battery = env.json(&["items", "--search", "公司 -固态", "--json"]);
+    assert!(
+        !strings(&not_battery, "title").contains(&"固态电池量产".to_string()),
+        "{not_battery}"
+    );
+    // Sections count the items the search keeps.
+    let library = sofa_weekly::library::Library::open(&env.library_dir()).unwrap();
+    let sections = library
+        .sections(&sofa_weekly::library::ItemFilter {
+            search: Some("固态电池".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let counts: Vec<(&str, i64, i64)> = sections
+        .iter()
+        .map(|s| (s.section.as_str(), s.posts, s.items))
+        .collect();
+    assert_eq!(counts, [("科技动态", 1, 1)]);
+}
+
+#[test]
 fn boilerplate_is_no_item_but_an_item_repeated_twice_is() {
     let env = imported();
     let all = env.json(&["items", "--json"]);

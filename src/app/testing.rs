@@ -372,6 +372,7 @@ pub fn open_items_view(h: &mut Harness) {
             text: title.into(),
             place: p.body.find(find).expect("in the post"),
             details: Default::default(),
+            section_key: "本周推荐".into(),
         }
     };
     let rows = vec![

@@ -144,7 +144,7 @@ fn structured_items(
                 let part = split::Part {
                     title: split::first_line(&q.question).trim().to_string(),
                     link: q.link.clone(),
-                    text: format!("{}\n\n{}", q.question, q.answer).trim().to_string(),
+                    text: question_text(&q.question, &q.answer),
                     offset: q.offset,
                 };
                 (ItemKind::Question(q), part)
@@ -163,12 +163,7 @@ fn structured_items(
                 let part = split::Part {
                     title,
                     link: r.link.clone(),
-                    text: r
-                        .changes
-                        .iter()
-                        .map(|c| format!("- {c}"))
-                        .collect::<Vec<_>>()
-                        .join("\n"),
+                    text: release_text(&r.changes),
                     offset: r.offset,
                 };
                 (ItemKind::Release(r), part)
@@ -176,4 +171,18 @@ fn structured_items(
             .collect();
     }
     Vec::new()
+}
+
+/// A question item's text: the question, then its answer.
+pub fn question_text(question: &str, answer: &str) -> String {
+    format!("{question}\n\n{answer}").trim().to_string()
+}
+
+/// A release item's text: its changes as a list.
+pub fn release_text(changes: &[String]) -> String {
+    changes
+        .iter()
+        .map(|c| format!("- {c}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

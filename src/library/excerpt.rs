@@ -174,7 +174,7 @@ fn is_uncased(c: char) -> bool {
 /// character those are its two cases and the lead bytes of the two non-ASCII characters
 /// that fold to an ASCII letter (İ, the Kelvin sign); for a CJK one, that character itself,
 /// which nothing else folds to (tests check every character).
-fn find_case_insensitive(haystack: &str, needle: &str) -> Option<usize> {
+pub(super) fn find_case_insensitive(haystack: &str, needle: &str) -> Option<usize> {
     let needle: Vec<char> = needle.chars().map(fold_case).collect();
     let &first = needle.first()?;
     let matches_at = |index: &usize| {

@@ -9,12 +9,27 @@
 //! than at query time: the app and the CLI read items far more often than a source
 //! changes, a stored `visible` flag keeps every read a plain indexed lookup (no grouping of
 //! all items per query), and being in the same transaction the flags are never stale.
+//!
+//! Items are kept small, because a newsletter has dozens of them per issue:
+//! - A whole section's text is not stored (see [`DERIVED`]): it is the section of the post
+//!   itself, and is derived again from the post when a whole item is read. Nor is a
+//!   question's or a release's: their question, answer and changes have their columns.
+//! - Items have no search index of their own. A search finds the posts through the posts'
+//!   index, then the items of those posts whose title or text holds every term. A trigram
+//!   index over the items' text was 2.6× the markdown of a generated archive, and the whole
+//!   sections' text another 1×, for a table that is read a page at a time.
+
+use std::collections::HashMap;
 
 use rusqlite::{ToSql, Transaction, params};
 use serde::Serialize;
 
+use super::excerpt::find_case_insensitive;
+use super::index::query::SearchQuery;
 use super::{Library, LibraryError};
-use crate::items::{ItemKind, Segmented, canonical_project, section_key};
+use crate::items::{
+    ItemKind, Segmented, canonical_project, question_text, release_text, section_key,
+};
 use crate::post::{PostId, SourceId};
 use crate::tags::tag_key;
 
@@ -26,6 +41,12 @@ pub const RECURRING_SECTION_POSTS: i64 = 3;
 /// them) is boilerplate.
 const BOILERPLATE_POSTS: i64 = 3;
 const BOILERPLATE_SHARE: f64 = 0.05;
+
+/// The stored text of an item whose text is derived when read (see the module docs): a
+/// whole section's from its post (a whole section holds most of its post, and is stored
+/// both whole and as its parts, so storing its text doubled the text a library holds), a
+/// question's and a release's from their own columns.
+const DERIVED: &str = "";
 
 /// A section across issues.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -74,6 +95,8 @@ pub struct ItemRow {
     pub place: usize,
     #[serde(skip)]
     pub details: Details,
+    #[serde(skip)]
+    pub section_key: String,
 }
 
 /// What a question or a release adds.
@@ -106,8 +129,6 @@ pub(super) fn store_items(
          text_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
          ?16, ?17, ?18, ?19)",
     )?;
-    let mut index =
-        tx.prepare_cached("INSERT INTO items_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?;
     for (seq, item) in segmented.items.iter().enumerate() {
         // `segment` puts a section's parts right after its whole item.
         let parts = match item.kind {
@@ -143,7 +164,10 @@ pub(super) fn store_items(
             &item.kind.name(),
             &item.title,
             &item.link,
-            &item.text,
+            &match item.kind {
+                ItemKind::Part => item.text.as_str(),
+                _ => DERIVED,
+            },
             &(item.offset as i64),
             &item.heading.map(|h| h as i64),
             &(parts as i64),
@@ -156,8 +180,6 @@ pub(super) fn store_items(
             &text_key(&item.title, item.link.as_deref(), &item.text),
         ];
         insert.execute(values.as_slice())?;
-        let rowid = tx.last_insert_rowid();
-        index.execute(params![rowid, item.title, item.text])?;
     }
     Ok(())
 }
@@ -269,19 +291,16 @@ impl Where {
             let canonical = canonical_project(project).map_or(project.clone(), str::to_string);
             conditions.push("lower(i.project) = lower(?)", vec![Box::new(canonical)]);
         }
-        for term in filter.search.iter().flat_map(|s| s.split_whitespace()) {
-            if term.chars().count() >= 3 {
-                // Trigram index: a quoted phrase matches the substring.
-                conditions.push(
-                    "i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)",
-                    vec![Box::new(format!("\"{}\"", term.replace('"', "\"\"")))],
-                );
-            } else {
-                // Shorter than a trigram: scan.
-                conditions.push(
-                    "(instr(lower(i.title), lower(?)) > 0 OR instr(lower(i.body), lower(?)) > 0)",
-                    vec![Box::new(term.to_string()), Box::new(term.to_string())],
-                );
+        if let Some(query) = filter.search.as_deref().map(SearchQuery::parse) {
+            // The posts that hold every term; which of their items do is decided after
+            // (see [`matches`]). An excluded term in the post says nothing of its items.
+            for clause in super::query::index_clauses(&query, "i.post_id", false) {
+                let params: Vec<Box<dyn ToSql>> = clause
+                    .expression
+                    .into_iter()
+                    .map(|e| Box::new(e) as Box<dyn ToSql>)
+                    .collect();
+                conditions.push(&clause.sql, params);
             }
         }
         conditions
@@ -312,6 +331,11 @@ impl Library {
             limit: None,
             ..filter.clone()
         };
+        if filter.search.is_some() {
+            let mut sections = self.sections_of_search(&unsectioned)?;
+            sections.truncate(filter.limit.unwrap_or(usize::MAX));
+            return Ok(sections);
+        }
         let conditions = Where::of(&unsectioned);
         let limit = filter.limit.map_or(-1, |l| l as i64);
         let sql = format!(
@@ -335,43 +359,161 @@ impl Library {
     /// Items, newest post first, in their order within a post.
     pub fn items(&self, filter: &ItemFilter) -> Result<Vec<ItemRow>, LibraryError> {
         let conditions = Where::of(filter);
-        let limit = filter.limit.map_or(-1, |l| l as i64);
+        let search = filter.search.as_deref().map(SearchQuery::parse);
+        // A search's items are chosen after SQL has found their posts, so its limit counts
+        // here, not in SQL.
+        let limit = match (&search, filter.limit) {
+            (None, Some(limit)) => limit as i64,
+            _ => -1,
+        };
         let sql = format!(
             "SELECT i.id, i.post_id, p.title, p.date_day, s.name, i.section, i.kind, i.title,
                     i.link, i.body, i.place, i.asker, i.question, i.answer, i.project,
-                    i.version, i.changes
+                    i.version, i.changes, i.section_key
              FROM items i JOIN posts p ON p.id = i.post_id JOIN sources s ON s.id = p.source_id
              {} ORDER BY p.date_ts IS NULL, p.date_ts DESC, p.natural_key DESC, i.seq
              LIMIT {limit}",
             conditions.sql()
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(conditions.params().as_slice(), |row| {
-            let changes: Option<String> = row.get(16)?;
-            Ok(ItemRow {
-                id: row.get(0)?,
-                post_id: row.get(1)?,
-                post_title: row.get(2)?,
-                date: row.get(3)?,
-                source: row.get(4)?,
-                section: row.get(5)?,
-                kind: row.get(6)?,
-                title: row.get(7)?,
-                link: row.get(8)?,
-                text: row.get(9)?,
-                place: row.get::<_, i64>(10)? as usize,
-                details: Details {
-                    asker: row.get(11)?,
-                    question: row.get(12)?,
-                    answer: row.get(13)?,
-                    project: row.get(14)?,
-                    version: row.get(15)?,
-                    changes: changes
-                        .and_then(|c| serde_json::from_str(&c).ok())
-                        .unwrap_or_default(),
-                },
+        let mut rows = stmt.query(conditions.params().as_slice())?;
+        let mut sections = PostSections::default();
+        let mut items = Vec::new();
+        while let Some(row) = rows.next()? {
+            let mut item = item_from_row(row)?;
+            if item.text == DERIVED {
+                item.text = match item.kind.as_str() {
+                    "whole" => sections.whole_text(self, item.post_id, item.place)?,
+                    "question" => question_text(
+                        item.details.question.as_deref().unwrap_or(""),
+                        item.details.answer.as_deref().unwrap_or(""),
+                    ),
+                    "release" => release_text(&item.details.changes),
+                    _ => String::new(),
+                };
+            }
+            if search.as_ref().is_some_and(|query| !matches(query, &item)) {
+                continue;
+            }
+            items.push(item);
+            if filter.limit.is_some_and(|limit| items.len() >= limit) {
+                break;
+            }
+        }
+        Ok(items)
+    }
+
+    /// [`Library::sections`] for a search: its items are matched in Rust (see
+    /// [`matches`]), so they are counted here.
+    fn sections_of_search(&self, filter: &ItemFilter) -> Result<Vec<SectionCount>, LibraryError> {
+        let mut counts: HashMap<String, (SectionCount, Vec<PostId>)> = HashMap::new();
+        for item in self.items(filter)? {
+            let (count, posts) = counts.entry(item.section_key.clone()).or_insert_with(|| {
+                let count = SectionCount {
+                    section: item.section.clone(),
+                    posts: 0,
+                    items: 0,
+                    key: item.section_key.clone(),
+                };
+                (count, Vec::new())
+            });
+            count.items += 1;
+            count.section = count.section.clone().min(item.section.clone());
+            if posts.last() != Some(&item.post_id) {
+                posts.push(item.post_id);
+            }
+        }
+        let mut sections: Vec<SectionCount> = counts
+            .into_values()
+            .map(|(mut count, mut posts)| {
+                posts.sort_unstable();
+                posts.dedup();
+                count.posts = posts.len() as i64;
+                count
             })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+            .collect();
+        sections
+            .sort_by(|a, b| (b.posts, b.items, &a.section).cmp(&(a.posts, a.items, &b.section)));
+        Ok(sections)
+    }
+}
+
+fn item_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ItemRow> {
+    let changes: Option<String> = row.get(16)?;
+    Ok(ItemRow {
+        id: row.get(0)?,
+        post_id: row.get(1)?,
+        post_title: row.get(2)?,
+        date: row.get(3)?,
+        source: row.get(4)?,
+        section: row.get(5)?,
+        kind: row.get(6)?,
+        title: row.get(7)?,
+        link: row.get(8)?,
+        text: row.get(9)?,
+        place: row.get::<_, i64>(10)? as usize,
+        details: Details {
+            asker: row.get(11)?,
+            question: row.get(12)?,
+            answer: row.get(13)?,
+            project: row.get(14)?,
+            version: row.get(15)?,
+            changes: changes
+                .and_then(|c| serde_json::from_str(&c).ok())
+                .unwrap_or_default(),
+        },
+        section_key: row.get(17)?,
+    })
+}
+
+/// Whether `item`'s title or text holds every included term of `query`, as a substring
+/// in any case, and no excluded one.
+fn matches(query: &SearchQuery, item: &ItemRow) -> bool {
+    let holds = |text: &str| {
+        find_case_insensitive(&item.title, text).is_some()
+            || find_case_insensitive(&item.text, text).is_some()
+    };
+    query.include.iter().all(|term| holds(&term.text))
+        && !query.exclude.iter().any(|term| holds(&term.text))
+}
+
+/// The whole sections of the post read last, for the items whose text is [`DERIVED`]:
+/// the items of a post come together, so each post is read and segmented once.
+#[derive(Default)]
+struct PostSections {
+    post: Option<PostId>,
+    /// Each whole section's offset in the post and its text.
+    wholes: Vec<(usize, String)>,
+}
+
+impl PostSections {
+    fn whole_text(
+        &mut self,
+        library: &Library,
+        post: PostId,
+        place: usize,
+    ) -> Result<String, LibraryError> {
+        if self.post != Some(post) {
+            let body =
+                library
+                    .conn
+                    .query_row("SELECT body FROM posts WHERE id = ?1", [post], |row| {
+                        super::body::from_row(row, 0)
+                    })?;
+            self.wholes = crate::items::segment(&body)
+                .items
+                .into_iter()
+                .filter(|item| item.kind == ItemKind::Whole)
+                .map(|item| (item.offset, item.text))
+                .collect();
+            self.post = Some(post);
+        }
+        // Found by its place rather than its number: the same place is the same section
+        // even if a later build splits the post differently.
+        Ok(self
+            .wholes
+            .iter()
+            .find(|(offset, _)| *offset == place)
+            .map_or_else(String::new, |(_, text)| text.clone()))
     }
 }

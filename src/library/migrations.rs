@@ -36,6 +36,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: MIGRATION_6,
         fill: Some(fill_migration_6),
     },
+    Migration {
+        sql: MIGRATION_7,
+        fill: None,
+    },
 ];
 
 // 1: sources, posts, tags, reading state, settings, full-text index.
@@ -274,6 +278,15 @@ const MIGRATION_6: &str = r#"
     END;
     "#;
 
+// 7: items kept small (see `library::items`): no trigram index of their own (a search
+// finds their posts through `search_index`), and a whole section's text derived from its
+// post when read rather than stored, a question's and a release's from their columns.
+const MIGRATION_7: &str = r#"
+    DROP TRIGGER items_fts_delete;
+    DROP TABLE items_fts;
+    UPDATE items SET body = '' WHERE kind IN ('whole', 'question', 'release');
+    "#;
+
 // Migration 2 also filled the short-word index; migration 6 drops that index, so a library
 // migrating past both no longer builds it in between.
 fn fill_migration_2(tx: &Transaction<'_>) -> rusqlite::Result<()> {
@@ -353,14 +366,14 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<Result<(), usize>> {
         tx.pragma_update(None, "user_version", index + 1)?;
     }
     tx.commit()?;
-    if current < 6 && current > 0 {
+    if current < 7 && current > 0 {
         reclaim_space(conn);
     }
     Ok(Ok(()))
 }
 
-/// Gives the space of the dropped trigram index (2.6× the markdown) back to the file
-/// system after migration 6. Best effort: another program holding the library open makes
+/// Gives the space of the dropped trigram indexes (2.6× the markdown each) back to the file
+/// system after migrations 6 and 7. Best effort: another program holding the library open makes
 /// VACUUM fail, and the library is as good without it (the free pages are reused).
 fn reclaim_space(conn: &Connection) {
     let pages = |pragma: &str| -> i64 {

@@ -134,21 +134,52 @@ fn like_pattern(text: &str) -> String {
 /// Conditions selecting the posts that match `query` (see [`SearchQuery`]); all but the
 /// included words when `joined_words` (the caller joins `search_index` on them itself).
 fn add_search_conditions(query: &SearchQuery, conditions: &mut Conditions, joined_words: bool) {
-    if query.matches_nothing() {
-        conditions.push("0", vec![]);
-        return;
-    }
-    for condition in query.conditions() {
-        if joined_words && condition.table == Table::Words && !condition.excluded {
+    for clause in index_clauses(query, "p.id", true) {
+        if joined_words && clause.included_words {
             continue;
         }
-        let table = condition.table.name();
-        let not = if condition.excluded { "NOT " } else { "" };
-        conditions.push(
-            format!("p.id {not}IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"),
-            vec![Box::new(condition.expression)],
-        );
+        let params: Vec<Box<dyn ToSql>> = clause
+            .expression
+            .into_iter()
+            .map(|e| Box::new(e) as Box<dyn ToSql>)
+            .collect();
+        conditions.push(clause.sql, params);
     }
+}
+
+/// One SQL condition on the index, and the MATCH expression it binds.
+pub(super) struct IndexClause {
+    pub sql: String,
+    pub expression: Option<String>,
+    /// Whether it is the included terms of `search_index`.
+    pub included_words: bool,
+}
+
+/// The conditions that select the posts whose id (the column `id`) match `query`'s
+/// included terms, and with `exclusions` its excluded ones too. A query of terms the index
+/// cannot look for matches nothing.
+pub(super) fn index_clauses(query: &SearchQuery, id: &str, exclusions: bool) -> Vec<IndexClause> {
+    if query.matches_nothing() {
+        return vec![IndexClause {
+            sql: "0".to_string(),
+            expression: None,
+            included_words: false,
+        }];
+    }
+    query
+        .conditions()
+        .into_iter()
+        .filter(|condition| exclusions || !condition.excluded)
+        .map(|condition| {
+            let table = condition.table.name();
+            let not = if condition.excluded { "NOT " } else { "" };
+            IndexClause {
+                sql: format!("{id} {not}IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"),
+                included_words: condition.table == Table::Words && !condition.excluded,
+                expression: Some(condition.expression),
+            }
+        })
+        .collect()
 }
 
 impl Library {
