@@ -564,10 +564,9 @@ fn the_reader_finds_synced_pictures_in_the_cache_with_the_server_gone() {
 fn blackhole() -> Option<blackhole::Blackhole> {
     let hole = blackhole::Blackhole::start();
     if hole.is_none() {
-        assert!(
-            !cfg!(target_os = "linux"),
-            "Linux drops SYNs to a full accept queue: the blackhole should work here"
-        );
+        #[cfg(target_os = "linux")]
+        panic!("Linux drops SYNs to a full accept queue: the blackhole should work here");
+        #[cfg(not(target_os = "linux"))]
         eprintln!("no blackhole on this system: a full accept queue is not silent here");
     }
     hole
