@@ -218,14 +218,13 @@ fn mishandles_background_query(term: Option<&str>) -> bool {
 #[cfg(unix)]
 fn exchange(query: &[u8], last: LastAnswer, timeout: Duration) -> std::io::Result<Answers> {
     use std::io::{Read, Write};
+    use std::os::fd::AsFd;
 
     use rustix::termios::{self, LocalModes, OptionalActions, SpecialCodeIndex};
 
-    // The controlling terminal, which standard input and output are (checked above).
-    let tty = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open("/dev/tty")?;
+    // The terminal on standard input (checked above), where its answers arrive and where
+    // the reader reads its keys; the query goes out on standard output.
+    let tty = std::fs::File::from(std::io::stdin().as_fd().try_clone_to_owned()?);
     let original = termios::tcgetattr(&tty)?;
     let mut quiet = original.clone();
     // Answers are read as they come, not as lines, and not echoed on screen. A read
@@ -244,8 +243,10 @@ fn exchange(query: &[u8], last: LastAnswer, timeout: Duration) -> std::io::Resul
     let restore = Restore(&tty, original);
 
     let deadline = Instant::now() + timeout;
-    (&tty).write_all(query)?;
-    (&tty).flush()?;
+    let mut out = std::io::stdout().lock();
+    out.write_all(query)?;
+    out.flush()?;
+    drop(out);
     let mut received = Vec::new();
     let mut chunk = [0u8; 256];
     loop {
