@@ -4,12 +4,14 @@
 //! endless body, a stalled server, an unreachable host). The server is stopped before the
 //! cache is checked: what is kept must be readable offline.
 
+#[path = "support/blackhole.rs"]
+mod blackhole;
 mod common;
 #[path = "support/test_server.rs"]
 mod test_server;
 
 use std::io::Cursor;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use image::{ImageFormat, Rgba, RgbaImage};
 use sofa_weekly::library::Library;
@@ -556,4 +558,134 @@ fn the_reader_finds_synced_pictures_in_the_cache_with_the_server_gone() {
         other => panic!("missing.png: {other:?}"),
     }
     assert!(entry("bomb.png").pixels.is_none());
+}
+
+/// A port that never completes a handshake, or a note saying why this machine has none.
+fn blackhole() -> Option<blackhole::Blackhole> {
+    let hole = blackhole::Blackhole::start();
+    if hole.is_none() {
+        #[cfg(target_os = "linux")]
+        panic!("Linux drops SYNs to a full accept queue: the blackhole should work here");
+        #[cfg(not(target_os = "linux"))]
+        eprintln!("no blackhole on this system: a full accept queue is not silent here");
+    }
+    hole
+}
+
+#[test]
+fn a_connect_timeout_is_unreachable_and_pictures_do_not_retry_it() {
+    use sofa_weekly::loader::http::{HttpClient, HttpError, HttpOptions, Validators};
+    let Some(hole) = blackhole() else { return };
+    let options = HttpOptions {
+        connect_timeout: Duration::from_millis(300),
+        read_timeout: Duration::from_millis(300),
+        total_timeout: Duration::from_secs(10),
+        retries: 2,
+        retry_delay: Duration::from_millis(10),
+        max_body_bytes: 1024,
+    };
+    let url = hole.url("/a.png");
+    let timed = |client: &HttpClient| {
+        let start = Instant::now();
+        let err = client
+            .get(&url, &Validators::default(), None, None)
+            .unwrap_err();
+        (err, start.elapsed())
+    };
+    // Posts keep their retries (the network may be back in a moment)…
+    let (err, spent) = timed(&HttpClient::new(options.clone()));
+    assert!(matches!(err, HttpError::ConnectTimeout { .. }), "{err}");
+    assert!(err.is_unreachable(), "{err}");
+    assert!(err.to_string().contains(&url), "{err}");
+    assert!(
+        spent >= Duration::from_millis(900),
+        "three attempts: {spent:?}"
+    );
+    // …pictures try an unreachable host once.
+    let (err, spent) = timed(&HttpClient::new(options).without_retries_when_unreachable());
+    assert!(err.is_unreachable(), "{err}");
+    assert!(
+        spent >= Duration::from_millis(300) && spent < Duration::from_millis(800),
+        "one attempt: {spent:?}"
+    );
+}
+
+#[test]
+fn a_host_that_drops_packets_costs_one_timeout_not_one_per_picture() {
+    let Some(hole) = blackhole() else { return };
+    let env = common::TestEnv::new();
+    let server = TestServer::start();
+    server.route("/p/a.png", Reply::ok(encoded(40, 30, 1, ImageFormat::Png)));
+    server.route("/p/b.png", Reply::ok(encoded(30, 40, 2, ImageFormat::Png)));
+    // 60 pictures on the silent host, spread over three posts, around the served ones.
+    let silent = |post: usize| -> String {
+        (0..20)
+            .map(|i| img(&hole.url(&format!("/{post}/{i}.png"))))
+            .collect()
+    };
+    let first = format!("{}{}", silent(0), img(&server.url("/p/a.png")));
+    let second = format!("{}{}", img(&server.url("/p/b.png")), silent(1));
+    let third = silent(2);
+    let feed = rss(&[("First", &first), ("Second", &second), ("Third", &third)]);
+    server.route("/feed.xml", Reply::ok(feed));
+    let run = |args: &[&str]| {
+        let output = cmd(&env)
+            .env("SOFA_WEEKLY_HTTP_TIMEOUT", "0.5")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    run(&[
+        "source",
+        "add",
+        &server.url("/feed.xml"),
+        "--name",
+        "weekly",
+    ]);
+    let start = Instant::now();
+    let printed = run(&["sync", "weekly"]);
+    let spent = start.elapsed();
+    // One connect timeout (0.5 s) and the rest of the sync. Paid per picture, with the
+    // retry it used to get, it was 60 × 1 s over four threads: 15 s.
+    assert!(spent < Duration::from_secs(4), "{spent:?}: {printed}");
+    assert!(
+        printed.contains("pictures: 2 stored, 0 skipped, 60 failed")
+            && printed.contains(&format!("(host unreachable: {})", hole.base())),
+        "{printed}"
+    );
+    drop(server);
+
+    let library = Library::open(&env.library_dir()).unwrap();
+    let pictures = library.pictures().unwrap();
+    let (stored, failed): (Vec<_>, Vec<_>) =
+        pictures.iter().partition(|p| p.status == PictureStatus::Ok);
+    assert_eq!(stored.len(), 2, "the other host's pictures are fetched");
+    assert_eq!(failed.len(), 60);
+    let reasons: Vec<&str> = failed
+        .iter()
+        .map(|p| p.reason.as_deref().unwrap_or_default())
+        .collect();
+    let tried: Vec<&&str> = reasons
+        .iter()
+        .filter(|r| r.starts_with("cannot connect"))
+        .collect();
+    assert_eq!(tried.len(), 1, "the host is tried once: {reasons:?}");
+    assert!(
+        tried[0].contains(&hole.base()) && tried[0].contains("no answer within 0.5 s"),
+        "{}",
+        tried[0]
+    );
+    for reason in &reasons {
+        assert!(reason.contains(&hole.base()), "names the host: {reason}");
+        assert!(
+            reason.starts_with("cannot connect") || reason.starts_with("not tried: "),
+            "{reason}"
+        );
+    }
 }

@@ -159,3 +159,62 @@ fn show_into_a_pipe_and_plain_keep_the_alt_text() {
         assert!(!text.contains('\x1b'), "{args:?}: {text:?}");
     }
 }
+
+/// The background query and the graphics query as the reader writes them when both are
+/// wanted: one piece, ended by one DA1.
+const ONE_ROUND_TRIP: &[u8] =
+    b"\x1b]11;?\x07\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\\x1b[16t\x1b[c";
+const BACKGROUND_QUERY: &[u8] = b"\x1b]11;?";
+const KITTY_QUERY: &[u8] = b"\x1b_Gi=31,s=1,v=1,a=q";
+const DEVICE_ATTRIBUTES_QUERY: &[u8] = b"\x1b[c";
+
+fn count(haystack: &[u8], needle: &[u8]) -> usize {
+    haystack
+        .windows(needle.len())
+        .filter(|window| *window == needle)
+        .count()
+}
+
+/// The reader on `folder` with `flags`, outside tmux whatever the test runs in; returns all
+/// it wrote once it has quit.
+fn reader_output(flags: &[&str], folder: &str) -> Vec<u8> {
+    let home = tempfile::tempdir().unwrap();
+    let mut args = flags.to_vec();
+    args.push(folder);
+    let mut command = pty::command(&args, home.path());
+    command.env_remove("TMUX");
+    let mut app = Session::start(command, 100, 30);
+    app.wait_for("1 post");
+    app.press("q");
+    app.wait_exit();
+    app.output()
+}
+
+#[test]
+fn the_background_and_the_graphics_are_asked_in_one_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    post_with_a_picture(dir.path());
+    let folder = dir.path().to_string_lossy().into_owned();
+    // Theme and pictures both left to the terminal: one write, one DA1 to end it.
+    let both = reader_output(&[], &folder);
+    assert_eq!(
+        count(&both, ONE_ROUND_TRIP),
+        1,
+        "{:?}",
+        String::from_utf8_lossy(&both)
+    );
+    assert_eq!(count(&both, DEVICE_ATTRIBUTES_QUERY), 1);
+    // A theme that is given: the graphics alone.
+    let graphics = reader_output(&["--theme", "dark"], &folder);
+    assert_eq!(count(&graphics, BACKGROUND_QUERY), 0);
+    assert_eq!(count(&graphics, KITTY_QUERY), 1);
+    assert_eq!(count(&graphics, DEVICE_ATTRIBUTES_QUERY), 1);
+    // `off` and half blocks send no graphics query: the background alone.
+    for images in ["off", "halfblocks"] {
+        let background = reader_output(&["--images", images], &folder);
+        assert_eq!(count(&background, BACKGROUND_QUERY), 1, "{images}");
+        assert_eq!(count(&background, KITTY_QUERY), 0, "{images}");
+        assert_eq!(count(&background, b"\x1b[16t"), 0, "{images}");
+        assert_eq!(count(&background, DEVICE_ATTRIBUTES_QUERY), 1, "{images}");
+    }
+}

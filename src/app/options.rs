@@ -35,9 +35,12 @@ impl Options {
     /// become [`Options::notes`].
     pub fn from_config(config: &Config, color: ColorChoice) -> Options {
         let (keymap, problems) = Keymap::with_config(&config.keys);
-        let (theme, background) = choose_theme(config.reader.theme, color);
-        // Asked once, right after the background, before the reader takes the terminal.
-        let graphics = graphics::detect(config.reader.images, background);
+        // One round trip for the background and the graphics, before the reader takes
+        // the terminal.
+        let mut terminal =
+            terminal_background::StartupQuery::new(graphics::question(config.reader.images));
+        let (theme, background) = choose_theme(config.reader.theme, color, &mut terminal);
+        let graphics = graphics::detect(config.reader.images, &mut terminal);
         Options {
             max_width: u16::try_from(config.reader.max_width.max(20)).unwrap_or(u16::MAX),
             theme,

@@ -1,12 +1,17 @@
-//! Asks the terminal for its background colour (OSC 11), so that `theme = "auto"` can pick
-//! the light or the dark theme from what is really on screen. Called once, before the reader
-//! takes the terminal (and by `show`), only when the theme is left to the terminal.
+//! Asks the terminal, once at start, for what the reader cannot know otherwise: its
+//! background colour (OSC 11), so that `theme = "auto"` can pick the light or the dark theme
+//! from what is really on screen, and, when pictures are drawn with a graphics protocol,
+//! which protocols it speaks and its cell size in pixels. When both are wanted they go in
+//! one round trip: one write, one read, one timeout ([`StartupQuery`]). Called before the
+//! reader takes the terminal (and by `show`); nothing is asked of a pipe, of a theme that is
+//! given, or for `--images off` and `halfblocks`.
 //!
-//! The query and its reply are left to `terminal-colorsaurus`: it puts the terminal in raw
-//! mode only while it waits (restored on every path), sends a DA1 request after OSC 11 so
-//! that a terminal without OSC 11 answers DA1 at once instead of making us wait, reads the
-//! reply from the terminal itself, and knows the terminals that mishandle the query (GNU
-//! Screen, urxvt's terminator, `TERM=dumb`) and leaves them alone.
+//! The bytes and the reading of the answer are [`answer`]'s (pure, tested without a
+//! terminal). The exchange puts the terminal in non-canonical mode without echo only while
+//! it waits (restored on every path), and ends as soon as the answer to its last query
+//! (DA1, which nearly every terminal answers) is in, so a terminal that knows none of the
+//! other queries costs one round trip. Terminals known to mishandle OSC 11 (GNU Screen,
+//! `TERM=dumb`, Eterm: terminal-colorsaurus's list and reasons) are not asked for it.
 //!
 //! A terminal that answers nothing costs [`QUERY_TIMEOUT`], or [`REMOTE_QUERY_TIMEOUT`] over
 //! SSH, where even a terminal that answers takes a round trip. A reply that comes after it
@@ -14,18 +19,26 @@
 //! with a [`LateReplyFilter`]. (After `show`, the shell would get it: hence the longer wait
 //! over SSH.)
 
+mod answer;
+
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+pub use answer::GraphicsQuestion;
+use answer::{Answers, LastAnswer, Questions};
+
 use super::theme::ThemeKind;
+use crate::render::CellSize;
 
 /// How long to wait for a terminal that answers neither OSC 11 nor DA1. Every local terminal
 /// we know of that answers at all does so within a few milliseconds.
 pub const QUERY_TIMEOUT: Duration = Duration::from_millis(150);
 /// The same over SSH: the answer crosses the link, and long links take more than 150 ms.
 pub const REMOTE_QUERY_TIMEOUT: Duration = Duration::from_secs(1);
+/// The same through tmux's passthrough, where the outer terminal answers after tmux.
+const PASSTHROUGH_QUERY_TIMEOUT: Duration = Duration::from_millis(500);
 
 /// How long to wait for the terminal's answer: longer when the session is remote (SSH sets
 /// `SSH_TTY` or `SSH_CONNECTION`).
@@ -36,9 +49,6 @@ pub fn query_timeout(remote: bool) -> Duration {
         QUERY_TIMEOUT
     }
 }
-
-/// How long after a query that timed out a late reply is still looked for in the input.
-const LATE_REPLY_WINDOW: Duration = Duration::from_secs(3);
 
 /// What the terminal said about its background.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -69,24 +79,216 @@ impl Reply {
     }
 }
 
-/// Asks the terminal for its background colour, when both standard input and output are a
-/// terminal (never in a pipe or under CI: nothing is written then).
-pub fn ask() -> Reply {
+/// What pictures learnt from the start-up query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GraphicsReply {
+    /// Kitty's graphics query was answered `OK`.
+    pub kitty: bool,
+    /// The device attributes list sixel.
+    pub sixel: bool,
+    /// The cell in pixels, when the terminal said.
+    pub cell: Option<CellSize>,
+    /// The terminal answered in time. One that did not is not asked again: a second query
+    /// would wait as long, and its answers could come in as keys.
+    pub answered: bool,
+}
+
+/// The terminal's answers at start, each asked at most once: the background when the theme
+/// is left to the terminal ([`StartupQuery::background`]), the graphics when pictures need
+/// them ([`StartupQuery::graphics`]). Asking for the background asks the graphics question
+/// too, in the same round trip, so a reader that wants both waits once.
+#[derive(Debug, Clone)]
+pub struct StartupQuery {
+    question: Option<GraphicsQuestion>,
+    background: Option<Reply>,
+    graphics: Option<GraphicsReply>,
+}
+
+impl StartupQuery {
+    /// A query whose graphics part is `question` (`None`: pictures ask nothing).
+    pub fn new(question: Option<GraphicsQuestion>) -> StartupQuery {
+        StartupQuery {
+            question,
+            background: None,
+            graphics: None,
+        }
+    }
+
+    /// What the terminal said about its background, asked now (with the graphics question,
+    /// if not answered yet) unless it was asked before.
+    pub fn background(&mut self) -> Reply {
+        if let Some(reply) = self.background {
+            return reply;
+        }
+        let graphics = self.question.filter(|_| self.graphics.is_none());
+        let (background, reply) = ask(Questions {
+            background: true,
+            graphics,
+        });
+        if graphics.is_some() {
+            self.graphics = reply;
+        }
+        *self.background.insert(background.unwrap_or(Reply::Failed))
+    }
+
+    /// What the terminal said to the graphics question (`None` when there is none), asked
+    /// now on its own unless the background query asked it already.
+    pub fn graphics(&mut self) -> Option<GraphicsReply> {
+        let question = self.question?;
+        if self.graphics.is_none() {
+            self.graphics = ask(Questions {
+                background: false,
+                graphics: Some(question),
+            })
+            .1;
+        }
+        self.graphics
+    }
+}
+
+/// Asks `questions` in one round trip, when both standard input and output are a terminal
+/// (never in a pipe or under CI: nothing is written then). Returns the background reply
+/// when it was asked, and the graphics reply when that was.
+fn ask(mut questions: Questions) -> (Option<Reply>, Option<GraphicsReply>) {
+    let asked_background = questions.background;
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
-        return Reply::NotATerminal;
+        return (asked_background.then_some(Reply::NotATerminal), None);
+    }
+    let term = std::env::var("TERM").ok();
+    if mishandles_background_query(term.as_deref()) {
+        questions.background = false;
+    }
+    let background_of = |answers: &Answers| {
+        if !questions.background {
+            return Reply::Unsupported;
+        }
+        match answers.background {
+            Some(lightness) => Reply::Lightness(lightness),
+            // The last answer came, and no colour before it: OSC 11 is not known.
+            None if answers.complete => Reply::Unsupported,
+            None => Reply::TimedOut,
+        }
+    };
+    if !questions.any() {
+        return (asked_background.then_some(Reply::Unsupported), None);
     }
     let remote = ["SSH_TTY", "SSH_CONNECTION"]
         .iter()
         .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()));
-    let mut options = terminal_colorsaurus::QueryOptions::default();
-    options.timeout = query_timeout(remote);
-    match terminal_colorsaurus::background_color(options) {
-        Ok(color) => Reply::Lightness(color.perceived_lightness()),
-        Err(terminal_colorsaurus::Error::UnsupportedTerminal(_)) => Reply::Unsupported,
-        Err(terminal_colorsaurus::Error::Timeout(_)) => Reply::TimedOut,
+    let mut timeout = query_timeout(remote);
+    if questions.graphics.is_some_and(|graphics| graphics.tmux) {
+        timeout = timeout.max(PASSTHROUGH_QUERY_TIMEOUT);
+    }
+    let answers = exchange(&questions.bytes(), questions.last_answer(), timeout);
+    let background = asked_background.then(|| match &answers {
+        Ok(answers) => background_of(answers),
         Err(_) => Reply::Failed,
+    });
+    let graphics = questions.graphics.map(|_| match &answers {
+        Ok(answers) => GraphicsReply {
+            kitty: answers.kitty,
+            sixel: answers.sixel,
+            cell: answers.cell.or_else(cell_from_window_size),
+            answered: answers.complete,
+        },
+        Err(_) => GraphicsReply {
+            kitty: false,
+            sixel: false,
+            cell: None,
+            answered: false,
+        },
+    });
+    (background, graphics)
+}
+
+/// Terminals that get OSC 11 wrong (terminal-colorsaurus's list): `dumb` promises nothing;
+/// GNU Screen answers DA1 before relaying OSC 11, which reads as "not supported" at best;
+/// Eterm does not even answer DA1.
+fn mishandles_background_query(term: Option<&str>) -> bool {
+    match term {
+        None => true,
+        Some(term) => {
+            term == "dumb" || term == "screen" || term.starts_with("screen.") || term == "Eterm"
+        }
     }
 }
+
+/// Writes `query` to the terminal and reads what comes back until the answer that ends the
+/// exchange, or until `timeout` is over (then with what came so far).
+#[cfg(unix)]
+fn exchange(query: &[u8], last: LastAnswer, timeout: Duration) -> std::io::Result<Answers> {
+    use std::io::{Read, Write};
+    use std::os::fd::AsFd;
+
+    use rustix::termios::{self, LocalModes, OptionalActions, SpecialCodeIndex};
+
+    // The terminal on standard input (checked above), where its answers arrive and where
+    // the reader reads its keys; the query goes out on standard output.
+    let tty = std::fs::File::from(std::io::stdin().as_fd().try_clone_to_owned()?);
+    let original = termios::tcgetattr(&tty)?;
+    let mut quiet = original.clone();
+    // Answers are read as they come, not as lines, and not echoed on screen. A read
+    // returns after a tenth of a second without input, so the deadline is checked without
+    // a thread left behind, blocked on the terminal, to steal the first keys.
+    quiet.local_modes &= !(LocalModes::ICANON | LocalModes::ECHO);
+    quiet.special_codes[SpecialCodeIndex::VMIN] = 0;
+    quiet.special_codes[SpecialCodeIndex::VTIME] = 1;
+    termios::tcsetattr(&tty, OptionalActions::Now, &quiet)?;
+    struct Restore<'a>(&'a std::fs::File, termios::Termios);
+    impl Drop for Restore<'_> {
+        fn drop(&mut self) {
+            let _ = termios::tcsetattr(self.0, OptionalActions::Now, &self.1);
+        }
+    }
+    let restore = Restore(&tty, original);
+
+    let deadline = Instant::now() + timeout;
+    let mut out = std::io::stdout().lock();
+    out.write_all(query)?;
+    out.flush()?;
+    drop(out);
+    let mut received = Vec::new();
+    let mut chunk = [0u8; 256];
+    loop {
+        let answers = answer::parse(&received, last);
+        if answers.complete || Instant::now() >= deadline {
+            drop(restore);
+            return Ok(answers);
+        }
+        match (&tty).read(&mut chunk) {
+            Ok(read) => received.extend_from_slice(&chunk[..read]),
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn exchange(_query: &[u8], _last: LastAnswer, _timeout: Duration) -> std::io::Result<Answers> {
+    Err(std::io::ErrorKind::Unsupported.into())
+}
+
+/// The cell size from the window's size in pixels, for a terminal that does not answer
+/// `CSI 16 t` but fills in the pixels of `TIOCGWINSZ` (as ratatui-image falls back to).
+#[cfg(unix)]
+fn cell_from_window_size() -> Option<CellSize> {
+    let size = rustix::termios::tcgetwinsize(std::io::stdout()).ok()?;
+    if size.ws_xpixel == 0 || size.ws_ypixel == 0 || size.ws_col == 0 || size.ws_row == 0 {
+        return None;
+    }
+    Some(CellSize {
+        width: (size.ws_xpixel / size.ws_col).max(1),
+        height: (size.ws_ypixel / size.ws_row).max(1),
+    })
+}
+
+#[cfg(not(unix))]
+fn cell_from_window_size() -> Option<CellSize> {
+    None
+}
+
+/// How long after a query that timed out a late reply is still looked for in the input.
+const LATE_REPLY_WINDOW: Duration = Duration::from_secs(3);
 
 /// Drops, from the reader's input, a background reply that arrived after the query gave up
 /// on it. crossterm reads `ESC ] 11;rgb:…` as Alt-`]` followed by plain keys, ended by BEL

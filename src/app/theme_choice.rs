@@ -8,10 +8,12 @@ use crate::config::{ColorChoice, ThemeChoice};
 
 /// The theme for the config's `choice` and `--color`: `never` is the plain theme, `always`
 /// ignores `NO_COLOR`, `auto` leaves it to `NO_COLOR`. The terminal is asked for its
-/// background only when the choice is left to it, and then its reply comes back too.
+/// background (through `terminal`, with whatever else it asks) only when the choice is left
+/// to it, and then its reply comes back too.
 pub fn choose_theme(
     choice: ThemeChoice,
     color: ColorChoice,
+    terminal: &mut terminal_background::StartupQuery,
 ) -> (ThemeKind, Option<terminal_background::Reply>) {
     let no_color = match color {
         ColorChoice::Never => return (ThemeKind::Plain, None),
@@ -23,7 +25,7 @@ pub fn choose_theme(
     let theme = ThemeKind::choose(
         theme_name(choice),
         no_color.as_deref(),
-        || reply.insert(terminal_background::ask()).theme(),
+        || reply.insert(terminal.background()).theme(),
         colorfgbg.as_deref(),
     );
     (theme, reply)

@@ -98,13 +98,19 @@ pub fn run_show(context: &CommandContext<'_>, args: &ShowArgs<'_>) -> anyhow::Re
     // `--color always` styles even a pipe (for `less -R`); NO_COLOR and `--color never`
     // leave not one escape sequence.
     let styled = !args.plain && context.color().enabled(on_terminal);
-    let mut background = None;
+    // The background and the graphics are asked in one round trip, only when both ends are
+    // a terminal (`--color always` into a pipe asks nothing).
+    let images = context.config().reader.images;
+    let mut terminal = crate::app::terminal_background::StartupQuery::new(
+        (styled && on_terminal)
+            .then(|| crate::app::pictures::graphics::question(images))
+            .flatten(),
+    );
     let theme = if styled {
-        // The config's (or --theme's) choice; auto follows the terminal's background, asked
-        // only when both ends are a terminal (`--color always` into a pipe asks nothing).
+        // The config's (or --theme's) choice; auto follows the terminal's background.
         let choice = context.config().reader.theme;
-        let (theme, reply) = crate::app::theme_choice::choose_theme(choice, ColorChoice::Always);
-        background = reply;
+        let (theme, _) =
+            crate::app::theme_choice::choose_theme(choice, ColorChoice::Always, &mut terminal);
         theme.render_theme()
     } else {
         Theme::plain()
@@ -115,7 +121,7 @@ pub fn run_show(context: &CommandContext<'_>, args: &ShowArgs<'_>) -> anyhow::Re
     let depth = crate::app::colors::ColorDepth::from_env();
     let theme = depth.fit_theme(theme);
     let graphics = if styled && on_terminal {
-        crate::app::pictures::graphics::detect(context.config().reader.images, background)
+        crate::app::pictures::graphics::detect(images, &mut terminal)
     } else {
         None
     };

@@ -2,7 +2,8 @@
 //!
 //! It owns the safety rules of fetching, so callers cannot forget them: only `http` and
 //! `https` URLs; timeouts on connect and on every read; up to three retries with exponential
-//! backoff on connection errors, timeouts and 5xx answers; a size cap per response that is
+//! backoff on connection errors, timeouts and 5xx answers (a caller that remembers
+//! unreachable hosts can turn the retries off for them); a size cap per response that is
 //! enforced while the body is read (a `Content-Length` is not trusted, an endless body is cut
 //! off); and conditional GET (`If-None-Match`, `If-Modified-Since`). TLS is rustls, so no
 //! system OpenSSL is needed. Every error names the URL.
@@ -118,6 +119,10 @@ pub enum HttpError {
     BadUrl { url: String, reason: String },
     #[error("{url}: cannot connect ({reason}); is the network up?")]
     Connect { url: String, reason: String },
+    /// The host's name did not resolve, or its TCP (or TLS) handshake did not complete, in
+    /// time: a host that drops packets looks like this, where a closed port refuses at once.
+    #[error("{url}: cannot connect (no answer within {seconds:.1} s); is the network up?")]
+    ConnectTimeout { url: String, seconds: f64 },
     #[error("{url}: no answer within {seconds:.1} s")]
     Timeout { url: String, seconds: f64 },
     #[error("{url}: the server answered HTTP {status}")]
@@ -139,6 +144,7 @@ impl HttpError {
             HttpError::UnsupportedScheme { url }
             | HttpError::BadUrl { url, .. }
             | HttpError::Connect { url, .. }
+            | HttpError::ConnectTimeout { url, .. }
             | HttpError::Timeout { url, .. }
             | HttpError::Status { url, .. }
             | HttpError::TooLarge { url, .. }
@@ -147,16 +153,22 @@ impl HttpError {
     }
 
     /// True when the host could not be reached at all: the sign of being offline (or of a
-    /// wrong host name), as opposed to a server that answered badly.
+    /// wrong host name, or of a host that drops packets), as opposed to a server that
+    /// answered badly. A read that times out after connecting is not: the host is there.
     pub fn is_unreachable(&self) -> bool {
-        matches!(self, HttpError::Connect { .. })
+        matches!(
+            self,
+            HttpError::Connect { .. } | HttpError::ConnectTimeout { .. }
+        )
     }
 
     /// Worth trying again: the network or the server may recover.
     fn is_transient(&self) -> bool {
         match self {
             HttpError::Connect { reason, .. } => reason != HOST_NOT_FOUND,
-            HttpError::Timeout { .. } | HttpError::Transfer { .. } => true,
+            HttpError::ConnectTimeout { .. }
+            | HttpError::Timeout { .. }
+            | HttpError::Transfer { .. } => true,
             HttpError::Status { status, .. } => *status >= 500,
             _ => false,
         }
@@ -170,6 +182,9 @@ const HOST_NOT_FOUND: &str = "host not found";
 pub struct HttpClient {
     agent: ureq::Agent,
     options: HttpOptions,
+    /// Whether an unreachable host is tried again within one `get`
+    /// (see [`HttpClient::without_retries_when_unreachable`]).
+    retry_unreachable: bool,
 }
 
 impl std::fmt::Debug for HttpClient {
@@ -195,7 +210,18 @@ impl HttpClient {
         Self {
             agent: config.new_agent(),
             options,
+            retry_unreachable: true,
         }
+    }
+
+    /// This client, giving up at once on a host it cannot reach instead of retrying it.
+    /// For callers that remember unreachable hosts and try them again later anyway
+    /// (pictures, on the next sync): there a host that drops packets costs one connect
+    /// timeout, where each retry would add another one and a delay. Other transient
+    /// failures (5xx, a broken transfer, a read timeout) are retried as usual.
+    pub fn without_retries_when_unreachable(mut self) -> Self {
+        self.retry_unreachable = false;
+        self
     }
 
     pub fn options(&self) -> &HttpOptions {
@@ -233,7 +259,11 @@ impl HttpClient {
         let mut attempt = 0;
         loop {
             match self.send(url, request()) {
-                Err(err) if err.is_transient() && attempt < self.options.retries => {
+                Err(err)
+                    if err.is_transient()
+                        && (self.retry_unreachable || !err.is_unreachable())
+                        && attempt < self.options.retries =>
+                {
                     std::thread::sleep(self.options.retry_delay * 2u32.pow(attempt));
                     attempt += 1;
                 }
@@ -319,9 +349,16 @@ impl HttpClient {
     fn classify(&self, url: &str, error: ureq::Error) -> HttpError {
         let url = url.to_owned();
         match error {
+            // A name that does not resolve or a handshake that never completes: the host
+            // is unreachable, like one that refuses, only slower to tell.
+            ureq::Error::Timeout(ureq::Timeout::Connect | ureq::Timeout::Resolve) => {
+                HttpError::ConnectTimeout {
+                    url,
+                    seconds: self.options.connect_timeout.as_secs_f64(),
+                }
+            }
             ureq::Error::Timeout(which) => {
                 let limit = match which {
-                    ureq::Timeout::Connect | ureq::Timeout::Resolve => self.options.connect_timeout,
                     ureq::Timeout::Global => self.options.total_timeout,
                     _ => self.options.read_timeout,
                 };
@@ -461,5 +498,22 @@ mod tests {
             .is_transient()
         );
         assert!(!HttpError::TooLarge { url, limit: 1 }.is_transient());
+    }
+
+    #[test]
+    fn a_connect_timeout_is_unreachable_and_a_read_timeout_is_not() {
+        let url = "http://x/".to_owned();
+        let connect = HttpError::ConnectTimeout {
+            url: url.clone(),
+            seconds: 0.5,
+        };
+        assert!(connect.is_unreachable() && connect.is_transient());
+        assert!(
+            connect
+                .to_string()
+                .contains("cannot connect (no answer within 0.5 s)")
+        );
+        let read = HttpError::Timeout { url, seconds: 0.5 };
+        assert!(!read.is_unreachable() && read.is_transient());
     }
 }

@@ -8,7 +8,9 @@
 //! - A host that cannot be resolved or connected is tried once per sync, not once per
 //!   picture: each host's first picture is fetched before the rest, and the rest of an
 //!   unreachable host are recorded as not tried. The hosts found unreachable are kept in an
-//!   [`UnreachableHosts`] that one sync run shares between its sources.
+//!   [`UnreachableHosts`] that one sync run shares between its sources. A host that drops
+//!   packets counts too (its connect times out), and is not retried within the sync, so it
+//!   costs one connect timeout, paid while the other hosts' first pictures come in.
 //! - Only `http`/`https` are fetched (through [`HttpClient`], at most [`MAX_PICTURE_BYTES`]);
 //!   a local post's pictures beside it are read from disk, with the same limit.
 //!
@@ -132,7 +134,10 @@ impl PictureFetcher {
         http.max_body_bytes = MAX_PICTURE_BYTES;
         http.retries = http.retries.min(1);
         PictureFetcher {
-            client: HttpClient::new(http),
+            // Not even that retry for a host that cannot be reached: it is remembered as
+            // unreachable for the rest of the sync and tried again on the next one, so one
+            // connect timeout is all it costs.
+            client: HttpClient::new(http).without_retries_when_unreachable(),
             options,
             parallel: PARALLEL_PICTURES,
             unreachable,
@@ -289,10 +294,11 @@ impl PictureFetcher {
                 Ok(Fetched::Body(response)) => Ok(response.body),
                 Ok(Fetched::NotModified) => Err("the server answered 304 to a plain GET".into()),
                 Err(err) => {
+                    let reason = http_reason(&err, &host);
                     if err.is_unreachable() {
                         self.unreachable.insert(host);
                     }
-                    Err(http_reason(&err))
+                    Err(reason)
                 }
             }
         };
@@ -514,13 +520,17 @@ fn too_large_reason() -> String {
     )
 }
 
-/// The reason `images` shows: short, without the URL (the entry is the URL).
-fn http_reason(err: &HttpError) -> String {
+/// The reason `images` shows: short, without the URL (the entry is the URL), but naming
+/// `host` when it could not be reached, as its other pictures' "not tried" do.
+fn http_reason(err: &HttpError, host: &str) -> String {
     match err {
         HttpError::Status { status, .. } => format!("HTTP {status}"),
         HttpError::TooLarge { .. } => too_large_reason(),
         HttpError::Timeout { seconds, .. } => format!("no answer within {seconds:.1} s"),
-        HttpError::Connect { reason, .. } => format!("cannot connect ({reason})"),
+        HttpError::Connect { reason, .. } => format!("cannot connect to {host} ({reason})"),
+        HttpError::ConnectTimeout { seconds, .. } => {
+            format!("cannot connect to {host} (no answer within {seconds:.1} s)")
+        }
         HttpError::Transfer { reason, .. } => format!("the connection broke ({reason})"),
         HttpError::UnsupportedScheme { .. } => "only http and https are fetched".to_owned(),
         HttpError::BadUrl { reason, .. } => format!("not a valid URL ({reason})"),

@@ -1,5 +1,5 @@
-//! Which protocol draws pictures, chosen once at start (right after the background-colour
-//! query, before the reader takes the terminal), never per picture.
+//! Which protocol draws pictures, chosen once at start (with the background-colour query,
+//! in the same round trip, before the reader takes the terminal), never per picture.
 //!
 //! - `off` draws nothing and asks the terminal nothing.
 //! - `halfblocks` asks nothing either: a cell shows two pixels, one above the other, in the
@@ -7,19 +7,18 @@
 //!   terminal has no more: the reader brings every colour down to the terminal's depth).
 //! - `kitty`, `sixel`, `iterm2` ask the terminal for its cell size in pixels (a picture is
 //!   sized in cells from it), then use the protocol named.
-//! - `auto` asks the terminal which protocols it speaks (ratatui-image's query) and takes
-//!   the best, half blocks when it speaks none. Under tmux the outer terminal only sees
+//! - `auto` asks the terminal which protocols it speaks (kitty's query, and sixel in its
+//!   device attributes: the questions ratatui-image's own query asks) and takes the best,
+//!   half blocks when it speaks none. Under tmux the outer terminal only sees
 //!   graphics when tmux passes them through (`allow-passthrough`); without it a graphics
 //!   sequence would be eaten or drawn in the wrong pane, so tmux gets half blocks unless
 //!   passthrough is allowed.
 
 use std::io::IsTerminal;
-use std::time::Duration;
 
-use ratatui_image::picker::cap_parser::QueryStdioOptions;
 use ratatui_image::picker::{Picker, ProtocolType};
 
-use crate::app::terminal_background::Reply;
+use crate::app::terminal_background::{GraphicsQuestion, GraphicsReply, StartupQuery};
 use crate::config::ImagesChoice;
 use crate::render::CellSize;
 
@@ -102,72 +101,120 @@ const GUESSED_CELL: CellSize = CellSize {
     height: 20,
 };
 
-/// How long the protocol query may wait for a terminal that answers nothing.
-const QUERY_TIMEOUT: Duration = Duration::from_millis(500);
+/// What `choice` needs to ask the terminal at start, if anything: nothing for `off` and
+/// `halfblocks`, nor when standard input or output is not a terminal, nor for `auto` under
+/// tmux without passthrough (half blocks, whatever the outer terminal speaks). Asked with
+/// the background query when the theme wants that too ([`StartupQuery`]).
+pub fn question(choice: ImagesChoice) -> Option<GraphicsQuestion> {
+    if matches!(choice, ImagesChoice::Off | ImagesChoice::Halfblocks)
+        || !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal())
+    {
+        return None;
+    }
+    let auto = choice == ImagesChoice::Auto;
+    let tmux = under_tmux();
+    if auto && tmux && !tmux_passthrough_allowed() {
+        return None;
+    }
+    let hints = TerminalHints::from_env();
+    Some(GraphicsQuestion {
+        // WezTerm and Konsole answer kitty's query (and DA1's sixel) but draw neither
+        // well: ratatui-image gives them iTerm2's protocol, and so do we.
+        protocols: auto && !hints.kitty_and_sixel_unreliable,
+        tmux,
+    })
+}
 
 /// The graphics for `choice` on this terminal; `None` draws no pictures (`off`, or standard
-/// input or output is not a terminal). Called once at start, after the background query
-/// when there was one (`background`).
-///
-/// A terminal that left the background query unanswered (not even DA1) is not asked again:
-/// ratatui-image's query would wait for it, and its reading thread, left behind when the
-/// wait ends, would take the first keys meant for the reader.
-pub fn detect(choice: ImagesChoice, background: Option<Reply>) -> Option<Graphics> {
+/// input or output is not a terminal). Called once at start, after the theme is chosen, so
+/// that the graphics question went with the background query when there was one.
+pub fn detect(choice: ImagesChoice, query: &mut StartupQuery) -> Option<Graphics> {
     if choice == ImagesChoice::Off
         || !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal())
     {
         return None;
     }
-    let forced = match choice {
-        ImagesChoice::Off => return None,
-        ImagesChoice::Halfblocks => return Some(Graphics::half_blocks()),
-        ImagesChoice::Auto => None,
+    let (protocol, cell) = choose(choice, query.graphics(), &TerminalHints::from_env());
+    Some(Graphics::with_cell(protocol, cell))
+}
+
+/// What the environment says of the terminal, beyond its answers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TerminalHints {
+    /// WezTerm or Konsole: their kitty and sixel support is not to be used.
+    pub kitty_and_sixel_unreliable: bool,
+    /// A terminal known to draw iTerm2's inline images (iTerm2, WezTerm, mintty, VS Code…),
+    /// which no query tells.
+    pub iterm2: bool,
+}
+
+impl TerminalHints {
+    /// The variables ratatui-image looks at for the same questions.
+    pub fn from_env() -> TerminalHints {
+        let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+        let program = std::env::var("TERM_PROGRAM").unwrap_or_default();
+        let iterm2_program = [
+            "iTerm",
+            "WezTerm",
+            "mintty",
+            "vscode",
+            "Tabby",
+            "Hyper",
+            "rio",
+            "Bobcat",
+            "WarpTerminal",
+        ]
+        .iter()
+        .any(|name| program.contains(name));
+        let lc_terminal = std::env::var("LC_TERMINAL").unwrap_or_default();
+        TerminalHints {
+            kitty_and_sixel_unreliable: set("WEZTERM_EXECUTABLE") || set("KONSOLE_VERSION"),
+            iterm2: iterm2_program
+                || lc_terminal.contains("iTerm")
+                || set("ITERM_SESSION_ID")
+                || set("WEZTERM_EXECUTABLE"),
+        }
+    }
+}
+
+/// The protocol and cell size for `choice`, from the terminal's `reply` (`None` when
+/// nothing was asked, as for half blocks). A protocol asked for by name is used whatever the
+/// terminal said, with the cell size it gave or a common one; `auto` takes kitty, then
+/// sixel, then iTerm2 (from the environment), else half blocks, and half blocks too when the
+/// terminal did not answer or gave no cell size to size pictures by.
+pub fn choose(
+    choice: ImagesChoice,
+    reply: Option<GraphicsReply>,
+    hints: &TerminalHints,
+) -> (Protocol, CellSize) {
+    let half_blocks = (Protocol::HalfBlocks, CellSize::HALF_BLOCKS);
+    let cell = reply.and_then(|reply| reply.cell);
+    let named = match choice {
+        ImagesChoice::Off | ImagesChoice::Halfblocks => return half_blocks,
         ImagesChoice::Kitty => Some(Protocol::Kitty),
         ImagesChoice::Sixel => Some(Protocol::Sixel),
         ImagesChoice::Iterm2 => Some(Protocol::Iterm2),
+        ImagesChoice::Auto => None,
     };
-    let silent = matches!(background, Some(Reply::TimedOut | Reply::Failed));
-    if silent {
-        return Some(match forced {
-            Some(protocol) => Graphics::with_cell(protocol, GUESSED_CELL),
-            None => Graphics::half_blocks(),
-        });
+    if let Some(protocol) = named {
+        return (protocol, cell.unwrap_or(GUESSED_CELL));
     }
-    if forced.is_none() && under_tmux() && !tmux_passthrough_allowed() {
-        return Some(Graphics::half_blocks());
+    let (Some(reply), Some(cell)) = (reply, cell) else {
+        return half_blocks;
+    };
+    if !reply.answered {
+        return half_blocks;
     }
-    let options = QueryStdioOptions {
-        timeout: QUERY_TIMEOUT,
-        ..QueryStdioOptions::default()
+    let protocol = if reply.kitty && !hints.kitty_and_sixel_unreliable {
+        Protocol::Kitty
+    } else if reply.sixel && !hints.kitty_and_sixel_unreliable {
+        Protocol::Sixel
+    } else if hints.iterm2 {
+        Protocol::Iterm2
+    } else {
+        return half_blocks;
     };
-    let Ok(picker) = Picker::from_query_stdio_with_options(options) else {
-        // A protocol asked for by name is used even so, with a common cell size.
-        return Some(match forced {
-            Some(protocol) => Graphics::with_cell(protocol, GUESSED_CELL),
-            None => Graphics::half_blocks(),
-        });
-    };
-    let font = picker.font_size();
-    let cell = CellSize {
-        width: font.width.max(1),
-        height: font.height.max(1),
-    };
-    let protocol = match forced {
-        Some(protocol) => protocol,
-        None => match picker.protocol_type() {
-            ProtocolType::Kitty => Protocol::Kitty,
-            ProtocolType::Sixel => Protocol::Sixel,
-            ProtocolType::Iterm2 => Protocol::Iterm2,
-            ProtocolType::Halfblocks => return Some(Graphics::half_blocks()),
-        },
-    };
-    let mut picker = picker;
-    picker.set_protocol_type(protocol_type(protocol));
-    Some(Graphics {
-        protocol,
-        cell,
-        picker: Some(picker),
-    })
+    (protocol, cell)
 }
 
 /// tmux sets `TMUX` in the environment of what runs inside it.
@@ -210,7 +257,84 @@ mod tests {
     }
 
     #[test]
-    fn off_is_never_drawn() {
-        assert!(detect(ImagesChoice::Off, None).is_none());
+    fn off_is_never_drawn_and_asks_nothing() {
+        assert!(detect(ImagesChoice::Off, &mut StartupQuery::new(None)).is_none());
+        assert_eq!(question(ImagesChoice::Off), None);
+        assert_eq!(question(ImagesChoice::Halfblocks), None);
+    }
+
+    const CELL: CellSize = CellSize {
+        width: 9,
+        height: 18,
+    };
+
+    fn reply(kitty: bool, sixel: bool, answered: bool) -> Option<GraphicsReply> {
+        Some(GraphicsReply {
+            kitty,
+            sixel,
+            cell: Some(CELL),
+            answered,
+        })
+    }
+
+    #[test]
+    fn auto_takes_the_best_protocol_the_terminal_answered() {
+        let plain = TerminalHints::default();
+        let auto = |reply, hints: &TerminalHints| choose(ImagesChoice::Auto, reply, hints).0;
+        assert_eq!(auto(reply(true, true, true), &plain), Protocol::Kitty);
+        assert_eq!(auto(reply(false, true, true), &plain), Protocol::Sixel);
+        assert_eq!(
+            auto(reply(false, false, true), &plain),
+            Protocol::HalfBlocks
+        );
+        assert_eq!(
+            choose(ImagesChoice::Auto, reply(true, false, true), &plain).1,
+            CELL,
+            "sized by the terminal's cell"
+        );
+        let wezterm = TerminalHints {
+            kitty_and_sixel_unreliable: true,
+            iterm2: true,
+        };
+        assert_eq!(auto(reply(true, true, true), &wezterm), Protocol::Iterm2);
+        // Silent, or no cell size to size pictures by: half blocks.
+        assert_eq!(auto(reply(true, true, false), &plain), Protocol::HalfBlocks);
+        let no_cell = Some(GraphicsReply {
+            cell: None,
+            ..reply(true, false, true).unwrap()
+        });
+        assert_eq!(auto(no_cell, &plain), Protocol::HalfBlocks);
+        assert_eq!(
+            auto(None, &plain),
+            Protocol::HalfBlocks,
+            "tmux without passthrough"
+        );
+    }
+
+    #[test]
+    fn a_protocol_asked_for_by_name_is_used_whatever_the_answer() {
+        let plain = TerminalHints::default();
+        assert_eq!(
+            choose(ImagesChoice::Sixel, reply(true, false, true), &plain),
+            (Protocol::Sixel, CELL)
+        );
+        assert_eq!(
+            choose(ImagesChoice::Kitty, reply(false, false, false), &plain).0,
+            Protocol::Kitty
+        );
+        let silent = Some(GraphicsReply {
+            kitty: false,
+            sixel: false,
+            cell: None,
+            answered: false,
+        });
+        assert_eq!(
+            choose(ImagesChoice::Iterm2, silent, &plain),
+            (Protocol::Iterm2, GUESSED_CELL)
+        );
+        assert_eq!(
+            choose(ImagesChoice::Halfblocks, None, &plain),
+            (Protocol::HalfBlocks, CellSize::HALF_BLOCKS)
+        );
     }
 }
