@@ -182,6 +182,160 @@ pub(super) fn index_clauses(query: &SearchQuery, id: &str, exclusions: bool) -> 
         .collect()
 }
 
+/// A piece of SQL with the strings it binds, in order.
+#[derive(Debug, Clone, Default)]
+struct Sql {
+    text: String,
+    params: Vec<String>,
+}
+
+impl Sql {
+    fn new(text: impl Into<String>, params: Vec<String>) -> Sql {
+        Sql {
+            text: text.into(),
+            params,
+        }
+    }
+
+    fn append(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    fn push(&mut self, other: &Sql) {
+        self.text.push_str(&other.text);
+        self.params.extend(other.params.iter().cloned());
+    }
+
+    /// Conditions joined with AND; `1` for none.
+    fn all<'a>(parts: impl IntoIterator<Item = &'a Sql>) -> Sql {
+        let mut sql = Sql::default();
+        for part in parts {
+            if !sql.text.is_empty() {
+                sql.append(" AND ");
+            }
+            sql.append("(");
+            sql.push(part);
+            sql.append(")");
+        }
+        if sql.text.is_empty() {
+            sql.append("1");
+        }
+        sql
+    }
+}
+
+/// A search's ranking keys as conditions on `posts p`, shared by the statement that ranks
+/// every match and by the tiers of a first page, so that both give the same order.
+struct Ranking {
+    /// Every included term in the title: the words by the index's title column, a CJK
+    /// character alone (which has no words in the index) by the title's text.
+    in_title: Sql,
+    /// The included terms as one phrase.
+    together: Sql,
+    /// The included words whole, not as prefixes.
+    exact: Sql,
+    /// The query's own conditions, all of them.
+    matching: Sql,
+    /// The conditions the ranking keys do not imply: CJK characters and exclusions.
+    rest_of_query: Sql,
+}
+
+impl Ranking {
+    fn of(query: &SearchQuery) -> Ranking {
+        let in_index = |expression: String| {
+            Sql::new(
+                format!("p.id IN {}", index_rows(Table::Words)),
+                vec![expression],
+            )
+        };
+        let mut title_parts = Vec::new();
+        if let Some(words) = query.included(Table::Words) {
+            title_parts.push(in_index(format!("{{title}} : ({words})")));
+        }
+        for term in query
+            .include
+            .iter()
+            .filter(|term| term.table == Table::Chars)
+        {
+            title_parts.push(Sql::new(
+                "p.title LIKE ? ESCAPE '\\'",
+                vec![like_pattern(&term.text)],
+            ));
+        }
+        let in_title = if query.include.is_empty() {
+            Sql::new("0", vec![])
+        } else {
+            Sql::all(&title_parts)
+        };
+        let clauses = index_clauses(query, "p.id", true);
+        let to_sql = |clause: &IndexClause| {
+            Sql::new(
+                clause.sql.clone(),
+                clause.expression.iter().cloned().collect(),
+            )
+        };
+        let all: Vec<Sql> = clauses.iter().map(to_sql).collect();
+        let rest: Vec<Sql> = clauses
+            .iter()
+            .filter(|clause| !clause.included_words)
+            .map(to_sql)
+            .collect();
+        Ranking {
+            in_title,
+            together: query
+                .together()
+                .map_or_else(|| Sql::new("0", vec![]), in_index),
+            exact: query
+                .included_exactly()
+                .map_or_else(|| Sql::new("1", vec![]), in_index),
+            matching: Sql::all(&all),
+            rest_of_query: Sql::all(&rest),
+        }
+    }
+
+    /// The tiers of [`Library::search_page_by_tiers`], in order, each a condition that
+    /// selects its posts, and whether to walk the posts newest first for it (the tiers
+    /// without a title or phrase key, whose posts are many) rather than look up each of
+    /// its few.
+    ///
+    /// A tier is one combination of the keys (in the title, together, exact), in the
+    /// order of the whole ranking: 111, 110, 101, …, 000. Its condition is only its keys
+    /// that hold: any other post with them has more keys, so it belongs to an earlier tier
+    /// and is excluded by id. A key implies the included words, so a tier with one needs
+    /// only the rest of the query.
+    fn tiers(&self) -> Vec<(Sql, bool)> {
+        let keys = [&self.in_title, &self.together, &self.exact];
+        let mut tiers = Vec::new();
+        for pattern in (0..8u8).rev() {
+            let holds = |key: usize| pattern & (4 >> key) != 0;
+            // A key that is the same for every post ("0" or "1") has one value only.
+            let possible = keys.iter().enumerate().all(|(key, sql)| {
+                !(holds(key) && sql.text == "0" || !holds(key) && sql.text == "1")
+            });
+            if !possible {
+                continue;
+            }
+            let positive: Vec<&Sql> = (0..keys.len())
+                .filter(|&key| holds(key) && keys[key].text != "1")
+                .map(|key| keys[key])
+                .collect();
+            let condition = if positive.is_empty() {
+                self.matching.clone()
+            } else {
+                Sql::all(positive.into_iter().chain([&self.rest_of_query]))
+            };
+            tiers.push((condition, !holds(0) && !holds(1)));
+        }
+        tiers
+    }
+}
+
+/// `(SELECT rowid FROM table WHERE table MATCH ?)`.
+fn index_rows(table: Table) -> String {
+    let table = table.name();
+    format!("(SELECT rowid FROM {table} WHERE {table} MATCH ?)")
+}
+
 impl Library {
     /// Posts matching the filter, newest first.
     pub fn list(&self, filter: &Filter) -> Result<Vec<PostSummary>, LibraryError> {
@@ -272,8 +426,9 @@ impl Library {
     }
 
     /// Posts matching `query` (see [`SearchQuery`]), best first: posts with every term in
-    /// the title, then posts with the terms together (as one phrase), then by relevance,
-    /// then newest first.
+    /// the title, then posts with the terms together (as one phrase), then by relevance
+    /// or, for a common word, the posts with the word itself before those with only longer
+    /// words starting with it; then newest first.
     ///
     /// Relevance is the bm25 score of the included terms, and only when they are in at most
     /// [`RELEVANCE_LIMIT`] posts; otherwise the rest come newest first. Why: bm25 costs a
@@ -282,6 +437,10 @@ impl Library {
     /// posts is a common word of the archive, and among its matches a newsletter reader
     /// wants the recent ones, as a mail client's search does; a rarer word keeps the
     /// ranking that puts the post about it first.
+    ///
+    /// A page of a common word's matches is found tier by tier (see [`Ranking::tiers`]),
+    /// each walking the posts newest first until the page is full, so it costs what its
+    /// page costs rather than what all the matches cost.
     pub fn search(
         &self,
         query: &str,
@@ -298,91 +457,110 @@ impl Library {
             }
             None => false,
         };
-        // Ranking keys. The title test reads the title from the index the ranking walks
-        // anyway (a substring test, ASCII case folded): a lookup in the search index's
-        // title column cost as much as the search itself for a common word.
-        let texts = query.texts();
-        let in_title = if texts.is_empty() {
-            "0".to_string()
-        } else {
-            vec!["p.title LIKE ? ESCAPE '\\'"; texts.len()].join(" AND ")
+        let ranking = Ranking::of(&query);
+        let ids = match limit {
+            Some(limit) if !by_relevance => self.search_page_by_tiers(&ranking, limit)?,
+            _ => self.search_ranked(&query, &ranking, by_relevance, limit)?,
         };
-        let mut params: Vec<Box<dyn ToSql>> = texts
-            .iter()
-            .map(|text| Box::new(like_pattern(text)) as Box<dyn ToSql>)
-            .collect();
-        let together = match query.together() {
-            Some(phrase) => {
-                params.push(Box::new(phrase));
-                "p.id IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)"
-            }
-            None => "0",
-        };
-        let limit = limit.map_or(-1, |limit| limit as i64);
-        // Ranked in two steps: first only ids and sort keys of the matching posts, then
-        // columns and bodies of the page. Sorting whole rows made SQLite carry every matching
-        // body through the sorter.
-        let ranked = if by_relevance {
-            // The index selects the candidates and gives their bm25 score in one pass (lower
-            // is better; a title hit weighs ten body hits).
-            params.push(Box::new(
-                expression.clone().expect("only with an expression"),
-            ));
-            let mut conditions = Conditions::default();
-            add_search_conditions(&query, &mut conditions, true);
-            params.extend(conditions.params);
-            format!(
-                "SELECT p.id AS id, ({in_title}) AS in_title, ({together}) AS together, \
-                     fts.score AS relevance, p.date_ts AS date_ts, p.natural_key AS natural_key \
-                 FROM posts p JOIN (SELECT rowid AS id, bm25(search_index, 10.0, 1.0) AS score \
-                     FROM search_index WHERE search_index MATCH ?) fts ON fts.id = p.id {} \
-                 ORDER BY in_title DESC, together DESC, relevance, date_ts DESC, \
-                     natural_key DESC LIMIT {limit}",
-                Conditions {
-                    clauses: conditions.clauses,
-                    params: Vec::new()
-                }
-                .sql()
-            )
-        } else {
-            let mut conditions = Conditions::default();
-            add_search_conditions(&query, &mut conditions, false);
-            params.extend(conditions.params);
-            format!(
-                "SELECT p.id AS id, ({in_title}) AS in_title, ({together}) AS together, \
-                     0 AS relevance, p.date_ts AS date_ts, p.natural_key AS natural_key \
-                 FROM {POSTS_NEWEST_FIRST} {} \
-                 ORDER BY in_title DESC, together DESC, {NEWEST_FIRST} LIMIT {limit}",
-                Conditions {
-                    clauses: conditions.clauses,
-                    params: Vec::new()
-                }
-                .sql()
-            )
-        };
-        let sql = format!(
-            "WITH ranked AS ({ranked}) \
-             SELECT {SUMMARY_COLUMNS}, p.body \
-             FROM ranked JOIN posts p ON p.id = ranked.id {SUMMARY_JOINS} \
-             ORDER BY ranked.in_title DESC, ranked.together DESC, ranked.relevance, \
-                 ranked.date_ts DESC, ranked.natural_key DESC"
-        );
-        let params: Vec<&dyn ToSql> = params.iter().map(|param| param.as_ref()).collect();
         let names = self.tag_names()?;
-        let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(params.as_slice(), |row| {
-            let post = summary_from_row(row, &names)?;
-            let body = super::body::from_row(row, 8)?;
-            Ok((post, body))
-        })?;
+        let sql = format!("SELECT {SUMMARY_COLUMNS}, p.body FROM {SUMMARY_FROM} WHERE p.id = ?1");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let texts = query.texts();
         let terms: Vec<&String> = texts.iter().collect();
-        let mut hits = Vec::new();
-        for row in rows {
-            let (post, body) = row?;
+        let mut hits = Vec::with_capacity(ids.len());
+        for id in ids {
+            let (post, body) = stmt.query_row([id], |row| {
+                Ok((
+                    summary_from_row(row, &names)?,
+                    super::body::from_row(row, 8)?,
+                ))
+            })?;
             let excerpt = excerpt(&post.title, &body, &terms);
             hits.push(SearchHit { post, excerpt });
         }
         Ok(hits)
+    }
+
+    /// Every match of `query` in one statement, in [`Library::search`]'s order: ids and
+    /// sort keys only (sorting whole rows made SQLite carry every matching body through
+    /// the sorter).
+    fn search_ranked(
+        &self,
+        query: &SearchQuery,
+        ranking: &Ranking,
+        by_relevance: bool,
+        limit: Option<usize>,
+    ) -> Result<Vec<PostId>, LibraryError> {
+        let limit = limit.map_or(-1, |limit| limit as i64);
+        let mut sql = Sql::default();
+        sql.append("SELECT p.id, ");
+        sql.push(&ranking.in_title);
+        sql.append(" AS in_title, ");
+        sql.push(&ranking.together);
+        sql.append(" AS together, ");
+        if by_relevance {
+            // The index selects the candidates and gives their bm25 score in one pass (lower
+            // is better; a title hit weighs ten body hits).
+            sql.push(&Sql::new(
+                "fts.score AS relevance FROM posts p \
+                 JOIN (SELECT rowid AS id, bm25(search_index, 10.0, 1.0) AS score \
+                     FROM search_index WHERE search_index MATCH ?) fts ON fts.id = p.id WHERE ",
+                query.included(Table::Words).into_iter().collect(),
+            ));
+            sql.push(&ranking.rest_of_query);
+            sql.append(&format!(
+                " ORDER BY in_title DESC, together DESC, relevance, {NEWEST_FIRST} LIMIT {limit}"
+            ));
+        } else {
+            sql.push(&ranking.exact);
+            sql.append(" AS exact FROM posts p INDEXED BY posts_page WHERE ");
+            sql.push(&ranking.matching);
+            sql.append(&format!(
+                " ORDER BY in_title DESC, together DESC, exact DESC, {NEWEST_FIRST} LIMIT {limit}"
+            ));
+        }
+        self.ids(&sql)
+    }
+
+    /// The first `limit` matches in [`Library::search_ranked`]'s order when by date: the
+    /// posts of each tier newest first, the tiers in order, until the page is full. Each
+    /// tier's statement stops at the page's end, and the first ones read only the index
+    /// entries of the title or of a phrase, so a word in half of 100,000 posts costs a
+    /// page's worth of work.
+    fn search_page_by_tiers(
+        &self,
+        ranking: &Ranking,
+        limit: usize,
+    ) -> Result<Vec<PostId>, LibraryError> {
+        let mut ids: Vec<PostId> = Vec::with_capacity(limit);
+        for (tier, walk) in ranking.tiers() {
+            if ids.len() >= limit {
+                break;
+            }
+            // The ids already taken are the whole of the earlier tiers: a tier that did not
+            // fill the page gave every post it has.
+            let taken: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
+            let posts = if walk { POSTS_NEWEST_FIRST } else { "posts p" };
+            let sql = Sql::new(
+                format!(
+                    "SELECT p.id FROM {posts} WHERE ({}) AND p.id NOT IN ({}) \
+                     ORDER BY {NEWEST_FIRST} LIMIT {}",
+                    tier.text,
+                    taken.join(", "),
+                    limit - ids.len()
+                ),
+                tier.params,
+            );
+            ids.extend(self.ids(&sql)?);
+        }
+        Ok(ids)
+    }
+
+    /// The post ids a statement selects.
+    fn ids(&self, sql: &Sql) -> Result<Vec<PostId>, LibraryError> {
+        let mut stmt = self.conn.prepare(&sql.text)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(&sql.params), |row| row.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Whether at most `limit` posts match `expression` in `table`. Stops reading the

@@ -467,6 +467,80 @@ fn a_word_in_very_many_posts_ranks_its_body_matches_newest_first() {
 }
 
 #[test]
+fn a_first_page_found_by_tiers_is_the_first_page_of_the_whole_ranking() {
+    // More matches than RELEVANCE_LIMIT, so both orders are by date; dates in no order
+    // of the posts' ids, some undated, some on the same day; titles and bodies mixing
+    // the words whole, as prefixes, together and apart.
+    let mut seed = 7u64;
+    let mut next = move |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    let words = [
+        "rust",
+        "rustc",
+        "async",
+        "closure",
+        "状态",
+        "状态机",
+        "的",
+        "tokio",
+        "go",
+    ];
+    let count = 2000;
+    let posts: Vec<LoadedPost> = (0..count)
+        .map(|n| {
+            let pick = |next: &mut dyn FnMut(u64) -> u64, k: u64| -> String {
+                (0..k)
+                    .map(|_| words[next(words.len() as u64) as usize])
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            let title = format!("Post {n} {}", pick(&mut next, 2));
+            let mut body = format!("Rust news. {}.", pick(&mut next, 6));
+            if next(2) == 0 {
+                body.push_str(" async closure.");
+            }
+            let date = match next(10) {
+                0 => None,
+                d => Some(format!("2020-{:02}-{:02}", 1 + next(12), d * 2)),
+            };
+            post(&format!("p{n}.md"), &title, date.as_deref(), &[], &body)
+        })
+        .collect();
+    let (library, _) = library_with(posts);
+    let ids = |query: &str, limit: Option<usize>| -> Vec<i64> {
+        let hits = library.search(query, limit).unwrap();
+        hits.iter().map(|hit| hit.post.id).collect()
+    };
+    for query in [
+        "rust",
+        "rustc",
+        "rust async",
+        "async closure",
+        "\"async closure\"",
+        "rust -go",
+        "rust -状态机",
+        "rust -\"async closure\"",
+        "rust 的",
+        "news 状",
+        "go",
+    ] {
+        let all = ids(query, None);
+        assert!(all.len() > RELEVANCE_LIMIT, "{query}: {}", all.len());
+        for limit in [1, 7, 50, 300] {
+            assert_eq!(
+                ids(query, Some(limit)),
+                all[..limit],
+                "{query}, limit {limit}"
+            );
+        }
+    }
+}
+
+#[test]
 fn changes_that_stop_with_a_panic_write_nothing() {
     let (mut library, source) = library_with(sample());
     let changes = (0..20).map(|n| {

@@ -169,10 +169,41 @@ impl SearchQuery {
         phrase(&text.join(" "), true)
     }
 
+    /// The included terms of `search_index` with each last word whole rather than a
+    /// prefix, for ranking the posts with `rust` itself above those with only `rustc`.
+    /// `None` when no term ends in a word prefix.
+    pub fn included_exactly(&self) -> Option<String> {
+        let mut any = false;
+        let phrases: Vec<&str> = self
+            .include
+            .iter()
+            .filter(|term| term.table == Table::Words)
+            .map(|term| match term.phrase.strip_suffix('*') {
+                Some(exact) if ends_in_word(exact) => {
+                    any = true;
+                    exact
+                }
+                _ => term.phrase.as_str(),
+            })
+            .collect();
+        any.then(|| phrases.join(" AND "))
+    }
+
     /// The text of every included term, for finding the excerpt.
     pub fn texts(&self) -> Vec<String> {
         self.include.iter().map(|term| term.text.clone()).collect()
     }
+}
+
+/// Whether the last token of `phrase` (`"a b"`) is a word, not CJK: a CJK token's
+/// prefix means the run goes on, which has no whole form to rank first.
+fn ends_in_word(phrase: &str) -> bool {
+    phrase
+        .trim_end_matches('"')
+        .rsplit([' ', '"'])
+        .next()
+        .and_then(|token| token.chars().next())
+        .is_some_and(|c| !super::tokenize::is_cjk_letter(c))
 }
 
 fn join(terms: &[Term], table: Table, operator: &str) -> Option<String> {
@@ -292,5 +323,13 @@ mod tests {
             SearchQuery::parse("async closure").together().unwrap(),
             "\"async closure\"*"
         );
+        let exactly = |query: &str| SearchQuery::parse(query).included_exactly();
+        assert_eq!(
+            exactly("rust \"go sdk\" 状态").unwrap(),
+            "\"rust\" AND \"go sdk\" AND \"状态\""
+        );
+        assert_eq!(exactly("用mosn").unwrap(), "\"用 mosn\"");
+        assert_eq!(exactly("\"go sdk\" 状态 状"), None);
+        assert_eq!(exactly("\"状态 机\""), None);
     }
 }
