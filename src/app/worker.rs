@@ -345,7 +345,6 @@ pub fn run(store: &dyn Store, style: &PageStyle, job: Job) -> Option<WorkerMsg> 
     }
 }
 
-/// Header and text of a post wrapped at `width`, the header's date in the configured format.
 /// What the cache holds of the pictures of `post`, when pictures are drawn. A cache that
 /// cannot answer leaves the placeholders, as with pictures off.
 fn post_pictures(store: &dyn Store, post: &PostText, style: &PageStyle) -> Vec<ShelfEntry> {
