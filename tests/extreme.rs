@@ -9,7 +9,7 @@ mod common;
 use common::TestEnv;
 use sofa_weekly::library::{Filter, Library};
 use sofa_weekly::loader::parse_post;
-use sofa_weekly::render::{Rendered, Theme, header, render};
+use sofa_weekly::render::{Header, Rendered, Theme, render};
 use sofa_weekly::sync::import_path;
 
 /// Renders at a few widths and checks the renderer's promises on each.
@@ -92,13 +92,12 @@ fn a_title_of_10_000_characters_is_wrapped_and_listed_within_the_width() {
     let parsed = parse_post("long.md", file.as_bytes());
     assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
     for width in [1, 40, 80] {
-        let lines = header(
-            &parsed.post.title,
-            Some("2021-01-01"),
-            &[],
-            width,
-            &Theme::dark(),
-        );
+        let header = Header {
+            title: &parsed.post.title,
+            date: Some("2021-01-01"),
+            tags: &[],
+        };
+        let lines = header.lines(width, &Theme::dark());
         assert!(lines.iter().all(|line| line.width() <= width));
     }
 
@@ -124,13 +123,12 @@ fn a_post_with_1000_tags_is_imported_listed_and_shown() {
     );
     let parsed = parse_post("tags.md", file.as_bytes());
     assert_eq!(parsed.post.meta.tags.len(), 1000);
-    let lines = header(
-        "Many tags",
-        None,
-        &parsed.post.meta.tags,
-        60,
-        &Theme::dark(),
-    );
+    let header = Header {
+        title: "Many tags",
+        date: None,
+        tags: &parsed.post.meta.tags,
+    };
+    let lines = header.lines(60, &Theme::dark());
     assert!(lines.iter().all(|line| line.width() <= 60));
 
     let dir = tempfile::tempdir().unwrap();

@@ -140,7 +140,8 @@ proptest! {
                 prop_assert!(clean, "{:?}", span);
             }
         }
-        let header = sofa_weekly::render::header(&text, Some("2021-01-01"), std::slice::from_ref(&text), width, &Theme::dark());
+        let header = sofa_weekly::render::Header { title: &text, date: Some("2021-01-01"), tags: std::slice::from_ref(&text) };
+        let header = header.lines(width, &Theme::dark());
         for line in &header {
             prop_assert!(line.width() <= width);
             let clean = !line.to_string().chars().any(is_forbidden);

@@ -2,7 +2,7 @@
 //! in how any construct renders shows up here as a reviewable diff.
 
 use sofa_weekly::loader::parse_post;
-use sofa_weekly::render::{Theme, header, link_list, render};
+use sofa_weekly::render::{Header, Theme, link_list, render};
 use sofa_weekly::sample;
 
 fn layout(text: &str, width: usize) -> String {
@@ -10,7 +10,12 @@ fn layout(text: &str, width: usize) -> String {
     let theme = Theme::plain();
     let date = post.meta.date.map(|date| date.day_string());
     let rendered = render(&post.body, width, &theme);
-    let mut lines = header(&post.title, date.as_deref(), &post.meta.tags, width, &theme);
+    let header = Header {
+        title: &post.title,
+        date: date.as_deref(),
+        tags: &post.meta.tags,
+    };
+    let mut lines = header.lines(width, &theme);
     lines.extend(rendered.lines.iter().cloned());
     lines.extend(link_list(&rendered.links, width, &theme));
     let mut out = String::new();

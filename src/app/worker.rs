@@ -345,7 +345,6 @@ pub fn run(store: &dyn Store, style: &PageStyle, job: Job) -> Option<WorkerMsg> 
     }
 }
 
-/// Header and text of a post wrapped at `width`, the header's date in the configured format.
 /// What the cache holds of the pictures of `post`, when pictures are drawn. A cache that
 /// cannot answer leaves the placeholders, as with pictures off.
 fn post_pictures(store: &dyn Store, post: &PostText, style: &PageStyle) -> Vec<ShelfEntry> {
@@ -372,9 +371,11 @@ pub fn render_page(
         .date
         .as_deref()
         .map(|day| style.day_format.format(day));
-    let (title, tags) = (&summary.title, &summary.tags);
-    let header = render::header(title, date.as_deref(), tags, width as usize, theme);
-    let compact = render::compact_header(title, date.as_deref(), tags, width as usize, theme);
+    let header = render::Header {
+        title: &summary.title,
+        date: date.as_deref(),
+        tags: &summary.tags,
+    };
     let rendered = super::pictures::render_with_shelf(
         &post.body,
         &summary.title,
@@ -387,8 +388,8 @@ pub fn render_page(
     Page {
         id: summary.id,
         width,
-        header,
-        other_header: compact,
+        header: header.lines(width as usize, theme),
+        other_header: header.compact_lines(width as usize, theme),
         compact: false,
         rendered,
         web_url: post.web_url,

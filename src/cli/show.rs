@@ -130,7 +130,12 @@ pub fn run_show(context: &CommandContext<'_>, args: &ShowArgs<'_>) -> anyhow::Re
         None => Vec::new(),
     };
 
-    let mut header = render::header(&post.title, post.date.as_deref(), &post.tags, width, &theme);
+    let mut header = render::Header {
+        title: &post.title,
+        date: post.date.as_deref(),
+        tags: &post.tags,
+    }
+    .lines(width, &theme);
     let mut rendered = crate::app::pictures::render_with_shelf(
         &post.body,
         &post.title,

@@ -6,7 +6,8 @@
 
 use std::path::Path;
 
-use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+use toml::de::{DeString, DeTable, DeValue};
 
 use super::day_format::format_problem;
 use super::{
@@ -35,19 +36,20 @@ impl ConfigParser<'_> {
         });
     }
 
-    /// `value` as a table, or `None` after warning with `problem` (which says what is used
-    /// instead).
-    fn table<'v, 'a>(
+    /// The keys and values of `value` as a table; none after warning with `problem` (which
+    /// says what is used instead) when it is not one.
+    fn table_entries<'v, 'a>(
         &mut self,
         value: &'v DeValue<'a>,
         span: Span,
         problem: &str,
-    ) -> Option<&'v DeTable<'a>> {
+    ) -> impl Iterator<Item = (&'v Spanned<DeString<'a>>, &'v Spanned<DeValue<'a>>)> + use<'v, 'a>
+    {
         let table = value.as_table();
         if table.is_none() {
             self.warn(Some(span), problem.to_owned());
         }
-        table
+        table.into_iter().flat_map(|table| table.iter())
     }
 
     pub(super) fn parse(&mut self) -> Config {
@@ -150,14 +152,11 @@ impl ConfigParser<'_> {
     }
 
     fn reader(&mut self, value: &DeValue, span: Span, reader: &mut ReaderConfig) {
-        let Some(table) = self.table(
+        for (key, value) in self.table_entries(
             value,
             span,
             "reader must be a table ([reader]); using defaults",
-        ) else {
-            return;
-        };
-        for (key, value) in table.iter() {
+        ) {
             let span = value.span();
             match key.get_ref().as_ref() {
                 "max_width" => {
@@ -251,15 +250,12 @@ impl ConfigParser<'_> {
     }
 
     fn topics(&mut self, value: &DeValue, span: Span) -> Vec<(String, Vec<String>)> {
-        let Some(table) = self.table(
+        let mut topics = Vec::new();
+        for (key, value) in self.table_entries(
             value,
             span,
             "topics must be a table of name = [\"spelling\", …]; ignored",
-        ) else {
-            return Vec::new();
-        };
-        let mut topics = Vec::new();
-        for (key, value) in table.iter() {
+        ) {
             let name = key.get_ref().trim().to_owned();
             let spellings: Option<Vec<String>> = match value.get_ref() {
                 DeValue::String(one) => Some(vec![one.to_string()]),
@@ -308,15 +304,12 @@ impl ConfigParser<'_> {
 
     /// `[keys]`: `key = "action"` lines apply everywhere; `[keys.PANE]` tables to one pane.
     fn keys(&mut self, value: &DeValue, span: Span) -> Vec<KeyBinding> {
-        let Some(table) = self.table(
+        let mut bindings = Vec::new();
+        for (key, value) in self.table_entries(
             value,
             span,
             "keys must be a table: [keys] with lines such as j = \"down\"; ignored",
-        ) else {
-            return Vec::new();
-        };
-        let mut bindings = Vec::new();
-        for (key, value) in table.iter() {
+        ) {
             let name = key.get_ref().as_ref();
             match value.get_ref() {
                 DeValue::Table(pane_table) => {

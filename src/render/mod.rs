@@ -13,13 +13,14 @@
 //! Printing a post the way `sofa-weekly show` does (header, text, numbered link list):
 //!
 //! ```
-//! use sofa_weekly::render::{Theme, header, link_list, render, write_ansi};
+//! use sofa_weekly::render::{Header, Theme, link_list, render, write_ansi};
 //!
 //! let (width, color, hyperlinks) = (60, false, false);
 //! let theme = if color { Theme::dark() } else { Theme::plain() };
 //! let body = "周报正文，见 [官网](https://www.sofastack.tech/)。";
 //! let mut out = Vec::new();
-//! write_ansi(&header("SOFA Weekly", Some("2020-02-28"), &[], width, &theme), &mut out, color)?;
+//! let header = Header { title: "SOFA Weekly", date: Some("2020-02-28"), tags: &[] };
+//! write_ansi(&header.lines(width, &theme), &mut out, color)?;
 //! let rendered = render(body, width, &theme);
 //! rendered.write_ansi(&mut out, color, hyperlinks)?;
 //! write_ansi(&link_list(&rendered.links, width, &theme), &mut out, color)?;
@@ -51,7 +52,7 @@ pub mod wrap;
 use ratatui::text::Line;
 
 pub use ansi::write_ansi;
-pub use header::{compact_header, header};
+pub use header::Header;
 pub use links::{is_openable_link, link_list};
 pub use pictures::{
     CellSize, PictureBlock, PictureLayout, PictureState, fit_picture, missing_label,

@@ -1,4 +1,5 @@
-//! Unit and property tests for the wrapping rules, one test per rule.
+//! Unit and property tests for the wrapping rules: a table of the rules whose lines can be
+//! written out, one test each for the rules checked another way, and properties.
 
 use proptest::prelude::*;
 use ratatui::style::{Modifier, Style};
@@ -42,12 +43,85 @@ fn check(text: &str, width: usize) -> Vec<&str> {
     lines
 }
 
+/// The rules whose lines can be written out: the rule, then a text, a width, and the lines
+/// that text wraps into at that width.
+const EXACT_CASES: &[(&str, &str, usize, &[&str])] = &[
+    (
+        "Chinese fills every line to the width",
+        "每周精选筛选每周精华问答同步开源进展",
+        10,
+        &["每周精选筛", "选每周精华", "问答同步开", "源进展"],
+    ),
+    (
+        // "MOSN" fits, and the Chinese run after it starts on the same line.
+        "mixed Chinese and Latin leave no gap before a Chinese run",
+        "MOSN 是一个云原生网络代理平台",
+        12,
+        &["MOSN 是一个", "云原生网络代", "理平台"],
+    ),
+    (
+        "Latin words break at spaces and spaces vanish at breaks",
+        "the quick brown fox",
+        10,
+        &["the quick", "brown fox"],
+    ),
+    (
+        // "，" would start line 2: the character before it moves with it.
+        "closing punctuation pulls the previous character down",
+        "一二三四，五六",
+        8,
+        &["一二三", "四，五六"],
+    ),
+    (
+        "closing punctuation pulls the previous character down",
+        "一二三四。」五",
+        8,
+        &["一二三", "四。」五"],
+    ),
+    (
+        "opening brackets never end a line",
+        "一二三《四五》",
+        8,
+        &["一二三", "《四五》"],
+    ),
+    (
+        "opening brackets never end a line",
+        "一二三“四五”",
+        8,
+        &["一二三", "“四五”"],
+    ),
+    (
+        // An unbreakable run (no break before "，" nor inside "abc...") still obeys kinsoku.
+        "a long cut avoids starting a line with closing punctuation",
+        "abcdefgh，ij",
+        8,
+        &["abcdefg", "h，ij"],
+    ),
+    (
+        "width one puts each wide character alone",
+        "周报",
+        1,
+        &["周", "报"],
+    ),
+    (
+        "width one puts each wide character alone",
+        "ab",
+        1,
+        &["a", "b"],
+    ),
+    (
+        "hard breaks end lines and keep empty lines",
+        "一\n\n二",
+        10,
+        &["一", "", "二"],
+    ),
+];
+
 #[test]
-fn chinese_fills_every_line_to_the_width() {
-    assert_eq!(
-        check("每周精选筛选每周精华问答同步开源进展", 10),
-        ["每周精选筛", "选每周精华", "问答同步开", "源进展"]
-    );
+fn each_rule_gives_its_lines() {
+    for &(rule, text, width, expected) in EXACT_CASES {
+        assert_eq!(check(text, width), expected, "{rule}: {text:?} at {width}");
+    }
 }
 
 #[test]
@@ -56,33 +130,6 @@ fn japanese_small_kana_and_long_vowel_marks_do_not_start_lines() {
     for line in &lines[1..] {
         assert!(!line.starts_with(is_no_start), "{lines:?}");
     }
-}
-
-#[test]
-fn mixed_chinese_and_latin_leave_no_gap_before_a_chinese_run() {
-    // "MOSN" fits, and the Chinese run after it starts on the same line.
-    assert_eq!(
-        check("MOSN 是一个云原生网络代理平台", 12),
-        ["MOSN 是一个", "云原生网络代", "理平台"]
-    );
-}
-
-#[test]
-fn latin_words_break_at_spaces_and_spaces_vanish_at_breaks() {
-    assert_eq!(check("the quick brown fox", 10), ["the quick", "brown fox"]);
-}
-
-#[test]
-fn closing_punctuation_pulls_the_previous_character_down() {
-    // "，" would start line 2: the character before it moves with it.
-    assert_eq!(check("一二三四，五六", 8), ["一二三", "四，五六"]);
-    assert_eq!(check("一二三四。」五", 8), ["一二三", "四。」五"]);
-}
-
-#[test]
-fn opening_brackets_never_end_a_line() {
-    assert_eq!(check("一二三《四五》", 8), ["一二三", "《四五》"]);
-    assert_eq!(check("一二三“四五”", 8), ["一二三", "“四五”"]);
 }
 
 #[test]
@@ -96,13 +143,6 @@ fn long_urls_are_cut_at_grapheme_boundaries() {
 }
 
 #[test]
-fn long_cut_avoids_starting_a_line_with_closing_punctuation() {
-    // An unbreakable run (no break before "，" nor inside "abc...") still obeys kinsoku.
-    let lines = check("abcdefgh，ij", 8);
-    assert_eq!(lines, ["abcdefg", "h，ij"]);
-}
-
-#[test]
 fn emoji_with_zwj_and_variation_selectors_stay_whole() {
     let family = "👨\u{200D}👩\u{200D}👧";
     let heart = "❤\u{FE0F}";
@@ -112,17 +152,6 @@ fn emoji_with_zwj_and_variation_selectors_stay_whole() {
             assert!(!line.starts_with(['\u{200D}', '\u{FE0F}']));
         }
     }
-}
-
-#[test]
-fn width_one_puts_each_wide_character_alone() {
-    assert_eq!(check("周报", 1), ["周", "报"]);
-    assert_eq!(check("ab", 1), ["a", "b"]);
-}
-
-#[test]
-fn hard_breaks_end_lines_and_keep_empty_lines() {
-    assert_eq!(check("一\n\n二", 10), ["一", "", "二"]);
 }
 
 #[test]

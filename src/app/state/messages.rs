@@ -39,7 +39,7 @@ crate::app::worker::enum_with_library_jobs! {
 pub struct Page {
     pub id: PostId,
     pub width: u16,
-    /// `render::header` lines first, then the text: the body's line `n` is line
+    /// `render::Header` lines first, then the text: the body's line `n` is line
     /// `header_len + n` here.
     pub header: Vec<ratatui::text::Line<'static>>,
     /// The other form of the header: the compact one while `header` is the full one, and

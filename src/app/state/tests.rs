@@ -15,6 +15,12 @@ fn ids(app: &App) -> Vec<PostId> {
     app.posts.iter().map(|p| p.id).collect()
 }
 
+/// The post open in the reader, which the test has opened.
+#[track_caller]
+fn reader_of(app: &App) -> &Reader {
+    app.reader.as_ref().expect("a post is open")
+}
+
 /// No tag filters the list: it shows all five sample posts.
 #[track_caller]
 fn assert_unfiltered(app: &App) {
@@ -55,7 +61,7 @@ fn brackets_work_while_reading_and_keep_the_post_open() {
     assert_eq!(h.app.focus, Focus::Reader);
     press(&mut h, "]]");
     assert_eq!(h.app.focus, Focus::Reader);
-    assert_eq!(h.app.reader.as_ref().unwrap().summary.id, 3);
+    assert_eq!(reader_of(&h.app).summary.id, 3);
     assert_eq!(ids(&h.app), [3, 1]);
 }
 
@@ -109,13 +115,13 @@ fn search_keeps_matching_posts_on_enter_and_highlights_them_in_the_reader() {
     assert_eq!(h.app.search.as_deref(), Some("状态机"));
     assert_eq!(ids(&h.app), [2]);
     press(&mut h, "<Enter>");
-    let reader = h.app.reader.as_ref().unwrap();
+    let reader = reader_of(&h.app);
     assert_eq!(reader.matches.len(), 3);
     assert_eq!(reader.current_match, Some(0));
     press(&mut h, "n");
-    assert_eq!(h.app.reader.as_ref().unwrap().current_match, Some(1));
+    assert_eq!(reader_of(&h.app).current_match, Some(1));
     press(&mut h, "NN");
-    assert_eq!(h.app.reader.as_ref().unwrap().current_match, Some(2));
+    assert_eq!(reader_of(&h.app).current_match, Some(2));
 }
 
 #[test]
@@ -159,16 +165,16 @@ fn replies_to_old_queries_are_ignored() {
 fn opening_a_post_renders_it_and_j_k_move_between_posts() {
     let mut h = Harness::new(100, 30);
     press(&mut h, "j<Enter>");
-    let reader = h.app.reader.as_ref().unwrap();
+    let reader = reader_of(&h.app);
     assert_eq!(reader.summary.id, 2);
     let page = reader.page.as_ref().unwrap();
     assert_eq!(page.width, h.app.reader_width());
     assert!(page.line_count() > page.header_len());
     press(&mut h, "J");
-    assert_eq!(h.app.reader.as_ref().unwrap().summary.id, 1);
+    assert_eq!(reader_of(&h.app).summary.id, 1);
     assert_eq!(h.app.post_cursor, 2, "the list follows the reader");
     press(&mut h, "KK");
-    assert_eq!(h.app.reader.as_ref().unwrap().summary.id, 3);
+    assert_eq!(reader_of(&h.app).summary.id, 3);
     press(&mut h, "K");
     assert_eq!(h.app.note.as_ref().unwrap().text, "first post");
     press(&mut h, "<Esc>");
@@ -183,25 +189,25 @@ fn the_reader_scrolls_within_the_post() {
     let max = h.app.max_scroll();
     assert!(max > 30, "the long post needs scrolling");
     press(&mut h, "jjj");
-    assert_eq!(h.app.reader.as_ref().unwrap().scroll, 3);
+    assert_eq!(reader_of(&h.app).scroll, 3);
     press(&mut h, "<Space>");
     let page = h.app.reader_height() - 1;
-    assert_eq!(h.app.reader.as_ref().unwrap().scroll, 3 + page);
+    assert_eq!(reader_of(&h.app).scroll, 3 + page);
     press(&mut h, "b<C-d>");
-    assert_eq!(h.app.reader.as_ref().unwrap().scroll, 3 + page / 2);
+    assert_eq!(reader_of(&h.app).scroll, 3 + page / 2);
     press(&mut h, "G");
-    assert_eq!(h.app.reader.as_ref().unwrap().scroll, max);
+    assert_eq!(reader_of(&h.app).scroll, max);
     press(&mut h, "jjj");
-    assert_eq!(h.app.reader.as_ref().unwrap().scroll, max);
+    assert_eq!(reader_of(&h.app).scroll, max);
     press(&mut h, "g");
-    assert_eq!(h.app.reader.as_ref().unwrap().scroll, 0);
+    assert_eq!(reader_of(&h.app).scroll, 0);
 }
 
 #[test]
 fn a_post_open_for_a_moment_is_marked_read() {
     let mut h = Harness::new(100, 30);
     press(&mut h, "<Enter>");
-    let opened = h.app.reader.as_ref().unwrap().opened_at;
+    let opened = reader_of(&h.app).opened_at;
     assert!(h.app.tick(opened + Duration::from_millis(500)).is_empty());
     let effects = h.app.tick(opened + READ_AFTER);
     assert_eq!(effects, [Effect::SetRead { id: 3, read: true }]);
@@ -238,13 +244,13 @@ fn resizing_rewraps_at_the_new_width_at_the_same_place_in_the_text() {
     let mut h = Harness::new(100, 30);
     press(&mut h, "<Enter>");
     press(&mut h, "<C-d><C-d><C-d>");
-    let before = h.app.reader.as_ref().unwrap();
+    let before = reader_of(&h.app);
     let offset = before.page.as_ref().unwrap().anchor(before.scroll);
     let old_width = before.page.as_ref().unwrap().width;
     let effects = h.app.resize(60, 20);
     assert!(matches!(effects[..], [Effect::LoadPost { width, .. }] if width != old_width));
     h.run(effects);
-    let after = h.app.reader.as_ref().unwrap();
+    let after = reader_of(&h.app);
     let page = after.page.as_ref().unwrap();
     assert_eq!(page.width, h.app.reader_width());
     // The top line is the first line of the block holding the old top line's text.
@@ -308,7 +314,7 @@ fn the_outline_jumps_to_a_heading() {
     press(&mut h, "jj<Enter>i");
     assert!(matches!(h.app.popup, Some(Popup::Outline { cursor: 0 })));
     press(&mut h, "j<Enter>");
-    let reader = h.app.reader.as_ref().unwrap();
+    let reader = reader_of(&h.app);
     let page = reader.page.as_ref().unwrap();
     let target = page.header_len() + page.rendered.headings[1].line;
     assert_eq!(reader.scroll, target.min(h.app.max_scroll()));
@@ -354,7 +360,7 @@ fn the_mouse_wheel_scrolls_the_pane_under_it_and_a_click_selects() {
         .app
         .on_mouse(mouse(MouseEventKind::ScrollDown, reader_x, 10));
     h.run(effects);
-    assert_eq!(h.app.reader.as_ref().unwrap().scroll, 3);
+    assert_eq!(reader_of(&h.app).scroll, 3);
     let effects = h.app.on_mouse(mouse(
         MouseEventKind::Down(MouseButton::Left),
         posts.x + 3,
@@ -369,11 +375,7 @@ fn the_mouse_wheel_scrolls_the_pane_under_it_and_a_click_selects() {
         posts.y + 2,
     ));
     h.run(effects);
-    assert_eq!(
-        h.app.reader.as_ref().unwrap().summary.id,
-        2,
-        "a second click opens"
-    );
+    assert_eq!(reader_of(&h.app).summary.id, 2, "a second click opens");
 }
 
 #[test]
@@ -392,7 +394,7 @@ fn every_term_of_a_search_is_highlighted_on_its_own() {
     press(&mut h, "/状态机 JSON<Enter>");
     assert_eq!(ids(&h.app), [2]);
     press(&mut h, "<Enter>");
-    let reader = h.app.reader.as_ref().unwrap();
+    let reader = reader_of(&h.app);
     assert_eq!(reader.matches.len(), 4, "three 状态机 and one JSON");
     let lines: Vec<usize> = reader.matches.iter().map(|m| m.line).collect();
     assert!(lines.is_sorted(), "{lines:?}");

@@ -3,28 +3,18 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::Paragraph;
 
-use super::{fit, fit_words, footer_hints, popup_area};
+use super::{fit, fit_words, popup_frame};
 use crate::app::state::App;
 use crate::app::theme::Styles;
 use crate::text::display_width;
 
 pub fn draw(frame: &mut Frame, app: &App, area: Rect, scroll: usize, styles: &Styles) {
     let rows = app.keymap.help_rows();
-    let rect = popup_area(frame, area, 76, area.height.saturating_sub(2));
-    let block = Block::bordered()
-        .title(" Keys ")
-        .title_bottom(
-            Line::from(footer_hints(
-                &["j/k scroll", "Esc close"],
-                rect.width.saturating_sub(2) as usize,
-            ))
-            .right_aligned(),
-        )
-        .border_style(styles.border_focused);
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
+    let size = (76, area.height.saturating_sub(2));
+    let hints = ["j/k scroll", "Esc close"];
+    let inner = popup_frame(frame, area, size, " Keys ", &hints, styles);
     let key_width = rows
         .iter()
         .map(|r| display_width(&r.0))

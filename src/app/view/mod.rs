@@ -245,11 +245,33 @@ fn draw_fatal(frame: &mut Frame, app: &App, reason: &str, styles: &Styles) {
     );
 }
 
-/// A bordered popup of `width`×`height` in the middle of `area`, cleared first.
-fn popup_area(frame: &mut Frame, area: Rect, width: u16, height: u16) -> Rect {
+/// A bordered popup of `width`×`height` in the middle of `area`, cleared first, with `title`
+/// on its top border and as many of `hints` as fit at its bottom right. Returns the area
+/// inside the border, for the popup's text.
+fn popup_frame(
+    frame: &mut Frame,
+    area: Rect,
+    (width, height): (u16, u16),
+    title: &str,
+    hints: &[&str],
+    styles: &Styles,
+) -> Rect {
     let rect = super::layout::centered(area, width, height);
     clear(frame, rect);
-    rect
+    let footer = footer_hints(hints, rect.width.saturating_sub(2) as usize);
+    let block = Block::bordered()
+        .title(title.to_string())
+        .title_bottom(Line::from(footer).right_aligned())
+        .border_style(styles.border_focused);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    inner
+}
+
+/// The height of a popup of `rows` rows over `area`: the rows and the border, at least one
+/// row inside, and a row of `area` left free above and below.
+fn popup_height(rows: usize, area: Rect) -> u16 {
+    (rows as u16 + 2).min(area.height.saturating_sub(2)).max(3)
 }
 
 /// Clears `rect` for a popup drawn over other panes. A wide character just left of it (a

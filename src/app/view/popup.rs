@@ -4,9 +4,9 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::Paragraph;
 
-use super::{fit, footer_hints, popup_area};
+use super::{fit, popup_frame, popup_height};
 use crate::app::layout;
 use crate::app::state::App;
 use crate::app::theme::Styles;
@@ -22,17 +22,8 @@ fn list_popup(
     cursor: usize,
     styles: &Styles,
 ) {
-    let height = (rows.len() as u16 + 2)
-        .min(area.height.saturating_sub(2))
-        .max(3);
-    let rect = popup_area(frame, area, 70, height);
-    let footer = footer_hints(footer, rect.width.saturating_sub(2) as usize);
-    let block = Block::bordered()
-        .title(title.to_string())
-        .title_bottom(Line::from(footer).right_aligned())
-        .border_style(styles.border_focused);
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
+    let size = (70, popup_height(rows.len(), area));
+    let inner = popup_frame(frame, area, size, title, footer, styles);
     let visible = inner.height as usize;
     let offset = layout::list_offset(0, cursor, visible);
     let lines: Vec<Line> = rows
@@ -131,20 +122,9 @@ pub fn draw_sync_results(frame: &mut Frame, app: &App, area: Rect, scroll: usize
                 .collect::<Vec<_>>()
         })
         .collect();
-    let height = (lines.len() as u16 + 2)
-        .min(area.height.saturating_sub(2))
-        .max(3);
-    let rect = popup_area(frame, area, width, height);
-    let footer = footer_hints(
-        &["j/k scroll", "Esc close"],
-        rect.width.saturating_sub(2) as usize,
-    );
-    let block = Block::bordered()
-        .title(" Last sync ")
-        .title_bottom(Line::from(footer).right_aligned())
-        .border_style(styles.border_focused);
-    let inner = block.inner(rect);
-    frame.render_widget(block, rect);
+    let size = (width, popup_height(lines.len(), area));
+    let hints = ["j/k scroll", "Esc close"];
+    let inner = popup_frame(frame, area, size, " Last sync ", &hints, styles);
     let offset = scroll.min(lines.len().saturating_sub(inner.height as usize));
     let shown: Vec<Line> = lines.into_iter().skip(offset).collect();
     frame.render_widget(Paragraph::new(shown).style(styles.popup), inner);

@@ -7,17 +7,17 @@ use super::*;
 fn the_reading_position_is_saved_and_restored() {
     let mut h = Harness::new(100, 30);
     press(&mut h, "<Enter><C-d><C-d>");
-    let scroll = h.app.reader.as_ref().unwrap().scroll;
+    let scroll = reader_of(&h.app).scroll;
     press(&mut h, "J");
     let saved = h.store.post(3).unwrap().unwrap().position;
     assert!(saved.unwrap() > 0);
     press(&mut h, "K");
-    assert_eq!(h.app.reader.as_ref().unwrap().scroll, scroll);
+    assert_eq!(reader_of(&h.app).scroll, scroll);
     // A new run over the same store, at another width, finds the same text.
     let posts = h.store.posts.lock().unwrap().clone();
     let mut again = Harness::with_posts(posts, 60, 20);
     press(&mut again, "<Enter>");
-    let reader = again.app.reader.as_ref().unwrap();
+    let reader = reader_of(&again.app);
     let page = reader.page.as_ref().unwrap();
     assert!(reader.scroll > page.header_len());
     assert!(page.anchor(reader.scroll) <= saved.unwrap() as usize);
@@ -174,8 +174,8 @@ fn a_file_read_directly_opens_its_post() {
     posts.truncate(1);
     let h = read_directly(posts, true);
     assert_eq!(h.app.focus, Focus::Reader);
-    assert_eq!(h.app.reader.as_ref().unwrap().summary.id, 1);
-    assert!(h.app.reader.as_ref().unwrap().page.is_some());
+    assert_eq!(reader_of(&h.app).summary.id, 1);
+    assert!(reader_of(&h.app).page.is_some());
 }
 
 #[test]
