@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use rusqlite::{OptionalExtension, Row, ToSql, params};
 use serde::Serialize;
 
+use super::body::Stored;
 use super::excerpt::excerpt;
 use super::index::query::{SearchQuery, Table};
 use super::tag_names::TagName;
@@ -230,6 +231,9 @@ struct Ranking {
     /// Every included term in the title: the words by the index's title column, a CJK
     /// character alone (which has no words in the index) by the title's text.
     in_title: Sql,
+    /// Whether the index answers `in_title` (the query has words): else it is a test of
+    /// each title's text, which only a walk of the posts' titles can answer.
+    title_indexed: bool,
     /// The included terms as one phrase.
     together: Sql,
     /// The included words whole, not as prefixes.
@@ -281,6 +285,7 @@ impl Ranking {
             .map(to_sql)
             .collect();
         Ranking {
+            title_indexed: query.included(Table::Words).is_some(),
             in_title,
             together: query
                 .together()
@@ -294,9 +299,10 @@ impl Ranking {
     }
 
     /// The tiers of [`Library::search_page_by_tiers`], in order, each a condition that
-    /// selects its posts, and whether to walk the posts newest first for it (the tiers
-    /// without a title or phrase key, whose posts are many) rather than look up each of
-    /// its few.
+    /// selects its posts, and whether to walk the posts newest first for it rather than
+    /// look up each of its posts: the index's title or phrase entries give a tier few
+    /// posts to look up; the other tiers have many, or (a title key that tests the text)
+    /// nothing but the walk to find them.
     ///
     /// A tier is one combination of the keys (in the title, together, exact), in the
     /// order of the whole ranking: 111, 110, 101, …, 000. Its condition is only its keys
@@ -324,7 +330,8 @@ impl Ranking {
             } else {
                 Sql::all(positive.into_iter().chain([&self.rest_of_query]))
             };
-            tiers.push((condition, !holds(0) && !holds(1)));
+            let few = holds(0) && self.title_indexed || holds(1);
+            tiers.push((condition, !few));
         }
         tiers
     }
@@ -465,20 +472,15 @@ impl Library {
         let names = self.tag_names()?;
         let sql = format!("SELECT {SUMMARY_COLUMNS}, p.body FROM {SUMMARY_FROM} WHERE p.id = ?1");
         let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut found = Vec::with_capacity(ids.len());
+        for id in ids {
+            found.push(stmt.query_row([id], |row| {
+                Ok((summary_from_row(row, &names)?, Stored::from_row(row, 8)?))
+            })?);
+        }
         let texts = query.texts();
         let terms: Vec<&String> = texts.iter().collect();
-        let mut hits = Vec::with_capacity(ids.len());
-        for id in ids {
-            let (post, body) = stmt.query_row([id], |row| {
-                Ok((
-                    summary_from_row(row, &names)?,
-                    super::body::from_row(row, 8)?,
-                ))
-            })?;
-            let excerpt = excerpt(&post.title, &body, &terms);
-            hits.push(SearchHit { post, excerpt });
-        }
-        Ok(hits)
+        Ok(with_excerpts(found, &terms)?)
     }
 
     /// Every match of `query` in one statement, in [`Library::search`]'s order: ids and
@@ -619,6 +621,45 @@ impl Library {
         let rows = stmt.query_map(params, |row| summary_from_row(row, &names))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
+
+/// The hits of `found`, in order, each with its excerpt. Decompressing and searching each
+/// body is most of the work of a long list (`search --json` of 5,000 posts): a list of
+/// more than a page is split across the processors.
+fn with_excerpts(
+    found: Vec<(PostSummary, Stored)>,
+    terms: &[&String],
+) -> rusqlite::Result<Vec<SearchHit>> {
+    let hit = |(post, body): (PostSummary, Stored)| -> rusqlite::Result<SearchHit> {
+        let excerpt = excerpt(&post.title, &body.decode()?, terms);
+        Ok(SearchHit { post, excerpt })
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    if found.len() < 200 || threads < 2 {
+        return found.into_iter().map(hit).collect();
+    }
+    let chunk = found.len().div_ceil(threads);
+    let mut chunks: Vec<Vec<(PostSummary, Stored)>> = Vec::with_capacity(threads);
+    let mut rest = found.into_iter();
+    for _ in 0..threads {
+        chunks.push(rest.by_ref().take(chunk).collect());
+    }
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| scope.spawn(|| chunk.into_iter().map(hit).collect::<Vec<_>>()))
+            .collect();
+        let mut hits = Vec::new();
+        for worker in workers {
+            let results = worker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            for result in results {
+                hits.push(result?);
+            }
+        }
+        Ok(hits)
+    })
 }
 
 fn summary_from_row(

@@ -530,6 +530,14 @@ fn a_first_page_found_by_tiers_is_the_first_page_of_the_whole_ranking() {
     ] {
         let all = ids(query, None);
         assert!(all.len() > RELEVANCE_LIMIT, "{query}: {}", all.len());
+        if query == "rust" {
+            // A list this long has its excerpts made on several threads: each is its post's.
+            for hit in library.search(query, None).unwrap() {
+                let body = library.post(hit.post.id).unwrap().unwrap().body;
+                let lead: String = body.chars().take(40).collect();
+                assert!(hit.excerpt.starts_with(&lead), "{} / {body}", hit.excerpt);
+            }
+        }
         for limit in [1, 7, 50, 300] {
             assert_eq!(
                 ids(query, Some(limit)),
