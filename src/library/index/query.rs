@@ -158,15 +158,19 @@ impl SearchQuery {
         conditions
     }
 
-    /// The included terms as one phrase, their words next to each other: for ranking the
-    /// posts with the words together above those with them apart. `None` for fewer than two
-    /// terms.
+    /// The included terms as one phrase, their words whole and next to each other: for
+    /// ranking the posts with the words together above those with them apart. `None` for
+    /// fewer than two terms.
+    ///
+    /// Whole words because a ranking key is looked up for every query: a prefix merges the
+    /// index entries of every word it begins (for `the`, 15 ms at 10,000 posts), which a
+    /// whole word never does.
     pub fn together(&self) -> Option<String> {
         if self.include.len() < 2 {
             return None;
         }
         let text: Vec<&str> = self.include.iter().map(|term| term.text.as_str()).collect();
-        phrase(&text.join(" "), true)
+        phrase(&text.join(" "), false)
     }
 
     /// The included terms of `search_index` with each last word whole rather than a
@@ -321,7 +325,7 @@ mod tests {
         );
         assert_eq!(
             SearchQuery::parse("async closure").together().unwrap(),
-            "\"async closure\"*"
+            "\"async closure\""
         );
         let exactly = |query: &str| SearchQuery::parse(query).included_exactly();
         assert_eq!(
