@@ -281,10 +281,16 @@ const MIGRATION_6: &str = r#"
 // 7: items kept small (see `library::items`): no trigram index of their own (a search
 // finds their posts through `search_index`), and a whole section's text derived from its
 // post when read rather than stored, a question's and a release's from their columns.
+// The guards' counts of posts per section and per text read only the two indexes, which
+// now hold the post.
 const MIGRATION_7: &str = r#"
     DROP TRIGGER items_fts_delete;
     DROP TABLE items_fts;
     UPDATE items SET body = '' WHERE kind IN ('whole', 'question', 'release');
+    DROP INDEX items_by_section;
+    DROP INDEX items_by_text;
+    CREATE INDEX items_by_section ON items (source_id, section_key, post_id);
+    CREATE INDEX items_by_text ON items (source_id, text_key, post_id);
     "#;
 
 // Migration 2 also filled the short-word index; migration 6 drops that index, so a library
