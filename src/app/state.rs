@@ -80,10 +80,13 @@ pub struct App {
     /// The shared start of each source's titles in `posts`, which the list leaves out.
     pub series: SeriesTitles,
     pub posts_loaded: bool,
-    /// `posts` is the first page of the list; the rest is on its way.
+    /// `posts` is the start of the list: more posts follow it in the library, loaded as
+    /// the cursor comes near the end of those loaded (see [`App::load_more_posts`]).
     pub more_posts: bool,
-    /// The list asked for is its first page (see [`FIRST_PAGE`]).
-    awaiting_first_page: bool,
+    /// How many posts the last list request under `list_ticket` asked for, and whether
+    /// a longer one is on its way.
+    list_limit: usize,
+    loading_more: bool,
     pub post_cursor: usize,
     pub post_offset: usize,
     pub reader: Option<Reader>,
@@ -154,7 +157,8 @@ impl App {
             series: SeriesTitles::default(),
             posts_loaded: false,
             more_posts: false,
-            awaiting_first_page: false,
+            list_limit: FIRST_PAGE,
+            loading_more: false,
             post_cursor: 0,
             post_offset: 0,
             reader: None,

@@ -63,7 +63,9 @@ impl App {
                 let again = self.focus == Focus::Posts && target == self.post_cursor;
                 self.focus = Focus::Posts;
                 self.post_cursor = target;
-                if again { self.open() } else { Vec::new() }
+                let mut effects = if again { self.open() } else { Vec::new() };
+                effects.extend(self.load_more_near_the_end());
+                effects
             }
             Focus::Reader => {
                 if self.reader.is_some() {

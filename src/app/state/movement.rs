@@ -33,7 +33,7 @@ impl App {
             Focus::Posts => {
                 self.post_cursor = step(self.post_cursor, delta, self.posts.len());
                 self.keep_lists_in_view();
-                Vec::new()
+                self.load_more_near_the_end()
             }
             Focus::Reader => {
                 if let Some(reader) = &mut self.reader {

@@ -7,7 +7,8 @@ use super::*;
 impl App {
     pub(super) fn reload_list(&mut self) -> Vec<Effect> {
         self.list_ticket = self.ticket();
-        self.awaiting_first_page = true;
+        self.list_limit = FIRST_PAGE;
+        self.loading_more = false;
         let mut effects = vec![Effect::LoadList {
             ticket: self.list_ticket,
             query: ListQuery {
@@ -142,6 +143,10 @@ impl App {
         let target = match current {
             Some(i) => {
                 let t = step(i, delta, self.posts.len());
+                if t == i && delta > 0 && self.more_posts {
+                    self.note("loading more posts…");
+                    return self.load_more_posts();
+                }
                 if t == i {
                     self.note(if delta > 0 { "last post" } else { "first post" });
                     return Vec::new();
@@ -155,7 +160,9 @@ impl App {
             return Vec::new();
         };
         self.post_cursor = target;
-        self.open_post(post)
+        let mut effects = self.open_post(post);
+        effects.extend(self.load_more_near_the_end());
+        effects
     }
 
     pub(super) fn jump_match(&mut self, forward: bool) -> Vec<Effect> {

@@ -71,11 +71,11 @@ impl App {
                 if ticket != self.list_ticket {
                     return Vec::new();
                 }
-                let first_page = std::mem::take(&mut self.awaiting_first_page);
+                self.loading_more = false;
                 match result {
                     Ok(posts) => {
-                        // A full first page: the whole list follows, under the same ticket.
-                        self.more_posts = first_page && posts.len() >= FIRST_PAGE;
+                        // A full page: the list goes on in the library.
+                        self.more_posts = posts.len() >= self.list_limit;
                         self.set_posts(posts);
                         // `sofa-weekly FILE.md` is for reading that post, not a list of one.
                         if let Some(direct) = self.read_directly.as_mut()
@@ -85,12 +85,11 @@ impl App {
                         {
                             return self.open_post(self.posts[0].clone());
                         }
-                        if self.more_posts {
-                            return vec![Effect::LoadList {
-                                ticket,
-                                query: self.query(),
-                            }];
+                        // The post to select again is further down: load until it is there.
+                        if self.select_on_load.is_some() {
+                            return self.load_more_posts();
                         }
+                        return self.load_more_near_the_end();
                     }
                     Err(e) => {
                         self.more_posts = false;
@@ -234,6 +233,36 @@ impl App {
             // A problem with the config, said at start, stays first.
             Some(note) if note.error => note.text = format!("{}; {text}", note.text),
             _ => self.note(text),
+        }
+    }
+
+    /// Asks for a longer list, four times as long, under the same ticket: the list grows
+    /// as it is read rather than all at once, so a library of 100,000 posts keeps in
+    /// memory the posts the reader has scrolled past (the whole list was 150 MB), and
+    /// the worker is not busy listing them all when a post is opened.
+    pub(super) fn load_more_posts(&mut self) -> Vec<Effect> {
+        if !self.more_posts || self.loading_more {
+            return Vec::new();
+        }
+        self.loading_more = true;
+        self.list_limit = self.posts.len().max(FIRST_PAGE) * 4;
+        vec![Effect::LoadList {
+            ticket: self.list_ticket,
+            query: ListQuery {
+                limit: Some(self.list_limit),
+                ..self.query()
+            },
+        }]
+    }
+
+    /// [`App::load_more_posts`] once the cursor is within a screen or two of the last
+    /// post loaded.
+    pub(super) fn load_more_near_the_end(&mut self) -> Vec<Effect> {
+        let ahead = 2 * self.list_height(Focus::Posts).max(FIRST_PAGE / 4);
+        if self.post_cursor + ahead >= self.posts.len() {
+            self.load_more_posts()
+        } else {
+            Vec::new()
         }
     }
 

@@ -90,18 +90,40 @@ fn start_noting_lists(store: &MemoryStore) -> (App, Vec<(usize, String)>) {
 }
 
 #[test]
-fn a_long_list_shows_its_first_page_at_once_and_the_rest_after() {
-    let store = MemoryStore::new(numbered_posts(FIRST_PAGE * 2 + 50), TOPICS);
-    let (app, lists) = start_noting_lists(&store);
-    assert_eq!(
-        lists,
-        [
-            (FIRST_PAGE, format!("{FIRST_PAGE}+")),
-            (FIRST_PAGE * 2 + 50, format!("{}", FIRST_PAGE * 2 + 50))
-        ]
-    );
+fn a_long_list_shows_its_first_page_at_once_and_the_rest_as_the_cursor_nears_its_end() {
+    let total = FIRST_PAGE * 5 + 50;
+    let store = MemoryStore::new(numbered_posts(total), TOPICS);
+    let (mut app, lists) = start_noting_lists(&store);
+    // The first page only: the rest waits until it is needed.
+    assert_eq!(lists, [(FIRST_PAGE, format!("{FIRST_PAGE}+"))]);
+    assert!(app.more_posts);
+    assert_eq!(app.posts[0].title, format!("Issue {total}"));
+    let style = crate::app::worker::PageStyle {
+        theme: app.theme.render_theme(),
+        day_format: app.day_format.clone(),
+        pictures: None,
+    };
+    // A few rows down asks for nothing; going on down the list loads it, four times
+    // as long each time, until it is whole.
+    let mut loads = Vec::new();
+    let mut queue: std::collections::VecDeque<Effect> = app.move_in(Focus::Posts, 5).into();
+    assert!(queue.is_empty(), "{queue:?}");
+    for _ in 0..total {
+        queue.extend(app.move_in(Focus::Posts, 1));
+        while let Some(effect) = queue.pop_front() {
+            if let Some(reply) = crate::app::worker::run(&store, &style, job_of(effect)) {
+                let is_list = matches!(reply, WorkerMsg::List { .. });
+                queue.extend(app.on_worker(reply));
+                if is_list {
+                    loads.push(app.posts.len());
+                }
+            }
+        }
+    }
+    assert_eq!(loads, [FIRST_PAGE * 4, total]);
     assert!(!app.more_posts);
-    assert_eq!(app.posts[0].title, format!("Issue {}", FIRST_PAGE * 2 + 50));
+    assert_eq!(app.post_count(), total.to_string());
+    assert_eq!(app.post_cursor, total - 1);
 
     // A list no longer than its first page comes in one reply.
     let store = MemoryStore::new(numbered_posts(FIRST_PAGE - 1), TOPICS);
