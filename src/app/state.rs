@@ -87,6 +87,8 @@ pub struct App {
     /// a longer one is on its way.
     list_limit: usize,
     loading_more: bool,
+    /// The first list waits for the tags (a restored filter names a tag to find).
+    list_after_tags: bool,
     pub post_cursor: usize,
     pub post_offset: usize,
     pub reader: Option<Reader>,
@@ -159,6 +161,7 @@ impl App {
             more_posts: false,
             list_limit: FIRST_PAGE,
             loading_more: false,
+            list_after_tags: false,
             post_cursor: 0,
             post_offset: 0,
             reader: None,
@@ -194,8 +197,10 @@ impl App {
     }
 
     /// What to ask for first: tags and the saved session (which then asks for the list).
+    /// What the app asks for first: the saved session, which says what to list (the
+    /// list and the tags follow its reply).
     pub fn start(&mut self) -> Vec<Effect> {
-        vec![Effect::LoadTags, Effect::LoadSession]
+        vec![Effect::LoadSession]
     }
 
     // ----- derived values, used by the view as well -----

@@ -28,6 +28,10 @@ impl App {
                     })
                     .map_or(0, |i| i + 1);
                 self.keep_lists_in_view();
+                if std::mem::take(&mut self.list_after_tags) {
+                    self.say_filter_restored();
+                    return self.reload_list();
+                }
                 Vec::new()
             }
             WorkerMsg::Sections(Ok(sections)) => self.on_sections(sections),
@@ -47,25 +51,29 @@ impl App {
                 Vec::new()
             }
             // Keys typed before the saved session arrived win over it: the user has started.
-            WorkerMsg::Session(_) if self.keys_pressed => self.reload_list(),
+            WorkerMsg::Session(_) if self.keys_pressed => {
+                let mut effects = self.reload_list();
+                effects.push(Effect::LoadTags);
+                effects
+            }
             WorkerMsg::Session(session) => {
                 self.pinned_tags = session.pinned_tags;
                 self.unread_only = session.unread_only;
                 self.search = session.search;
                 self.select_on_load = session.last_post;
-                if let Some(name) = session.cursor_tag {
-                    match self
-                        .visible_tags()
-                        .iter()
-                        .position(|t| t.tag.eq_ignore_ascii_case(&name))
-                    {
-                        Some(i) => self.tag_cursor = i + 1,
-                        None => self.tag_on_load = Some(name),
-                    }
-                }
                 self.keep_lists_in_view();
+                // The tags come after the first page (counting every tag's posts took
+                // 130 ms at 100,000 posts), unless the list is filtered by the tag that
+                // had the cursor: then it waits for them.
+                if let Some(name) = session.cursor_tag {
+                    self.tag_on_load = Some(name);
+                    self.list_after_tags = true;
+                    return vec![Effect::LoadTags];
+                }
                 self.say_filter_restored();
-                self.reload_list()
+                let mut effects = self.reload_list();
+                effects.push(Effect::LoadTags);
+                effects
             }
             WorkerMsg::List { ticket, result } => {
                 if ticket != self.list_ticket {
