@@ -7,8 +7,8 @@
 LIBRARY defaults to the 10,000-post library `cargo bench --bench library` builds; with
 --folder, the reader opens FOLDER directly (`sofa-weekly FOLDER`), reading it as it starts.
 The reader runs at 200x50 with an empty config, the dark theme and no pictures (so it asks
-the terminal nothing, and waits for no answer that a pseudo-terminal never gives); the time is taken when the post list's position counter ("1/200+", "1/9999") is
-written. Prints each run and the median, in milliseconds, and the reader's peak memory
+the terminal nothing, and waits for no answer that a pseudo-terminal never gives); the time
+is taken when the post list's position counter ("1/200+", "1/9999") is written. Prints each run and the median, in milliseconds, and the reader's peak memory
 (VmHWM) two seconds after its first page, when the work started behind it (indexing a
 folder read directly) has had time to run.
 """
