@@ -121,9 +121,12 @@ impl Library {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let with_index = !self.defer_index;
+        let level = super::body::level_for(self.path.is_some());
         let derive = |change: Change| {
             let derived = match &change {
-                Change::Upsert(upsert) => Some(Derived::of(topics, &upsert.post, with_index)),
+                Change::Upsert(upsert) => {
+                    Some(Derived::of(topics, &upsert.post, with_index, level))
+                }
                 Change::Restamp(..) => None,
             };
             (change, derived)
@@ -244,9 +247,9 @@ struct Derived {
 }
 
 impl Derived {
-    fn of(topics: &Topics, post: &LoadedPost, with_index: bool) -> Derived {
+    fn of(topics: &Topics, post: &LoadedPost, with_index: bool, level: i32) -> Derived {
         Derived {
-            body: super::body::compress(&post.body),
+            body: super::body::compress_at(&post.body, level),
             index: with_index.then(|| IndexText::of(&post.title, &post.body)),
             topics: topics.detect(&post.title, &post.body),
             items: crate::items::segment(&post.body),
