@@ -7,7 +7,6 @@
 //! The pictures are made here (1200×800 px gradients, the size a cached picture is scaled
 //! to at most is 1600 px wide); decoding runs synchronously as the picture thread would.
 
-use std::collections::VecDeque;
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -16,14 +15,12 @@ use image::{Rgba, RgbaImage};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use sofa_weekly::app::pictures::decode::{DecodeBatch, prepare};
 use sofa_weekly::app::pictures::graphics::{Graphics, Protocol};
 use sofa_weekly::app::pictures::{MemoryShelf, PixelSource, ShelfEntry};
-use sofa_weekly::app::route::{Outlets, route_effect};
-use sofa_weekly::app::state::{App, Effect, WorkerMsg};
+use sofa_weekly::app::state::{App, Effect};
 use sofa_weekly::app::store::{MemoryStore, PostText};
 use sofa_weekly::app::theme::ThemeKind;
-use sofa_weekly::app::{view, worker};
+use sofa_weekly::app::{in_line, view, worker};
 use sofa_weekly::post::PostSummary;
 use sofa_weekly::render::{CellSize, PictureState};
 
@@ -88,49 +85,15 @@ fn post(dir: &std::path::Path) -> (PostText, MemoryShelf) {
     (post, shelf)
 }
 
-#[derive(Default)]
-struct Jobs(Vec<worker::Job>, Vec<DecodeBatch>);
-
-impl Outlets for Jobs {
-    fn work(&mut self, job: worker::Job) {
-        self.0.push(job);
-    }
-    fn sync(&mut self) {}
-    fn open_url(&mut self, _url: String) {}
-    fn copy(&mut self, _text: String) {}
-    fn open_file(&mut self, _path: std::path::PathBuf) {}
-    fn suspend(&mut self) {}
-    fn decode(&mut self, batch: DecodeBatch) {
-        self.1.push(batch);
-    }
-}
-
+/// Runs `effects` as the event loop would, the worker's jobs against `store` and the
+/// picture thread's decoding in line, until none are left.
 fn run(app: &mut App, store: &MemoryStore, graphics: &Graphics, effects: Vec<Effect>) {
     let style = worker::PageStyle {
         theme: app.theme.render_theme(),
         day_format: app.day_format.clone(),
         pictures: Some(graphics.cell),
     };
-    let mut queue = VecDeque::from(effects);
-    while let Some(effect) = queue.pop_front() {
-        let mut jobs = Jobs::default();
-        route_effect(effect, &mut jobs);
-        for job in jobs.0 {
-            if let Some(reply) = worker::run(store, &style, job) {
-                queue.extend(app.on_worker(reply));
-            }
-        }
-        for batch in jobs.1 {
-            for request in &batch.pictures {
-                let result = prepare(graphics, request).map(std::sync::Arc::new);
-                queue.extend(app.on_worker(WorkerMsg::Picture {
-                    page: batch.page,
-                    index: request.index,
-                    result,
-                }));
-            }
-        }
-    }
+    in_line::run(app, store, &style, graphics, effects);
 }
 
 fn press(app: &mut App, store: &MemoryStore, graphics: &Graphics, code: KeyCode) {

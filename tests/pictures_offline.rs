@@ -10,7 +10,6 @@ mod pty;
 #[path = "support/test_server.rs"]
 mod test_server;
 
-use std::collections::VecDeque;
 use std::io::Cursor;
 
 use image::{ImageFormat, Rgba, RgbaImage};
@@ -19,12 +18,10 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Color;
-use sofa_weekly::app::pictures::decode::{DecodeBatch, prepare};
 use sofa_weekly::app::pictures::graphics::Graphics;
-use sofa_weekly::app::route::{Outlets, route_effect};
-use sofa_weekly::app::state::{App, Effect, WorkerMsg};
+use sofa_weekly::app::state::{App, Effect};
 use sofa_weekly::app::theme::ThemeKind;
-use sofa_weekly::app::{view, worker};
+use sofa_weekly::app::{in_line, view, worker};
 use sofa_weekly::library::Library;
 use sofa_weekly::pictures::PictureStatus;
 use test_server::{Reply, TestServer};
@@ -103,23 +100,6 @@ fn synced_post_with_a_picture(env: &common::TestEnv) -> i64 {
     library.list(&Default::default()).unwrap()[0].id
 }
 
-#[derive(Default)]
-struct Jobs(Vec<worker::Job>, Vec<DecodeBatch>);
-
-impl Outlets for Jobs {
-    fn work(&mut self, job: worker::Job) {
-        self.0.push(job);
-    }
-    fn sync(&mut self) {}
-    fn open_url(&mut self, _url: String) {}
-    fn copy(&mut self, _text: String) {}
-    fn open_file(&mut self, _path: std::path::PathBuf) {}
-    fn suspend(&mut self) {}
-    fn decode(&mut self, batch: DecodeBatch) {
-        self.1.push(batch);
-    }
-}
-
 /// Runs `effects` as the event loop would, the worker's jobs against `library` and the
 /// picture thread's decoding in line, until none are left.
 fn run(app: &mut App, library: &Library, graphics: &Graphics, effects: Vec<Effect>) {
@@ -128,26 +108,7 @@ fn run(app: &mut App, library: &Library, graphics: &Graphics, effects: Vec<Effec
         day_format: app.day_format.clone(),
         pictures: Some(graphics.cell),
     };
-    let mut queue = VecDeque::from(effects);
-    while let Some(effect) = queue.pop_front() {
-        let mut jobs = Jobs::default();
-        route_effect(effect, &mut jobs);
-        for job in jobs.0 {
-            if let Some(reply) = worker::run(library, &style, job) {
-                queue.extend(app.on_worker(reply));
-            }
-        }
-        for batch in jobs.1 {
-            for request in &batch.pictures {
-                let result = prepare(graphics, request).map(std::sync::Arc::new);
-                queue.extend(app.on_worker(WorkerMsg::Picture {
-                    page: batch.page,
-                    index: request.index,
-                    result,
-                }));
-            }
-        }
-    }
+    in_line::run(app, library, &style, graphics, effects);
 }
 
 /// The screen's text, a wide character once (without the cell it covers).

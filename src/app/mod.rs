@@ -15,6 +15,7 @@ pub mod browser_and_clipboard;
 pub mod colors;
 pub mod event;
 pub mod event_loop;
+pub mod in_line;
 pub mod keymap;
 pub mod layout;
 pub mod options;

@@ -4,8 +4,9 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::route::{Outlets, route_effect};
-use super::state::{App, Effect, WorkerMsg};
+use super::in_line::Recorder;
+use super::route::route_effect;
+use super::state::{App, Effect};
 use super::store::{MemoryStore, PostText};
 use super::theme::ThemeKind;
 use super::worker;
@@ -187,36 +188,12 @@ impl Harness {
     }
 
     /// Runs effects (and the effects their replies cause) until there are none left, each
-    /// routed as the event loop routes it.
+    /// routed as the event loop routes it; pictures are decoded in half blocks.
     pub fn run(&mut self, effects: Vec<Effect>) {
         let style = self.page_style();
-        let mut queue = std::collections::VecDeque::from(effects);
-        while let Some(effect) = queue.pop_front() {
-            let mut routed = Recorder {
-                jobs: Vec::new(),
-                batches: Vec::new(),
-                outside: &mut self.outside,
-            };
-            route_effect(effect, &mut routed);
-            for job in routed.jobs {
-                if let Some(reply) = worker::run(&self.store, &style, job) {
-                    queue.extend(self.app.on_worker(reply));
-                }
-            }
-            // Pictures are decoded here in half blocks, as the picture thread would.
-            for batch in routed.batches {
-                let graphics = crate::app::pictures::graphics::Graphics::half_blocks();
-                for request in &batch.pictures {
-                    let result = crate::app::pictures::decode::prepare(&graphics, request)
-                        .map(std::sync::Arc::new);
-                    queue.extend(self.app.on_worker(WorkerMsg::Picture {
-                        page: batch.page,
-                        index: request.index,
-                        result,
-                    }));
-                }
-            }
-        }
+        let graphics = crate::app::pictures::graphics::Graphics::half_blocks();
+        let outside = super::in_line::run(&mut self.app, &self.store, &style, &graphics, effects);
+        self.outside.extend(outside);
     }
 }
 
@@ -224,52 +201,11 @@ impl Harness {
 /// that runs elsewhere.
 pub fn job_of(effect: Effect) -> worker::Job {
     let mut outside = Vec::new();
-    let mut routed = Recorder {
-        jobs: Vec::new(),
-        batches: Vec::new(),
-        outside: &mut outside,
-    };
+    let mut routed = Recorder::new(&mut outside);
     route_effect(effect, &mut routed);
     let job = routed.jobs.pop();
     assert!(outside.is_empty(), "not the worker's: {outside:?}");
     job.expect("one job")
-}
-
-/// Outlets that keep the worker's jobs to run them here, and write down the rest.
-struct Recorder<'a> {
-    jobs: Vec<worker::Job>,
-    batches: Vec<crate::app::pictures::decode::DecodeBatch>,
-    outside: &'a mut Vec<Effect>,
-}
-
-impl Outlets for Recorder<'_> {
-    fn work(&mut self, job: worker::Job) {
-        self.jobs.push(job);
-    }
-
-    fn sync(&mut self) {
-        self.outside.push(Effect::Sync);
-    }
-
-    fn open_url(&mut self, url: String) {
-        self.outside.push(Effect::OpenUrl(url));
-    }
-
-    fn copy(&mut self, text: String) {
-        self.outside.push(Effect::Copy(text));
-    }
-
-    fn open_file(&mut self, path: std::path::PathBuf) {
-        self.outside.push(Effect::OpenFile(path));
-    }
-
-    fn decode(&mut self, batch: crate::app::pictures::decode::DecodeBatch) {
-        self.batches.push(batch);
-    }
-
-    fn suspend(&mut self) {
-        self.outside.push(Effect::Suspend);
-    }
 }
 
 /// Presses keys written like vim's `:map`: plain characters, and `<Enter>`, `<Esc>`,
