@@ -162,6 +162,39 @@ fn entity(name_and_semicolon: &str) -> Option<[Option<char>; 2]> {
     Some([Some(first), char::from_u32(second).filter(|&c| c != '\0')])
 }
 
+/// The value of attribute `name` in an HTML tag's text (`<img src="a.png" alt=x>`), as
+/// written: quoted or not, names in any case, entities left as they are. `None` when the
+/// tag has no such attribute.
+///
+/// ```
+/// use sofa_weekly::text::tag_attribute;
+/// assert_eq!(tag_attribute(r#"<IMG data-src="x" SRC='a b.png'>"#, "src"), Some("a b.png"));
+/// assert_eq!(tag_attribute("<a href=/x/>", "href"), Some(""));
+/// assert_eq!(tag_attribute("<a href=x>", "src"), None);
+/// ```
+pub fn tag_attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    // ASCII lowering keeps every byte where it was, so offsets in `lower` are `tag`'s.
+    let lower = tag.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(at) = lower[from..].find(name).map(|i| from + i) {
+        from = at + name.len();
+        let after_space = lower[..at].ends_with(|c: char| c.is_ascii_whitespace());
+        let rest = lower[from..].trim_start();
+        if !after_space || !rest.starts_with('=') {
+            continue;
+        }
+        let value = tag[tag.len() - rest.len() + 1..].trim_start();
+        return Some(match value.chars().next() {
+            Some(quote @ ('"' | '\'')) => value[1..].split(quote).next().unwrap_or(""),
+            _ => value
+                .split(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+                .next()
+                .unwrap_or(""),
+        });
+    }
+    None
+}
+
 /// `html` without its tags, everything between `<` and `>` dropped and the rest kept as it
 /// is (entities and markdown marks too): for HTML lines in markdown (`<br/>` and the like)
 /// and for HTML too absurd to parse.

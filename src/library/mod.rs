@@ -16,6 +16,7 @@ mod migrations;
 pub mod pictures;
 mod query;
 mod reading;
+mod search;
 mod sources;
 mod state_export;
 mod tag_names;
@@ -32,8 +33,9 @@ pub use check::{CheckReport, SalvageReport, salvage};
 pub use import::{Change, ImportBatch, ImportReport, StoredFile, Upsert};
 pub use items::{Details, ItemFilter, ItemRow, SectionCount};
 pub use migrations::on_progress as on_migration_progress;
-pub use query::{Filter, SearchHit, StoredPost};
+pub use query::{Filter, StoredPost};
 pub use reading::ReadingState;
+pub use search::SearchHit;
 pub use sources::{SourceInfo, SourceKind, SourceSpec};
 pub use state_export::{ReadingImportReport, ReadingRecord};
 

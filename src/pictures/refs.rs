@@ -124,42 +124,12 @@ fn img_sources(html: &str) -> Vec<&str> {
     let mut from = 0;
     while let Some(start) = lower[from..].find("<img").map(|i| from + i) {
         let end = lower[start..].find('>').map_or(lower.len(), |i| start + i);
-        if let Some(src) = attribute(&html[start..end], &lower[start..end], "src") {
+        if let Some(src) = crate::text::tag_attribute(&html[start..end], "src") {
             sources.push(src);
         }
         from = end;
     }
     sources
-}
-
-/// The value of `name` in a tag's text (`lower` is the same text in lower case, so that
-/// byte offsets agree).
-fn attribute<'a>(tag: &'a str, lower: &str, name: &str) -> Option<&'a str> {
-    let mut from = 0;
-    while let Some(at) = lower[from..].find(name).map(|i| from + i) {
-        from = at + name.len();
-        let before_ok = lower[..at].ends_with(|c: char| c.is_ascii_whitespace());
-        let rest = lower[from..].trim_start();
-        if !before_ok || !rest.starts_with('=') {
-            continue;
-        }
-        let value_at = tag.len() - rest.len() + 1;
-        let value = tag[value_at..].trim_start();
-        let value_start = tag.len() - value.len();
-        return Some(match value.chars().next()? {
-            quote @ ('"' | '\'') => {
-                let inner = &tag[value_start + 1..];
-                &inner[..inner.find(quote).unwrap_or(inner.len())]
-            }
-            _ => {
-                let len = value
-                    .find(|c: char| c.is_ascii_whitespace() || c == '/')
-                    .unwrap_or(value.len());
-                &value[..len]
-            }
-        });
-    }
-    None
 }
 
 #[cfg(test)]

@@ -125,28 +125,7 @@ fn tag_name(tag: &str) -> Option<String> {
 
 /// The value of attribute `name` in a tag, entities decoded.
 fn attribute(tag: &str, name: &str) -> Option<String> {
-    let lower = tag.to_ascii_lowercase();
-    let mut search = 0;
-    while let Some(found) = lower[search..].find(name) {
-        let at = search + found;
-        search = at + name.len();
-        let preceded_by_space = lower[..at].ends_with(|c: char| c.is_ascii_whitespace());
-        let rest = lower[search..].trim_start();
-        if !preceded_by_space || !rest.starts_with('=') {
-            continue;
-        }
-        let value_start = tag.len() - rest.len() + 1;
-        let value = tag[value_start..].trim_start();
-        let raw = match value.chars().next() {
-            Some(q @ ('"' | '\'')) => value[1..].split(q).next().unwrap_or(""),
-            _ => value
-                .split(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
-                .next()
-                .unwrap_or(""),
-        };
-        return Some(decode_entities(raw));
-    }
-    None
+    crate::text::tag_attribute(tag, name).map(decode_entities)
 }
 
 /// Decodes entities (see [`crate::text::decode_entities`]).

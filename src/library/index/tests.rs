@@ -258,50 +258,65 @@ fn paths(list: &[&str]) -> Vec<String> {
     list.iter().map(|path| path.to_string()).collect()
 }
 
+/// Checks what each query finds, as (query, the posts' paths).
+fn assert_finds(library: &Library, cases: &[(&str, &[&str])]) {
+    for (query, expected) in cases {
+        assert_eq!(found(library, query), paths(expected), "{query}");
+    }
+}
+
 #[test]
 fn words_and_prefixes_ignore_case_and_width() {
     let (library, _) = library_of(ENGLISH);
-    assert_eq!(found(&library, "rust"), paths(&["rustc.md", "wide.md"]));
-    assert_eq!(found(&library, "RUSTC"), paths(&["rustc.md"]));
-    assert_eq!(found(&library, "ｒｕｓｔ"), paths(&["rustc.md", "wide.md"]));
-    // Words, not substrings: "lease" is inside "release", not a word's start.
-    assert_eq!(found(&library, "lease"), Vec::<String>::new());
+    assert_finds(
+        &library,
+        &[
+            ("rust", &["rustc.md", "wide.md"]),
+            ("RUSTC", &["rustc.md"]),
+            ("ｒｕｓｔ", &["rustc.md", "wide.md"]),
+            // Words, not substrings: "lease" is inside "release", not a word's start.
+            ("lease", &[]),
+        ],
+    );
 }
 
 #[test]
 fn phrases_need_their_words_together_across_a_soft_line_break() {
     let (library, _) = library_of(ENGLISH);
-    assert_eq!(
-        found(&library, "\"async closure\""),
-        paths(&["closure.md", "wide.md"])
-    );
-    assert_eq!(
-        found(&library, "async closure"),
-        paths(&["apart.md", "closure.md", "wide.md"])
+    assert_finds(
+        &library,
+        &[
+            ("\"async closure\"", &["closure.md", "wide.md"]),
+            ("async closure", &["apart.md", "closure.md", "wide.md"]),
+        ],
     );
     let chinese = [("z.md", "---\ntitle: z\n---\n分布式\n  事务，状态 机")];
     let (library, _) = library_of(&chinese);
-    assert_eq!(found(&library, "\"分布式事务\""), paths(&["z.md"]));
-    assert_eq!(found(&library, "式事"), paths(&["z.md"]));
-    assert_eq!(found(&library, "\"状态 机\""), paths(&["z.md"]));
-    assert_eq!(found(&library, "状态机"), Vec::<String>::new());
+    assert_finds(
+        &library,
+        &[
+            ("\"分布式事务\"", &["z.md"]),
+            ("式事", &["z.md"]),
+            ("\"状态 机\"", &["z.md"]),
+            ("状态机", &[]),
+        ],
+    );
 }
 
 #[test]
 fn several_terms_mean_all_and_a_minus_excludes() {
     let (library, _) = library_of(ENGLISH);
-    assert_eq!(
-        found(&library, "async -title"),
-        paths(&["apart.md", "wide.md"])
+    assert_finds(
+        &library,
+        &[
+            ("async -title", &["apart.md", "wide.md"]),
+            ("async -\"async closure\"", &["apart.md"]),
+            ("-async", &["rustc.md"]),
+            ("rust async", &["wide.md"]),
+            // Nothing to look for: no post, rather than all of them.
+            ("* --", &[]),
+        ],
     );
-    assert_eq!(
-        found(&library, "async -\"async closure\""),
-        paths(&["apart.md"])
-    );
-    assert_eq!(found(&library, "-async"), paths(&["rustc.md"]));
-    assert_eq!(found(&library, "rust async"), paths(&["wide.md"]));
-    // Nothing to look for: no post, rather than all of them.
-    assert_eq!(found(&library, "* --"), Vec::<String>::new());
 }
 
 #[test]

@@ -1,0 +1,404 @@
+//! Full-text search: the ranking of the posts that match a query, a first page found tier
+//! by tier, and the excerpts of the hits. The query language is [`SearchQuery`]'s; the
+//! lists and the shared SQL pieces are [`super::query`]'s.
+
+use serde::Serialize;
+
+use super::body::Stored;
+use super::excerpt::excerpt;
+use super::index::query::{SearchQuery, Table};
+use super::query::{
+    IndexClause, NEWEST_FIRST, POSTS_NEWEST_FIRST, SMALL_FILTER, SUMMARY_COLUMNS, SUMMARY_FROM,
+    index_clauses, like_pattern, summary_from_row,
+};
+use super::{Library, LibraryError};
+use crate::post::{PostId, PostSummary};
+
+/// A search result: the post and a short excerpt around the first match.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchHit {
+    #[serde(flatten)]
+    pub post: PostSummary,
+    pub excerpt: String,
+}
+
+/// Above this many posts matching the trigram terms, search ranks body matches by date
+/// rather than by bm25 relevance. See [`Library::search`].
+pub(super) const RELEVANCE_LIMIT: usize = 500;
+
+/// A piece of SQL with the strings it binds, in order.
+#[derive(Debug, Clone, Default)]
+struct Sql {
+    text: String,
+    params: Vec<String>,
+}
+
+impl Sql {
+    fn new(text: impl Into<String>, params: Vec<String>) -> Sql {
+        Sql {
+            text: text.into(),
+            params,
+        }
+    }
+
+    fn append(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    fn push(&mut self, other: &Sql) {
+        self.text.push_str(&other.text);
+        self.params.extend(other.params.iter().cloned());
+    }
+
+    /// Conditions joined with AND; `1` for none.
+    fn all<'a>(parts: impl IntoIterator<Item = &'a Sql>) -> Sql {
+        let mut sql = Sql::default();
+        for part in parts {
+            if !sql.text.is_empty() {
+                sql.append(" AND ");
+            }
+            sql.append("(");
+            sql.push(part);
+            sql.append(")");
+        }
+        if sql.text.is_empty() {
+            sql.append("1");
+        }
+        sql
+    }
+}
+
+/// A search's ranking keys as conditions on `posts p`, shared by the statement that ranks
+/// every match and by the tiers of a first page, so that both give the same order.
+struct Ranking {
+    /// Every included term in the title: the words (whole) by the index's title column, a
+    /// CJK character alone (which has no words in the index) by the title's text.
+    in_title: Sql,
+    /// The index's expression for the words in the title; without it (a query of CJK
+    /// characters alone) `in_title` is a test of each title's text.
+    title_words: Option<String>,
+    /// The included terms as one phrase.
+    together: Sql,
+    /// Its expression in the index.
+    together_words: Option<String>,
+    /// The included words whole, not as prefixes.
+    exact: Sql,
+    /// The query's own conditions, all of them.
+    matching: Sql,
+    /// The conditions the ranking keys do not imply: CJK characters and exclusions.
+    rest_of_query: Sql,
+}
+
+impl Ranking {
+    fn of(query: &SearchQuery) -> Ranking {
+        let in_index = |expression: String| {
+            Sql::new(
+                format!("p.id IN {}", index_rows(Table::Words)),
+                vec![expression],
+            )
+        };
+        // Whole words, as for `together` (see `SearchQuery::together`).
+        let title_words = query
+            .included_exactly()
+            .or_else(|| query.included(Table::Words))
+            .map(|words| format!("{{title}} : ({words})"));
+        let mut title_parts = Vec::new();
+        if let Some(words) = &title_words {
+            title_parts.push(in_index(words.clone()));
+        }
+        for term in query
+            .include
+            .iter()
+            .filter(|term| term.table == Table::Chars)
+        {
+            title_parts.push(Sql::new(
+                "p.title LIKE ? ESCAPE '\\'",
+                vec![like_pattern(&term.text)],
+            ));
+        }
+        let in_title = if query.include.is_empty() {
+            Sql::new("0", vec![])
+        } else {
+            Sql::all(&title_parts)
+        };
+        let clauses = index_clauses(query, "p.id", true);
+        let to_sql = |clause: &IndexClause| {
+            Sql::new(
+                clause.sql.clone(),
+                clause.expression.iter().cloned().collect(),
+            )
+        };
+        let all: Vec<Sql> = clauses.iter().map(to_sql).collect();
+        let rest: Vec<Sql> = clauses
+            .iter()
+            .filter(|clause| !clause.included_words)
+            .map(to_sql)
+            .collect();
+        Ranking {
+            title_words,
+            together_words: query.together(),
+            in_title,
+            together: query
+                .together()
+                .map_or_else(|| Sql::new("0", vec![]), in_index),
+            exact: query
+                .included_exactly()
+                .map_or_else(|| Sql::new("1", vec![]), in_index),
+            matching: Sql::all(&all),
+            rest_of_query: Sql::all(&rest),
+        }
+    }
+
+    /// The tiers of [`Library::search_page_by_tiers`], in order.
+    ///
+    /// A tier is one combination of the keys (in the title, together, exact), in the
+    /// order of the whole ranking: 111, 110, 101, …, 000. Its condition is only its keys
+    /// that hold: any other post with them has more keys, so it belongs to an earlier tier
+    /// and is excluded by id. A key implies the included words, so a tier with one needs
+    /// only the rest of the query.
+    fn tiers(&self) -> Vec<Tier> {
+        let keys = [&self.in_title, &self.together, &self.exact];
+        let mut tiers = Vec::new();
+        for pattern in (0..8u8).rev() {
+            let holds = |key: usize| pattern & (4 >> key) != 0;
+            // A key that is the same for every post ("0" or "1") has one value only.
+            let possible = keys.iter().enumerate().all(|(key, sql)| {
+                !(holds(key) && sql.text == "0" || !holds(key) && sql.text == "1")
+            });
+            if !possible {
+                continue;
+            }
+            let positive: Vec<&Sql> = (0..keys.len())
+                .filter(|&key| holds(key) && keys[key].text != "1")
+                .map(|key| keys[key])
+                .collect();
+            let condition = if positive.is_empty() {
+                self.matching.clone()
+            } else {
+                Sql::all(positive.into_iter().chain([&self.rest_of_query]))
+            };
+            tiers.push(Tier {
+                condition,
+                in_title: holds(0),
+                together: holds(1),
+            });
+        }
+        tiers
+    }
+}
+
+/// One tier of a first page (see [`Ranking::tiers`]).
+struct Tier {
+    condition: Sql,
+    /// Whether its posts have every term in the title, and the terms together.
+    in_title: bool,
+    together: bool,
+}
+
+/// `(SELECT rowid FROM table WHERE table MATCH ?)`.
+fn index_rows(table: Table) -> String {
+    let table = table.name();
+    format!("(SELECT rowid FROM {table} WHERE {table} MATCH ?)")
+}
+
+impl Library {
+    /// Posts matching `query` (see [`SearchQuery`]), best first: posts with every term in
+    /// the title (as whole words), then posts with the terms together (as one phrase), then
+    /// by relevance or, for a common word, the posts with the word itself before those with
+    /// only longer words starting with it; then newest first.
+    ///
+    /// Relevance is the bm25 score of the included terms, and only when they are in at most
+    /// [`RELEVANCE_LIMIT`] posts; otherwise the rest come newest first. Why: bm25 costs a
+    /// pass over every matching post (its size, its hits), and the cost grows with the
+    /// number of matches while the page stays 50 posts long. A word found in hundreds of
+    /// posts is a common word of the archive, and among its matches a newsletter reader
+    /// wants the recent ones, as a mail client's search does; a rarer word keeps the
+    /// ranking that puts the post about it first.
+    ///
+    /// A page of a common word's matches is found tier by tier (see [`Ranking::tiers`]),
+    /// each walking the posts newest first until the page is full, so it costs what its
+    /// page costs rather than what all the matches cost.
+    pub fn search(
+        &self,
+        query: &str,
+        limit: Option<usize>,
+    ) -> Result<Vec<SearchHit>, LibraryError> {
+        let query = SearchQuery::parse(query);
+        if query.is_empty() || query.matches_nothing() {
+            return Ok(Vec::new());
+        }
+        // A prefix is counted only when its whole word is rare: counting `the*` merges the
+        // entries of every word starting with `the`, and `the` alone already says "common".
+        let by_relevance = match (query.included_exactly(), query.included(Table::Words)) {
+            (Some(exact), _)
+                if !self.index_matches_at_most(Table::Words, &exact, RELEVANCE_LIMIT)? =>
+            {
+                false
+            }
+            (_, Some(expression)) => {
+                self.index_matches_at_most(Table::Words, &expression, RELEVANCE_LIMIT)?
+            }
+            (_, None) => false,
+        };
+        let ranking = Ranking::of(&query);
+        let ids = match limit {
+            Some(limit) if !by_relevance => self.search_page_by_tiers(&ranking, limit)?,
+            _ => self.search_ranked(&query, &ranking, by_relevance, limit)?,
+        };
+        let names = self.tag_names()?;
+        let sql = format!("SELECT {SUMMARY_COLUMNS}, p.body FROM {SUMMARY_FROM} WHERE p.id = ?1");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut found = Vec::with_capacity(ids.len());
+        for id in ids {
+            found.push(stmt.query_row([id], |row| {
+                Ok((summary_from_row(row, &names)?, Stored::from_row(row, 8)?))
+            })?);
+        }
+        let texts = query.texts();
+        let terms: Vec<&String> = texts.iter().collect();
+        Ok(with_excerpts(found, &terms)?)
+    }
+
+    /// Every match of `query` in one statement, in [`Library::search`]'s order: ids and
+    /// sort keys only (sorting whole rows made SQLite carry every matching body through
+    /// the sorter).
+    fn search_ranked(
+        &self,
+        query: &SearchQuery,
+        ranking: &Ranking,
+        by_relevance: bool,
+        limit: Option<usize>,
+    ) -> Result<Vec<PostId>, LibraryError> {
+        let limit = limit.map_or(-1, |limit| limit as i64);
+        let mut sql = Sql::default();
+        sql.append("SELECT p.id, ");
+        sql.push(&ranking.in_title);
+        sql.append(" AS in_title, ");
+        sql.push(&ranking.together);
+        sql.append(" AS together, ");
+        if by_relevance {
+            // The index selects the candidates and gives their bm25 score in one pass (lower
+            // is better; a title hit weighs ten body hits).
+            sql.push(&Sql::new(
+                "fts.score AS relevance FROM posts p \
+                 JOIN (SELECT rowid AS id, bm25(search_index, 10.0, 1.0) AS score \
+                     FROM search_index WHERE search_index MATCH ?) fts ON fts.id = p.id WHERE ",
+                query.included(Table::Words).into_iter().collect(),
+            ));
+            sql.push(&ranking.rest_of_query);
+            sql.append(&format!(
+                " ORDER BY in_title DESC, together DESC, relevance, {NEWEST_FIRST} LIMIT {limit}"
+            ));
+        } else {
+            sql.push(&ranking.exact);
+            sql.append(" AS exact FROM posts p INDEXED BY posts_page WHERE ");
+            sql.push(&ranking.matching);
+            sql.append(&format!(
+                " ORDER BY in_title DESC, together DESC, exact DESC, {NEWEST_FIRST} LIMIT {limit}"
+            ));
+        }
+        self.ids(&sql)
+    }
+
+    /// The first `limit` matches in [`Library::search_ranked`]'s order when by date: the
+    /// posts of each tier newest first, the tiers in order, until the page is full. Each
+    /// tier's statement stops at the page's end, and the first ones read only the index
+    /// entries of the title or of a phrase, so a word in half of 100,000 posts costs a
+    /// page's worth of work.
+    fn search_page_by_tiers(
+        &self,
+        ranking: &Ranking,
+        limit: usize,
+    ) -> Result<Vec<PostId>, LibraryError> {
+        // How many posts have the title and phrase keys, up to SMALL_FILTER: a tier whose
+        // key no post has is skipped, and one whose key few posts have looks up each of
+        // them. Other tiers walk all posts newest first until the page is full, reading
+        // only the `posts_page` index: looking up the 12,000 posts with 状态 in the title, of
+        // 100,000, read a page of the posts table for each, 40 ms against 1 ms for the walk.
+        let count = |expression: &Option<String>| match expression {
+            Some(expression) => self.index_matches_up_to(Table::Words, expression, SMALL_FILTER),
+            None => Ok(SMALL_FILTER),
+        };
+        let in_title = count(&ranking.title_words)?;
+        let together = count(&ranking.together_words)?;
+        let mut ids: Vec<PostId> = Vec::with_capacity(limit);
+        for tier in ranking.tiers() {
+            if ids.len() >= limit {
+                break;
+            }
+            let keyed: Vec<usize> = [(tier.in_title, in_title), (tier.together, together)]
+                .into_iter()
+                .filter_map(|(holds, count)| holds.then_some(count))
+                .collect();
+            if keyed.contains(&0) {
+                continue;
+            }
+            let few = keyed.iter().any(|&count| count < SMALL_FILTER);
+            let posts = if few { "posts p" } else { POSTS_NEWEST_FIRST };
+            // The ids already taken are the whole of the earlier tiers: a tier that did not
+            // fill the page gave every post it has.
+            let taken: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
+            let sql = Sql::new(
+                format!(
+                    "SELECT p.id FROM {posts} WHERE ({}) AND p.id NOT IN ({}) \
+                     ORDER BY {NEWEST_FIRST} LIMIT {}",
+                    tier.condition.text,
+                    taken.join(", "),
+                    limit - ids.len()
+                ),
+                tier.condition.params,
+            );
+            ids.extend(self.ids(&sql)?);
+        }
+        Ok(ids)
+    }
+
+    /// The post ids a statement selects.
+    fn ids(&self, sql: &Sql) -> Result<Vec<PostId>, LibraryError> {
+        let mut stmt = self.conn.prepare(&sql.text)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(&sql.params), |row| row.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+/// The hits of `found`, in order, each with its excerpt. Decompressing and searching each
+/// body is most of the work of a long list (`search --json` of 5,000 posts): a list of
+/// more than a page is split across the processors.
+fn with_excerpts(
+    found: Vec<(PostSummary, Stored)>,
+    terms: &[&String],
+) -> rusqlite::Result<Vec<SearchHit>> {
+    let hit = |(post, body): (PostSummary, Stored)| -> rusqlite::Result<SearchHit> {
+        let excerpt = excerpt(&post.title, &body.decode()?, terms);
+        Ok(SearchHit { post, excerpt })
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    if found.len() < 200 || threads < 2 {
+        return found.into_iter().map(hit).collect();
+    }
+    let chunk = found.len().div_ceil(threads);
+    let mut chunks: Vec<Vec<(PostSummary, Stored)>> = Vec::with_capacity(threads);
+    let mut rest = found.into_iter();
+    for _ in 0..threads {
+        chunks.push(rest.by_ref().take(chunk).collect());
+    }
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| scope.spawn(|| chunk.into_iter().map(hit).collect::<Vec<_>>()))
+            .collect();
+        let mut hits = Vec::new();
+        for worker in workers {
+            let results = worker
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            for result in results {
+                hits.push(result?);
+            }
+        }
+        Ok(hits)
+    })
+}
+
+#[cfg(test)]
+mod tests;
