@@ -22,7 +22,7 @@ pub struct SearchHit {
     pub excerpt: String,
 }
 
-/// Above this many posts matching the trigram terms, search ranks body matches by date
+/// Above this many posts matching the included words, search ranks body matches by date
 /// rather than by bm25 relevance. See [`Library::search`].
 pub(super) const RELEVANCE_LIMIT: usize = 500;
 
