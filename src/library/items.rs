@@ -197,8 +197,9 @@ fn text_key(title: &str, link: Option<&str>, text: &str) -> String {
 /// Recomputes which items of `source` are shown (see the module doc).
 ///
 /// Only the flags that change are written. Writing every item's flag rewrote the whole
-/// table at each sync: a sync of one new post to a source of 100,000 (2.7 million items)
-/// took minutes, and it was half of the import of that source.
+/// table at each sync: a re-import of one changed post took 2.6 s at 10,000 posts (now
+/// 1.5 s), and at 100,000 posts (2.7 million items) the guards were about 5 of the
+/// import's 12.5 minutes.
 pub(super) fn apply_guards(tx: &Transaction<'_>, source: SourceId) -> rusqlite::Result<()> {
     let posts: i64 = tx.query_row(
         "SELECT COUNT(*) FROM posts WHERE source_id = ?1",
