@@ -60,7 +60,11 @@ fn post_body(n: usize) -> String {
     let paragraph = format!(
         "第{n}期：分布式事务的状态机，\n在服务网格里回放。An async closure, number {n}.\n\n"
     );
-    paragraph.repeat(40)
+    let picks = format!(
+        "## 本周推荐\n\n1、[工具 {n}](https://example.com/tools/{n})\n\n一个工具。\n\n\
+         2、[项目 {n}](https://example.com/projects/{n})\n\n一个项目。\n\n"
+    );
+    format!("{}{picks}", paragraph.repeat(40))
 }
 
 fn sqlite_check(dir: &Path) -> (String, i64, i64) {
@@ -334,6 +338,13 @@ fn a_damaged_file_is_named_and_salvaged_with_its_reading_state() {
         .collect();
     assert!(read.iter().all(|n| n % 3 == 0), "{read:?}");
     assert!(read.len() as u64 >= reading_saved.min(posts_saved / 3) - 1);
+    // The items are made again from the posts saved: two picks of each.
+    let items = env.json(&["items", "--section", "本周推荐", "--json"]);
+    assert_eq!(
+        items.as_array().unwrap().len() as u64,
+        2 * posts_saved,
+        "{items}"
+    );
 }
 
 #[test]

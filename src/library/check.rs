@@ -355,6 +355,9 @@ fn copy_readable(old: &Connection, library: &mut Library) -> Result<SalvageRepor
     copy_reading(old, &tx, &sources, &saved, &mut report)?;
     copy_settings(old, &tx)?;
     super::tag_names::store_tag_names(&tx)?;
+    // The items are derived from the posts: made again from those saved rather than
+    // copied from a table that may be damaged too.
+    super::items::index_all(&tx)?;
     tx.commit()?;
     library.invalidate_caches();
     Ok(report)
