@@ -113,13 +113,7 @@ fn cmd(env: &common::TestEnv) -> assert_cmd::Command {
 }
 
 fn stdout(env: &common::TestEnv, args: &[&str]) -> String {
-    let output = cmd(env).args(args).output().unwrap();
-    assert!(
-        output.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
+    common::succeeds(&mut cmd(env), args)
 }
 
 /// `sofa-weekly sync` of the feed at `feed_url` (added as a source the first time);
@@ -468,18 +462,12 @@ fn a_github_post_takes_its_pictures_from_the_raw_files_at_the_same_ref() {
         Reply::ok(encoded(32, 32, 12, ImageFormat::Png)),
     );
     let run = |args: &[&str]| {
-        let output = cmd(&env)
-            .env("SOFA_WEEKLY_GITHUB_API", server.base())
-            .env("SOFA_WEEKLY_GITHUB_RAW", server.url("/raw"))
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout).unwrap()
+        common::succeeds(
+            cmd(&env)
+                .env("SOFA_WEEKLY_GITHUB_API", server.base())
+                .env("SOFA_WEEKLY_GITHUB_RAW", server.url("/raw")),
+            args,
+        )
     };
     run(&[
         "source",
@@ -628,19 +616,8 @@ fn a_host_that_drops_packets_costs_one_timeout_not_one_per_picture() {
     let third = silent(2);
     let feed = rss(&[("First", &first), ("Second", &second), ("Third", &third)]);
     server.route("/feed.xml", Reply::ok(feed));
-    let run = |args: &[&str]| {
-        let output = cmd(&env)
-            .env("SOFA_WEEKLY_HTTP_TIMEOUT", "0.5")
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout).unwrap()
-    };
+    let run =
+        |args: &[&str]| common::succeeds(cmd(&env).env("SOFA_WEEKLY_HTTP_TIMEOUT", "0.5"), args);
     run(&[
         "source",
         "add",

@@ -68,19 +68,12 @@ fn synced_post_with_a_picture(env: &common::TestEnv) -> i64 {
     );
     server.route("/feed.xml", Reply::ok(feed));
     let run = |args: &[&str]| {
-        let output = env
-            .cmd()
-            .env("SOFA_WEEKLY_PICTURES", "all")
-            .env("SOFA_WEEKLY_HTTP_TIMEOUT", "2")
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout).unwrap()
+        common::succeeds(
+            env.cmd()
+                .env("SOFA_WEEKLY_PICTURES", "all")
+                .env("SOFA_WEEKLY_HTTP_TIMEOUT", "2"),
+            args,
+        )
     };
     run(&[
         "source",

@@ -50,18 +50,24 @@ impl TestEnv {
 
     /// Runs the binary with `args`, asserts success and returns stdout.
     pub fn stdout(&self, args: &[&str]) -> String {
-        let output = self.cmd().args(args).output().expect("runs");
-        assert!(
-            output.status.success(),
-            "{args:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout).expect("utf-8 output")
+        succeeds(&mut self.cmd(), args)
     }
 
     pub fn json(&self, args: &[&str]) -> serde_json::Value {
         serde_json::from_str(&self.stdout(args)).expect("valid JSON")
     }
+}
+
+/// Runs `cmd` (a [`TestEnv::cmd`] with more set, say) with `args`, asserts success, and
+/// returns what it printed on stdout.
+pub fn succeeds(cmd: &mut Command, args: &[&str]) -> String {
+    let output = cmd.args(args).output().expect("runs");
+    assert!(
+        output.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("utf-8 output")
 }
 
 fn copy_dir(from: &Path, to: &Path) {
