@@ -97,9 +97,11 @@ impl Ranking {
                 vec![expression],
             )
         };
+        let together = query.together();
+        let exact = query.included_exactly();
         // Whole words, as for `together` (see `SearchQuery::together`).
-        let title_words = query
-            .included_exactly()
+        let title_words = exact
+            .clone()
             .or_else(|| query.included(Table::Words))
             .map(|words| format!("{{title}} : ({words})"));
         let mut title_parts = Vec::new();
@@ -136,14 +138,12 @@ impl Ranking {
             .collect();
         Ranking {
             title_words,
-            together_words: query.together(),
-            in_title,
-            together: query
-                .together()
+            together: together
+                .clone()
                 .map_or_else(|| Sql::new("0", vec![]), in_index),
-            exact: query
-                .included_exactly()
-                .map_or_else(|| Sql::new("1", vec![]), in_index),
+            together_words: together,
+            in_title,
+            exact: exact.map_or_else(|| Sql::new("1", vec![]), in_index),
             matching: Sql::all(&all),
             rest_of_query: Sql::all(&rest),
         }
