@@ -346,14 +346,7 @@ mod tests {
     use crate::post::{LoadedPost, PostMeta};
 
     pub(super) fn library_with_posts(count: usize) -> (Library, SourceId, Vec<PostToScan>) {
-        let mut library = Library::open_in_memory().unwrap();
-        let source = library
-            .ensure_source(&crate::library::SourceSpec {
-                name: "blog".into(),
-                kind: crate::library::SourceKind::Local,
-                location: "/blog".into(),
-            })
-            .unwrap();
+        let (mut library, source) = Library::in_memory_with_local_source("blog", "/blog");
         let upserts = (0..count)
             .map(|i| Upsert {
                 post: LoadedPost {

@@ -1,18 +1,11 @@
 //! Search through the index against its definitions: a plain substring scan for Chinese,
 //! words and prefixes, phrases, exclusions, ranking; and the migration that builds it.
 
-use crate::library::{Filter, ImportBatch, Library, SourceKind, SourceSpec, Upsert};
+use crate::library::{Filter, ImportBatch, Library, Upsert};
 use crate::post::SourceId;
 
 fn library_of(posts: &[(&str, &str)]) -> (Library, SourceId) {
-    let mut library = Library::open_in_memory().unwrap();
-    let source = library
-        .ensure_source(&SourceSpec {
-            name: "test".into(),
-            kind: SourceKind::Local,
-            location: "/test".into(),
-        })
-        .unwrap();
+    let (mut library, source) = Library::in_memory_with_local_source("test", "/test");
     apply(&mut library, source, posts, &[]);
     (library, source)
 }
@@ -386,15 +379,8 @@ fn a_schema_3_library_migrates_with_its_posts_and_reading_state() {
 
 #[test]
 fn deferred_posts_are_listed_at_once_and_found_once_indexed() {
-    let mut library = Library::open_in_memory().unwrap();
+    let (mut library, source) = Library::in_memory_with_local_source("test", "/test");
     library.defer_indexing(true);
-    let source = library
-        .ensure_source(&SourceSpec {
-            name: "test".into(),
-            kind: SourceKind::Local,
-            location: "/test".into(),
-        })
-        .unwrap();
     apply(&mut library, source, POSTS, &[]);
     assert_eq!(library.list(&Filter::default()).unwrap().len(), POSTS.len());
     assert_eq!(library.unindexed_count().unwrap(), POSTS.len() as u64);
