@@ -100,14 +100,11 @@ pub fn import_opml(library: &Library, path: &Path, out: &mut dyn Write) -> anyho
                 continue;
             }
         };
+        let location = sanitize_line(&spec.location);
         if let Some(existing) = library.source_at(SourceKind::Feed, &spec.location)? {
             already += 1;
-            writeln!(
-                out,
-                "already a source: {} ({})",
-                sanitize_line(&existing.name),
-                sanitize_line(&spec.location)
-            )?;
+            let name = sanitize_line(&existing.name);
+            writeln!(out, "already a source: {name} ({location})")?;
             continue;
         }
         let title = Some(feed.name.as_str());
@@ -122,9 +119,8 @@ pub fn import_opml(library: &Library, path: &Path, out: &mut dyn Write) -> anyho
         added += 1;
         writeln!(
             out,
-            "added feed source {}: {}",
-            sanitize_line(&spec.name),
-            sanitize_line(&spec.location)
+            "added feed source {}: {location}",
+            sanitize_line(&spec.name)
         )?;
     }
     for duplicate in &document.duplicates {

@@ -16,6 +16,7 @@ mod migrations;
 pub mod pictures;
 mod query;
 mod reading;
+mod rows;
 mod search;
 mod sources;
 mod state_export;

@@ -14,6 +14,7 @@ use std::path::PathBuf;
 
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
+use super::rows::collect_rows;
 use super::{Library, LibraryError};
 use crate::pictures::refs::Role;
 use crate::pictures::{FetchScope, PictureRecord, PictureStatus};
@@ -123,7 +124,7 @@ impl Library {
              ORDER BY p.date_ts DESC, p.natural_key DESC LIMIT ?2",
         )?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let rows = statement.query_map(params![source, limit], |row| {
+        collect_rows(&mut statement, params![source, limit], |row| {
             Ok(PostToScan {
                 id: row.get(0)?,
                 rel_path: row.get(1)?,
@@ -132,8 +133,7 @@ impl Library {
                 web_url: row.get(4)?,
                 content_hash: row.get(5)?,
             })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        })
     }
 
     /// Records the pictures a post uses in its content `content_hash`, replacing what it
@@ -214,13 +214,13 @@ impl Library {
                 OR (pic.status = 'failed' AND coalesce(pic.retry_at, 0) <= ?)
              ORDER BY evicted, pic.status DESC, pic.id",
         )?;
-        let rows = statement.query_map(params![EVICTED_REASON, source, limit, now], |row| {
+        let params = params![EVICTED_REASON, source, limit, now];
+        collect_rows(&mut statement, params, |row| {
             Ok(PictureToFetch {
                 url: row.get(0)?,
                 evicted: row.get(1)?,
             })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        })
     }
 
     /// Records what fetching `url` gave, at `now`.
@@ -291,7 +291,7 @@ impl Library {
             "SELECT p.url, u.role FROM post_pictures u JOIN pictures p ON p.id = u.picture_id
              WHERE u.post_id = ?1 ORDER BY u.role = 'body', p.id",
         )?;
-        let rows = statement.query_map([post], |row| {
+        collect_rows(&mut statement, [post], |row| {
             let role: String = row.get(1)?;
             Ok((
                 row.get(0)?,
@@ -301,8 +301,7 @@ impl Library {
                     Role::Body
                 },
             ))
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        })
     }
 
     /// Every picture URL the library knows, in the order they were first met.
@@ -311,8 +310,9 @@ impl Library {
         let mut statement = self.conn.prepare(&format!(
             "SELECT {RECORD_COLUMNS} FROM pictures p ORDER BY p.id"
         ))?;
-        let rows = statement.query_map([], |row| record_from_row(row, folder.as_deref()))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        collect_rows(&mut statement, [], |row| {
+            record_from_row(row, folder.as_deref())
+        })
     }
 }
 
@@ -346,14 +346,7 @@ mod tests {
     use crate::post::{LoadedPost, PostMeta};
 
     pub(super) fn library_with_posts(count: usize) -> (Library, SourceId, Vec<PostToScan>) {
-        let mut library = Library::open_in_memory().unwrap();
-        let source = library
-            .ensure_source(&crate::library::SourceSpec {
-                name: "blog".into(),
-                kind: crate::library::SourceKind::Local,
-                location: "/blog".into(),
-            })
-            .unwrap();
+        let (mut library, source) = Library::in_memory_with_local_source("blog", "/blog");
         let upserts = (0..count)
             .map(|i| Upsert {
                 post: LoadedPost {

@@ -10,6 +10,7 @@ use rusqlite::{OptionalExtension, Row, ToSql, params};
 use serde::Serialize;
 
 use super::index::query::{SearchQuery, Table};
+use super::rows::collect_rows;
 use super::tag_names::TagName;
 use super::{Library, LibraryError};
 use crate::post::{PostId, PostSummary, TagCount, TagKind};
@@ -322,8 +323,7 @@ impl Library {
     ) -> Result<Vec<PostSummary>, LibraryError> {
         let names = self.tag_names()?;
         let mut stmt = self.conn.prepare(sql)?;
-        let rows = stmt.query_map(params, |row| summary_from_row(row, &names))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        collect_rows(&mut stmt, params, |row| summary_from_row(row, &names))
     }
 }
 

@@ -4,6 +4,7 @@
 use rusqlite::{OptionalExtension, Row};
 use serde::Serialize;
 
+use super::rows::collect_rows;
 use super::{Library, LibraryError};
 use crate::post::SourceId;
 
@@ -100,8 +101,7 @@ impl Library {
     pub fn sources(&self) -> Result<Vec<SourceInfo>, LibraryError> {
         let sql = format!("SELECT {SOURCE_COLUMNS} FROM sources s ORDER BY s.name");
         let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map([], source_from_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        collect_rows(&mut stmt, [], source_from_row)
     }
 
     pub fn source(&self, name: &str) -> Result<Option<SourceInfo>, LibraryError> {

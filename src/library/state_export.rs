@@ -5,6 +5,7 @@
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
+use super::rows::collect_rows;
 use super::{Library, LibraryError};
 
 /// The reading state of one post, named the way every library names it.
@@ -47,7 +48,7 @@ impl Library {
              JOIN posts p ON p.source_id = r.source_id AND p.rel_path = r.rel_path
              ORDER BY s.name, r.rel_path",
         )?;
-        let rows = stmt.query_map([], |row| {
+        collect_rows(&mut stmt, [], |row| {
             Ok(ReadingRecord {
                 source: row.get(0)?,
                 path: row.get(1)?,
@@ -56,8 +57,7 @@ impl Library {
                 position: row.get(4)?,
                 updated_at: row.get(5)?,
             })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        })
     }
 
     /// Applies reading records in one transaction. A record replaces this library's state

@@ -34,14 +34,7 @@ fn upserts(posts: Vec<LoadedPost>) -> ImportBatch {
 }
 
 pub(super) fn library_with(posts: Vec<LoadedPost>) -> (Library, SourceId) {
-    let mut library = Library::open_in_memory().unwrap();
-    let source = library
-        .ensure_source(&SourceSpec {
-            name: "weekly".into(),
-            kind: SourceKind::Local,
-            location: "/tmp/weekly".into(),
-        })
-        .unwrap();
+    let (mut library, source) = Library::in_memory_with_local_source("weekly", "/tmp/weekly");
     library.apply(source, upserts(posts)).unwrap();
     (library, source)
 }

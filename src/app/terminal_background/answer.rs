@@ -241,6 +241,14 @@ mod tests {
         parse(text.as_bytes(), last)
     }
 
+    /// What a terminal that ends the exchange and tells nothing else gives.
+    fn complete_and_nothing_else() -> Answers {
+        Answers {
+            complete: true,
+            ..Answers::default()
+        }
+    }
+
     #[test]
     fn both_questions_go_in_one_write_ended_by_device_attributes() {
         let bytes = String::from_utf8(BOTH.bytes()).unwrap();
@@ -340,13 +348,7 @@ mod tests {
     #[test]
     fn nothing_but_device_attributes_or_nothing_at_all() {
         let answers = parse_str(DA1, LastAnswer::DeviceAttributes);
-        assert_eq!(
-            answers,
-            Answers {
-                complete: true,
-                ..Answers::default()
-            }
-        );
+        assert_eq!(answers, complete_and_nothing_else());
         // A silent terminal (a timeout): nothing, and not complete.
         assert_eq!(parse(b"", LastAnswer::DeviceAttributes), Answers::default());
         // Answered in part when the time was up: what came is kept.
@@ -365,10 +367,7 @@ mod tests {
         let answers = parse_str(text, LastAnswer::DeviceAttributes);
         assert_eq!(
             answers,
-            Answers {
-                complete: true,
-                ..Answers::default()
-            },
+            complete_and_nothing_else(),
             "the DSR answer does not end a DA1-ended exchange"
         );
         // An answer cut off at the end of what was read waits for the rest.

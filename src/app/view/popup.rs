@@ -10,7 +10,7 @@ use super::{fit, popup_frame, popup_height};
 use crate::app::layout;
 use crate::app::state::App;
 use crate::app::theme::Styles;
-use crate::render::Rendered;
+use crate::render::{Heading, LinkRef, Rendered};
 use crate::text::sanitize_line;
 
 fn list_popup(
@@ -50,18 +50,30 @@ fn open_rendered(app: &App) -> Option<&Rendered> {
     Some(&page.rendered)
 }
 
+/// A heading as the outline lists it: indented two spaces for each level below the first.
+fn outline_row(heading: &Heading) -> String {
+    let indent = "  ".repeat(heading.level.saturating_sub(1) as usize);
+    format!("{indent}{}", sanitize_line(&heading.text))
+}
+
+/// A link as the links popup lists it: its number, `image` for a picture, and its text
+/// before the URL unless the text is empty or the URL itself.
+fn link_row(link: &LinkRef) -> String {
+    let text = sanitize_line(&link.text);
+    let url = sanitize_line(&link.url);
+    let kind = if link.is_image { "image " } else { "" };
+    if text.is_empty() || text == url {
+        format!("[{}] {kind}{url}", link.number)
+    } else {
+        format!("[{}] {kind}{text} — {url}", link.number)
+    }
+}
+
 pub fn draw_outline(frame: &mut Frame, app: &App, area: Rect, cursor: usize, styles: &Styles) {
     let Some(rendered) = open_rendered(app) else {
         return;
     };
-    let rows = rendered
-        .headings
-        .iter()
-        .map(|h| {
-            let indent = "  ".repeat(h.level.saturating_sub(1) as usize);
-            format!("{indent}{}", sanitize_line(&h.text))
-        })
-        .collect();
+    let rows = rendered.headings.iter().map(outline_row).collect();
     list_popup(
         frame,
         area,
@@ -84,20 +96,7 @@ pub fn draw_links(
     let Some(rendered) = open_rendered(app) else {
         return;
     };
-    let rows = rendered
-        .links
-        .iter()
-        .map(|l| {
-            let text = sanitize_line(&l.text);
-            let url = sanitize_line(&l.url);
-            let kind = if l.is_image { "image " } else { "" };
-            if text.is_empty() || text == url {
-                format!("[{}] {kind}{url}", l.number)
-            } else {
-                format!("[{}] {kind}{text} — {url}", l.number)
-            }
-        })
-        .collect();
+    let rows = rendered.links.iter().map(link_row).collect();
     let typed = format!("{typed}…");
     let footer: &[&str] = if typed.len() == "…".len() {
         &["number/Enter open", "y copy", "Esc close"]

@@ -1,18 +1,11 @@
 //! Search through the index against its definitions: a plain substring scan for Chinese,
 //! words and prefixes, phrases, exclusions, ranking; and the migration that builds it.
 
-use crate::library::{Filter, ImportBatch, Library, SourceKind, SourceSpec, Upsert};
+use crate::library::{Filter, ImportBatch, Library, Upsert};
 use crate::post::SourceId;
 
 fn library_of(posts: &[(&str, &str)]) -> (Library, SourceId) {
-    let mut library = Library::open_in_memory().unwrap();
-    let source = library
-        .ensure_source(&SourceSpec {
-            name: "test".into(),
-            kind: SourceKind::Local,
-            location: "/test".into(),
-        })
-        .unwrap();
+    let (mut library, source) = Library::in_memory_with_local_source("test", "/test");
     apply(&mut library, source, posts, &[]);
     (library, source)
 }
@@ -51,12 +44,7 @@ fn found(library: &Library, query: &str) -> Vec<String> {
         .map(|post| post.path)
         .collect();
     paths.sort();
-    let mut searched: Vec<String> = library
-        .search(query, None)
-        .unwrap()
-        .into_iter()
-        .map(|hit| hit.post.path)
-        .collect();
+    let mut searched = ranked(library, query);
     searched.sort();
     assert_eq!(paths, searched, "list and search agree on {query:?}");
     paths
@@ -258,18 +246,18 @@ fn paths(list: &[&str]) -> Vec<String> {
     list.iter().map(|path| path.to_string()).collect()
 }
 
-/// Checks what each query finds, as (query, the posts' paths).
-fn assert_finds(library: &Library, cases: &[(&str, &[&str])]) {
+/// Checks what each query finds in a library of `posts`, as (query, the posts' paths).
+fn assert_finds(posts: &[(&str, &str)], cases: &[(&str, &[&str])]) {
+    let (library, _) = library_of(posts);
     for (query, expected) in cases {
-        assert_eq!(found(library, query), paths(expected), "{query}");
+        assert_eq!(found(&library, query), paths(expected), "{query}");
     }
 }
 
 #[test]
 fn words_and_prefixes_ignore_case_and_width() {
-    let (library, _) = library_of(ENGLISH);
     assert_finds(
-        &library,
+        ENGLISH,
         &[
             ("rust", &["rustc.md", "wide.md"]),
             ("RUSTC", &["rustc.md"]),
@@ -282,18 +270,16 @@ fn words_and_prefixes_ignore_case_and_width() {
 
 #[test]
 fn phrases_need_their_words_together_across_a_soft_line_break() {
-    let (library, _) = library_of(ENGLISH);
     assert_finds(
-        &library,
+        ENGLISH,
         &[
             ("\"async closure\"", &["closure.md", "wide.md"]),
             ("async closure", &["apart.md", "closure.md", "wide.md"]),
         ],
     );
     let chinese = [("z.md", "---\ntitle: z\n---\n分布式\n  事务，状态 机")];
-    let (library, _) = library_of(&chinese);
     assert_finds(
-        &library,
+        &chinese,
         &[
             ("\"分布式事务\"", &["z.md"]),
             ("式事", &["z.md"]),
@@ -305,9 +291,8 @@ fn phrases_need_their_words_together_across_a_soft_line_break() {
 
 #[test]
 fn several_terms_mean_all_and_a_minus_excludes() {
-    let (library, _) = library_of(ENGLISH);
     assert_finds(
-        &library,
+        ENGLISH,
         &[
             ("async -title", &["apart.md", "wide.md"]),
             ("async -\"async closure\"", &["apart.md"]),
@@ -386,15 +371,8 @@ fn a_schema_3_library_migrates_with_its_posts_and_reading_state() {
 
 #[test]
 fn deferred_posts_are_listed_at_once_and_found_once_indexed() {
-    let mut library = Library::open_in_memory().unwrap();
+    let (mut library, source) = Library::in_memory_with_local_source("test", "/test");
     library.defer_indexing(true);
-    let source = library
-        .ensure_source(&SourceSpec {
-            name: "test".into(),
-            kind: SourceKind::Local,
-            location: "/test".into(),
-        })
-        .unwrap();
     apply(&mut library, source, POSTS, &[]);
     assert_eq!(library.list(&Filter::default()).unwrap().len(), POSTS.len());
     assert_eq!(library.unindexed_count().unwrap(), POSTS.len() as u64);

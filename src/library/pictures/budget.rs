@@ -5,6 +5,7 @@
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use super::EVICTED_REASON;
+use crate::library::rows::collect_rows;
 use crate::library::{Library, LibraryError};
 
 /// A stored picture, as the budget sees it.
@@ -43,15 +44,14 @@ impl Library {
              WHERE status = 'ok' AND hash IS NOT NULL AND file IS NOT NULL
              ORDER BY coalesce(shown_at, fetched_at, 0), id",
         )?;
-        let rows = statement.query_map([], |row| {
+        collect_rows(&mut statement, [], |row| {
             Ok(StoredPicture {
                 url: row.get(0)?,
                 hash: row.get(1)?,
                 file: row.get(2)?,
                 bytes: row.get::<_, i64>(3)?.max(0) as u64,
             })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        })
     }
 
     /// Forgets the file of every picture stored as `hash` (they share it): they become
@@ -78,8 +78,7 @@ impl Library {
                 "SELECT hash, file FROM pictures p
                  WHERE NOT EXISTS (SELECT 1 FROM post_pictures u WHERE u.picture_id = p.id)",
             )?;
-            let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
-            rows.collect::<Result<_, _>>()?
+            collect_rows(&mut statement, [], |row| Ok((row.get(0)?, row.get(1)?)))?
         };
         tx.execute(
             "DELETE FROM pictures
