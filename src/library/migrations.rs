@@ -40,6 +40,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: MIGRATION_7,
         fill: None,
     },
+    Migration {
+        sql: MIGRATION_8,
+        fill: None,
+    },
 ];
 
 // 1: sources, posts, tags, reading state, settings, full-text index.
@@ -293,6 +297,13 @@ const MIGRATION_7: &str = r#"
     CREATE INDEX items_by_text ON items (source_id, text_key, post_id);
     "#;
 
+// 8: the titles, links and text of sections' items derived from their post when read,
+// like a whole section's text in 7 (see `library::items`): they were 0.14× the markdown of
+// a generated archive.
+const MIGRATION_8: &str = r#"
+    UPDATE items SET title = '', link = NULL, body = '' WHERE kind IN ('whole', 'part');
+    "#;
+
 // Migration 2 also filled the short-word index; migration 6 drops that index, so a library
 // migrating past both no longer builds it in between.
 fn fill_migration_2(tx: &Transaction<'_>) -> rusqlite::Result<()> {
@@ -372,14 +383,14 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<Result<(), usize>> {
         tx.pragma_update(None, "user_version", index + 1)?;
     }
     tx.commit()?;
-    if current < 7 && current > 0 {
+    if current < 8 && current > 0 {
         reclaim_space(conn);
     }
     Ok(Ok(()))
 }
 
-/// Gives the space of the dropped trigram indexes (2.6× the markdown each) back to the file
-/// system after migrations 6 and 7. Best effort: another program holding the library open makes
+/// Gives the space of the dropped trigram indexes (2.6× the markdown each) and the item
+/// texts no longer stored back to the file system after migrations 6 to 8. Best effort: another program holding the library open makes
 /// VACUUM fail, and the library is as good without it (the free pages are reused).
 fn reclaim_space(conn: &Connection) {
     let pages = |pragma: &str| -> i64 {
