@@ -112,6 +112,28 @@ impl Library {
         changes: impl Iterator<Item = Change> + Send,
         removals: &[String],
     ) -> Result<ImportReport, LibraryError> {
+        let short = changes
+            .size_hint()
+            .1
+            .is_some_and(|most| most < DERIVE_ON_A_THREAD_FROM);
+        if short {
+            return self.write_changes(source, changes, removals, short);
+        }
+        let cache = LargerCache::for_import(&self.conn)?;
+        let written = self.write_changes(source, changes, removals, short);
+        cache.restore(&self.conn)?;
+        written
+    }
+
+    /// [`Library::apply_changes`]'s transaction; `short` says whether the changes are few
+    /// enough to be derived on this thread.
+    fn write_changes(
+        &mut self,
+        source: SourceId,
+        changes: impl Iterator<Item = Change> + Send,
+        removals: &[String],
+        short: bool,
+    ) -> Result<ImportReport, LibraryError> {
         let mut report = ImportReport::default();
         let topics = self.topics.get_or_init(Topics::builtin);
         // Immediate: the transaction reads before it writes, and a deferred one would fail
@@ -157,10 +179,6 @@ impl Library {
             }
             Ok::<(), LibraryError>(())
         };
-        let short = changes
-            .size_hint()
-            .1
-            .is_some_and(|most| most < DERIVE_ON_A_THREAD_FROM);
         if short {
             for change in changes {
                 write(derive(change))?;
@@ -231,6 +249,31 @@ impl Library {
 /// Batches that may hold this many changes or more derive their index tokens and topics on
 /// a second thread (a sync of a GitHub source applies one post at a time).
 const DERIVE_ON_A_THREAD_FROM: usize = 8;
+
+/// The page cache of a long import, in KiB (SQLite's default is 2 MiB). The import's
+/// inserts land all over the indexes (an item's repeat key is a hash), so with the default
+/// cache most of them read a page back from the file or the WAL, and dirty pages spill to
+/// the WAL before the commit and are read back: at 3,000 posts the import took 0.79× the
+/// time with this cache, its system time halved. Given back after the commit.
+const IMPORT_CACHE_KIB: i64 = 128 * 1024;
+
+/// The connection's page cache size while a long import runs.
+struct LargerCache {
+    before: i64,
+}
+
+impl LargerCache {
+    fn for_import(conn: &rusqlite::Connection) -> rusqlite::Result<LargerCache> {
+        let before = conn.query_row("PRAGMA cache_size", [], |row| row.get(0))?;
+        conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
+        Ok(LargerCache { before })
+    }
+
+    /// Sets the cache back (SQLite frees the pages above the smaller size).
+    fn restore(self, conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+        conn.pragma_update(None, "cache_size", self.before)
+    }
+}
 
 /// How many posts' derived data may wait for the writer.
 const DERIVED_AHEAD: usize = 32;
