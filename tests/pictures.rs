@@ -586,14 +586,16 @@ fn a_connect_timeout_is_unreachable_and_pictures_do_not_retry_it() {
     assert!(err.is_unreachable(), "{err}");
     assert!(err.to_string().contains(&url), "{err}");
     assert!(
-        spent >= Duration::from_millis(900),
+        spent >= Duration::from_millis(850),
         "three attempts: {spent:?}"
     );
-    // …pictures try an unreachable host once.
+    // …pictures try an unreachable host once. The lower bounds leave slack because the
+    // connect timer and this clock may disagree by a fraction of a millisecond (one run
+    // measured 299.94 ms for a 300 ms timeout).
     let (err, spent) = timed(&HttpClient::new(options).without_retries_when_unreachable());
     assert!(err.is_unreachable(), "{err}");
     assert!(
-        spent >= Duration::from_millis(300) && spent < Duration::from_millis(800),
+        spent >= Duration::from_millis(250) && spent < Duration::from_millis(800),
         "one attempt: {spent:?}"
     );
 }
