@@ -389,9 +389,12 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<Result<(), usize>> {
     Ok(Ok(()))
 }
 
-/// Gives the space of the dropped trigram indexes (2.6× the markdown each) and the item
-/// texts no longer stored back to the file system after migrations 6 to 8. Best effort: another program holding the library open makes
-/// VACUUM fail, and the library is as good without it (the free pages are reused).
+/// Gives the space of the dropped trigram indexes (2.6× the markdown each) back to the file
+/// system after migrations 6 and 7, and after 8 when it frees enough. Migration 8 shortens
+/// rows in place, which frees room inside pages rather than whole pages, so an upgraded
+/// library usually keeps its size (later writes reuse the room) and only a fresh import is
+/// smaller. Best effort: another program holding the library open makes VACUUM fail, and
+/// the library is as good without it (the free pages are reused).
 fn reclaim_space(conn: &Connection) {
     let pages = |pragma: &str| -> i64 {
         conn.query_row(&format!("PRAGMA {pragma}"), [], |row| row.get(0))
