@@ -1,6 +1,7 @@
 //! Upgrading, checking and repairing a library, through the real binary: the migration of
-//! a library written by the previous schema (and a kill during it), `check` on a sound, a
-//! tampered and a damaged library, and the salvage that keeps reading state.
+//! a library written by schema 3 (and a kill during it) and of one whose items schema 7
+//! stored, `check` on a sound, a tampered and a damaged library, and the salvage that keeps
+//! reading state.
 
 mod common;
 
@@ -374,4 +375,204 @@ fn a_truncated_file_is_detected_at_open_and_salvaged() {
             .iter()
             .any(|post| post["read"] == true)
     );
+}
+
+/// The newsletters of `tests/fixtures/items` (SOFA Weekly, a Chinese weekly, This Week in
+/// Rust), imported: sections kept whole and split into parts, questions and releases.
+fn imported_newsletters() -> TestEnv {
+    let env = TestEnv::new();
+    for shape in ["sofa", "cnweekly", "twir"] {
+        let folder = env.copy_fixture(&format!("items/{shape}"));
+        env.stdout(&["import", folder.to_str().unwrap()]);
+    }
+    env
+}
+
+/// What people and scripts read of the items: migration 8 must leave every byte of it as
+/// it was. The searches and the section take the two ways items are found (posts first, or
+/// the items' own columns first), and a search matches the derived titles and text.
+const ITEM_COMMANDS: &[&[&str]] = &[
+    &["items", "--json"],
+    &["sections", "--json"],
+    &["questions", "--json"],
+    &["releases", "--json"],
+    &["items", "--search", "Rust", "--json"],
+    &["items", "--search", "分布式", "--json"],
+    &["items", "--section", "工具", "--json"],
+];
+
+fn item_outputs(env: &TestEnv) -> Vec<String> {
+    ITEM_COMMANDS.iter().map(|args| env.stdout(args)).collect()
+}
+
+/// A whole or part item's row, with the title, link and text the binary shows of it.
+struct SectionItem {
+    id: i64,
+    kind: String,
+    title: String,
+    link: Option<String>,
+    text: String,
+}
+
+/// Every whole and part item as the binary shows it, the hidden ones too (schema 7 stored
+/// theirs as well): all rows are made visible for one `items --json`. The JSON has no row
+/// id, so rows are matched by post and by their order within it.
+fn every_section_item(env: &TestEnv) -> Vec<SectionItem> {
+    let rows: Vec<(i64, i64, String, String, bool)> = db(env)
+        .prepare("SELECT id, post_id, kind, section, visible FROM items ORDER BY post_id, seq")
+        .unwrap()
+        .query_map([], |row| {
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+            ))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    db(env).execute("UPDATE items SET visible = 1", []).unwrap();
+    let shown = env.json(&["items", "--json"]);
+    let conn = db(env);
+    for (id, _, _, _, visible) in &rows {
+        conn.execute(
+            "UPDATE items SET visible = ?2 WHERE id = ?1",
+            rusqlite::params![id, visible],
+        )
+        .unwrap();
+    }
+    let shown = shown.as_array().unwrap();
+    assert_eq!(shown.len(), rows.len(), "every item shown once");
+    let mut items = Vec::new();
+    let mut taken: std::collections::HashMap<i64, usize> = Default::default();
+    for (id, post, kind, section, _) in rows {
+        let nth = taken.entry(post).or_default();
+        let item = shown
+            .iter()
+            .filter(|item| item["post_id"] == post)
+            .nth(*nth)
+            .unwrap_or_else(|| panic!("item {id} of post {post} not shown"));
+        *nth += 1;
+        assert_eq!(item["section"], section.as_str(), "item {id} matched");
+        if kind == "whole" || kind == "part" {
+            items.push(SectionItem {
+                id,
+                kind,
+                title: item["title"].as_str().unwrap().to_string(),
+                link: item["link"].as_str().map(str::to_string),
+                text: item["text"].as_str().unwrap().to_string(),
+            });
+        }
+    }
+    items
+}
+
+/// Makes the library what schema 7 stored: the title and link of every whole and part
+/// item, and a part's text (a whole section's text was derived from 7 on), as given.
+fn store_as_schema_7(env: &TestEnv, items: &[SectionItem]) {
+    let mut conn = db(env);
+    let tx = conn.transaction().unwrap();
+    for item in items {
+        let body = if item.kind == "part" { &item.text } else { "" };
+        tx.execute(
+            "UPDATE items SET title = ?2, link = ?3, body = ?4 WHERE id = ?1",
+            rusqlite::params![item.id, item.title, item.link, body],
+        )
+        .unwrap();
+    }
+    tx.pragma_update(None, "user_version", 7).unwrap();
+    tx.commit().unwrap();
+}
+
+/// Whole and part items: how many, and how many have a stored title, link and text.
+fn stored_section_items(env: &TestEnv) -> [i64; 4] {
+    db(env)
+        .query_row(
+            "SELECT COUNT(*), COUNT(NULLIF(title, '')), COUNT(link), COUNT(NULLIF(body, ''))
+             FROM items WHERE kind IN ('whole', 'part')",
+            [],
+            |row| Ok([row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?]),
+        )
+        .unwrap()
+}
+
+fn user_version(env: &TestEnv) -> i64 {
+    db(env)
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .unwrap()
+}
+
+/// Imports the newsletters and returns them with what the item commands printed, after
+/// checking that the library is schema 8 and stores no title, link or text of a section's
+/// items.
+fn fresh_newsletters() -> (TestEnv, Vec<String>) {
+    let env = imported_newsletters();
+    // A library is made schema 7 below by filling back what 8 cleared and setting its
+    // version: true to 7 only while 8 is the last migration. A later one needs a library
+    // written as 7 wrote it.
+    assert_eq!(user_version(&env), 8, "migration 8 is no longer the last");
+    let [rows, titles, links, bodies] = stored_section_items(&env);
+    assert!(rows > 0, "the fixtures have sections' items");
+    assert_eq!(
+        [titles, links, bodies],
+        [0, 0, 0],
+        "a fresh import stores none"
+    );
+    let outputs = item_outputs(&env);
+    for (args, output) in ITEM_COMMANDS.iter().zip(&outputs) {
+        assert_ne!(output.trim(), "[]", "{args:?} compares something");
+    }
+    (env, outputs)
+}
+
+/// Opens the library with the binary (which migrates it) and checks that it is schema 8,
+/// that every section's item is still there without its title, link and text, and that
+/// the item commands print exactly `expected`.
+fn assert_migrated_to(env: &TestEnv, rows: i64, expected: &[String]) {
+    env.stdout(&["list", "--limit", "1"]);
+    assert_eq!(user_version(env), 8);
+    assert_eq!(
+        stored_section_items(env),
+        [rows, 0, 0, 0],
+        "migration 8 cleared them"
+    );
+    for (args, expected) in ITEM_COMMANDS.iter().zip(expected) {
+        assert_eq!(&env.stdout(args), expected, "{args:?} after migration 8");
+    }
+}
+
+#[test]
+fn migration_8_clears_what_schema_7_stored_of_sections_items_and_they_read_the_same() {
+    let (env, fresh) = fresh_newsletters();
+    store_as_schema_7(&env, &every_section_item(&env));
+    // The stored values are really there, so clearing them is tested, not assumed.
+    let [rows, titles, links, bodies] = stored_section_items(&env);
+    assert_eq!(titles, rows, "every whole and part item has a title");
+    assert!(links > 0 && bodies > 0, "{links} links, {bodies} texts");
+    assert_migrated_to(&env, rows, &fresh);
+}
+
+#[test]
+fn a_schema_7_library_with_stale_items_shows_them_as_derived_from_its_posts() {
+    // A library stored by an older build holds what that build's splitting gave, which may
+    // differ from this build's: what is shown after the upgrade is derived from the posts,
+    // as in a fresh import. The stale text holds the words searched for, so a search that
+    // matched the stored columns would find more.
+    let (env, fresh) = fresh_newsletters();
+    let stale: Vec<SectionItem> = every_section_item(&env)
+        .into_iter()
+        .map(|item| SectionItem {
+            title: format!("stale Rust title {}", item.id),
+            link: Some(format!("https://stale.example/{}", item.id)),
+            text: format!("stale 分布式 text {}", item.id),
+            ..item
+        })
+        .collect();
+    let rows = stale.len() as i64;
+    store_as_schema_7(&env, &stale);
+    let [_, titles, links, _] = stored_section_items(&env);
+    assert_eq!([titles, links], [rows, rows]);
+    assert_migrated_to(&env, rows, &fresh);
 }
