@@ -13,7 +13,7 @@ mod show;
 pub mod sync;
 mod transfer;
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -373,10 +373,7 @@ fn run_command(
         Some(Command::Items(args)) => items::run_items(context, &args),
         Some(Command::Questions(args)) => items::run_questions(context, &args),
         Some(Command::Releases(args)) => items::run_releases(context, &args),
-        Some(Command::Sources { json }) => {
-            let library = context.open_library()?;
-            sync::run_sources(&library, context.config(), json, &mut stdout())
-        }
+        Some(Command::Sources { json }) => sync::run_sources(context, json),
         Some(Command::Source(command)) => {
             let mut library = context.open_library()?;
             sync::run_source(&mut library, command, &mut stdout())
@@ -384,19 +381,7 @@ fn run_command(
         Some(Command::Check { repair }) => {
             check::run_check(&context.library_dir()?, repair, &mut stdout())
         }
-        Some(Command::Sync(args)) => {
-            let mut library = context.open_library()?;
-            // A progress bar redraws itself with escape sequences: none without colours.
-            let progress_bars =
-                std::io::stderr().is_terminal() && context.global.color.enabled(true);
-            sync::run_sync(
-                &mut library,
-                context.config(),
-                &args,
-                progress_bars,
-                &mut stdout(),
-            )
-        }
+        Some(Command::Sync(args)) => sync::run_sync(context, &args),
     }
 }
 

@@ -1,13 +1,14 @@
 //! The sync commands: `source add`, `source remove`, `sources` and `sync`, as clap
-//! definitions plus one function each. They work on an open [`Library`] and the loaded
-//! [`Config`]; `crate::cli` parses the arguments, opens both and calls these.
+//! definitions plus one function each. `crate::cli` parses the arguments and calls these
+//! with what they need: an open [`Library`], or the command's context, which opens the
+//! library and loads the [`Config`].
 //!
 //! `sync` shows a progress bar on a terminal (indicatif, on stderr) and plain lines
 //! otherwise, then one summary line per source on stdout. Failures are named on stderr, one
 //! line each, and make the exit code non-zero. Ctrl-C stops between files and keeps what
 //! finished (a second Ctrl-C ends the program at once).
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -17,6 +18,7 @@ use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::CommandContext;
 use crate::config::{Config, LoadedConfig};
 use crate::library::{Library, SourceKind, SourceSpec};
 use crate::sync::{self, SyncError, SyncEvent, SyncOptions, SyncProgress, SyncReport};
@@ -149,29 +151,24 @@ fn add_source(
 
 /// `sources [--json]`: every source, the configured ones included, with post count, last
 /// sync time and status.
-pub fn run_sources(
-    library: &Library,
-    config: &Config,
-    json: bool,
-    out: &mut dyn Write,
-) -> anyhow::Result<ExitCode> {
-    register_configured(library, config)?;
-    super::print::sources(out, &library.sources()?, json)?;
+pub fn run_sources(context: &CommandContext<'_>, json: bool) -> anyhow::Result<ExitCode> {
+    let library = context.open_library()?;
+    register_configured(&library, context.config())?;
+    super::print::sources(&mut super::stdout(), &library.sources()?, json)?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// `sync [NAME…]`: syncs the named sources, or all; `progress_bars` when stderr is a terminal
-/// that may take escape sequences (else plain lines). Exit code 1 when any source or file
-/// failed, 130 when cancelled with Ctrl-C.
-pub fn run_sync(
-    library: &mut Library,
-    config: &Config,
-    args: &SyncArgs,
-    progress_bars: bool,
-    out: &mut dyn Write,
-) -> anyhow::Result<ExitCode> {
-    register_configured(library, config)?;
-    let sources = sync::select_sources(library, &args.names)?;
+/// `sync [NAME…]`: syncs the named sources, or all, with a progress bar when stderr is a
+/// terminal that may take escape sequences (else plain lines). Exit code 1 when any source
+/// or file failed, 130 when cancelled with Ctrl-C.
+pub fn run_sync(context: &CommandContext<'_>, args: &SyncArgs) -> anyhow::Result<ExitCode> {
+    let mut library = context.open_library()?;
+    let config = context.config();
+    register_configured(&library, config)?;
+    // A progress bar redraws itself with escape sequences: none without colours.
+    let progress_bars = std::io::stderr().is_terminal() && context.global.color.enabled(true);
+    let mut out = super::stdout();
+    let sources = sync::select_sources(&library, &args.names)?;
     if sources.is_empty() {
         writeln!(
             out,
@@ -186,11 +183,11 @@ pub fn run_sync(
     stop_on_ctrl_c(&options.cancel)?;
     let mut display = ProgressDisplay::new(progress_bars);
     let mut write_error = None;
-    let summary = sync::sync_sources(library, &sources, &options, &mut |event| match event {
+    let summary = sync::sync_sources(&mut library, &sources, &options, &mut |event| match event {
         SyncEvent::Progress(progress) => display.update(progress),
         SyncEvent::SourceDone { source, result } => {
             display.finish();
-            if let Err(error) = print_outcome(out, &source.name, &result) {
+            if let Err(error) = print_outcome(&mut out, &source.name, &result) {
                 // stdout is gone (a closed pipe): no point syncing more.
                 options.cancel.store(true, Ordering::Relaxed);
                 write_error.get_or_insert(error);

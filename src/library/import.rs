@@ -69,10 +69,7 @@ impl Library {
             let mtime_ns: Option<i64> = row.get(2)?;
             let size: Option<i64> = row.get(3)?;
             let stamp = match (mtime_ns, size) {
-                (Some(mtime_ns), Some(size)) => Some(FileStamp {
-                    mtime_ns,
-                    size: size as u64,
-                }),
+                (Some(mtime_ns), Some(size)) => Some(FileStamp::new(mtime_ns, size as u64)),
                 _ => None,
             };
             Ok((

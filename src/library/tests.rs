@@ -1,6 +1,6 @@
 use super::*;
 use crate::loader::FileStamp;
-use crate::post::{LoadedPost, PostDate, PostMeta, SourceId};
+use crate::post::{LoadedPost, PostDate, PostMeta, PostSummary, SourceId};
 
 pub(super) fn post(
     rel_path: &str,
@@ -31,6 +31,16 @@ fn upserts(posts: Vec<LoadedPost>) -> ImportBatch {
             .collect(),
         ..ImportBatch::default()
     }
+}
+
+/// One field of each post a search finds, in the search's order.
+pub(super) fn searched<T>(library: &Library, query: &str, field: fn(PostSummary) -> T) -> Vec<T> {
+    library
+        .search(query, None)
+        .unwrap()
+        .into_iter()
+        .map(|hit| field(hit.post))
+        .collect()
 }
 
 pub(super) fn library_with(posts: Vec<LoadedPost>) -> (Library, SourceId) {
@@ -67,7 +77,7 @@ fn sample() -> Vec<LoadedPost> {
     ]
 }
 
-fn titles(posts: &[crate::post::PostSummary]) -> Vec<&str> {
+fn titles(posts: &[PostSummary]) -> Vec<&str> {
     posts.iter().map(|post| post.title.as_str()).collect()
 }
 
@@ -171,8 +181,7 @@ fn fts_syntax_in_the_query_is_searched_as_text() {
         ),
     ]);
     let found = |query: &str| -> Vec<String> {
-        let hits = library.search(query, None).unwrap();
-        let mut titles: Vec<String> = hits.into_iter().map(|hit| hit.post.title).collect();
+        let mut titles = searched(&library, query, |post| post.title);
         titles.sort();
         titles
     };
@@ -252,10 +261,7 @@ fn removals_delete_posts_tags_and_index_entries() {
 #[test]
 fn restamps_and_stored_files() {
     let (mut library, source) = library_with(sample());
-    let stamp = FileStamp {
-        mtime_ns: 42,
-        size: 7,
-    };
+    let stamp = FileStamp::new(42, 7);
     let batch = ImportBatch {
         restamps: vec![("a.md".into(), stamp)],
         ..ImportBatch::default()
@@ -396,10 +402,7 @@ fn changes_that_stop_with_a_panic_write_nothing() {
 #[test]
 fn streamed_changes_add_restamp_and_remove() {
     let (mut library, source) = library_with(sample());
-    let stamp = FileStamp {
-        mtime_ns: 7,
-        size: 9,
-    };
+    let stamp = FileStamp::new(7, 9);
     let changes = (0..20)
         .map(|n| {
             Change::Upsert(Upsert {

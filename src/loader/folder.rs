@@ -25,6 +25,10 @@ pub struct FileStamp {
 }
 
 impl FileStamp {
+    pub const fn new(mtime_ns: i64, size: u64) -> FileStamp {
+        FileStamp { mtime_ns, size }
+    }
+
     pub fn from_metadata(metadata: &fs::Metadata) -> FileStamp {
         let mtime_ns = metadata.modified().ok().map_or(0, |modified| {
             match modified.duration_since(UNIX_EPOCH) {
@@ -34,10 +38,7 @@ impl FileStamp {
                 }
             }
         });
-        FileStamp {
-            mtime_ns,
-            size: metadata.len(),
-        }
+        FileStamp::new(mtime_ns, metadata.len())
     }
 }
 
@@ -448,10 +449,7 @@ mod tests {
         let grown = FoundFile {
             rel_path: "huge.md".into(),
             abs_path: huge,
-            stamp: FileStamp {
-                mtime_ns: 0,
-                size: 1,
-            },
+            stamp: FileStamp::new(0, 1),
         };
         let warning = read_post(&grown).unwrap_err();
         assert!(warning.reason.contains("10 MiB limit"), "{warning}");
@@ -489,13 +487,7 @@ mod tests {
         let then = UNIX_EPOCH + std::time::Duration::from_nanos(1_600_000_000_123_456_789);
         file.set_modified(then).unwrap();
         let stamp = walk(&path).unwrap().files[0].stamp;
-        assert_eq!(
-            stamp,
-            FileStamp {
-                mtime_ns: 1_600_000_000_123_456_789,
-                size: 3
-            }
-        );
+        assert_eq!(stamp, FileStamp::new(1_600_000_000_123_456_789, 3));
         file.set_modified(then + std::time::Duration::from_secs(1))
             .unwrap();
         assert_ne!(walk(&path).unwrap().files[0].stamp, stamp);

@@ -236,7 +236,7 @@ mod tests {
         FoundFile {
             rel_path: rel_path.to_owned(),
             abs_path: PathBuf::from("/archive").join(rel_path),
-            stamp: FileStamp { mtime_ns, size: 10 },
+            stamp: FileStamp::new(mtime_ns, 10),
         }
     }
 
@@ -246,10 +246,7 @@ mod tests {
             .map(|(path, mtime_ns)| {
                 let file = StoredFile {
                     content_hash: format!("hash-{path}"),
-                    stamp: Some(FileStamp {
-                        mtime_ns: *mtime_ns,
-                        size: 10,
-                    }),
+                    stamp: Some(FileStamp::new(*mtime_ns, 10)),
                 };
                 ((*path).to_owned(), file)
             })

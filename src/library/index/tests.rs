@@ -1,6 +1,7 @@
 //! Search through the index against its definitions: a plain substring scan for Chinese,
 //! words and prefixes, phrases, exclusions, ranking; and the migration that builds it.
 
+use crate::library::tests::searched;
 use crate::library::{Filter, ImportBatch, Library, Upsert};
 use crate::post::SourceId;
 
@@ -52,12 +53,7 @@ fn found(library: &Library, query: &str) -> Vec<String> {
 
 /// Paths of the posts a search finds, in its order.
 fn ranked(library: &Library, query: &str) -> Vec<String> {
-    library
-        .search(query, None)
-        .unwrap()
-        .into_iter()
-        .map(|hit| hit.post.path)
-        .collect()
+    searched(library, query, |post| post.path)
 }
 
 /// The text as the index reads it for substrings: a line break (and the indentation after

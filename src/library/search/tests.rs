@@ -1,19 +1,9 @@
 //! The ranking of search results, and its first page by tiers, on generated libraries.
 
 use super::RELEVANCE_LIMIT;
-use crate::library::tests::{library_with, post};
-use crate::library::{Filter, Library};
+use crate::library::Filter;
+use crate::library::tests::{library_with, post, searched};
 use crate::post::LoadedPost;
-
-/// Titles of the posts a search finds, in its order.
-fn search_titles(library: &Library, query: &str) -> Vec<String> {
-    library
-        .search(query, None)
-        .unwrap()
-        .into_iter()
-        .map(|hit| hit.post.title)
-        .collect()
-}
 
 #[test]
 fn search_ranks_title_matches_first_then_by_relevance() {
@@ -41,7 +31,7 @@ fn search_ranks_title_matches_first_then_by_relevance() {
         ),
     ]);
     assert_eq!(
-        search_titles(&library, "kernel"),
+        searched(&library, "kernel", |post| post.title),
         ["Kernel notes", "Dense", "Newest"]
     );
 }
