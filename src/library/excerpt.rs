@@ -23,7 +23,8 @@ pub(super) fn excerpt(title: &str, body: &str, terms: &[&String]) -> String {
         .map(|term| term.chars().count())
         .max()
         .unwrap_or(0);
-    let mut text = String::new();
+    // Plain text is never longer than its markdown: sized once, not grown.
+    let mut text = String::with_capacity(body.len());
     let mut done = 0;
     let mut part_end = 4096;
     let mut found: Option<usize> = None;

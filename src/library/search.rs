@@ -248,15 +248,15 @@ impl Library {
         let names = self.tag_names()?;
         let sql = format!("SELECT {SUMMARY_COLUMNS}, p.body FROM {SUMMARY_FROM} WHERE p.id = ?1");
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut found = Vec::with_capacity(ids.len());
-        for id in ids {
-            found.push(stmt.query_row([id], |row| {
-                Ok((summary_from_row(row, &names)?, Stored::from_row(row, 8)?))
-            })?);
-        }
         let texts = query.texts();
         let terms: Vec<&String> = texts.iter().collect();
-        Ok(with_excerpts(found, &terms)?)
+        let count = ids.len();
+        let found = ids.into_iter().map(|id| {
+            stmt.query_row([id], |row| {
+                Ok((summary_from_row(row, &names)?, Stored::from_row(row, 8)?))
+            })
+        });
+        Ok(with_excerpts(found, count, &terms)?)
     }
 
     /// Every match of `query` in one statement, in [`Library::search`]'s order: ids and
@@ -361,44 +361,91 @@ impl Library {
     }
 }
 
-/// The hits of `found`, in order, each with its excerpt. Decompressing and searching each
-/// body is most of the work of a long list (`search --json` of 5,000 posts): a list of
-/// more than a page is split across the processors.
+/// The hits of `found` (`count` of them), in order, each with its excerpt. Decompressing
+/// and searching each body is most of the work of a long list (`search --json` of 5,000
+/// posts), and reading the bodies most of the rest: a list of more than a page is a
+/// pipeline, this thread reading the rows (the connection is not shared) while the other
+/// processors decode the bodies read so far, in batches.
 fn with_excerpts(
-    found: Vec<(PostSummary, Stored)>,
+    found: impl Iterator<Item = rusqlite::Result<(PostSummary, Stored)>>,
+    count: usize,
     terms: &[&String],
 ) -> rusqlite::Result<Vec<SearchHit>> {
     let hit = |(post, body): (PostSummary, Stored)| -> rusqlite::Result<SearchHit> {
         let excerpt = excerpt(&post.title, &body.decode()?, terms);
         Ok(SearchHit { post, excerpt })
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    if found.len() < 200 || threads < 2 {
-        return found.into_iter().map(hit).collect();
-    }
-    let chunk = found.len().div_ceil(threads);
-    let mut chunks: Vec<Vec<(PostSummary, Stored)>> = Vec::with_capacity(threads);
-    let mut rest = found.into_iter();
-    for _ in 0..threads {
-        chunks.push(rest.by_ref().take(chunk).collect());
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    if count < 200 || workers < 2 {
+        return found.map(|row| hit(row?)).collect();
     }
     std::thread::scope(|scope| {
-        let workers: Vec<_> = chunks
+        // Each worker takes every `workers`-th batch, so the batches come back in order by
+        // taking one from each worker in turn.
+        let (senders, handles): (Vec<_>, Vec<_>) = (0..workers)
+            .map(|_| {
+                let (sender, receiver) =
+                    std::sync::mpsc::sync_channel::<Vec<(PostSummary, Stored)>>(BATCHES_AHEAD);
+                let handle = scope.spawn(move || {
+                    receiver
+                        .into_iter()
+                        .map(|batch| batch.into_iter().map(hit).collect::<Vec<_>>())
+                        .collect::<Vec<_>>()
+                });
+                (sender, handle)
+            })
+            .unzip();
+        let mut read = Ok(());
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut sent = 0;
+        for row in found {
+            match row {
+                Ok(row) => batch.push(row),
+                Err(err) => {
+                    read = Err(err);
+                    break;
+                }
+            }
+            if batch.len() == BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                // A worker that is gone has panicked; its join below says so.
+                let _ = senders[sent % workers].send(full);
+                sent += 1;
+            }
+        }
+        if !batch.is_empty() {
+            let _ = senders[sent % workers].send(batch);
+        }
+        drop(senders);
+        let mut decoded: Vec<_> = handles
             .into_iter()
-            .map(|chunk| scope.spawn(|| chunk.into_iter().map(hit).collect::<Vec<_>>()))
+            .map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                    .into_iter()
+            })
             .collect();
-        let mut hits = Vec::new();
-        for worker in workers {
-            let results = worker
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            for result in results {
+        read?;
+        let mut hits = Vec::with_capacity(count);
+        'batches: for turn in 0.. {
+            let Some(batch) = decoded[turn % workers].next() else {
+                break 'batches;
+            };
+            for result in batch {
                 hits.push(result?);
             }
         }
         Ok(hits)
     })
 }
+
+/// Rows sent to a worker at a time: enough that the channel costs nothing beside a body's
+/// decoding, few enough that the workers start soon after the reading does.
+const BATCH: usize = 32;
+
+/// Batches that may wait for each worker, which bounds the bodies held in memory.
+const BATCHES_AHEAD: usize = 8;
 
 #[cfg(test)]
 mod tests;
