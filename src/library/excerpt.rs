@@ -18,6 +18,23 @@ const EXCERPT_CONTEXT: usize = 30;
 /// searched from a little before its start (by the longest term), so no match across two
 /// parts is missed: the excerpt is the one the whole body gives.
 pub(super) fn excerpt(title: &str, body: &str, terms: &[&String]) -> String {
+    excerpt_within(title, body, terms, true).expect("a whole body always gives an excerpt")
+}
+
+/// The bytes of the first part [`excerpt`] makes plain (less a character cut at the end).
+/// Stored bodies end their first compressed block here (see `body`).
+pub const FIRST_PART: usize = 4096;
+
+/// [`excerpt`]'s result for a body of which only `part` is known, its first [`FIRST_PART`]
+/// bytes: the excerpt when that part holds a match and the excerpt's length after it, which
+/// is then what the whole body gives; `None` when the rest is needed.
+pub(super) fn excerpt_in_first_part(title: &str, part: &str, terms: &[&String]) -> Option<String> {
+    excerpt_within(title, part, terms, false)
+}
+
+/// The loop of [`excerpt`] over `body`, which is the whole body when `whole`, else only its
+/// first part: then a result that would need more of the body is `None`.
+fn excerpt_within(title: &str, body: &str, terms: &[&String], whole: bool) -> Option<String> {
     let longest_term = terms
         .iter()
         .map(|term| term.chars().count())
@@ -26,7 +43,7 @@ pub(super) fn excerpt(title: &str, body: &str, terms: &[&String]) -> String {
     // Plain text is never longer than its markdown: sized once, not grown.
     let mut text = String::with_capacity(body.len());
     let mut done = 0;
-    let mut part_end = 4096;
+    let mut part_end = FIRST_PART;
     let mut found: Option<usize> = None;
     loop {
         let searched = text.len();
@@ -49,12 +66,18 @@ pub(super) fn excerpt(title: &str, body: &str, terms: &[&String]) -> String {
                 .map(|start| from + start);
         }
         let enough = |start: usize| text[start..].chars().nth(EXCERPT_CONTEXT * 2).is_some();
-        if done >= body.len() || found.is_some_and(enough) {
+        if found.is_some_and(enough) {
+            break;
+        }
+        if done >= body.len() {
+            if !whole {
+                return None;
+            }
             break;
         }
         part_end = part_end.saturating_mul(4);
     }
-    snippet(&text, found, title)
+    Some(snippet(&text, found, title))
 }
 
 /// The excerpt of `text` around byte `found` (a term's first match): some context before
@@ -322,6 +345,56 @@ mod tests {
                 find_oracle(&text, &needle)
             );
         }
+    }
+
+    /// The first [`FIRST_PART`] bytes of `body`, less a character cut at their end: what a
+    /// stored body's first block decodes to.
+    fn first_part(body: &str) -> &str {
+        let mut end = body.len().min(FIRST_PART);
+        while !body.is_char_boundary(end) {
+            end -= 1;
+        }
+        &body[..end]
+    }
+
+    /// Wherever the match falls near the first part's end (before it, across it, in a link
+    /// target that runs past it, after it), the excerpt from the first part alone is either
+    /// left to the whole body or is the one the whole body gives.
+    #[test]
+    fn an_excerpt_of_the_first_part_is_the_whole_body_s_or_none() {
+        let terms: Vec<String> = ["状态", "graceful"].map(String::from).into();
+        let terms: Vec<&String> = terms.iter().collect();
+        let (mut found, mut left) = (0, 0);
+        for filler in [
+            "正文 text ",
+            "a ",
+            "状态机 [link](https://example.com/x) ",
+            "字",
+        ] {
+            for at in (3900..4300).step_by(7) {
+                for inserted in ["状态", "grace**ful**", "[x](状态) 状态", "GRACEFUL `状态`"]
+                {
+                    let mut body = filler.repeat(5000 / filler.len() + 1);
+                    let mut cut = at.min(body.len());
+                    while !body.is_char_boundary(cut) {
+                        cut -= 1;
+                    }
+                    body.insert_str(cut, inserted);
+                    match excerpt_in_first_part("title", first_part(&body), &terms) {
+                        Some(excerpt_of_part) => {
+                            found += 1;
+                            assert_eq!(excerpt_of_part, excerpt("title", &body, &terms), "{at}");
+                        }
+                        None => left += 1,
+                    }
+                }
+            }
+        }
+        // Both outcomes are exercised.
+        assert!(
+            found > 100 && left > 100,
+            "{found} found, {left} left to the whole body"
+        );
     }
 
     /// The excerpt is that of the whole body's plain text, wherever the match falls among
