@@ -9,15 +9,6 @@ use std::collections::BTreeSet;
 use common::TestEnv;
 use serde_json::Value;
 
-fn imported() -> TestEnv {
-    let env = TestEnv::new();
-    for shape in ["sofa", "cnweekly", "twir"] {
-        let folder = env.copy_fixture(&format!("items/{shape}"));
-        env.stdout(&["import", folder.to_str().unwrap()]);
-    }
-    env
-}
-
 fn rows(value: &Value) -> &Vec<Value> {
     value.as_array().expect("a JSON array")
 }
@@ -43,7 +34,7 @@ fn section<'a>(sections: &'a Value, name: &str) -> Option<&'a Value> {
 
 #[test]
 fn sections_merge_spellings_and_levels_and_count_issues() {
-    let env = imported();
+    let env = TestEnv::with_item_newsletters();
     let sections = env.json(&["sections", "--json"]);
     assert_eq!(
         keys(&rows(&sections)[0]),
@@ -74,7 +65,7 @@ fn sections_merge_spellings_and_levels_and_count_issues() {
 
 #[test]
 fn items_have_titles_links_and_text_newest_first() {
-    let env = imported();
+    let env = TestEnv::with_item_newsletters();
     let tools = env.json(&["items", "--section", "工具", "--json"]);
     assert_eq!(
         keys(&rows(&tools)[0]),
@@ -117,7 +108,7 @@ fn items_have_titles_links_and_text_newest_first() {
 
 #[test]
 fn one_off_sections_are_not_split_and_footers_are_not_glued() {
-    let env = imported();
+    let env = TestEnv::with_item_newsletters();
     // An essay's numbered points in a section seen once: one item, the section.
     let essay = env.json(&["items", "--section", "本周话题：长跑", "--json"]);
     assert_eq!(strings(&essay, "title"), ["本周话题：长跑"]);
@@ -151,7 +142,7 @@ fn one_off_sections_are_not_split_and_footers_are_not_glued() {
 
 #[test]
 fn a_search_looks_in_whole_sections_and_honours_exclusions() {
-    let env = imported();
+    let env = TestEnv::with_item_newsletters();
     // The essay is one whole item, whose text the library derives from its post.
     let rhythm = env.json(&["items", "--search", "第二点是节奏", "--json"]);
     assert_eq!(strings(&rhythm, "title"), ["本周话题：长跑"]);
@@ -182,7 +173,7 @@ fn a_search_looks_in_whole_sections_and_honours_exclusions() {
 
 #[test]
 fn boilerplate_is_no_item_but_an_item_repeated_twice_is() {
-    let env = imported();
+    let env = TestEnv::with_item_newsletters();
     let all = env.json(&["items", "--json"]);
     assert!(
         !strings(&all, "text")
@@ -197,7 +188,7 @@ fn boilerplate_is_no_item_but_an_item_repeated_twice_is() {
 
 #[test]
 fn questions_have_asker_question_answer_and_project() {
-    let env = imported();
+    let env = TestEnv::with_item_newsletters();
     let questions = env.json(&["questions", "--json"]);
     assert_eq!(
         keys(&rows(&questions)[0]),
@@ -244,7 +235,7 @@ fn questions_have_asker_question_answer_and_project() {
 
 #[test]
 fn releases_have_project_version_changes_and_link() {
-    let env = imported();
+    let env = TestEnv::with_item_newsletters();
     let releases = env.json(&["releases", "--json"]);
     assert_eq!(
         keys(&rows(&releases)[0]),
@@ -284,7 +275,7 @@ fn releases_have_project_version_changes_and_link() {
 
 #[test]
 fn tag_limit_and_human_output() {
-    let env = imported();
+    let env = TestEnv::with_item_newsletters();
     let sofa = env.json(&["items", "--tag", "SOFA Weekly", "--json"]);
     assert!(!rows(&sofa).is_empty());
     assert!(strings(&sofa, "source").iter().all(|s| s == "sofa"));

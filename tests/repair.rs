@@ -377,17 +377,6 @@ fn a_truncated_file_is_detected_at_open_and_salvaged() {
     );
 }
 
-/// The newsletters of `tests/fixtures/items` (SOFA Weekly, a Chinese weekly, This Week in
-/// Rust), imported: sections kept whole and split into parts, questions and releases.
-fn imported_newsletters() -> TestEnv {
-    let env = TestEnv::new();
-    for shape in ["sofa", "cnweekly", "twir"] {
-        let folder = env.copy_fixture(&format!("items/{shape}"));
-        env.stdout(&["import", folder.to_str().unwrap()]);
-    }
-    env
-}
-
 /// What people and scripts read of the items: migration 8 must leave every byte of it as
 /// it was. The searches and the section take the two ways items are found (posts first, or
 /// the items' own columns first), and a search matches the derived titles and text.
@@ -508,7 +497,7 @@ fn user_version(env: &TestEnv) -> i64 {
 /// checking that the library is schema 8 and stores no title, link or text of a section's
 /// items.
 fn fresh_newsletters() -> (TestEnv, Vec<String>) {
-    let env = imported_newsletters();
+    let env = TestEnv::with_item_newsletters();
     // A library is made schema 7 below by filling back what 8 cleared and setting its
     // version: true to 7 only while 8 is the last migration. A later one needs a library
     // written as 7 wrote it.

@@ -48,6 +48,18 @@ impl TestEnv {
         to
     }
 
+    /// A library holding the newsletters of `tests/fixtures/items` (SOFA Weekly, a Chinese
+    /// weekly, This Week in Rust): sections kept whole and split into parts, questions and
+    /// releases.
+    pub fn with_item_newsletters() -> TestEnv {
+        let env = TestEnv::new();
+        for shape in ["sofa", "cnweekly", "twir"] {
+            let folder = env.copy_fixture(&format!("items/{shape}"));
+            env.stdout(&["import", folder.to_str().unwrap()]);
+        }
+        env
+    }
+
     /// Runs the binary with `args`, asserts success and returns stdout.
     pub fn stdout(&self, args: &[&str]) -> String {
         succeeds(&mut self.cmd(), args)
