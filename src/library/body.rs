@@ -9,7 +9,7 @@
 //!
 //! A body longer than [`FIRST_PART`] bytes ends its frame's first block there, so a list's
 //! excerpts can decode only that block when the match is in it (most are: see
-//! `excerpt::excerpt_of_stored`). It is still one ordinary frame, which any zstd decoder
+//! `search::excerpt_of_stored`). It is still one ordinary frame, which any zstd decoder
 //! (an older build's included) reads whole; the block boundary costs 0.5 % of the bodies'
 //! size on a generated archive.
 //!
@@ -22,7 +22,7 @@ use rusqlite::types::ValueRef;
 use zstd::zstd_safe::zstd_sys::ZSTD_EndDirective;
 use zstd::zstd_safe::{self, CCtx, CParameter, DCtx, InBuffer, OutBuffer, ResetDirective};
 
-pub(super) use super::excerpt::FIRST_PART;
+use super::excerpt::FIRST_PART;
 
 /// Level 9 rather than zstd's default 3: 3 % smaller on newsletter markdown, which is
 /// what keeps 10,000 posts within 1.3× their markdown (see PERFORMANCE.md), and still
@@ -52,6 +52,7 @@ pub(super) fn compress_at(text: &str, level: i32) -> Vec<u8> {
     COMPRESSOR.with(|cell| {
         let mut cell = cell.borrow_mut();
         let cctx = cell.get_or_insert_with(CCtx::create);
+        // The bound of one block, and room for the header of the block the flush adds.
         let mut out = Vec::with_capacity(zstd_safe::compress_bound(bytes.len()) + 32);
         let written = (|| {
             cctx.reset(ResetDirective::SessionOnly)?;

@@ -23,7 +23,7 @@ pub(super) fn excerpt(title: &str, body: &str, terms: &[&String]) -> String {
 
 /// The bytes of the first part [`excerpt`] makes plain (less a character cut at the end).
 /// Stored bodies end their first compressed block here (see `body`).
-pub const FIRST_PART: usize = 4096;
+pub(super) const FIRST_PART: usize = 4096;
 
 /// [`excerpt`]'s result for a body of which only `part` is known, its first [`FIRST_PART`]
 /// bytes: the excerpt when that part holds a match and the excerpt's length after it, which
