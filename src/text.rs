@@ -7,6 +7,17 @@ use std::borrow::Cow;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
+/// The largest character boundary of `s` at or below `index` (`s.len()` beyond it): where
+/// to cut text by bytes without splitting a character. `str::floor_char_boundary` does
+/// this from Rust 1.91; the crate supports 1.89.
+pub fn floor_char_boundary(s: &str, index: usize) -> usize {
+    let mut end = index.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    end
+}
+
 /// Characters that must never reach a terminal from content: C0 controls other than tab and
 /// newline (ESC starts CSI/OSC sequences, BEL rings), DEL, C1 controls (U+0080..U+009F: 8-bit
 /// CSI/OSC on some terminals), and the bidi embeddings, overrides and isolates that can make
@@ -45,10 +56,8 @@ fn screen(s: &str, tab_newline: bool, wanted: impl Fn(char) -> bool) -> bool {
         })
     };
     // Whole characters around a block: one may straddle either edge.
-    let check = |mut from: usize, mut to: usize| {
-        while !s.is_char_boundary(from) {
-            from -= 1;
-        }
+    let check = |from: usize, mut to: usize| {
+        let from = floor_char_boundary(s, from);
         while !s.is_char_boundary(to) {
             to += 1;
         }
@@ -275,6 +284,15 @@ pub fn fold_case(c: char) -> char {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn floor_char_boundary_steps_back_to_a_whole_character() {
+        assert_eq!(floor_char_boundary("a状态", 0), 0);
+        assert_eq!(floor_char_boundary("a状态", 2), 1);
+        assert_eq!(floor_char_boundary("a状态", 4), 4);
+        assert_eq!(floor_char_boundary("a状态", 6), 4);
+        assert_eq!(floor_char_boundary("a状态", 99), 7);
+    }
 
     #[test]
     fn strip_tags_drops_tags_and_keeps_entities_and_marks() {

@@ -320,10 +320,7 @@ mod tests {
     fn first_parts_of_old_and_short_bodies() {
         let text = "state machine 状态机 ".repeat(1000);
         let old = stored(zstd::bulk::compress(text.as_bytes(), 9).unwrap());
-        let mut end = FIRST_PART;
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
+        let end = crate::text::floor_char_boundary(&text, FIRST_PART);
         assert!(end < FIRST_PART, "a character is cut");
         assert_eq!(first_part(&old), text[..end]);
         assert_eq!(old.decode().unwrap(), text);

@@ -3,7 +3,7 @@
 //! found case-insensitively. Pure text code, no SQL: [`super::query`] calls [`excerpt`] for
 //! each hit of a page.
 
-use crate::text::fold_case;
+use crate::text::{floor_char_boundary, fold_case};
 
 /// About this many characters of context on each side of the match.
 const EXCERPT_CONTEXT: usize = 30;
@@ -47,18 +47,12 @@ fn excerpt_within(title: &str, body: &str, terms: &[&String], whole: bool) -> Op
     let mut found: Option<usize> = None;
     loop {
         let searched = text.len();
-        let mut end = body.len().min(part_end);
-        while !body.is_char_boundary(end) {
-            end -= 1;
-        }
+        let end = floor_char_boundary(body, part_end);
         done = push_plain_text(body, done, end, &mut text);
         if found.is_none() {
             // A match found now starts in the new text or at most one term's length (in
             // characters of up to 4 bytes) before it.
-            let mut from = searched.saturating_sub(4 * longest_term);
-            while !text.is_char_boundary(from) {
-                from -= 1;
-            }
+            let from = floor_char_boundary(&text, searched.saturating_sub(4 * longest_term));
             found = terms
                 .iter()
                 .filter_map(|term| find_case_insensitive(&text[from..], term))
@@ -350,11 +344,7 @@ mod tests {
     /// The first [`FIRST_PART`] bytes of `body`, less a character cut at their end: what a
     /// stored body's first block decodes to.
     fn first_part(body: &str) -> &str {
-        let mut end = body.len().min(FIRST_PART);
-        while !body.is_char_boundary(end) {
-            end -= 1;
-        }
-        &body[..end]
+        &body[..floor_char_boundary(body, FIRST_PART)]
     }
 
     /// Wherever the match falls near the first part's end (before it, across it, in a link
@@ -375,11 +365,7 @@ mod tests {
                 for inserted in ["状态", "grace**ful**", "[x](状态) 状态", "GRACEFUL `状态`"]
                 {
                     let mut body = filler.repeat(5000 / filler.len() + 1);
-                    let mut cut = at.min(body.len());
-                    while !body.is_char_boundary(cut) {
-                        cut -= 1;
-                    }
-                    body.insert_str(cut, inserted);
+                    body.insert_str(floor_char_boundary(&body, at), inserted);
                     match excerpt_in_first_part("title", first_part(&body), &terms) {
                         Some(excerpt_of_part) => {
                             found += 1;

@@ -109,10 +109,7 @@ impl Topics {
 /// in English, but its CJK characters still far outnumber that). Looks at the first 16 KiB.
 fn is_latin_script(title: &str, body: &str) -> bool {
     const SAMPLE: usize = 16 * 1024;
-    let mut end = body.len().min(SAMPLE);
-    while !body.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = crate::text::floor_char_boundary(body, SAMPLE);
     let (mut letters, mut cjk) = (0usize, 0usize);
     for c in title.chars().chain(body[..end].chars()) {
         if c.is_ascii_alphabetic() {
