@@ -82,7 +82,7 @@ pub struct SavedSession {
 pub const SESSION_KEY: &str = "app.session";
 
 pub trait Store: Send {
-    /// Newest first.
+    /// Newest first; for a search, in the search's ranking (best first).
     fn list(&self, query: &ListQuery) -> anyhow::Result<Vec<PostSummary>>;
     /// Most used first.
     fn tags(&self) -> anyhow::Result<Vec<TagCount>>;
@@ -171,7 +171,15 @@ impl Store for MemoryStore {
             })
             .map(|p| p.summary.clone())
             .collect();
+        // Newest first, and for a search the posts with every term in the title before
+        // the others, as the library's ranking's first key does.
         found.sort_by(|a, b| b.date.cmp(&a.date));
+        if let Some(needle) = &needle {
+            found.sort_by_key(|p| {
+                let title = p.title.to_lowercase();
+                !needle.split_whitespace().all(|term| title.contains(term))
+            });
+        }
         found.truncate(query.limit.unwrap_or(usize::MAX));
         Ok(found)
     }
@@ -244,7 +252,7 @@ impl Store for crate::library::Library {
             limit: query.limit,
             ..Default::default()
         };
-        Ok(crate::library::Library::list(self, &filter)?)
+        Ok(crate::library::Library::list_ranked(self, &filter)?)
     }
 
     fn tags(&self) -> anyhow::Result<Vec<TagCount>> {

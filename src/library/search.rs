@@ -11,8 +11,9 @@ use super::query::{
     IndexClause, NEWEST_FIRST, POSTS_NEWEST_FIRST, SMALL_FILTER, SUMMARY_COLUMNS, SUMMARY_FROM,
     index_clauses, like_pattern, summary_from_row,
 };
-use super::{Library, LibraryError};
+use super::{Filter, Library, LibraryError};
 use crate::post::{PostId, PostSummary};
+use crate::tags::tag_key;
 
 /// A search result: the post and a short excerpt around the first match.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -149,6 +150,15 @@ impl Ranking {
         }
     }
 
+    /// The same ranking of the posts that also meet `filter` (conditions on `posts p`).
+    fn within(mut self, filter: &Sql) -> Ranking {
+        if filter.text != "1" {
+            self.matching = Sql::all([&self.matching, filter]);
+            self.rest_of_query = Sql::all([&self.rest_of_query, filter]);
+        }
+        self
+    }
+
     /// The tiers of [`Library::search_page_by_tiers`], in order.
     ///
     /// A tier is one combination of the keys (in the title, together, exact), in the
@@ -195,6 +205,33 @@ struct Tier {
     together: bool,
 }
 
+/// A list filter's tags and marks as conditions on `posts p` (its search aside).
+fn filter_conditions(filter: &Filter) -> Sql {
+    let mut parts: Vec<Sql> = filter
+        .tags
+        .iter()
+        .map(|tag| {
+            Sql::new(
+                "p.id IN (SELECT post_id FROM post_tags WHERE tag_key = ?)",
+                vec![tag_key(tag)],
+            )
+        })
+        .collect();
+    let marked = |mark: &str| {
+        format!(
+            "EXISTS (SELECT 1 FROM reading r WHERE r.source_id = p.source_id \
+             AND r.rel_path = p.rel_path AND r.{mark} = 1)"
+        )
+    };
+    if filter.unread_only {
+        parts.push(Sql::new(format!("NOT {}", marked("read")), vec![]));
+    }
+    if filter.starred_only {
+        parts.push(Sql::new(marked("starred"), vec![]));
+    }
+    Sql::all(&parts)
+}
+
 /// `(SELECT rowid FROM table WHERE table MATCH ?)`.
 fn index_rows(table: Table) -> String {
     let table = table.name();
@@ -227,6 +264,52 @@ impl Library {
         if query.is_empty() || query.matches_nothing() {
             return Ok(Vec::new());
         }
+        let ids = self.ranked_ids(&query, Ranking::of(&query), limit)?;
+        let names = self.tag_names()?;
+        let sql = format!("SELECT {SUMMARY_COLUMNS}, p.body FROM {SUMMARY_FROM} WHERE p.id = ?1");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let texts = query.texts();
+        let terms: Vec<&String> = texts.iter().collect();
+        let count = ids.len();
+        let found = ids.into_iter().map(|id| {
+            stmt.query_row([id], |row| {
+                Ok((summary_from_row(row, &names)?, Stored::from_row(row, 8)?))
+            })
+        });
+        Ok(with_excerpts(found, count, &terms)?)
+    }
+
+    /// The posts that match `filter`, in [`Library::search`]'s order rather than newest
+    /// first: the list the reader shows for a search, where the post about the searched
+    /// words must come before the newer ones that only mention them. Without a search it is
+    /// [`Library::list`]. The tags and the unread and starred marks narrow the ranking's
+    /// every condition, so the order among the posts they keep is the search's own.
+    pub fn list_ranked(&self, filter: &Filter) -> Result<Vec<PostSummary>, LibraryError> {
+        let Some(query) = filter.search.as_deref().map(SearchQuery::parse) else {
+            return self.list(filter);
+        };
+        if query.is_empty() || query.matches_nothing() {
+            return self.list(filter);
+        }
+        let ranking = Ranking::of(&query).within(&filter_conditions(filter));
+        let ids = self.ranked_ids(&query, ranking, filter.limit)?;
+        let names = self.tag_names()?;
+        let sql = format!("SELECT {SUMMARY_COLUMNS} FROM {SUMMARY_FROM} WHERE p.id = ?1");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let posts = ids
+            .into_iter()
+            .map(|id| stmt.query_row([id], |row| summary_from_row(row, &names)))
+            .collect::<Result<_, _>>()?;
+        Ok(posts)
+    }
+
+    /// The ids of the posts `ranking` selects, best first, up to `limit`.
+    fn ranked_ids(
+        &self,
+        query: &SearchQuery,
+        ranking: Ranking,
+        limit: Option<usize>,
+    ) -> Result<Vec<PostId>, LibraryError> {
         // A prefix is counted only when its whole word is rare: counting `the*` merges the
         // entries of every word starting with `the`, and `the` alone already says "common".
         let by_relevance = match (query.included_exactly(), query.included(Table::Words)) {
@@ -240,23 +323,10 @@ impl Library {
             }
             (_, None) => false,
         };
-        let ranking = Ranking::of(&query);
-        let ids = match limit {
-            Some(limit) if !by_relevance => self.search_page_by_tiers(&ranking, limit)?,
-            _ => self.search_ranked(&query, &ranking, by_relevance, limit)?,
-        };
-        let names = self.tag_names()?;
-        let sql = format!("SELECT {SUMMARY_COLUMNS}, p.body FROM {SUMMARY_FROM} WHERE p.id = ?1");
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let texts = query.texts();
-        let terms: Vec<&String> = texts.iter().collect();
-        let count = ids.len();
-        let found = ids.into_iter().map(|id| {
-            stmt.query_row([id], |row| {
-                Ok((summary_from_row(row, &names)?, Stored::from_row(row, 8)?))
-            })
-        });
-        Ok(with_excerpts(found, count, &terms)?)
+        match limit {
+            Some(limit) if !by_relevance => self.search_page_by_tiers(&ranking, limit),
+            _ => self.search_ranked(query, &ranking, by_relevance, limit),
+        }
     }
 
     /// Every match of `query` in one statement, in [`Library::search`]'s order: ids and

@@ -1,9 +1,11 @@
 //! The ranking of search results, and its first page by tiers, on generated libraries.
 
+use std::collections::HashSet;
+
 use super::RELEVANCE_LIMIT;
 use crate::library::Filter;
 use crate::library::tests::{library_with, post, searched};
-use crate::post::LoadedPost;
+use crate::post::{LoadedPost, PostSummary};
 
 #[test]
 fn search_ranks_title_matches_first_then_by_relevance() {
@@ -83,11 +85,11 @@ fn a_word_in_very_many_posts_ranks_its_body_matches_newest_first() {
     assert_eq!(listed.len(), RELEVANCE_LIMIT + 2);
 }
 
-#[test]
-fn a_first_page_found_by_tiers_is_the_first_page_of_the_whole_ranking() {
-    // More matches than RELEVANCE_LIMIT, so both orders are by date; dates in no order
-    // of the posts' ids, some undated, some on the same day; titles and bodies mixing
-    // the words whole, as prefixes, together and apart.
+/// 2,000 generated posts: more matches than RELEVANCE_LIMIT, so both orders are by date;
+/// dates in no order of the posts' ids, some undated, some on the same day; titles and
+/// bodies mixing the words whole, as prefixes, together and apart; a third of the posts
+/// tagged `odd`.
+fn generated_posts() -> Vec<LoadedPost> {
     let mut seed = 7u64;
     let mut next = move |n: u64| {
         seed = seed
@@ -107,7 +109,7 @@ fn a_first_page_found_by_tiers_is_the_first_page_of_the_whole_ranking() {
         "go",
     ];
     let count = 2000;
-    let posts: Vec<LoadedPost> = (0..count)
+    (0..count)
         .map(|n| {
             let pick = |next: &mut dyn FnMut(u64) -> u64, k: u64| -> String {
                 (0..k)
@@ -124,9 +126,15 @@ fn a_first_page_found_by_tiers_is_the_first_page_of_the_whole_ranking() {
                 0 => None,
                 d => Some(format!("2020-{:02}-{:02}", 1 + next(12), d * 2)),
             };
-            post(&format!("p{n}.md"), &title, date.as_deref(), &[], &body)
+            let tags: &[&str] = if n % 3 == 0 { &["odd"] } else { &[] };
+            post(&format!("p{n}.md"), &title, date.as_deref(), tags, &body)
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn a_first_page_found_by_tiers_is_the_first_page_of_the_whole_ranking() {
+    let posts = generated_posts();
     let (library, _) = library_with(posts);
     let ids = |query: &str, limit: Option<usize>| -> Vec<i64> {
         let hits = library.search(query, limit).unwrap();
@@ -163,4 +171,118 @@ fn a_first_page_found_by_tiers_is_the_first_page_of_the_whole_ranking() {
             );
         }
     }
+}
+
+#[test]
+fn a_ranked_list_is_the_search_order_of_the_posts_the_filter_keeps() {
+    let (library, _) = library_with(generated_posts());
+    let ids_of = |posts: Vec<PostSummary>| -> Vec<i64> { posts.iter().map(|p| p.id).collect() };
+    let every = ids_of(library.list(&Filter::default()).unwrap());
+    let read: HashSet<i64> = every.iter().copied().step_by(4).collect();
+    for &id in &read {
+        library.set_read(id, true).unwrap();
+    }
+    let tagged: HashSet<i64> = ids_of(
+        library
+            .list(&Filter {
+                tags: vec!["odd".into()],
+                ..Filter::default()
+            })
+            .unwrap(),
+    )
+    .into_iter()
+    .collect();
+    assert!(tagged.len() > 600 && read.len() > 400);
+    for query in [
+        "rust",
+        "\"async closure\"",
+        "rust -go",
+        "状态 的",
+        "tokio closure",
+    ] {
+        let ranked: Vec<i64> = library
+            .search(query, None)
+            .unwrap()
+            .iter()
+            .map(|hit| hit.post.id)
+            .collect();
+        let search = Filter {
+            search: Some(query.into()),
+            ..Filter::default()
+        };
+        let kept = |keeps: &dyn Fn(&i64) -> bool| -> Vec<i64> {
+            ranked.iter().copied().filter(|id| keeps(id)).collect()
+        };
+        let cases = [
+            (search.clone(), ranked.clone()),
+            (
+                Filter {
+                    tags: vec!["odd".into()],
+                    ..search.clone()
+                },
+                kept(&|id| tagged.contains(id)),
+            ),
+            (
+                Filter {
+                    unread_only: true,
+                    ..search.clone()
+                },
+                kept(&|id| !read.contains(id)),
+            ),
+        ];
+        for (filter, expected) in cases {
+            assert!(expected.len() > 50, "{query}: {}", expected.len());
+            for limit in [None, Some(1), Some(50), Some(400)] {
+                let listed = ids_of(
+                    library
+                        .list_ranked(&Filter {
+                            limit,
+                            ..filter.clone()
+                        })
+                        .unwrap(),
+                );
+                let end = limit.unwrap_or(usize::MAX).min(expected.len());
+                assert_eq!(listed, expected[..end], "{query}, {filter:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_ranked_list_puts_the_post_about_the_words_first_where_a_list_puts_the_newest() {
+    let (library, _) = library_with(vec![
+        post(
+            "old.md",
+            "分布式事务",
+            Some("2015-01-01"),
+            &[],
+            "讲分布式事务。",
+        ),
+        post(
+            "new.md",
+            "Newest",
+            Some("2024-01-01"),
+            &[],
+            "顺带提到分布式事务。",
+        ),
+    ]);
+    let titles = |posts: Vec<PostSummary>| -> Vec<String> {
+        posts.into_iter().map(|post| post.title).collect()
+    };
+    let filter = Filter {
+        search: Some("分布式事务".into()),
+        ..Filter::default()
+    };
+    assert_eq!(
+        titles(library.list(&filter).unwrap()),
+        ["Newest", "分布式事务"]
+    );
+    assert_eq!(
+        titles(library.list_ranked(&filter).unwrap()),
+        ["分布式事务", "Newest"]
+    );
+    assert_eq!(
+        titles(library.list_ranked(&Filter::default()).unwrap()),
+        ["Newest", "分布式事务"]
+    );
 }
