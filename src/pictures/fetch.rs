@@ -377,11 +377,8 @@ fn scan_posts(
         _ => None,
     };
     let mut scanned = 0;
-    loop {
-        let posts = library.posts_to_scan(source.id, PAGE)?;
-        if posts.is_empty() {
-            return Ok(scanned);
-        }
+    for page in library.posts_to_scan(source.id)?.chunks(PAGE) {
+        let posts = library.posts_for_scan(page)?;
         let found: Vec<Vec<(String, refs::Role)>> = posts
             .iter()
             .map(|post| {
@@ -408,6 +405,7 @@ fn scan_posts(
         library.record_scanned_posts(&records)?;
         scanned += posts.len();
     }
+    Ok(scanned)
 }
 
 /// Where a post of `source` lives, for resolving its relative picture references: the
