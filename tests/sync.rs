@@ -498,7 +498,7 @@ mod github_sync {
         let source = library.source("blog").unwrap().unwrap();
         assert_eq!(source.last_status.as_deref(), Some("ok"));
         assert!(source.last_sync.is_some());
-        assert!(source.etag.is_some());
+        assert!(source.validators.etag.is_some());
         // The post is readable, with its body.
         let id = library
             .list(&Filter::default())
@@ -619,7 +619,10 @@ mod github_sync {
             "retried three times"
         );
         let source = library.source("blog").unwrap().unwrap();
-        assert_eq!(source.etag, None, "no ETag kept after a partial sync");
+        assert_eq!(
+            source.validators.etag, None,
+            "no ETag kept after a partial sync"
+        );
         assert_eq!(source.last_status.as_deref(), Some("partial: 1 failed"));
 
         // The server recovers: the next sync lists again (no 304) and fetches only the missing one.
@@ -628,7 +631,15 @@ mod github_sync {
         let report = sync(&mut library, &repo.options()).unwrap();
         assert_eq!((report.added, report.unchanged, report.failed), (1, 2, 0));
         assert_eq!(repo.raw_requests(), 1);
-        assert!(library.source("blog").unwrap().unwrap().etag.is_some());
+        assert!(
+            library
+                .source("blog")
+                .unwrap()
+                .unwrap()
+                .validators
+                .etag
+                .is_some()
+        );
     }
 
     #[test]
@@ -735,7 +746,10 @@ mod github_sync {
         assert!(report.cancelled, "{report:?}");
         assert!(report.added >= 1 && report.added < 3, "{report:?}");
         assert_eq!(library.post_count().unwrap() as usize, report.added);
-        assert_eq!(library.source("blog").unwrap().unwrap().etag, None);
+        assert_eq!(
+            library.source("blog").unwrap().unwrap().validators.etag,
+            None
+        );
         // The next run finishes the work.
         options
             .cancel
@@ -925,7 +939,13 @@ mod feed_sync {
         );
         assert_eq!(library.post_count().unwrap(), 3, "the item that left stays");
         assert_eq!(
-            library.source("blog").unwrap().unwrap().etag.as_deref(),
+            library
+                .source("blog")
+                .unwrap()
+                .unwrap()
+                .validators
+                .etag
+                .as_deref(),
             Some("\"f2\"")
         );
     }

@@ -1,18 +1,31 @@
 //! Reading state: read, starred and the reading position of each post. This is user data:
 //! it is keyed by the post's path in its source, so re-imports and syncs keep it.
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{OptionalExtension, Row, params};
+use serde::{Deserialize, Serialize};
 
 use super::{Library, LibraryError};
 use crate::post::PostId;
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReadingState {
     pub read: bool,
     pub starred: bool,
     /// Where the reader was: a byte offset into the post's markdown, so it survives a change
     /// of terminal width.
+    #[serde(default)]
     pub position: Option<i64>,
+}
+
+impl ReadingState {
+    /// The state from the columns `read, starred, position`, the first at `first`.
+    pub(super) fn from_row(row: &Row<'_>, first: usize) -> rusqlite::Result<ReadingState> {
+        Ok(ReadingState {
+            read: row.get(first)?,
+            starred: row.get(first + 1)?,
+            position: row.get(first + 2)?,
+        })
+    }
 }
 
 impl Library {
@@ -24,13 +37,7 @@ impl Library {
                  JOIN reading r ON r.source_id = p.source_id AND r.rel_path = p.rel_path
                  WHERE p.id = ?1",
                 [id],
-                |row| {
-                    Ok(ReadingState {
-                        read: row.get(0)?,
-                        starred: row.get(1)?,
-                        position: row.get(2)?,
-                    })
-                },
+                |row| ReadingState::from_row(row, 0),
             )
             .optional()?;
         Ok(state.unwrap_or_default())

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::rows::collect_rows;
 use super::{Library, LibraryError};
+use crate::loader::http::Validators;
 use crate::post::SourceId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -60,10 +61,9 @@ pub struct SourceInfo {
     /// RFC 3339.
     pub last_sync: Option<String>,
     pub last_status: Option<String>,
+    /// The HTTP validators (ETag, Last-Modified) of the last complete fetch.
     #[serde(skip)]
-    pub etag: Option<String>,
-    #[serde(skip)]
-    pub last_modified: Option<String>,
+    pub validators: Validators,
 }
 
 const SOURCE_COLUMNS: &str = "s.id, s.name, s.kind, s.location, \
@@ -79,8 +79,10 @@ fn source_from_row(row: &Row<'_>) -> rusqlite::Result<SourceInfo> {
         post_count: row.get(4)?,
         last_sync: row.get(5)?,
         last_status: row.get(6)?,
-        etag: row.get(7)?,
-        last_modified: row.get(8)?,
+        validators: Validators {
+            etag: row.get(7)?,
+            last_modified: row.get(8)?,
+        },
     })
 }
 

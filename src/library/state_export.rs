@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use super::rows::collect_rows;
-use super::{Library, LibraryError};
+use super::{Library, LibraryError, ReadingState};
 
 /// The reading state of one post, named the way every library names it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -15,11 +15,9 @@ pub struct ReadingRecord {
     pub source: String,
     /// The post's path in its source.
     pub path: String,
-    pub read: bool,
-    pub starred: bool,
-    /// Byte offset into the post's markdown where the reader was.
-    #[serde(default)]
-    pub position: Option<i64>,
+    /// Read, starred and the position (`read`, `starred`, `position` in the JSON).
+    #[serde(flatten)]
+    pub state: ReadingState,
     /// RFC 3339, UTC: when the state last changed.
     #[serde(default)]
     pub updated_at: Option<String>,
@@ -52,9 +50,7 @@ impl Library {
             Ok(ReadingRecord {
                 source: row.get(0)?,
                 path: row.get(1)?,
-                read: row.get(2)?,
-                starred: row.get(3)?,
-                position: row.get(4)?,
+                state: ReadingState::from_row(row, 2)?,
                 updated_at: row.get(5)?,
             })
         })
@@ -119,9 +115,9 @@ impl Library {
                 params![
                     source_id,
                     record.path,
-                    record.read,
-                    record.starred,
-                    record.position,
+                    record.state.read,
+                    record.state.starred,
+                    record.state.position,
                     updated_at
                 ],
             )?;
@@ -226,9 +222,11 @@ mod tests {
         let old = ReadingRecord {
             source: "blog".into(),
             path: "a.md".into(),
-            read: false,
-            starred: true,
-            position: None,
+            state: ReadingState {
+                read: false,
+                starred: true,
+                position: None,
+            },
             updated_at: Some("2001-01-01T00:00:00Z".into()),
         };
         let report = library

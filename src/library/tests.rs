@@ -283,7 +283,7 @@ fn sources_count_posts_and_removal_cascades() {
     let sources = library.sources().unwrap();
     assert_eq!(sources.len(), 1);
     assert_eq!(sources[0].post_count, 5);
-    assert_eq!(sources[0].etag.as_deref(), Some("\"etag\""));
+    assert_eq!(sources[0].validators.etag.as_deref(), Some("\"etag\""));
     assert_eq!(sources[0].last_status.as_deref(), Some("ok"));
     assert_eq!(library.remove_source("weekly").unwrap(), 5);
     assert_eq!(library.post_count().unwrap(), 0);

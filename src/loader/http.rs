@@ -92,9 +92,6 @@ impl Validators {
 /// A successful (2xx) answer, body read in full.
 #[derive(Debug, Clone)]
 pub struct HttpResponse {
-    /// The URL asked for.
-    pub url: String,
-    pub status: u16,
     pub body: Vec<u8>,
     /// `Content-Type` as sent, e.g. `application/rss+xml; charset=ISO-8859-1`.
     pub content_type: Option<String>,
@@ -305,8 +302,6 @@ impl HttpClient {
         };
         let body = self.read_capped(url, response.into_body())?;
         Ok(Fetched::Body(HttpResponse {
-            url: url.to_owned(),
-            status,
             body,
             content_type,
             validators,

@@ -21,10 +21,7 @@ pub(super) fn sync_feed(
     let validators = if stored.is_empty() {
         Validators::default()
     } else {
-        Validators {
-            etag: source.etag.clone(),
-            last_modified: source.last_modified.clone(),
-        }
+        source.validators.clone()
     };
     let mut report = SyncReport::new(&source.name);
     let (parsed, new_validators, bytes) =

@@ -25,7 +25,7 @@ pub(super) fn sync_github(
     let etag = if stored.is_empty() {
         None
     } else {
-        source.etag.as_deref()
+        source.validators.etag.as_deref()
     };
     let mut report = SyncReport::new(&source.name);
     let listing = github::list_tree(&client, &options.github, &location, etag)?;
@@ -44,7 +44,7 @@ pub(super) fn sync_github(
 
     // From here the stored posts and the stored ETag may disagree until the end: forget the
     // ETag first, so a sync killed half-way cannot be answered 304 next time.
-    if source.etag.is_some() {
+    if source.validators.etag.is_some() {
         library.set_source_validators(source.id, None, None)?;
     }
 

@@ -164,13 +164,21 @@ mod tests {
             .set_source_validators(id, Some("\"e\""), None)
             .unwrap();
         register_configured_sources(&library, &entries).unwrap();
-        assert!(library.source("blog").unwrap().unwrap().etag.is_some());
+        assert!(
+            library
+                .source("blog")
+                .unwrap()
+                .unwrap()
+                .validators
+                .etag
+                .is_some()
+        );
         let mut moved = entries.clone();
         moved[0].location = "github:o/r@main:news".into();
         register_configured_sources(&library, &moved).unwrap();
         let blog = library.source("blog").unwrap().unwrap();
         assert_eq!(
-            (blog.location.as_str(), blog.etag),
+            (blog.location.as_str(), blog.validators.etag),
             ("github:o/r@main:news", None)
         );
         library.remove_source("blog").unwrap();

@@ -268,22 +268,25 @@ mod tests {
     }
 
     #[test]
-    fn words_are_prefixes_and_quoted_words_are_not() {
-        assert_eq!(phrases("Rust").0, ["\"rust\"*"]);
-        assert_eq!(phrases("\"async closure\"").0, ["\"async closure\""]);
-        assert_eq!(phrases("\"async clo").0, ["\"async clo\"*"]);
-        assert_eq!(phrases("v1.2").0, ["\"v1 2\"*"]);
-    }
-
-    #[test]
-    fn cjk_substrings() {
-        assert_eq!(phrases("状").0, ["\"状\""]);
+    fn included_terms_become_phrases() {
+        let cases = [
+            // Words are prefixes; quoted words are not.
+            ("Rust", ["\"rust\"*"]),
+            ("\"async closure\"", ["\"async closure\""]),
+            ("\"async clo", ["\"async clo\"*"]),
+            ("v1.2", ["\"v1 2\"*"]),
+            // CJK text is searched as substrings.
+            ("状", ["\"状\""]),
+            ("状态", ["\"状态\""]),
+            ("分布式事", ["\"分布 布式 式事\""]),
+            ("\"状态 机\"", ["\"状态 态 机\"*"]),
+            ("\"的 x\"", ["\"的 x\""]),
+            ("用MOSN", ["\"用 mosn\"*"]),
+        ];
+        for (query, included) in cases {
+            assert_eq!(phrases(query).0, included, "{query:?}");
+        }
         assert_eq!(SearchQuery::parse("状").include[0].table, Table::Chars);
-        assert_eq!(phrases("状态").0, ["\"状态\""]);
-        assert_eq!(phrases("分布式事").0, ["\"分布 布式 式事\""]);
-        assert_eq!(phrases("\"状态 机\"").0, ["\"状态 态 机\"*"]);
-        assert_eq!(phrases("\"的 x\"").0, ["\"的 x\""]);
-        assert_eq!(phrases("用MOSN").0, ["\"用 mosn\"*"]);
     }
 
     #[test]

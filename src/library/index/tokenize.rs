@@ -174,46 +174,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn words_are_lowered_and_width_folded() {
-        assert_eq!(
-            index_text("Rust’s ＲＵＳＴ rustc-1.0"),
-            "rust s rust rustc 1 0"
-        );
-        assert_eq!(index_text("Straße ΣΊΣΥΦΟΣ"), "straße σίσυφοσ");
-    }
-
-    #[test]
-    fn cjk_runs_are_pairs_and_their_last_character() {
-        assert_eq!(index_text("状态机"), "状态 态机 机");
-        assert_eq!(index_text("状"), "状");
-        assert_eq!(
-            index_text("用MOSN做状态，事务"),
-            "用 mosn 做状 状态 态 事务 务"
-        );
-    }
-
-    #[test]
-    fn a_soft_line_break_joins_a_run_and_a_blank_line_does_not() {
-        assert_eq!(index_text("状态\n机"), "状态 态机 机");
-        assert_eq!(index_text("状态\n  机"), "状态 态机 机");
-        assert_eq!(index_text("状态\n\n机"), "状态 态 机");
-        assert_eq!(index_text("状态 机"), "状态 态 机");
-        assert_eq!(index_text("状态\n- 机"), "状态 态 机");
-        assert_eq!(index_text("async\nclosure"), "async closure");
+    fn index_text_of_words_cjk_runs_and_punctuation() {
+        let cases = [
+            // Words are lowered and width-folded.
+            ("Rust’s ＲＵＳＴ rustc-1.0", "rust s rust rustc 1 0"),
+            ("Straße ΣΊΣΥΦΟΣ", "straße σίσυφοσ"),
+            // A CJK run is its pairs and its last character.
+            ("状态机", "状态 态机 机"),
+            ("状", "状"),
+            ("用MOSN做状态，事务", "用 mosn 做状 状态 态 事务 务"),
+            // A soft line break joins a run; a blank line does not.
+            ("状态\n机", "状态 态机 机"),
+            ("状态\n  机", "状态 态机 机"),
+            ("状态\n\n机", "状态 态 机"),
+            ("状态 机", "状态 态 机"),
+            ("状态\n- 机", "状态 态 机"),
+            ("async\nclosure", "async closure"),
+            // Markdown punctuation separates.
+            ("- `rustc`\n- target/loongarch", "rustc target loongarch"),
+            ("", ""),
+            ("*** --- ***", ""),
+        ];
+        for (text, indexed) in cases {
+            assert_eq!(index_text(text), indexed, "index_text({text:?})");
+        }
     }
 
     #[test]
     fn distinct_characters_once_each() {
         assert_eq!(distinct_cjk(&["状态，状态 a", "态机"]), "状 态 机");
-    }
-
-    #[test]
-    fn markdown_punctuation_separates() {
-        assert_eq!(
-            index_text("- `rustc`\n- target/loongarch"),
-            "rustc target loongarch"
-        );
-        assert_eq!(index_text(""), "");
-        assert_eq!(index_text("*** --- ***"), "");
     }
 }

@@ -79,27 +79,32 @@ impl Walker<'_> {
 mod tests {
     use super::super::{plain, plain_rendered};
 
+    /// Inline or in a block, an `<a href>` is a numbered link; an anchor without `href`
+    /// is only its text.
     #[test]
-    fn inline_html_anchor_is_a_numbered_link() {
-        let rendered = plain_rendered(
-            "见 <a href=\"https://www.ruanyifeng.com/\">阮一峰</a>的周刊。",
-            40,
-        );
-        assert_eq!(rendered.plain_lines(), ["见 阮一峰[1]的周刊。"]);
-        assert_eq!(rendered.links[0].url, "https://www.ruanyifeng.com/");
-        assert_eq!(rendered.links[0].text, "阮一峰");
-        assert!(!rendered.links[0].is_image);
-        assert!(!rendered.link_spans.is_empty(), "the text is the link's");
-    }
-
-    #[test]
-    fn block_html_anchor_is_a_link_too() {
-        let rendered = plain_rendered(
-            "<p>See <a href='https://a.io/'>a</a> and <a name=x>b</a></p>\n",
-            40,
-        );
-        assert_eq!(rendered.plain_lines(), ["See a[1] and b"]);
-        assert_eq!(rendered.links.len(), 1);
+    fn html_anchors_are_numbered_links() {
+        for (html, lines, url, text) in [
+            (
+                "见 <a href=\"https://www.ruanyifeng.com/\">阮一峰</a>的周刊。",
+                ["见 阮一峰[1]的周刊。"],
+                "https://www.ruanyifeng.com/",
+                "阮一峰",
+            ),
+            (
+                "<p>See <a href='https://a.io/'>a</a> and <a name=x>b</a></p>\n",
+                ["See a[1] and b"],
+                "https://a.io/",
+                "a",
+            ),
+        ] {
+            let rendered = plain_rendered(html, 40);
+            assert_eq!(rendered.plain_lines(), lines, "{html}");
+            assert_eq!(rendered.links.len(), 1, "{html}");
+            assert_eq!(rendered.links[0].url, url);
+            assert_eq!(rendered.links[0].text, text);
+            assert!(!rendered.links[0].is_image);
+            assert!(!rendered.link_spans.is_empty(), "the text is the link's");
+        }
     }
 
     #[test]
