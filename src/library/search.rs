@@ -178,8 +178,12 @@ impl Ranking {
             if !possible {
                 continue;
             }
+            // The title and phrase keys are whole words, so either implies `exact`: asking
+            // for it too made SQLite build its set of posts (a common word's is most of
+            // the library) for nothing.
+            let implied = |key: usize| key == 2 && (holds(0) || holds(1));
             let positive: Vec<&Sql> = (0..keys.len())
-                .filter(|&key| holds(key) && keys[key].text != "1")
+                .filter(|&key| holds(key) && keys[key].text != "1" && !implied(key))
                 .map(|key| keys[key])
                 .collect();
             let condition = if positive.is_empty() {

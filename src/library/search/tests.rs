@@ -118,7 +118,9 @@ fn generated_posts() -> Vec<LoadedPost> {
                     .join(" ")
             };
             let title = format!("Post {n} {}", pick(&mut next, 2));
-            let mut body = format!("Rust news. {}.", pick(&mut next, 6));
+            // Some posts have only `rustc`, for the key of the whole word `rust`.
+            let lead = if next(3) == 0 { "Rustc" } else { "Rust" };
+            let mut body = format!("{lead} news. {}.", pick(&mut next, 6));
             if next(2) == 0 {
                 body.push_str(" async closure.");
             }
