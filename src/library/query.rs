@@ -289,6 +289,22 @@ impl Library {
         Ok(count as usize)
     }
 
+    /// The first `limit` posts that match `expression` in `table`, by id.
+    pub(super) fn index_matches_first(
+        &self,
+        table: Table,
+        expression: &str,
+        limit: usize,
+    ) -> Result<Vec<PostId>, LibraryError> {
+        let table = table.name();
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT rowid FROM {table} WHERE {table} MATCH ?1 LIMIT ?2"
+        ))?;
+        collect_rows(&mut stmt, params![expression, limit as i64], |row| {
+            row.get(0)
+        })
+    }
+
     /// One post with its body.
     pub fn post(&self, id: PostId) -> Result<Option<StoredPost>, LibraryError> {
         let names = self.tag_names()?;

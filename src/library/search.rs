@@ -72,57 +72,81 @@ impl Sql {
 /// A search's ranking keys as conditions on `posts p`, shared by the statement that ranks
 /// every match and by the tiers of a first page, so that both give the same order.
 struct Ranking {
-    /// Every included term in the title: the words (whole) by the index's title column, a
-    /// CJK character alone (which has no words in the index) by the title's text.
-    in_title: Sql,
-    /// The index's expression for the words in the title; without it (a query of CJK
-    /// characters alone) `in_title` is a test of each title's text.
-    title_words: Option<String>,
-    /// The included terms as one phrase.
-    together: Sql,
-    /// Its expression in the index.
-    together_words: Option<String>,
-    /// The included words whole, not as prefixes.
-    exact: Sql,
+    /// In the ranking's order: every included term in the title ([`IN_TITLE`]), the
+    /// included terms as one phrase ([`TOGETHER`]), the included words whole rather than as
+    /// prefixes ([`EXACT`]).
+    keys: [Key; 3],
     /// The query's own conditions, all of them.
     matching: Sql,
     /// The conditions the ranking keys do not imply: CJK characters and exclusions.
     rest_of_query: Sql,
 }
 
+const IN_TITLE: usize = 0;
+const TOGETHER: usize = 1;
+const EXACT: usize = 2;
+
+/// One ranking key.
+struct Key {
+    /// The key as a condition on `posts p`: `0` or `1` when it is the same for every post.
+    sql: Sql,
+    /// Its expression in `search_index`, when it has one.
+    words: Option<String>,
+    /// What it asks beyond `words`: the title's text for a CJK character alone, which has
+    /// no words in the index; `1` for nothing.
+    beyond: Sql,
+}
+
+impl Key {
+    fn constant(value: &str) -> Key {
+        Key {
+            sql: Sql::new(value, vec![]),
+            words: None,
+            beyond: Sql::new("1", vec![]),
+        }
+    }
+
+    /// Holds for the posts whose index entry matches `words`.
+    fn in_index(words: String) -> Key {
+        Key {
+            sql: Sql::new(
+                format!("p.id IN {}", index_rows(Table::Words)),
+                vec![words.clone()],
+            ),
+            words: Some(words),
+            beyond: Sql::new("1", vec![]),
+        }
+    }
+}
+
 impl Ranking {
     fn of(query: &SearchQuery) -> Ranking {
-        let in_index = |expression: String| {
-            Sql::new(
-                format!("p.id IN {}", index_rows(Table::Words)),
-                vec![expression],
-            )
-        };
-        let together = query.together();
-        let exact = query.included_exactly();
         // Whole words, as for `together` (see `SearchQuery::together`).
-        let title_words = exact
-            .clone()
+        let title_words = query
+            .included_exactly()
             .or_else(|| query.included(Table::Words))
             .map(|words| format!("{{title}} : ({words})"));
-        let mut title_parts = Vec::new();
-        if let Some(words) = &title_words {
-            title_parts.push(in_index(words.clone()));
-        }
-        for term in query
+        let title_text: Vec<Sql> = query
             .include
             .iter()
             .filter(|term| term.table == Table::Chars)
-        {
-            title_parts.push(Sql::new(
-                "p.title LIKE ? ESCAPE '\\'",
-                vec![like_pattern(&term.text)],
-            ));
-        }
-        let in_title = if query.include.is_empty() {
-            Sql::new("0", vec![])
-        } else {
-            Sql::all(&title_parts)
+            .map(|term| Sql::new("p.title LIKE ? ESCAPE '\\'", vec![like_pattern(&term.text)]))
+            .collect();
+        let in_title = match title_words {
+            _ if query.include.is_empty() => Key::constant("0"),
+            Some(words) => {
+                let mut key = Key::in_index(words);
+                if !title_text.is_empty() {
+                    key.beyond = Sql::all(&title_text);
+                    key.sql = Sql::all([&key.sql, &key.beyond]);
+                }
+                key
+            }
+            None => Key {
+                sql: Sql::all(&title_text),
+                words: None,
+                beyond: Sql::all(&title_text),
+            },
         };
         let clauses = index_clauses(query, "p.id", true);
         let to_sql = |clause: &IndexClause| {
@@ -138,13 +162,15 @@ impl Ranking {
             .map(to_sql)
             .collect();
         Ranking {
-            title_words,
-            together: together
-                .clone()
-                .map_or_else(|| Sql::new("0", vec![]), in_index),
-            together_words: together,
-            in_title,
-            exact: exact.map_or_else(|| Sql::new("1", vec![]), in_index),
+            keys: [
+                in_title,
+                query
+                    .together()
+                    .map_or_else(|| Key::constant("0"), Key::in_index),
+                query
+                    .included_exactly()
+                    .map_or_else(|| Key::constant("1"), Key::in_index),
+            ],
             matching: Sql::all(&all),
             rest_of_query: Sql::all(&rest),
         }
@@ -159,54 +185,105 @@ impl Ranking {
         self
     }
 
-    /// The tiers of [`Library::search_page_by_tiers`], in order.
+    /// The tiers of [`Library::search_page_by_tiers`], in order, with what is known of
+    /// each key's posts.
     ///
     /// A tier is one combination of the keys (in the title, together, exact), in the
     /// order of the whole ranking: 111, 110, 101, …, 000. Its condition is only its keys
     /// that hold: any other post with them has more keys, so it belongs to an earlier tier
     /// and is excluded by id. A key implies the included words, so a tier with one needs
-    /// only the rest of the query.
-    fn tiers(&self) -> Vec<Tier> {
-        let keys = [&self.in_title, &self.together, &self.exact];
+    /// only the rest of the query. A tier with a key held by few posts looks up those posts
+    /// by id and checks its other keys on each of them (see [`KeyPosts`]).
+    fn tiers(&self, posts: &[KeyPosts; 3]) -> Vec<Tier> {
         let mut tiers = Vec::new();
         for pattern in (0..8u8).rev() {
             let holds = |key: usize| pattern & (4 >> key) != 0;
-            // A key that is the same for every post ("0" or "1") has one value only.
-            let possible = keys.iter().enumerate().all(|(key, sql)| {
-                !(holds(key) && sql.text == "0" || !holds(key) && sql.text == "1")
-            });
+            // A key that is the same for every post ("0" or "1") has one value only, and
+            // one that no post has holds in no tier.
+            let possible = self
+                .keys
+                .iter()
+                .zip(posts)
+                .enumerate()
+                .all(|(k, (key, posts))| {
+                    let never = key.sql.text == "0"
+                        || matches!(posts, KeyPosts::Few(ids) if ids.is_empty());
+                    !(holds(k) && never || !holds(k) && key.sql.text == "1")
+                });
             if !possible {
                 continue;
             }
             // The title and phrase keys are whole words, so either implies `exact`: asking
             // for it too made SQLite build its set of posts (a common word's is most of
             // the library) for nothing.
-            let implied = |key: usize| key == 2 && (holds(0) || holds(1));
-            let positive: Vec<&Sql> = (0..keys.len())
-                .filter(|&key| holds(key) && keys[key].text != "1" && !implied(key))
-                .map(|key| keys[key])
+            let implied = |k: usize| k == EXACT && (holds(IN_TITLE) || holds(TOGETHER));
+            let positive: Vec<usize> = (0..3)
+                .filter(|&k| holds(k) && self.keys[k].sql.text != "1" && !implied(k))
                 .collect();
+            let few = positive
+                .iter()
+                .any(|&k| matches!(posts[k], KeyPosts::Few(_)));
             let condition = if positive.is_empty() {
                 self.matching.clone()
             } else {
-                Sql::all(positive.into_iter().chain([&self.rest_of_query]))
+                let parts: Vec<Sql> = positive
+                    .iter()
+                    .map(|&k| self.keys[k].condition(&posts[k], few))
+                    .collect();
+                Sql::all(parts.iter().chain([&self.rest_of_query]))
             };
-            tiers.push(Tier {
-                condition,
-                in_title: holds(0),
-                together: holds(1),
-            });
+            tiers.push(Tier { condition, few });
         }
         tiers
     }
 }
 
+impl Key {
+    /// The key as a tier's condition: by the ids of its posts when they are few; checked
+    /// post by post in the index when `by_post` (the tier's posts are few) and its words
+    /// are whole (a prefix would be merged again for each post); else as the set of the
+    /// posts it holds.
+    fn condition(&self, posts: &KeyPosts, by_post: bool) -> Sql {
+        let lookup = match (posts, &self.words) {
+            (KeyPosts::Few(ids), _) => Sql::new(format!("p.id IN ({})", id_list(ids)), vec![]),
+            (KeyPosts::Many, Some(words)) if by_post && !words.contains('*') => Sql::new(
+                "EXISTS (SELECT 1 FROM search_index \
+                 WHERE search_index MATCH ? AND rowid = p.id)",
+                vec![words.clone()],
+            ),
+            (KeyPosts::Many, _) => return self.sql.clone(),
+        };
+        if self.beyond.text == "1" {
+            lookup
+        } else {
+            Sql::all([&lookup, &self.beyond])
+        }
+    }
+}
+
+/// What a first page knows of a ranking key's posts before it looks for them.
+enum KeyPosts {
+    /// Fewer than [`SMALL_FILTER`]: these (by the key's words; what it asks beyond them is
+    /// checked in the tier).
+    Few(Vec<PostId>),
+    /// Many, or not counted.
+    Many,
+}
+
 /// One tier of a first page (see [`Ranking::tiers`]).
 struct Tier {
     condition: Sql,
-    /// Whether its posts have every term in the title, and the terms together.
-    in_title: bool,
-    together: bool,
+    /// Whether one of its keys holds for few posts, which are then looked up one by one
+    /// rather than found by walking every post newest first.
+    few: bool,
+}
+
+/// `1, 2, 3`: ids for `IN (…)`.
+fn id_list(ids: &[PostId]) -> String {
+    ids.iter()
+        .map(|id| id.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A list filter's tags and marks as conditions on `posts p` (its search aside).
@@ -346,9 +423,9 @@ impl Library {
         let limit = limit.map_or(-1, |limit| limit as i64);
         let mut sql = Sql::default();
         sql.append("SELECT p.id, ");
-        sql.push(&ranking.in_title);
+        sql.push(&ranking.keys[IN_TITLE].sql);
         sql.append(" AS in_title, ");
-        sql.push(&ranking.together);
+        sql.push(&ranking.keys[TOGETHER].sql);
         sql.append(" AS together, ");
         if by_relevance {
             // The index selects the candidates and gives their bm25 score in one pass (lower
@@ -364,7 +441,7 @@ impl Library {
                 " ORDER BY in_title DESC, together DESC, relevance, {NEWEST_FIRST} LIMIT {limit}"
             ));
         } else {
-            sql.push(&ranking.exact);
+            sql.push(&ranking.keys[EXACT].sql);
             sql.append(" AS exact FROM posts p INDEXED BY posts_page WHERE ");
             sql.push(&ranking.matching);
             sql.append(&format!(
@@ -384,40 +461,40 @@ impl Library {
         ranking: &Ranking,
         limit: usize,
     ) -> Result<Vec<PostId>, LibraryError> {
-        // How many posts have the title and phrase keys, up to SMALL_FILTER: a tier whose
-        // key no post has is skipped, and one whose key few posts have looks up each of
-        // them. Other tiers walk all posts newest first until the page is full, reading
-        // only the `posts_page` index: looking up the 12,000 posts with 状态 in the title, of
-        // 100,000, read a page of the posts table for each, 40 ms against 1 ms for the walk.
-        let count = |expression: &Option<String>| match expression {
-            Some(expression) => self.index_matches_up_to(Table::Words, expression, SMALL_FILTER),
-            None => Ok(SMALL_FILTER),
-        };
-        let in_title = count(&ranking.title_words)?;
-        let together = count(&ranking.together_words)?;
+        // The posts of each key with words in the index, when they are fewer than
+        // SMALL_FILTER: a tier with such a key looks up those posts by id and checks its
+        // other keys on each; one whose key no post has is skipped. Other tiers walk all
+        // posts newest first until the page is full, reading only the `posts_page` index:
+        // looking up the 12,000 posts with 状态 in the title, of 100,000, read a page of the
+        // posts table for each, 40 ms against 1 ms for the walk. Found once: each tier used
+        // to ask the index again, and a phrase of two common words took 17 ms each time.
+        let mut posts = [KeyPosts::Many, KeyPosts::Many, KeyPosts::Many];
+        for (key, posts) in ranking.keys.iter().zip(posts.iter_mut()) {
+            if let Some(words) = &key.words {
+                let ids = self.index_matches_first(Table::Words, words, SMALL_FILTER)?;
+                if ids.len() < SMALL_FILTER {
+                    *posts = KeyPosts::Few(ids);
+                }
+            }
+        }
         let mut ids: Vec<PostId> = Vec::with_capacity(limit);
-        for tier in ranking.tiers() {
+        for tier in ranking.tiers(&posts) {
             if ids.len() >= limit {
                 break;
             }
-            let keyed: Vec<usize> = [(tier.in_title, in_title), (tier.together, together)]
-                .into_iter()
-                .filter_map(|(holds, count)| holds.then_some(count))
-                .collect();
-            if keyed.contains(&0) {
-                continue;
-            }
-            let few = keyed.iter().any(|&count| count < SMALL_FILTER);
-            let posts = if few { "posts p" } else { POSTS_NEWEST_FIRST };
+            let from = if tier.few {
+                "posts p"
+            } else {
+                POSTS_NEWEST_FIRST
+            };
             // The ids already taken are the whole of the earlier tiers: a tier that did not
             // fill the page gave every post it has.
-            let taken: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
             let sql = Sql::new(
                 format!(
-                    "SELECT p.id FROM {posts} WHERE ({}) AND p.id NOT IN ({}) \
+                    "SELECT p.id FROM {from} WHERE ({}) AND p.id NOT IN ({}) \
                      ORDER BY {NEWEST_FIRST} LIMIT {}",
                     tier.condition.text,
-                    taken.join(", "),
+                    id_list(&ids),
                     limit - ids.len()
                 ),
                 tier.condition.params,
