@@ -1,8 +1,9 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # The library at scale, as whole processes: import of a generated archive of N posts
 # (10000 or 100000; scripts/gen-archive.py), the library's size against the markdown, the
 # first list page, a search's first page for several kinds of query, `search --json` of
-# every match, and peak memory. Timing by farm-bench (medians; see `farm-bench -h`).
+# every match, and peak memory. Timing by hyperfine (`apt-get install hyperfine`): quote
+# the medians; peak memory by /usr/bin/time.
 #
 #   scripts/bench-scale.sh N [WORK_DIR]     (WORK_DIR defaults to target/bench-scale)
 #
@@ -29,9 +30,16 @@ if [ ! -f "$lib/library.sqlite3" ]; then
 fi
 size=$(du -cb "$lib"/library.sqlite3* | tail -n 1 | cut -f 1)
 echo "library: $size bytes = $(echo "scale=3; $size / $markdown" | bc)x the markdown"
-run() { farm-bench -n 10 --warmup 2 -- $bin --library "$lib" "$@"; }
+# hyperfine's median, and the peak memory of one more run.
+run() {
+    hyperfine --shell=bash --warmup 2 --runs 10 --export-json "$work/run.json" \
+        "$(printf '%q ' $bin --library "$lib" "$@")" >/dev/null
+    median=$(python3 -c 'import json,sys; print("%.1f" % (json.load(open(sys.argv[1]))["results"][0]["median"] * 1000))' "$work/run.json")
+    peak=$(/usr/bin/time -f %M $bin --library "$lib" "$@" 2>&1 >/dev/null | tail -n 1)
+    echo "  $median ms median, peak $peak KB"
+}
 run list --limit 50
-for query in 状态 的 分布式事务 rust graceful '"async closure"' 'mosn -istio' 'the'; do
+for query in 状态 的 分布式事务 rust graceful '"async closure"' 'async closure' gra 'mosn -istio' the con a; do
     echo "search $query --limit 50:"
     run search "$query" --limit 50 || true
 done
