@@ -283,7 +283,7 @@ struct Derived {
     /// `None` while indexing is deferred.
     index: Option<IndexText>,
     topics: Vec<String>,
-    items: crate::items::Segmented,
+    items: super::items::ItemsToStore,
 }
 
 impl Derived {
@@ -292,7 +292,7 @@ impl Derived {
             body: super::body::compress_at(&post.body, level),
             index: with_index.then(|| IndexText::of(&post.title, &post.body)),
             topics: topics.detect(&post.title, &post.body),
-            items: crate::items::segment(&post.body),
+            items: super::items::ItemsToStore::of(&post.body),
         }
     }
 }

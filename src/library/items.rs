@@ -125,15 +125,39 @@ pub struct Details {
     pub changes: Vec<String>,
 }
 
-/// Replaces the items of post `id` with `segmented`'s. `replacing` says whether the post
-/// had items before (an update).
+/// A post's items as [`store_items`] writes them, worked out from the post's text alone,
+/// so on any thread: an import derives them beside the writer, whose thread bounds it.
+pub(super) struct ItemsToStore {
+    segmented: Segmented,
+    /// Each item's [`text_key`] (a hash of its text), in order.
+    text_keys: Vec<String>,
+}
+
+impl ItemsToStore {
+    pub(super) fn of(body: &str) -> ItemsToStore {
+        let segmented = crate::items::segment(body);
+        let text_keys = segmented
+            .items
+            .iter()
+            .map(|item| text_key(&item.title, item.link.as_deref(), &item.text))
+            .collect();
+        ItemsToStore {
+            segmented,
+            text_keys,
+        }
+    }
+}
+
+/// Replaces the items of post `id` with `items`. `replacing` says whether the post had
+/// items before (an update).
 pub(super) fn store_items(
     tx: &Transaction<'_>,
     source: SourceId,
     id: PostId,
-    segmented: &Segmented,
+    items: &ItemsToStore,
     replacing: bool,
 ) -> rusqlite::Result<()> {
+    let segmented = &items.segmented;
     if replacing {
         tx.prepare_cached("DELETE FROM items WHERE post_id = ?1")?
             .execute([id])?;
@@ -144,7 +168,7 @@ pub(super) fn store_items(
          text_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
          ?16, ?17, ?18, ?19)",
     )?;
-    for (seq, item) in segmented.items.iter().enumerate() {
+    for (seq, (item, text_key)) in segmented.items.iter().zip(&items.text_keys).enumerate() {
         // `segment` puts a section's parts right after its whole item.
         let parts = match item.kind {
             ItemKind::Whole => segmented.items[seq + 1..]
@@ -194,7 +218,7 @@ pub(super) fn store_items(
             &project,
             &version,
             &changes,
-            &text_key(&item.title, item.link.as_deref(), &item.text),
+            text_key,
         ];
         insert.execute(values.as_slice())?;
     }
@@ -260,7 +284,7 @@ pub(super) fn index_all(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     sources.sort_unstable();
     sources.dedup();
     for (id, source, body) in posts {
-        store_items(tx, source, id, &crate::items::segment(&body), false)?;
+        store_items(tx, source, id, &ItemsToStore::of(&body), false)?;
     }
     for source in sources {
         apply_guards(tx, source)?;
