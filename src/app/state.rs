@@ -120,6 +120,9 @@ pub struct App {
     next_ticket: Ticket,
     /// Select this post when the next list arrives (restored session, reload).
     select_on_load: Option<PostId>,
+    /// The next list answers a search just typed: its best match is selected, not the post
+    /// selected before.
+    top_on_load: bool,
     /// Tag to put the cursor on when the tags arrive (restored session).
     tag_on_load: Option<String>,
     cache: HashMap<(PostId, u16, ThemeKind), Arc<Page>>,
@@ -182,6 +185,7 @@ impl App {
             post_ticket: 0,
             next_ticket: 0,
             select_on_load: None,
+            top_on_load: false,
             tag_on_load: None,
             cache: HashMap::new(),
             positions: HashMap::new(),

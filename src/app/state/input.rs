@@ -50,6 +50,8 @@ impl App {
             }
             _ => return Vec::new(),
         }
+        // The list of a search is in its ranking: the best match first, selected.
+        self.top_on_load = true;
         self.reload_list()
     }
 

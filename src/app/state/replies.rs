@@ -275,10 +275,12 @@ impl App {
     }
 
     pub(super) fn set_posts(&mut self, posts: Vec<PostSummary>) {
-        let keep = self
-            .select_on_load
-            .take()
-            .or_else(|| self.selected_post().map(|p| p.id));
+        let kept = self.select_on_load.take();
+        let keep = if std::mem::take(&mut self.top_on_load) {
+            None
+        } else {
+            kept.or_else(|| self.selected_post().map(|p| p.id))
+        };
         self.series = SeriesTitles::learn(&posts);
         self.posts = posts;
         self.posts_loaded = true;

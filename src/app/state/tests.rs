@@ -6,7 +6,7 @@ use ratatui::crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEven
 
 use super::*;
 use crate::app::store::{MemoryStore, Store};
-use crate::app::testing::{Harness, TOPICS, job_of, numbered_posts, press, titles};
+use crate::app::testing::{Harness, TOPICS, job_of, numbered_posts, post, press, titles};
 
 mod session;
 mod sync;
@@ -122,6 +122,25 @@ fn search_keeps_matching_posts_on_enter_and_highlights_them_in_the_reader() {
     assert_eq!(reader_of(&h.app).current_match, Some(1));
     press(&mut h, "NN");
     assert_eq!(reader_of(&h.app).current_match, Some(2));
+}
+
+#[test]
+fn a_typed_search_selects_its_best_match_not_the_post_selected_before() {
+    let posts = vec![
+        post(1, "2024-02-01", "Newest", &[], "Mentions kernel once."),
+        post(2, "2019-01-01", "Kernel notes", &[], "All about it."),
+    ];
+    let mut h = Harness::with_posts(posts, 100, 30);
+    assert_eq!(h.app.selected_post().map(|p| p.id), Some(1));
+    press(&mut h, "/kernel");
+    assert_eq!(ids(&h.app), [2, 1], "the title match first");
+    assert_eq!(h.app.selected_post().map(|p| p.id), Some(2));
+    press(&mut h, "<Enter>j");
+    assert_eq!(h.app.selected_post().map(|p| p.id), Some(1));
+    // A list loaded again for the same search keeps the selection.
+    let effects = h.app.reload_list();
+    h.run(effects);
+    assert_eq!(h.app.selected_post().map(|p| p.id), Some(1));
 }
 
 #[test]
