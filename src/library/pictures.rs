@@ -113,8 +113,9 @@ impl Library {
     /// changed, newest first; [`Library::posts_for_scan`] reads them a page at a time.
     ///
     /// Ids only, found once: a query for each page that sorted the posts still to scan,
-    /// bodies and all, made the scan after a first import quadratic (at 100,000 posts it
-    /// sorted 3 GB of rows for each of 391 pages, longer than the import itself).
+    /// bodies and all, made the scan after a first import quadratic (at 100,000 posts, 391
+    /// pages each sorting the bodies of every post not yet scanned took longer than the
+    /// import itself).
     pub fn posts_to_scan(&self, source: SourceId) -> Result<Vec<PostId>, LibraryError> {
         let mut statement = self.conn.prepare_cached(
             "SELECT p.id FROM posts p LEFT JOIN picture_scans s ON s.post_id = p.id
