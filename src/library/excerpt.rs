@@ -213,13 +213,42 @@ pub(super) fn find_case_insensitive(haystack: &str, needle: &str) -> Option<usiz
         needle.iter().all(|&n| rest.next() == Some(n))
     };
     if first.is_ascii() {
+        let bytes = haystack.as_bytes();
         let (lower, upper) = (first as u8, first.to_ascii_uppercase() as u8);
-        haystack
-            .bytes()
-            .enumerate()
-            .filter(|&(_, b)| b == lower || b == upper || b == 0xC4 || b == 0xE2)
-            .map(|(index, _)| index)
-            .find(|index| haystack.is_char_boundary(*index) && matches_at(index))
+        // Only İ folds to `i` and only the Kelvin sign to `k`: the lead byte of the other
+        // is no candidate (a `--json` of an English word's 8,000 posts compared at every
+        // 0xE2 of their punctuation).
+        let candidates: Box<dyn Iterator<Item = usize>> = match first {
+            'i' => Box::new(memchr::memchr3_iter(lower, upper, 0xC4, bytes)),
+            'k' => Box::new(memchr::memchr3_iter(lower, upper, 0xE2, bytes)),
+            _ => Box::new(memchr::memchr2_iter(lower, upper, bytes)),
+        };
+        let ascii_needle = needle.iter().all(char::is_ascii);
+        // An ASCII needle against ASCII text is compared byte for byte; a character of
+        // another script there is left to the full comparison.
+        let matches_ascii_at = |index: &usize| {
+            for (offset, &n) in needle.iter().enumerate() {
+                match bytes.get(index + offset) {
+                    Some(&b) if b.is_ascii() => {
+                        if b.to_ascii_lowercase() != n as u8 {
+                            return false;
+                        }
+                    }
+                    Some(_) => return matches_at(index),
+                    None => return false,
+                }
+            }
+            true
+        };
+        candidates
+            .filter(|index| haystack.is_char_boundary(*index))
+            .find(|index| {
+                if ascii_needle {
+                    matches_ascii_at(index)
+                } else {
+                    matches_at(index)
+                }
+            })
     } else if is_uncased(first) {
         haystack
             .match_indices(first)

@@ -303,6 +303,13 @@ fn only_two_characters_beyond_ascii_fold_to_an_ascii_letter() {
         .filter(|&c| !c.is_ascii() && fold_case(c).is_ascii())
         .collect();
     assert_eq!(lowering_to_ascii, ['\u{130}', '\u{212A}']);
+    // `find_case_insensitive` looks for İ's lead byte only for `i`, the Kelvin sign's only
+    // for `k`.
+    let folds: Vec<(char, u8)> = lowering_to_ascii
+        .iter()
+        .map(|&c| (fold_case(c), c.to_string().as_bytes()[0]))
+        .collect();
+    assert_eq!(folds, [('i', 0xC4), ('k', 0xE2)]);
 }
 
 /// The reader's find and the excerpt fold case alike: a word the excerpt finds in a
