@@ -68,7 +68,7 @@ impl Library {
             );
             return Ok(report);
         }
-        for table in ["search_index", "search_chars"] {
+        for table in ["search_index", "search_chars", "search_title_chars"] {
             if let Err(err) = self.conn.execute(
                 &format!("INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 0)"),
                 [],
@@ -78,11 +78,16 @@ impl Library {
                 ));
             }
         }
-        let stray_chars = self.stray_index_rows("search_chars_docsize")?;
-        if stray_chars > 0 {
-            report.index.push(format!(
-                "the index of single characters holds {stray_chars} post(s) the library no longer has"
-            ));
+        for (docsize, what) in [
+            ("search_chars_docsize", "single characters"),
+            ("search_title_chars_docsize", "the titles' characters"),
+        ] {
+            let stray = self.stray_index_rows(docsize)?;
+            if stray > 0 {
+                report.index.push(format!(
+                    "the index of {what} holds {stray} post(s) the library no longer has"
+                ));
+            }
         }
         self.check_index_rows(&mut report)?;
         Ok(report)
@@ -172,7 +177,8 @@ impl Library {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute_batch(
             "INSERT INTO search_index (search_index) VALUES ('delete-all');
-             INSERT INTO search_chars (search_chars) VALUES ('delete-all');",
+             INSERT INTO search_chars (search_chars) VALUES ('delete-all');
+             INSERT INTO search_title_chars (search_title_chars) VALUES ('delete-all');",
         )?;
         let mut count = 0;
         {

@@ -44,6 +44,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: MIGRATION_8,
         fill: None,
     },
+    Migration {
+        sql: MIGRATION_9,
+        fill: Some(fill_migration_9),
+    },
 ];
 
 // 1: sources, posts, tags, reading state, settings, full-text index.
@@ -304,6 +308,18 @@ const MIGRATION_8: &str = r#"
     UPDATE items SET title = '', link = NULL, body = '' WHERE kind IN ('whole', 'part');
     "#;
 
+// 9: the CJK characters of each title (see `library::index`), so that a search for one
+// character ranks the posts with it in the title first without reading every title: at
+// 100,000 posts, 35 of the 39 ms of `search 的`, a character in no title.
+const MIGRATION_9: &str = r#"
+    CREATE VIRTUAL TABLE search_title_chars USING fts5 (
+        chars, content = '', contentless_delete = 1, detail = 'none', tokenize = 'ascii'
+    );
+    CREATE TRIGGER search_title_chars_delete AFTER DELETE ON posts BEGIN
+        DELETE FROM search_title_chars WHERE rowid = old.id;
+    END;
+    "#;
+
 // Migration 2 also filled the short-word index; migration 6 drops that index, so a library
 // migrating past both no longer builds it in between.
 fn fill_migration_2(tx: &Transaction<'_>) -> rusqlite::Result<()> {
@@ -324,10 +340,30 @@ fn fill_migration_6(tx: &Transaction<'_>) -> rusqlite::Result<()> {
             Ok((row.get(0)?, super::body::from_row(row, 1)?))
         })?;
         write.execute(rusqlite::params![id, super::body::compress(&body)])?;
-        super::index::insert(tx, id, &super::index::IndexText::of(&title, &body))?;
+        super::index::insert_words_and_chars(tx, id, &super::index::IndexText::of(&title, &body))?;
         if done % 64 == 0 {
             report_progress(done as u64, total);
         }
+    }
+    report_progress(total, total);
+    Ok(())
+}
+
+/// Indexes the CJK characters of every title, reporting progress as it goes (titles only,
+/// no body is read: 4.8 s for 100,000 posts).
+fn fill_migration_9(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    let total: u64 = tx.query_row("SELECT COUNT(*) FROM posts", [], |row| row.get(0))?;
+    let mut titles = tx.prepare("SELECT id, title FROM posts")?;
+    let mut rows = titles.query([])?;
+    let mut done = 0;
+    while let Some(row) = rows.next()? {
+        let title: String = row.get(1)?;
+        let chars = super::index::tokenize::distinct_cjk(&[&title]);
+        super::index::insert_title_chars(tx, row.get(0)?, &chars)?;
+        if done % 256 == 0 {
+            report_progress(done, total);
+        }
+        done += 1;
     }
     report_progress(total, total);
     Ok(())

@@ -106,20 +106,6 @@ impl Conditions {
     }
 }
 
-/// `%text%` for LIKE, its wildcards escaped.
-pub(super) fn like_pattern(text: &str) -> String {
-    let mut pattern = String::with_capacity(text.len() + 2);
-    pattern.push('%');
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
-}
-
 /// Conditions selecting the posts that match `query` (see [`SearchQuery`]); all but the
 /// included words when `joined_words` (the caller joins `search_index` on them itself).
 fn add_search_conditions(query: &SearchQuery, conditions: &mut Conditions, joined_words: bool) {

@@ -177,8 +177,8 @@ impl Library {
         // to ask the index again, and a phrase of two common words took 17 ms each time.
         let mut posts = [KeyPosts::Many, KeyPosts::Many, KeyPosts::Many];
         for (key, posts) in ranking.keys.iter().zip(posts.iter_mut()) {
-            if let Some(words) = &key.words {
-                let ids = self.index_matches_first(Table::Words, words, SMALL_FILTER)?;
+            if let Some((table, expression)) = &key.lookup {
+                let ids = self.index_matches_first(*table, expression, SMALL_FILTER)?;
                 if ids.len() < SMALL_FILTER {
                     *posts = KeyPosts::Few(ids);
                 }

@@ -3,7 +3,8 @@
 //!
 //! A second table, `search_chars (chars)`, holds each post's distinct CJK characters
 //! without positions: it answers a term of one CJK character alone, which in
-//! `search_index` would be a prefix query over every pair starting with the character.
+//! `search_index` would be a prefix query over every pair starting with the character. A
+//! third, `search_title_chars (chars)`, holds those of the title alone, for the ranking.
 //!
 //! Why this design (measured in PERFORMANCE.md): SQLite's trigram tokenizer indexed three
 //! tokens per character and was most of an import's time, and its index was 2.6× the
@@ -26,6 +27,8 @@ pub struct IndexText {
     body: String,
     /// The distinct CJK characters of both, for `search_chars`.
     chars: String,
+    /// Those of the title, for `search_title_chars`.
+    title_chars: String,
 }
 
 impl IndexText {
@@ -34,6 +37,7 @@ impl IndexText {
             title: tokenize::index_text(title),
             body: tokenize::index_text(body),
             chars: tokenize::distinct_cjk(&[title, body]),
+            title_chars: tokenize::distinct_cjk(&[title]),
         }
     }
 
@@ -46,6 +50,17 @@ impl IndexText {
 
 /// Indexes one post (not yet indexed: [`remove`] it first when replacing).
 pub fn insert(conn: &Connection, id: PostId, text: &IndexText) -> rusqlite::Result<()> {
+    insert_words_and_chars(conn, id, text)?;
+    insert_title_chars(conn, id, &text.title_chars)
+}
+
+/// [`insert`] into the two tables of migration 6, which fills them before migration 9 has
+/// made the third.
+pub(super) fn insert_words_and_chars(
+    conn: &Connection,
+    id: PostId,
+    text: &IndexText,
+) -> rusqlite::Result<()> {
     conn.prepare_cached("INSERT INTO search_index (rowid, title, body) VALUES (?1, ?2, ?3)")?
         .execute(params![id, text.title, text.body])?;
     if !text.chars.is_empty() {
@@ -55,12 +70,25 @@ pub fn insert(conn: &Connection, id: PostId, text: &IndexText) -> rusqlite::Resu
     Ok(())
 }
 
+/// Indexes the CJK characters of one post's title (`distinct_cjk` of it).
+pub(super) fn insert_title_chars(
+    conn: &Connection,
+    id: PostId,
+    title_chars: &str,
+) -> rusqlite::Result<()> {
+    if !title_chars.is_empty() {
+        conn.prepare_cached("INSERT INTO search_title_chars (rowid, chars) VALUES (?1, ?2)")?
+            .execute(params![id, title_chars])?;
+    }
+    Ok(())
+}
+
 /// Takes one post out of the index.
 pub fn remove(conn: &Connection, id: PostId) -> rusqlite::Result<()> {
-    conn.prepare_cached("DELETE FROM search_index WHERE rowid = ?1")?
-        .execute([id])?;
-    conn.prepare_cached("DELETE FROM search_chars WHERE rowid = ?1")?
-        .execute([id])?;
+    for table in ["search_index", "search_chars", "search_title_chars"] {
+        conn.prepare_cached(&format!("DELETE FROM {table} WHERE rowid = ?1"))?
+            .execute([id])?;
+    }
     Ok(())
 }
 

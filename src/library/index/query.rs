@@ -34,6 +34,10 @@ pub enum Table {
     /// over every pair starting with it, which for a common character (的) reads a large
     /// part of the index.
     Chars,
+    /// `search_title_chars`: the distinct CJK characters of each post's title, for
+    /// ranking the posts with such a term in the title first. The title's own text was
+    /// read instead, every title of the library for a character in no title.
+    TitleChars,
 }
 
 impl Table {
@@ -41,6 +45,7 @@ impl Table {
         match self {
             Table::Words => "search_index",
             Table::Chars => "search_chars",
+            Table::TitleChars => "search_title_chars",
         }
     }
 }
@@ -98,8 +103,8 @@ impl SearchQuery {
                 _ => Table::Words,
             };
             let phrase = match table {
-                Table::Chars => format!("\"{}\"", text.trim()),
                 Table::Words => phrase,
+                _ => format!("\"{}\"", text.trim()),
             };
             let term = Term {
                 text: text.trim().to_string(),

@@ -342,6 +342,8 @@ fn a_schema_3_library_migrates_with_its_posts_and_reading_state() {
          INSERT INTO posts (id, source_id, rel_path, title, natural_key, body, content_hash)
          VALUES (1, 1, 'a.md', '状态机', 'a', '分布式\n事务 and an async closure', 'h1'),
                 (2, 1, 'b.md', 'Other', 'b', 'nothing here', 'h2');
+         INSERT INTO posts (id, source_id, rel_path, title, date_ts, natural_key, body, content_hash)
+         VALUES (3, 1, 'c.md', 'Newer', 1700000000, 'c', '一个机字', 'h3');
          INSERT INTO posts_fts (rowid, title, body) SELECT id, title, body FROM posts;
          INSERT INTO reading (source_id, rel_path, read, starred) VALUES (1, 'a.md', 1, 1);",
     )
@@ -353,6 +355,10 @@ fn a_schema_3_library_migrates_with_its_posts_and_reading_state() {
     assert_eq!(found(&library, "分布式事务"), paths(&["a.md"]));
     assert_eq!(found(&library, "\"async closure\""), paths(&["a.md"]));
     assert_eq!(found(&library, "状态"), paths(&["a.md"]));
+    // The titles' characters are indexed (migration 9): the undated post with 机 in its
+    // title ranks above the dated one with it in the text only.
+    assert_eq!(ranked(&library, "机"), paths(&["a.md", "c.md"]));
+    assert!(library.check().unwrap().is_ok());
     let post = library.post(1).unwrap().unwrap();
     assert_eq!(post.body, "分布式\n事务 and an async closure");
     assert!(post.summary.read && post.summary.starred);

@@ -4,7 +4,7 @@
 
 use crate::library::Filter;
 use crate::library::index::query::{SearchQuery, Table};
-use crate::library::query::{IndexClause, index_clauses, like_pattern};
+use crate::library::query::{IndexClause, index_clauses};
 use crate::post::PostId;
 use crate::tags::tag_key;
 
@@ -71,10 +71,10 @@ pub(super) const EXACT: usize = 2;
 pub(super) struct Key {
     /// The key as a condition on `posts p`: `0` or `1` when it is the same for every post.
     pub(super) sql: Sql,
-    /// Its expression in `search_index`, when it has one.
-    pub(super) words: Option<String>,
-    /// What it asks beyond `words`: the title's text for a CJK character alone, which has
-    /// no words in the index; `1` for nothing.
+    /// Its lookup in the index, when it has one: the table and the expression.
+    pub(super) lookup: Option<(Table, String)>,
+    /// What it asks beyond `lookup`: the title's CJK characters when the title's words
+    /// are looked up; `1` for nothing.
     beyond: Sql,
 }
 
@@ -82,22 +82,32 @@ impl Key {
     fn constant(value: &str) -> Key {
         Key {
             sql: Sql::new(value, vec![]),
-            words: None,
+            lookup: None,
             beyond: Sql::new("1", vec![]),
         }
     }
 
-    /// Holds for the posts whose index entry matches `words`.
-    fn in_index(words: String) -> Key {
+    /// Holds for the posts whose entry in `table` matches `expression`.
+    fn in_index(table: Table, expression: String) -> Key {
         Key {
-            sql: Sql::new(
-                format!("p.id IN {}", index_rows(Table::Words)),
-                vec![words.clone()],
-            ),
-            words: Some(words),
+            sql: in_table(table, &expression),
+            lookup: Some((table, expression)),
             beyond: Sql::new("1", vec![]),
         }
     }
+
+    /// Holds for the posts whose words in the index match `words`.
+    fn in_words(words: String) -> Key {
+        Key::in_index(Table::Words, words)
+    }
+}
+
+/// `p.id IN (SELECT rowid FROM table WHERE table MATCH ?)`, binding `expression`.
+fn in_table(table: Table, expression: &str) -> Sql {
+    Sql::new(
+        format!("p.id IN {}", index_rows(table)),
+        vec![expression.to_string()],
+    )
 }
 
 impl Ranking {
@@ -107,27 +117,19 @@ impl Ranking {
             .included_exactly()
             .or_else(|| query.included(Table::Words))
             .map(|words| format!("{{title}} : ({words})"));
-        let title_text: Vec<Sql> = query
-            .include
-            .iter()
-            .filter(|term| term.table == Table::Chars)
-            .map(|term| Sql::new("p.title LIKE ? ESCAPE '\\'", vec![like_pattern(&term.text)]))
-            .collect();
-        let in_title = match title_words {
+        // A CJK character alone has no words: the title's characters are looked up.
+        let title_chars = query.included(Table::Chars);
+        let in_title = match (title_words, title_chars) {
             _ if query.include.is_empty() => Key::constant("0"),
-            Some(words) => {
-                let mut key = Key::in_index(words);
-                if !title_text.is_empty() {
-                    key.beyond = Sql::all(&title_text);
-                    key.sql = Sql::all([&key.sql, &key.beyond]);
-                }
+            (Some(words), None) => Key::in_words(words),
+            (None, Some(chars)) => Key::in_index(Table::TitleChars, chars),
+            (Some(words), Some(chars)) => {
+                let mut key = Key::in_words(words);
+                key.beyond = in_table(Table::TitleChars, &chars);
+                key.sql = Sql::all([&key.sql, &key.beyond]);
                 key
             }
-            None => Key {
-                sql: Sql::all(&title_text),
-                words: None,
-                beyond: Sql::all(&title_text),
-            },
+            (None, None) => Key::constant("0"),
         };
         let clauses = index_clauses(query, "p.id", true);
         let to_sql = |clause: &IndexClause| {
@@ -147,10 +149,10 @@ impl Ranking {
                 in_title,
                 query
                     .together()
-                    .map_or_else(|| Key::constant("0"), Key::in_index),
+                    .map_or_else(|| Key::constant("0"), Key::in_words),
                 query
                     .included_exactly()
-                    .map_or_else(|| Key::constant("1"), Key::in_index),
+                    .map_or_else(|| Key::constant("1"), Key::in_words),
             ],
             matching: Sql::all(&all),
             rest_of_query: Sql::all(&rest),
@@ -225,13 +227,17 @@ impl Key {
     /// are whole (a prefix would be merged again for each post); else as the set of the
     /// posts it holds.
     fn condition(&self, posts: &KeyPosts, by_post: bool) -> Sql {
-        let lookup = match (posts, &self.words) {
+        let lookup = match (posts, &self.lookup) {
             (KeyPosts::Few(ids), _) => Sql::new(format!("p.id IN ({})", id_list(ids)), vec![]),
-            (KeyPosts::Many, Some(words)) if by_post && !words.contains('*') => Sql::new(
-                "EXISTS (SELECT 1 FROM search_index \
-                 WHERE search_index MATCH ? AND rowid = p.id)",
-                vec![words.clone()],
-            ),
+            (KeyPosts::Many, Some((table, expression))) if by_post && !expression.contains('*') => {
+                let table = table.name();
+                Sql::new(
+                    format!(
+                        "EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH ? AND rowid = p.id)"
+                    ),
+                    vec![expression.clone()],
+                )
+            }
             (KeyPosts::Many, _) => return self.sql.clone(),
         };
         if self.beyond.text == "1" {
