@@ -30,6 +30,11 @@ fn get(client: &HttpClient, url: &str) -> Result<Fetched, HttpError> {
     client.get(url, &Validators::default(), None, None)
 }
 
+/// The ETag a source of `library` keeps from its last complete fetch.
+fn etag_of(library: &sofa_weekly::library::Library, source: &str) -> Option<String> {
+    library.source(source).unwrap().unwrap().validators.etag
+}
+
 fn body_of(fetched: Fetched) -> Vec<u8> {
     match fetched {
         Fetched::Body(response) => response.body,
@@ -631,15 +636,7 @@ mod github_sync {
         let report = sync(&mut library, &repo.options()).unwrap();
         assert_eq!((report.added, report.unchanged, report.failed), (1, 2, 0));
         assert_eq!(repo.raw_requests(), 1);
-        assert!(
-            library
-                .source("blog")
-                .unwrap()
-                .unwrap()
-                .validators
-                .etag
-                .is_some()
-        );
+        assert!(etag_of(&library, "blog").is_some());
     }
 
     #[test]
@@ -746,10 +743,7 @@ mod github_sync {
         assert!(report.cancelled, "{report:?}");
         assert!(report.added >= 1 && report.added < 3, "{report:?}");
         assert_eq!(library.post_count().unwrap() as usize, report.added);
-        assert_eq!(
-            library.source("blog").unwrap().unwrap().validators.etag,
-            None
-        );
+        assert_eq!(etag_of(&library, "blog"), None);
         // The next run finishes the work.
         options
             .cancel
@@ -938,16 +932,7 @@ mod feed_sync {
             "{report:?}"
         );
         assert_eq!(library.post_count().unwrap(), 3, "the item that left stays");
-        assert_eq!(
-            library
-                .source("blog")
-                .unwrap()
-                .unwrap()
-                .validators
-                .etag
-                .as_deref(),
-            Some("\"f2\"")
-        );
+        assert_eq!(etag_of(&library, "blog").as_deref(), Some("\"f2\""));
     }
 
     #[test]
