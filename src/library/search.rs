@@ -1,6 +1,7 @@
 //! Full-text search: the posts that match a query in their ranking's order ([`ranking`]
-//! says what the order is), a first page found tier by tier, and the excerpts of the hits. The query language is [`SearchQuery`]'s; the
-//! lists and the shared SQL pieces are [`super::query`]'s.
+//! says what the order is), a first page found tier by tier, and the excerpts of the hits.
+//! The query language is [`SearchQuery`]'s; the lists and the shared SQL pieces are
+//! [`super::query`]'s.
 
 use serde::Serialize;
 
