@@ -254,25 +254,10 @@ impl Library {
         expression: &str,
         limit: usize,
     ) -> Result<bool, LibraryError> {
-        Ok(self.index_matches_up_to(table, expression, limit + 1)? <= limit)
-    }
-
-    /// How many posts match `expression` in `table`, counting no further than `limit`.
-    pub(super) fn index_matches_up_to(
-        &self,
-        table: Table,
-        expression: &str,
-        limit: usize,
-    ) -> Result<usize, LibraryError> {
-        let table = table.name();
-        let count: i64 = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT COUNT(*) FROM \
-                 (SELECT 1 FROM {table} WHERE {table} MATCH ?1 LIMIT ?2)"
-            ))?
-            .query_row(params![expression, limit as i64], |row| row.get(0))?;
-        Ok(count as usize)
+        Ok(self
+            .index_matches_first(table, expression, limit + 1)?
+            .len()
+            <= limit)
     }
 
     /// The first `limit` posts that match `expression` in `table`, by id.
