@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
-use super::index::{self, IndexText};
+use super::index::{self, IndexText, TermBuffer};
 use super::{DB_FILE, Library, LibraryError};
 
 /// What `check` found: nothing, or each problem in a sentence.
@@ -180,6 +180,7 @@ impl Library {
              INSERT INTO search_chars (search_chars) VALUES ('delete-all');
              INSERT INTO search_title_chars (search_title_chars) VALUES ('delete-all');",
         )?;
+        index::set_term_buffer(&tx, TermBuffer::Bulk)?;
         let mut count = 0;
         {
             let mut stmt = tx.prepare("SELECT id, title, body FROM posts")?;
@@ -191,6 +192,7 @@ impl Library {
                 count += 1;
             }
         }
+        index::set_term_buffer(&tx, TermBuffer::Usual)?;
         tx.commit()?;
         Ok(count)
     }

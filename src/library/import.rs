@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use rusqlite::{OptionalExtension, ToSql, Transaction, TransactionBehavior, params};
 
-use super::index::{self, IndexText};
+use super::index::{self, IndexText, TermBuffer};
 use super::{Library, LibraryError};
 use crate::loader::{FileStamp, natural_sort_key};
 use crate::post::{LoadedPost, PostId, SourceId};
@@ -139,6 +139,9 @@ impl Library {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if !short {
+            index::set_term_buffer(&tx, TermBuffer::Bulk)?;
+        }
         let with_index = !self.defer_index;
         let level = super::body::level_for(self.path.is_some());
         let derive = |change: Change| {
@@ -209,6 +212,9 @@ impl Library {
         if report.added + report.updated + report.removed > 0 {
             super::tag_names::store_tag_names(&tx)?;
             super::items::apply_guards(&tx, source)?;
+        }
+        if !short {
+            index::set_term_buffer(&tx, TermBuffer::Usual)?;
         }
         tx.commit()?;
         self.invalidate_caches();

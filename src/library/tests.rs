@@ -314,6 +314,29 @@ fn a_failed_batch_changes_nothing() {
 }
 
 #[test]
+fn a_long_import_and_a_rebuild_give_the_index_its_usual_buffer_back() {
+    let buffers = |library: &Library| {
+        ["search_index", "search_chars"].map(|table| {
+            library
+                .conn
+                .query_row(
+                    &format!("SELECT v FROM {table}_config WHERE k = 'hashsize'"),
+                    [],
+                    |row| row.get::<_, i64>(0),
+                )
+                .unwrap()
+        })
+    };
+    let many = (0..100)
+        .map(|n| post(&format!("x{n}.md"), "X", None, &[], "状态 rust"))
+        .collect();
+    let (mut library, _) = library_with(many);
+    assert_eq!(buffers(&library), [8 << 20; 2], "after the import");
+    assert_eq!(library.rebuild_index().unwrap(), 100);
+    assert_eq!(buffers(&library), [8 << 20; 2], "after the rebuild");
+}
+
+#[test]
 fn on_disk_library_uses_wal_and_reopens() {
     let dir = tempfile::tempdir().unwrap();
     {

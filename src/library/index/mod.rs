@@ -83,6 +83,39 @@ pub(super) fn insert_title_chars(
     Ok(())
 }
 
+/// How many bytes of new terms `search_index` and `search_chars` hold in memory before
+/// writing them out as a segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum TermBuffer {
+    /// 8 MiB, as migrations 6 and 9 set it.
+    Usual,
+    /// 64 MiB, for writing a whole library's worth of posts (a long import, a rebuild).
+    /// Each write of the pending terms is a new segment, and FTS5 merges segments as they
+    /// pile up, so an import with the usual buffer rewrote most of its index several
+    /// times. At 10,000 posts this is 0.80× the wall time and 0.88× the CPU time, for
+    /// 88 MB more at the peak; at 100,000 posts 0.90× the wall time, for a peak of 382 MB
+    /// against 215 MB (128 MiB was no faster; see PERFORMANCE.md).
+    Bulk,
+}
+
+/// Sets the index's [`TermBuffer`]. A bulk writer sets it and sets it back inside its
+/// transaction: the setting is stored with the tables, and a library keeps the usual one
+/// for everything else (a reader building its index in the background, a sync of a few
+/// posts).
+pub(super) fn set_term_buffer(conn: &Connection, buffer: TermBuffer) -> rusqlite::Result<()> {
+    let bytes: i64 = match buffer {
+        TermBuffer::Usual => 8 << 20,
+        TermBuffer::Bulk => 64 << 20,
+    };
+    for table in ["search_index", "search_chars"] {
+        conn.prepare_cached(&format!(
+            "INSERT INTO {table} ({table}, rank) VALUES ('hashsize', ?1)"
+        ))?
+        .execute([bytes])?;
+    }
+    Ok(())
+}
+
 /// Takes one post out of the index.
 pub fn remove(conn: &Connection, id: PostId) -> rusqlite::Result<()> {
     for table in ["search_index", "search_chars", "search_title_chars"] {
