@@ -68,7 +68,7 @@ impl Library {
             );
             return Ok(report);
         }
-        for table in ["search_index", "search_chars", "search_title_chars"] {
+        for table in index::TABLES {
             if let Err(err) = self.conn.execute(
                 &format!("INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 0)"),
                 [],
@@ -81,6 +81,7 @@ impl Library {
         for (docsize, what) in [
             ("search_chars_docsize", "single characters"),
             ("search_title_chars_docsize", "the titles' characters"),
+            ("search_titles_docsize", "the titles"),
         ] {
             let stray = self.stray_index_rows(docsize)?;
             if stray > 0 {
@@ -175,11 +176,12 @@ impl Library {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute_batch(
-            "INSERT INTO search_index (search_index) VALUES ('delete-all');
-             INSERT INTO search_chars (search_chars) VALUES ('delete-all');
-             INSERT INTO search_title_chars (search_title_chars) VALUES ('delete-all');",
-        )?;
+        for table in index::TABLES {
+            tx.execute(
+                &format!("INSERT INTO {table} ({table}) VALUES ('delete-all')"),
+                [],
+            )?;
+        }
         index::set_term_buffer(&tx, TermBuffer::Bulk)?;
         let mut count = 0;
         {

@@ -48,6 +48,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: MIGRATION_9,
         fill: Some(fill_migration_9),
     },
+    Migration {
+        sql: MIGRATION_10,
+        fill: Some(fill_migration_10),
+    },
 ];
 
 // 1: sources, posts, tags, reading state, settings, full-text index.
@@ -320,6 +324,20 @@ const MIGRATION_9: &str = r#"
     END;
     "#;
 
+// 10: the words and CJK pairs of each title, with positions (see `library::index`), so that
+// a search ranks the posts with its words in the title first without reading the whole
+// index entries of those words: a column filter on `search_index` (`{title} : …`) reads
+// every post's entries of each word, 6.4 of the 31 ms of `search "async closure"` at
+// 100,000 posts, for one title.
+const MIGRATION_10: &str = r#"
+    CREATE VIRTUAL TABLE search_titles USING fts5 (
+        title, content = '', contentless_delete = 1, tokenize = 'ascii'
+    );
+    CREATE TRIGGER search_titles_delete AFTER DELETE ON posts BEGIN
+        DELETE FROM search_titles WHERE rowid = old.id;
+    END;
+    "#;
+
 // Migration 2 also filled the short-word index; migration 6 drops that index, so a library
 // migrating past both no longer builds it in between.
 fn fill_migration_2(tx: &Transaction<'_>) -> rusqlite::Result<()> {
@@ -360,6 +378,26 @@ fn fill_migration_9(tx: &Transaction<'_>) -> rusqlite::Result<()> {
         let title: String = row.get(1)?;
         let chars = super::index::tokenize::distinct_cjk(&[&title]);
         super::index::insert_title_chars(tx, row.get(0)?, &chars)?;
+        if done % 256 == 0 {
+            report_progress(done, total);
+        }
+        done += 1;
+    }
+    report_progress(total, total);
+    Ok(())
+}
+
+/// Indexes the words and CJK pairs of every title, reporting progress as it goes (titles
+/// only, as for migration 9).
+fn fill_migration_10(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    let total: u64 = tx.query_row("SELECT COUNT(*) FROM posts", [], |row| row.get(0))?;
+    let mut titles = tx.prepare("SELECT id, title FROM posts")?;
+    let mut rows = titles.query([])?;
+    let mut done = 0;
+    while let Some(row) = rows.next()? {
+        let title: String = row.get(1)?;
+        let tokens = super::index::tokenize::index_text(&title);
+        super::index::insert_title(tx, row.get(0)?, &tokens)?;
         if done % 256 == 0 {
             report_progress(done, total);
         }

@@ -4,7 +4,9 @@
 //! A second table, `search_chars (chars)`, holds each post's distinct CJK characters
 //! without positions: it answers a term of one CJK character alone, which in
 //! `search_index` would be a prefix query over every pair starting with the character. A
-//! third, `search_title_chars (chars)`, holds those of the title alone, for the ranking.
+//! third, `search_title_chars (chars)`, holds those of the title alone, and a fourth,
+//! `search_titles (title)`, the title's words and pairs again, with positions: the ranking
+//! looks up the titles there, in entries as small as the titles themselves.
 //!
 //! Why this design (measured in PERFORMANCE.md): SQLite's trigram tokenizer indexed three
 //! tokens per character and was most of an import's time, and its index was 2.6× the
@@ -18,6 +20,15 @@ pub mod tokenize;
 use rusqlite::{Connection, params};
 
 use crate::post::PostId;
+
+/// The index's tables: each holds a row for every indexed post, but for the tables of CJK
+/// characters, which have none for a post (or title) without any.
+pub(super) const TABLES: [&str; 4] = [
+    "search_index",
+    "search_chars",
+    "search_title_chars",
+    "search_titles",
+];
 
 /// A post's title and body as the index takes them: tokenised, so the work can be done on
 /// any thread before the writer needs it.
@@ -51,11 +62,12 @@ impl IndexText {
 /// Indexes one post (not yet indexed: [`remove`] it first when replacing).
 pub fn insert(conn: &Connection, id: PostId, text: &IndexText) -> rusqlite::Result<()> {
     insert_words_and_chars(conn, id, text)?;
-    insert_title_chars(conn, id, &text.title_chars)
+    insert_title_chars(conn, id, &text.title_chars)?;
+    insert_title(conn, id, &text.title)
 }
 
-/// [`insert`] into the two tables of migration 6, which fills them before migration 9 has
-/// made the third.
+/// [`insert`] into the two tables of migration 6, which fills them before migrations 9
+/// and 10 have made the others.
 pub(super) fn insert_words_and_chars(
     conn: &Connection,
     id: PostId,
@@ -83,11 +95,18 @@ pub(super) fn insert_title_chars(
     Ok(())
 }
 
+/// Indexes the words and CJK pairs of one post's title (`index_text` of it).
+pub(super) fn insert_title(conn: &Connection, id: PostId, title: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached("INSERT INTO search_titles (rowid, title) VALUES (?1, ?2)")?
+        .execute(params![id, title])?;
+    Ok(())
+}
+
 /// How many bytes of new terms `search_index` and `search_chars` hold in memory before
 /// writing them out as a segment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum TermBuffer {
-    /// 8 MiB, as migrations 6 and 9 set it.
+    /// 8 MiB, as migration 6 sets it.
     Usual,
     /// 64 MiB, for writing a whole library's worth of posts (a long import, a rebuild).
     /// Each write of the pending terms is a new segment, and FTS5 merges segments as they
@@ -118,7 +137,7 @@ pub(super) fn set_term_buffer(conn: &Connection, buffer: TermBuffer) -> rusqlite
 
 /// Takes one post out of the index.
 pub fn remove(conn: &Connection, id: PostId) -> rusqlite::Result<()> {
-    for table in ["search_index", "search_chars", "search_title_chars"] {
+    for table in TABLES {
         conn.prepare_cached(&format!("DELETE FROM {table} WHERE rowid = ?1"))?
             .execute([id])?;
     }

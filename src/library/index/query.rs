@@ -38,6 +38,10 @@ pub enum Table {
     /// ranking the posts with such a term in the title first. The title's own text was
     /// read instead, every title of the library for a character in no title.
     TitleChars,
+    /// `search_titles`: the words and CJK pairs of each post's title, with positions, for
+    /// ranking the posts with every term in the title first. A column filter on
+    /// `search_index` read every post's entries of the words instead.
+    Titles,
 }
 
 impl Table {
@@ -46,6 +50,7 @@ impl Table {
             Table::Words => "search_index",
             Table::Chars => "search_chars",
             Table::TitleChars => "search_title_chars",
+            Table::Titles => "search_titles",
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Search through the index against its definitions: a plain substring scan for Chinese,
 //! words and prefixes, phrases, exclusions, ranking; and the migration that builds it.
 
+use super::query::{SearchQuery, Table};
 use crate::library::tests::searched;
 use crate::library::{Filter, ImportBatch, Library, Upsert};
 use crate::post::SourceId;
@@ -358,6 +359,20 @@ fn a_schema_3_library_migrates_with_its_posts_and_reading_state() {
     // The titles' characters are indexed (migration 9): the undated post with 机 in its
     // title ranks above the dated one with it in the text only.
     assert_eq!(ranked(&library, "机"), paths(&["a.md", "c.md"]));
+    // And their words and pairs (migration 10).
+    for (query, titled) in [("other", vec![2]), ("态机", vec![1]), ("closure", vec![])] {
+        let ids: Vec<i64> = library
+            .conn
+            .prepare("SELECT rowid FROM search_titles WHERE search_titles MATCH ?1")
+            .unwrap()
+            .query_map([SearchQuery::parse(query).included(Table::Words)], |row| {
+                row.get(0)
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(ids, titled, "titles with {query}");
+    }
     assert!(library.check().unwrap().is_ok());
     let post = library.post(1).unwrap().unwrap();
     assert_eq!(post.body, "分布式\n事务 and an async closure");

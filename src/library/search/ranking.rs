@@ -116,15 +116,15 @@ impl Ranking {
         let title_words = query
             .included_exactly()
             .or_else(|| query.included(Table::Words))
-            .map(|words| format!("{{title}} : ({words})"));
+            .map(|words| format!("({words})"));
         // A CJK character alone has no words: the title's characters are looked up.
         let title_chars = query.included(Table::Chars);
         let in_title = match (title_words, title_chars) {
             _ if query.include.is_empty() => Key::constant("0"),
-            (Some(words), None) => Key::in_words(words),
+            (Some(words), None) => Key::in_index(Table::Titles, words),
             (None, Some(chars)) => Key::in_index(Table::TitleChars, chars),
             (Some(words), Some(chars)) => {
-                let mut key = Key::in_words(words);
+                let mut key = Key::in_index(Table::Titles, words);
                 key.beyond = in_table(Table::TitleChars, &chars);
                 key.sql = Sql::all([&key.sql, &key.beyond]);
                 key
