@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
-use super::index::{self, IndexText, TermBuffer};
+use super::index::{self, IndexText, Writing};
 use super::{DB_FILE, Library, LibraryError};
 
 /// What `check` found: nothing, or each problem in a sentence.
@@ -182,7 +182,7 @@ impl Library {
                 [],
             )?;
         }
-        index::set_term_buffer(&tx, TermBuffer::Bulk)?;
+        index::set_writing(&tx, Writing::Bulk)?;
         let mut count = 0;
         {
             let mut stmt = tx.prepare("SELECT id, title, body FROM posts")?;
@@ -194,7 +194,7 @@ impl Library {
                 count += 1;
             }
         }
-        index::set_term_buffer(&tx, TermBuffer::Usual)?;
+        index::set_writing(&tx, Writing::Usual)?;
         tx.commit()?;
         Ok(count)
     }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use rusqlite::{OptionalExtension, ToSql, Transaction, TransactionBehavior, params};
 
-use super::index::{self, IndexText, TermBuffer};
+use super::index::{self, IndexText, Writing};
 use super::{Library, LibraryError};
 use crate::loader::{FileStamp, natural_sort_key};
 use crate::post::{LoadedPost, PostId, SourceId};
@@ -140,7 +140,7 @@ impl Library {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         if !short {
-            index::set_term_buffer(&tx, TermBuffer::Bulk)?;
+            index::set_writing(&tx, Writing::Bulk)?;
         }
         let with_index = !self.defer_index;
         let level = super::body::level_for(self.path.is_some());
@@ -214,7 +214,7 @@ impl Library {
             super::items::apply_guards(&tx, source)?;
         }
         if !short {
-            index::set_term_buffer(&tx, TermBuffer::Usual)?;
+            index::set_writing(&tx, Writing::Usual)?;
         }
         tx.commit()?;
         self.invalidate_caches();

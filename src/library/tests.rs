@@ -314,26 +314,29 @@ fn a_failed_batch_changes_nothing() {
 }
 
 #[test]
-fn a_long_import_and_a_rebuild_give_the_index_its_usual_buffer_back() {
-    let buffers = |library: &Library| {
+fn a_long_import_and_a_rebuild_give_the_index_its_usual_settings_back() {
+    let settings = |library: &Library| {
         ["search_index", "search_chars"].map(|table| {
-            library
-                .conn
-                .query_row(
-                    &format!("SELECT v FROM {table}_config WHERE k = 'hashsize'"),
-                    [],
-                    |row| row.get::<_, i64>(0),
-                )
-                .unwrap()
+            ["hashsize", "automerge"].map(|key| {
+                library
+                    .conn
+                    .query_row(
+                        &format!("SELECT v FROM {table}_config WHERE k = ?1"),
+                        [key],
+                        |row| row.get::<_, i64>(0),
+                    )
+                    .unwrap()
+            })
         })
     };
     let many = (0..100)
         .map(|n| post(&format!("x{n}.md"), "X", None, &[], "状态 rust"))
         .collect();
     let (mut library, _) = library_with(many);
-    assert_eq!(buffers(&library), [8 << 20; 2], "after the import");
+    let usual = [[8 << 20, 4]; 2];
+    assert_eq!(settings(&library), usual, "after the import");
     assert_eq!(library.rebuild_index().unwrap(), 100);
-    assert_eq!(buffers(&library), [8 << 20; 2], "after the rebuild");
+    assert_eq!(settings(&library), usual, "after the rebuild");
 }
 
 #[test]

@@ -102,35 +102,40 @@ pub(super) fn insert_title(conn: &Connection, id: PostId, title: &str) -> rusqli
     Ok(())
 }
 
-/// How many bytes of new terms `search_index` and `search_chars` hold in memory before
-/// writing them out as a segment.
+/// How `search_index` and `search_chars` take new terms: how many bytes of them they hold
+/// in memory before writing them out as a segment (`hashsize`), and how many segments of a
+/// size pile up before FTS5 merges them into one (`automerge`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum TermBuffer {
-    /// 8 MiB, as migration 6 sets it.
+pub(super) enum Writing {
+    /// 8 MiB, as migration 6 sets it, and FTS5's own 4.
     Usual,
-    /// 64 MiB, for writing a whole library's worth of posts (a long import, a rebuild).
-    /// Each write of the pending terms is a new segment, and FTS5 merges segments as they
-    /// pile up, so an import with the usual buffer rewrote most of its index several
-    /// times. At 10,000 posts this is 0.80× the wall time and 0.88× the CPU time, for
-    /// 88 MB more at the peak; at 100,000 posts 0.90× the wall time, for a peak of 382 MB
-    /// against 215 MB (128 MiB was no faster; see PERFORMANCE.md).
+    /// 64 MiB and 16, for writing a whole library's worth of posts (a long import, a
+    /// rebuild). Each write of the pending terms is a new segment, and merging reads the
+    /// segments back and writes them again, so an import with the usual settings rewrote
+    /// most of its index several times. Measured against the usual settings (see
+    /// PERFORMANCE.md): the buffer alone made an import of 10,000 posts 0.80× the wall
+    /// time and one of 100,000 posts 0.90×, for a peak of 279 MB against 191 MB and 382
+    /// MB against 215 MB (128 MiB was no faster, 32 MiB slower); merging by 16 then made
+    /// the 100,000 posts 0.93× again (261 → 242 s), with fewer segments at the end (9
+    /// against 11) and searches as fast.
     Bulk,
 }
 
-/// Sets the index's [`TermBuffer`]. A bulk writer sets it and sets it back inside its
-/// transaction: the setting is stored with the tables, and a library keeps the usual one
-/// for everything else (a reader building its index in the background, a sync of a few
-/// posts).
-pub(super) fn set_term_buffer(conn: &Connection, buffer: TermBuffer) -> rusqlite::Result<()> {
-    let bytes: i64 = match buffer {
-        TermBuffer::Usual => 8 << 20,
-        TermBuffer::Bulk => 64 << 20,
+/// Sets how the index takes new terms (see [`Writing`]). A bulk writer sets it and sets it
+/// back inside its transaction: the settings are stored with the tables, and a library
+/// keeps the usual ones for everything else (a reader building its index in the
+/// background, a sync of a few posts).
+pub(super) fn set_writing(conn: &Connection, writing: Writing) -> rusqlite::Result<()> {
+    let (hashsize, automerge): (i64, i64) = match writing {
+        Writing::Usual => (8 << 20, 4),
+        Writing::Bulk => (64 << 20, 16),
     };
     for table in ["search_index", "search_chars"] {
-        conn.prepare_cached(&format!(
-            "INSERT INTO {table} ({table}, rank) VALUES ('hashsize', ?1)"
-        ))?
-        .execute([bytes])?;
+        let mut set = conn.prepare_cached(&format!(
+            "INSERT INTO {table} ({table}, rank) VALUES (?1, ?2)"
+        ))?;
+        set.execute(params!["hashsize", hashsize])?;
+        set.execute(params!["automerge", automerge])?;
     }
     Ok(())
 }
