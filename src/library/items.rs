@@ -335,7 +335,12 @@ impl Where {
             conditions.push(&format!("i.section_key IN ({marks})"), params);
         }
         if let Some(kind) = filter.kind {
-            conditions.push("i.kind = ?", vec![Box::new(kind)]);
+            // The first term, which the second implies, is the condition of `items_by_kind`
+            // (migration 11): SQLite uses a partial index only for a query that states it.
+            conditions.push(
+                "i.kind IN ('question', 'release') AND i.kind = ?",
+                vec![Box::new(kind)],
+            );
         }
         if let Some(project) = &filter.project {
             let canonical = canonical_project(project).map_or(project.clone(), str::to_string);
