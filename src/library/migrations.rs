@@ -331,8 +331,8 @@ const MIGRATION_9: &str = r#"
 // 10: the words and CJK pairs of each title, with positions (see `library::index`), so that
 // a search ranks the posts with its words in the title first without reading the whole
 // index entries of those words: a column filter on `search_index` (`{title} : …`) reads
-// every post's entries of each word, 6.4 of the 31 ms of `search "async closure"` at
-// 100,000 posts, for one title.
+// every post's entries of each word, 6.4 of the 30 ms in SQL of `search "async closure"`
+// at 100,000 posts, for one title.
 const MIGRATION_10: &str = r#"
     CREATE VIRTUAL TABLE search_titles USING fts5 (
         title, content = '', contentless_delete = 1, tokenize = 'ascii'
