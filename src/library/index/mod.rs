@@ -116,7 +116,7 @@ pub(super) enum Writing {
     /// PERFORMANCE.md): the buffer alone made an import of 10,000 posts 0.80× the wall
     /// time and one of 100,000 posts 0.90×, for a peak of 279 MB against 191 MB and 382
     /// MB against 215 MB (128 MiB was no faster, 32 MiB slower); merging by 16 then made
-    /// the 100,000 posts 0.93× again (261 → 242 s), with fewer segments at the end (9
+    /// the 100,000 posts 0.88× again (261 → 231 s), with fewer segments at the end (9
     /// against 11) and searches as fast.
     Bulk,
 }
